@@ -1,0 +1,1 @@
+"""Tamyr: one connected diaspora network for institutions, NGOs, cultural centres and compatriots."""

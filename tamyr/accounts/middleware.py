@@ -1,0 +1,49 @@
+"""Staff must set up a second factor before they can do anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from tamyr.accounts import permissions
+
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/verify/")
+
+
+class RequireStaffMFAMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._must_enrol(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "mfa_required", "detail": _("Set up two-factor authentication first, or use a token.")},
+                    status=403,
+                )
+            messages.warning(
+                request, _("Your role needs two-factor authentication. Set up an authenticator app to continue.")
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    def _must_enrol(self, request: HttpRequest) -> bool:
+        if not getattr(settings, "TAMYR_REQUIRE_STAFF_MFA", True):
+            return False
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        if request.path.startswith(EXEMPT_PREFIXES) or request.path == "/":
+            return False
+        if request.path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
+            return False
+        if not permissions.requires_mfa(user):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

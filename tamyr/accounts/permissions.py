@@ -1,0 +1,202 @@
+"""Every permission decision in Tamyr: views, the API, templates and selectors all ask `can()` or a scope here.
+
+Roles:
+- platform admin: `user.is_superuser`;
+- network coordinator: `NetworkCoordinator` row; sees the people of every organization in the network;
+- organization admin / staff / teacher / reviewer: `OrganizationRole` rows, per organization;
+- compatriot: any signed-in user; may read and erase their own record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, OrganizationRoleKind
+
+ADMIN = OrganizationRoleKind.ADMIN
+STAFF = OrganizationRoleKind.STAFF
+TEACHER = OrganizationRoleKind.TEACHER
+REVIEWER = OrganizationRoleKind.REVIEWER
+PEOPLE_ROLES = frozenset({ADMIN, STAFF})
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Everything one user holds, loaded once per request (two queries)."""
+
+    platform_admin: bool = False
+    by_organization: dict[int, frozenset[str]] = field(default_factory=dict)
+    coordinated_networks: frozenset[int] = frozenset()
+    coordinated_organizations: frozenset[int] = frozenset()
+
+    def organizations_with(self, roles: frozenset[str] | set[str]) -> set[int]:
+        return {org for org, held in self.by_organization.items() if held & roles}
+
+    @property
+    def any_role(self) -> bool:
+        return self.platform_admin or bool(self.by_organization) or bool(self.coordinated_networks)
+
+
+ANONYMOUS = Roles()
+
+
+def roles_of(user: Any) -> Roles:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_tamyr_roles", None)
+    if cached is not None:
+        return cached
+    from tamyr.registry.models import NetworkMembership
+
+    by_org: dict[int, set[str]] = {}
+    for org_id, role in OrganizationRole.objects.filter(user=user).values_list("organization_id", "role"):
+        by_org.setdefault(org_id, set()).add(role)
+    networks = frozenset(NetworkCoordinator.objects.filter(user=user).values_list("network_id", flat=True))
+    coordinated_orgs = (
+        frozenset(NetworkMembership.objects.filter(network_id__in=networks).values_list("organization_id", flat=True))
+        if networks
+        else frozenset()
+    )
+    roles = Roles(
+        platform_admin=bool(user.is_superuser and user.is_active),
+        by_organization={org: frozenset(held) for org, held in by_org.items()},
+        coordinated_networks=networks,
+        coordinated_organizations=coordinated_orgs,
+    )
+    user._tamyr_roles = roles
+    return roles
+
+
+def forget_roles(user: Any) -> None:
+    """Call after granting or revoking a role so the same request sees the change."""
+    if hasattr(user, "_tamyr_roles"):
+        del user._tamyr_roles
+
+
+def is_platform_admin(user: Any) -> bool:
+    return roles_of(user).platform_admin
+
+
+def requires_mfa(user: Any) -> bool:
+    """Every staff role needs a second factor; a plain compatriot does not."""
+    return roles_of(user).any_role or bool(getattr(user, "is_staff", False))
+
+
+def people_scope(user: Any) -> set[int] | None:
+    """Organization ids whose people the user may see; None means all (platform admin)."""
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return None
+    return roles.organizations_with(PEOPLE_ROLES) | set(roles.coordinated_organizations)
+
+
+def people_write_scope(user: Any) -> set[int] | None:
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return None
+    return roles.organizations_with(PEOPLE_ROLES)
+
+
+def _person_orgs(person: Any) -> set[int]:
+    orgs = {a.organization_id for a in person.affiliations.all()}
+    if person.registered_by_id:
+        orgs.add(person.registered_by_id)
+    return orgs
+
+
+def _is_self(user: Any, person: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and person.user_id and person.user_id == user.pk)
+
+
+def _in_scope(scope: set[int] | None, orgs: set[int]) -> bool:
+    return scope is None or bool(scope & orgs)
+
+
+# --- the rules ---------------------------------------------------------------
+
+
+def _view_people(user: Any, obj: Any) -> bool:
+    scope = people_scope(user)
+    return scope is None or bool(scope)
+
+
+def _add_person(user: Any, obj: Any) -> bool:
+    scope = people_write_scope(user)
+    return scope is None or bool(scope)
+
+
+def _view_person(user: Any, person: Any) -> bool:
+    if person is None:
+        return _view_people(user, None)
+    return _is_self(user, person) or _in_scope(people_scope(user), _person_orgs(person))
+
+
+def _change_person(user: Any, person: Any) -> bool:
+    if person is None or person.is_erased:
+        return False
+    return _in_scope(people_write_scope(user), _person_orgs(person))
+
+
+def _erase_person(user: Any, person: Any) -> bool:
+    if person is None or person.is_erased:
+        return False
+    if _is_self(user, person):
+        return True
+    roles = roles_of(user)
+    return roles.platform_admin or bool(roles.organizations_with({ADMIN}) & _person_orgs(person))
+
+
+def _change_organization(user: Any, organization: Any) -> bool:
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    return organization is not None and ADMIN in roles.by_organization.get(organization.pk, frozenset())
+
+
+def _manage_roles(user: Any, organization: Any) -> bool:
+    return _change_organization(user, organization)
+
+
+def _add_organization(user: Any, obj: Any) -> bool:
+    return roles_of(user).platform_admin
+
+
+def _change_network(user: Any, network: Any) -> bool:
+    roles = roles_of(user)
+    return roles.platform_admin or (network is not None and network.pk in roles.coordinated_networks)
+
+
+def _view_audit(user: Any, obj: Any) -> bool:
+    return roles_of(user).platform_admin
+
+
+def _own_data(user: Any, obj: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "registry.view_people": _view_people,
+    "registry.export_people": _view_people,
+    "registry.add_person": _add_person,
+    "registry.view_person": _view_person,
+    "registry.change_person": _change_person,
+    "registry.erase_person": _erase_person,
+    "registry.add_organization": _add_organization,
+    "registry.change_organization": _change_organization,
+    "registry.change_network": _change_network,
+    "accounts.manage_roles": _manage_roles,
+    "core.view_audit": _view_audit,
+    "privacy.own_data": _own_data,
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """The one question every view and endpoint asks. Unknown actions are refused, never silently allowed."""
+    if user is None or not getattr(user, "is_active", True):
+        return False
+    rule = RULES.get(action)
+    if rule is None:
+        raise KeyError(f"Unknown permission action {action!r}; add it to tamyr.accounts.permissions.RULES")
+    return rule(user, obj)

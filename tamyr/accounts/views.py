@@ -1,0 +1,74 @@
+"""A compatriot's own pages: their record, their roles, their data download and erasure."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tamyr.accounts.models import NetworkCoordinator, OrganizationRole
+from tamyr.registry import selectors, services
+from tamyr.registry.models import ConsentMethod, ConsentPurpose
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    person = selectors.person_of_user(request.user)
+    if request.method == "POST" and request.POST.get("action") == "create_profile" and person is None:
+        person = services.person_create(
+            display_name=request.user.get_full_name() or request.user.get_username(),
+            acting_user=request.user,
+            email=request.user.email,
+            consents=[(ConsentPurpose.REGISTRY, ConsentMethod.WEB_FORM)],
+        )
+        person.user = request.user
+        person.save(update_fields=["user"])
+        messages.success(request, _("Your profile is created. You can change or erase it at any time."))
+        return redirect("me:profile")
+    roles = OrganizationRole.objects.filter(user=request.user).select_related("organization")
+    networks = NetworkCoordinator.objects.filter(user=request.user).select_related("network")
+    return render(request, "accounts/profile.html", {"person": person, "roles": roles, "networks": networks})
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    person = selectors.person_of_user(request.user)
+    if person is None:
+        data: dict[str, object] = {
+            "account": {"username": request.user.get_username(), "email": request.user.email},
+            "person": None,
+        }
+    else:
+        data = services.person_export_data(person=person, acting_user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-tamyr-data.json"'
+    return response
+
+
+@login_required
+def my_erase(request: HttpRequest) -> HttpResponse:
+    person = selectors.person_of_user(request.user)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm that you want your data erased."))
+            return redirect("me:erase")
+        if person is not None:
+            services.person_erase(person=person, acting_user=request.user)
+        else:
+            user = request.user
+            user.is_active = False
+            user.email = ""
+            user.username = f"erased-{user.pk}"
+            user.set_unusable_password()
+            user.save()
+        logout(request)
+        messages.success(request, _("Your data has been erased. Thank you for having been with us."))
+        return redirect("home")
+    return render(request, "accounts/erase.html", {"person": person})

@@ -1,0 +1,31 @@
+"""One call writes one audit row; services call it inside their transaction so the row and the change land together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from tamyr.core.models import AuditEntry
+
+
+def record(actor: Any, action: str, target: models.Model | None = None, **data: Any) -> AuditEntry:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entry = AuditEntry(
+        actor=user,
+        actor_label=str(user.get_username()) if user else "system",
+        action=action,
+        data=data,
+    )
+    if target is not None:
+        entry.target_type = target._meta.label_lower
+        entry.target_id = str(target.pk)
+        entry.target_label = str(target)[:300]
+    entry.save()
+    return entry
+
+
+def entries_for(target: models.Model) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related(
+        "actor"
+    )

@@ -1,0 +1,99 @@
+from django.contrib import admin
+
+from tamyr.registry.models import (
+    Affiliation,
+    Consent,
+    Country,
+    NameVariant,
+    Network,
+    NetworkMembership,
+    Organization,
+    Person,
+    SpokenLanguage,
+)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "alpha3", "name"]
+    search_fields = ["code", "alpha3", "names"]
+
+
+class NetworkMembershipInline(admin.TabularInline):
+    model = NetworkMembership
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["slug", "display_name", "kind", "country", "city", "is_active"]
+    list_filter = ["kind", "is_active", "country"]
+    search_fields = ["slug", "short_name", "name", "city"]
+    autocomplete_fields = ["country", "parent"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["slug", "display_name"]
+    search_fields = ["slug", "name"]
+    inlines = [NetworkMembershipInline]
+
+
+class NameVariantInline(admin.TabularInline):
+    model = NameVariant
+    extra = 1
+    fields = ["text", "script", "language"]
+
+
+class SpokenLanguageInline(admin.TabularInline):
+    model = SpokenLanguage
+    extra = 0
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "residence_country", "birth_year", "registered_by", "erased_at"]
+    list_filter = ["residence_country", "gender", "registered_by"]
+    search_fields = ["display_name", "name_variants__text", "email"]
+    autocomplete_fields = ["residence_country", "registered_by", "user"]
+    filter_horizontal = ["citizenships"]
+    inlines = [NameVariantInline, SpokenLanguageInline, AffiliationInline, ConsentInline]
+    list_select_related = ["residence_country", "registered_by"]
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        from tamyr.names import search_key
+
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, NameVariant):
+                instance.key = search_key(instance.text)
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from tamyr.core import audit
+
+        super().save_model(request, obj, form, change)
+        audit.record(request.user, "registry.person_changed" if change else "registry.person_created", obj, via="admin")
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(admin.ModelAdmin):
+    list_display = ["network", "organization", "role", "since", "until"]
+    list_filter = ["network", "role"]
+    autocomplete_fields = ["organization"]

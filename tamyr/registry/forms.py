@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tamyr.core.i18n import TranslationsField
+from tamyr.registry.models import Country, Gender, Organization, OrganizationKind
+
+
+class OrganizationForm(forms.Form):
+    name = TranslationsField(label=_("Name"), required=True)
+    short_name = forms.CharField(label=_("Short name"), max_length=60, required=False)
+    description = TranslationsField(label=_("Description"), required=False, textarea=True)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    logo = forms.ImageField(label=_("Logo"), required=False)
+
+    @classmethod
+    def initial_for(cls, organization: Organization) -> dict[str, Any]:
+        return {field: getattr(organization, field) for field in cls.base_fields if field != "logo"}
+
+
+class PersonForm(forms.Form):
+    display_name = forms.CharField(label=_("Name as the person writes it"), max_length=200)
+    name_variants = forms.CharField(
+        label=_("Other ways of writing the name"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, in any script, e.g. Қасым Тоқаев, Kassym Tokayev, Kasım Tokayev."),
+    )
+    residence_country = forms.ModelChoiceField(
+        label=_("Country of residence"), queryset=Country.objects.all(), required=False
+    )
+    residence_city = forms.CharField(label=_("City of residence"), max_length=120, required=False)
+    citizenships = forms.ModelMultipleChoiceField(
+        label=_("Citizenships"),
+        queryset=Country.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False)
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900, max_value=2100)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    expertise = forms.CharField(
+        label=_("Expertise"), required=False, help_text=_("Comma-separated, e.g. history, IT, music.")
+    )
+
+    def clean_name_variants(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["name_variants"].splitlines() if line.strip()]
+
+    def clean_expertise(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data["expertise"].split(",") if tag.strip()]
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All countries"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *OrganizationKind.choices], required=False)
+    network = forms.ChoiceField(label=_("Network"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tamyr.registry.models import Network
+
+        self.fields["country"].queryset = Country.objects.filter(organizations__isnull=False).distinct()  # type: ignore[attr-defined]
+        self.fields["network"].choices = [("", _("All networks"))] + [  # type: ignore[attr-defined]
+            (n.slug, n.display_name) for n in Network.objects.all()
+        ]
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name in any script"), required=False)
+    country = forms.ModelChoiceField(
+        label=_("Country of residence"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All countries"),
+    )

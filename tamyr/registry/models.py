@@ -1,0 +1,315 @@
+"""The network registry: countries, organizations, networks, and the people (compatriots) they serve."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tamyr.core.i18n import translate
+from tamyr.core.models import TimeStampedModel
+
+
+class Country(models.Model):
+    """ISO 3166-1; names in every interface language come from pycountry's translations."""
+
+    code = models.CharField(_("ISO 3166 alpha-2"), max_length=2, primary_key=True)
+    alpha3 = models.CharField(max_length=3, unique=True)
+    numeric = models.CharField(max_length=3, blank=True)
+    names = models.JSONField(default=dict, help_text=_("Name per language code."))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return translate(self.names) or self.code
+
+    @property
+    def flag(self) -> str:
+        return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.code.upper())
+
+
+class OrganizationKind(models.TextChoices):
+    STATE_DIASPORA_INSTITUTION = "state_institution", _("State diaspora institution")
+    INTERNATIONAL_ORGANIZATION = "international", _("International organization")
+    NGO = "ngo", _("NGO")
+    CULTURAL_CENTRE = "cultural_centre", _("Cultural centre")
+    EMBASSY = "embassy", _("Embassy or consulate")
+    UNIVERSITY = "university", _("University")
+    MEDIA = "media", _("Media")
+    COMPANY = "company", _("Company")
+
+
+class Organization(TimeStampedModel):
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.JSONField(_("name"), default=dict)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices, db_index=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        null=True,
+        blank=True,
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return translate(self.name) or self.slug
+
+    @property
+    def display_description(self) -> str:
+        return translate(self.description)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:organization_detail", kwargs={"slug": self.slug})
+
+
+class Network(TimeStampedModel):
+    """A network of organizations, e.g. the OTS diaspora institutions or the Abai Uii network of cultural centres."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.JSONField(_("name"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    organizations = models.ManyToManyField(Organization, through="NetworkMembership", related_name="networks")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return translate(self.name) or self.slug
+
+    @property
+    def display_description(self) -> str:
+        return translate(self.description)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:network_detail", kwargs={"slug": self.slug})
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    COORDINATOR = "coordinator", _("Coordinator")
+
+
+class NetworkMembership(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="network_memberships")
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["network", "role", "organization"]
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "organization"], name="one_membership_per_network"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.network} ({self.get_role_display()})"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+
+
+class Person(TimeStampedModel):
+    """A compatriot. Personal data: every change is audited and every record carries its consents."""
+
+    display_name = models.CharField(_("display name"), max_length=200)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    registered_by = models.ForeignKey(
+        Organization,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_people",
+        help_text=_("The organization that keeps this record."),
+    )
+    residence_country = models.ForeignKey(
+        Country,
+        verbose_name=_("country of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
+    residence_city = models.CharField(_("city of residence"), max_length=120, blank=True)
+    citizenships = models.ManyToManyField(Country, verbose_name=_("citizenships"), blank=True, related_name="citizens")
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    expertise = models.JSONField(_("expertise"), default=list, blank=True, help_text=_("Tags, e.g. history, IT."))
+    heritage = models.CharField(
+        _("ethnic origin or heritage"),
+        max_length=120,
+        blank=True,
+        help_text=_("Special-category data: kept only with the person's explicit consent for this purpose."),
+    )
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class Script(models.TextChoices):
+    CYRILLIC = "Cyrl", _("Cyrillic")
+    LATIN = "Latn", _("Latin")
+    ARABIC = "Arab", _("Arabic")
+    OTHER = "Zyyy", _("Other")
+
+
+class NameVariant(models.Model):
+    """One way of writing a person's name, tagged with script and language (ISO 15924, ISO 639)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_variants")
+    text = models.CharField(_("name"), max_length=200)
+    script = models.CharField(_("script"), max_length=4, choices=Script.choices, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    key = models.CharField(max_length=200, db_index=True, editable=False, help_text="Cross-script search key.")
+
+    class Meta:
+        ordering = ["person", "id"]
+        verbose_name = _("name variant")
+        verbose_name_plural = _("name variants")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LanguageLevel(models.TextChoices):
+    NATIVE = "native", _("Native")
+    C2 = "C2", "C2"
+    C1 = "C1", "C1"
+    B2 = "B2", "B2"
+    B1 = "B1", "B1"
+    A2 = "A2", "A2"
+    A1 = "A1", "A1"
+
+
+class SpokenLanguage(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=8, help_text=_("ISO 639 code, e.g. kk, tr, en."))
+    level = models.CharField(_("level"), max_length=8, choices=LanguageLevel.choices, blank=True)
+
+    class Meta:
+        ordering = ["person", "language"]
+        verbose_name = _("spoken language")
+        verbose_name_plural = _("spoken languages")
+        constraints = [models.UniqueConstraint(fields=["person", "language"], name="one_level_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.level}".strip()
+
+
+class Affiliation(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="affiliations")
+    role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("As the organization calls it."))
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "organization"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.organization}"
+
+
+class ConsentPurpose(models.TextChoices):
+    REGISTRY = "registry", _("Keeping my record in the diaspora registry")
+    CONTACT = "contact", _("Being contacted about events, courses and calls")
+    PUBLIC_PROFILE = "public_profile", _("Showing my name on public pages and certificates")
+    PHOTOS = "photos", _("Using photos of me from events")
+    HERITAGE = "heritage", _("Recording my ethnic origin or heritage")
+
+
+class ConsentMethod(models.TextChoices):
+    WEB_FORM = "web_form", _("Web form")
+    PAPER = "paper", _("Signed paper form")
+    EMAIL = "email", _("E-mail")
+    IMPORT = "import", _("Imported with the record")
+    VERBAL = "verbal", _("Verbal, noted by staff")
+
+
+class Consent(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
+    given_at = models.DateTimeField(_("given at"))
+    method = models.CharField(_("how"), max_length=16, choices=ConsentMethod.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "purpose", "-given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given_at:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

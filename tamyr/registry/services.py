@@ -1,0 +1,380 @@
+"""Writes to the registry. One transaction each; every change to personal data leaves an audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tamyr.core import audit
+from tamyr.core.errors import DomainError
+from tamyr.core.i18n import clean_translations
+from tamyr.names import search_key
+from tamyr.registry.models import (
+    Consent,
+    ConsentPurpose,
+    Country,
+    NameVariant,
+    Organization,
+    Person,
+    Script,
+    SpokenLanguage,
+)
+
+ORGANIZATION_EDITABLE = (
+    "name",
+    "short_name",
+    "description",
+    "kind",
+    "country",
+    "city",
+    "address",
+    "parent",
+    "website",
+    "email",
+    "phone",
+    "logo",
+)
+PERSON_EDITABLE = (
+    "display_name",
+    "residence_country",
+    "residence_city",
+    "gender",
+    "birth_year",
+    "email",
+    "phone",
+    "expertise",
+    "heritage",
+)
+
+
+def detect_script(text: str) -> str:
+    if any("\u0400" <= ch <= "\u04ff" for ch in text):
+        return Script.CYRILLIC
+    if any("\u0600" <= ch <= "\u06ff" for ch in text):
+        return Script.ARABIC
+    if any(ch.isalpha() for ch in text):
+        return Script.LATIN
+    return Script.OTHER
+
+
+def _audit_value(value: Any) -> Any:
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    if hasattr(value, "name") and hasattr(value, "url"):  # files
+        return value.name or ""
+    return value
+
+
+# --- organizations -------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, data: dict[str, Any], acting_user: Any) -> Organization:
+    """Change an organization's profile; only the fields given change, and the audit row lists them."""
+    changed: dict[str, Any] = {}
+    for field, value in data.items():
+        if field not in ORGANIZATION_EDITABLE:
+            raise DomainError(_("The field %(field)s cannot be changed here.") % {"field": field}, field=field)
+        if field in {"name", "description"}:
+            try:
+                value = clean_translations(value)
+            except ValueError as error:
+                raise DomainError(str(error), field=field) from error
+            if field == "name" and not value:
+                raise DomainError(_("An organization needs a name in at least one language."), field="name")
+        if field == "parent" and value is not None and value.pk == organization.pk:
+            raise DomainError(_("An organization cannot be its own parent."), field="parent")
+        if getattr(organization, field) != value:
+            changed[field] = _audit_value(value)
+            setattr(organization, field, value)
+    if changed:
+        organization.save()
+        audit.record(acting_user, "registry.organization_changed", organization, fields=sorted(changed))
+    return organization
+
+
+@transaction.atomic
+def organization_create(*, slug: str, name: dict[str, str], kind: str, acting_user: Any, **fields: Any) -> Organization:
+    if Organization.objects.filter(slug=slug).exists():
+        raise DomainError(_("An organization with the address %(slug)s already exists.") % {"slug": slug}, field="slug")
+    organization = Organization(slug=slug, kind=kind, name=clean_translations(name))
+    if not organization.name:
+        raise DomainError(_("An organization needs a name in at least one language."), field="name")
+    for field, value in fields.items():
+        if field not in ORGANIZATION_EDITABLE:
+            raise DomainError(_("Unknown field %(field)s.") % {"field": field}, field=field)
+        setattr(organization, field, clean_translations(value) if field == "description" else value)
+    organization.save()
+    audit.record(acting_user, "registry.organization_created", organization)
+    return organization
+
+
+# --- people --------------------------------------------------------------------
+
+
+def _normalize_variants(variants: Iterable[str | dict[str, str]]) -> list[dict[str, str]]:
+    result: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for variant in variants:
+        item = {"text": variant} if isinstance(variant, str) else dict(variant)
+        text = (item.get("text") or "").strip()
+        if not text:
+            raise DomainError(_("A name variant cannot be empty."), field="name_variants")
+        if len(text) > 200:
+            raise DomainError(_("A name variant can have at most 200 characters."), field="name_variants")
+        if text in seen:
+            continue
+        seen.add(text)
+        result.append(
+            {"text": text, "script": item.get("script") or detect_script(text), "language": item.get("language", "")}
+        )
+    return result
+
+
+def _set_variants(person: Person, variants: list[dict[str, str]]) -> None:
+    """The display name is always a variant too, so every search sees it."""
+    texts = {v["text"] for v in variants}
+    if person.display_name not in texts:
+        variants = [
+            {"text": person.display_name, "script": detect_script(person.display_name), "language": ""},
+            *variants,
+        ]
+    person.name_variants.all().delete()
+    NameVariant.objects.bulk_create(
+        NameVariant(
+            person=person, text=v["text"], script=v["script"], language=v["language"], key=search_key(v["text"])
+        )
+        for v in variants
+    )
+
+
+def _check_person_fields(fields: dict[str, Any]) -> None:
+    name = fields.get("display_name")
+    if name is not None and not str(name).strip():
+        raise DomainError(_("Give the person's name."), field="display_name")
+    year = fields.get("birth_year")
+    if year is not None and not (1900 <= int(year) <= timezone.now().year):
+        raise DomainError(
+            _("The year of birth must be between 1900 and %(year)s.") % {"year": timezone.now().year},
+            field="birth_year",
+        )
+    expertise = fields.get("expertise")
+    if expertise is not None and (
+        not isinstance(expertise, list) or not all(isinstance(tag, str) for tag in expertise)
+    ):
+        raise DomainError(_('Expertise is a list of words, e.g. ["history", "IT"].'), field="expertise")
+
+
+def _has_active_consent(person: Person, purpose: str) -> bool:
+    return person.pk is not None and person.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists()
+
+
+@transaction.atomic
+def person_create(
+    *,
+    display_name: str,
+    acting_user: Any,
+    name_variants: Iterable[str | dict[str, str]] = (),
+    registered_by: Organization | None = None,
+    citizenships: Iterable[Country] = (),
+    languages: Iterable[tuple[str, str]] = (),
+    consents: Iterable[tuple[str, str]] = (),
+    **fields: Any,
+) -> Person:
+    """Create a compatriot's record. Heritage is refused unless consent for it is given in the same call."""
+    unknown = set(fields) - set(PERSON_EDITABLE)
+    if unknown:
+        raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    _check_person_fields({"display_name": display_name, **fields})
+    variants = _normalize_variants(name_variants)
+    consent_purposes = {purpose for purpose, _method in consents}
+    if fields.get("heritage") and ConsentPurpose.HERITAGE not in consent_purposes:
+        raise DomainError(
+            _("Ethnic origin or heritage can only be recorded with the person's explicit consent for it."),
+            field="heritage",
+        )
+    person = Person(display_name=display_name.strip(), registered_by=registered_by, **fields)
+    person.save()
+    if citizenships:
+        person.citizenships.set(list(citizenships))
+    for language, level in languages:
+        SpokenLanguage.objects.create(person=person, language=language, level=level)
+    now = timezone.now()
+    for purpose, method in consents:
+        Consent.objects.create(person=person, purpose=purpose, method=method, given_at=now)
+    _set_variants(person, variants)
+    audit.record(acting_user, "registry.person_created", person)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    acting_user: Any,
+    name_variants: Iterable[str | dict[str, str]] | None = None,
+    citizenships: Iterable[Country] | None = None,
+    **fields: Any,
+) -> Person:
+    if person.is_erased:
+        raise DomainError(_("This record has been erased and cannot be changed."), code="erased")
+    unknown = set(fields) - set(PERSON_EDITABLE)
+    if unknown:
+        raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    _check_person_fields(fields)
+    if fields.get("heritage") and not _has_active_consent(person, ConsentPurpose.HERITAGE):
+        raise DomainError(
+            _("Ethnic origin or heritage can only be recorded with the person's explicit consent for it."),
+            field="heritage",
+        )
+    changed = [field for field, value in fields.items() if getattr(person, field) != value]
+    for field in changed:
+        setattr(person, field, fields[field])
+    if changed:
+        person.save()
+    if citizenships is not None:
+        person.citizenships.set(list(citizenships))
+        changed.append("citizenships")
+    if name_variants is not None or "display_name" in changed:
+        current = [{"text": v.text, "script": v.script, "language": v.language} for v in person.name_variants.all()]
+        _set_variants(person, _normalize_variants(name_variants) if name_variants is not None else current)
+        changed.append("name_variants")
+    if changed:
+        audit.record(acting_user, "registry.person_changed", person, fields=sorted(set(changed)))
+    return person
+
+
+@transaction.atomic
+def consent_give(
+    *, person: Person, purpose: str, method: str, acting_user: Any, given_at: datetime | None = None, note: str = ""
+) -> Consent:
+    if purpose not in ConsentPurpose.values:
+        raise DomainError(_("Unknown consent purpose."), field="purpose")
+    consent = Consent.objects.create(
+        person=person, purpose=purpose, method=method, given_at=given_at or timezone.now(), note=note
+    )
+    audit.record(acting_user, "registry.consent_given", person, purpose=purpose, method=method)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, acting_user: Any) -> Consent:
+    """Withdrawing heritage consent also deletes the heritage it allowed."""
+    if consent.withdrawn_at:
+        return consent
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    person = consent.person
+    if consent.purpose == ConsentPurpose.HERITAGE and not _has_active_consent(person, ConsentPurpose.HERITAGE):
+        person.heritage = ""
+        person.save(update_fields=["heritage", "updated_at"])
+    audit.record(acting_user, "registry.consent_withdrawn", person, purpose=consent.purpose)
+    return consent
+
+
+def person_export_data(*, person: Person, acting_user: Any) -> dict[str, Any]:
+    """Everything held on one person, as the person may download it (GDPR Art. 15 and 20)."""
+    from tamyr.core.models import AuditEntry
+
+    data: dict[str, Any] = {
+        "exported_at": timezone.now().isoformat(),
+        "person": {
+            "id": person.pk,
+            "display_name": person.display_name,
+            "residence_country": person.residence_country_id,
+            "residence_city": person.residence_city,
+            "citizenships": sorted(c.code for c in person.citizenships.all()),
+            "gender": person.gender,
+            "birth_year": person.birth_year,
+            "email": person.email,
+            "phone": person.phone,
+            "expertise": person.expertise,
+            "heritage": person.heritage,
+            "registered_by": person.registered_by.slug if person.registered_by else None,
+            "created_at": person.created_at.isoformat(),
+            "updated_at": person.updated_at.isoformat(),
+        },
+        "name_variants": [
+            {"text": v.text, "script": v.script, "language": v.language} for v in person.name_variants.all()
+        ],
+        "languages": [{"language": lang.language, "level": lang.level} for lang in person.languages.all()],
+        "affiliations": [
+            {
+                "organization": a.organization.slug,
+                "role": a.role,
+                "since": a.since.isoformat() if a.since else None,
+                "until": a.until.isoformat() if a.until else None,
+            }
+            for a in person.affiliations.select_related("organization")
+        ],
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "given_at": c.given_at.isoformat(),
+                "method": c.method,
+                "note": c.note,
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in person.consents.all()
+        ],
+        "account": None,
+        "audit_log": [
+            {"at": e.at.isoformat(), "action": e.action, "by": e.actor_label}
+            for e in AuditEntry.objects.filter(target_type="registry.person", target_id=str(person.pk))
+        ],
+    }
+    if person.user:
+        data["account"] = {
+            "username": person.user.username,
+            "email": person.user.email,
+            "date_joined": person.user.date_joined.isoformat(),
+            "preferred_language": person.user.preferred_language,
+        }
+    for extra in person_data_providers:
+        data.update(extra(person))
+    audit.record(acting_user, "registry.person_data_exported", person)
+    return data
+
+
+#: Other apps (events, learning, calls) add their part of a person's data download here.
+person_data_providers: list[Any] = []
+
+
+@transaction.atomic
+def person_erase(*, person: Person, acting_user: Any) -> Person:
+    """Anonymize: the row stays (so counts of participants stay right) but nothing identifies the person."""
+    if person.is_erased:
+        raise DomainError(_("This record has already been erased."), code="erased")
+    person.display_name = _("Erased person #%(id)s") % {"id": person.pk}
+    person.residence_city = ""
+    person.gender = ""
+    person.birth_year = None
+    person.email = ""
+    person.phone = ""
+    person.expertise = []
+    person.heritage = ""
+    person.erased_at = timezone.now()
+    user = person.user
+    person.user = None
+    person.save()
+    person.name_variants.all().delete()
+    person.languages.all().delete()
+    now = timezone.now()
+    person.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    person.affiliations.update(role="")
+    if user is not None:
+        user.is_active = False
+        user.email = ""
+        user.first_name = ""
+        user.last_name = ""
+        user.username = f"erased-{user.pk}"
+        user.set_unusable_password()
+        user.save()
+        user.emailaddress_set.all().delete()
+    audit.record(acting_user, "registry.person_erased", person)
+    return person

@@ -1,0 +1,302 @@
+"""Pages of the registry. Each view asks `can()`, calls a selector or service, and renders."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tamyr.accounts import permissions
+from tamyr.core import audit
+from tamyr.core.errors import DomainError
+from tamyr.core.exports import EXPORT_FORMATS, export_response
+from tamyr.registry import selectors, services
+from tamyr.registry.forms import OrganizationFilterForm, OrganizationForm, PersonFilterForm, PersonForm
+from tamyr.registry.models import Organization, Person
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+# --- organizations -------------------------------------------------------------
+
+
+def organization_list(request: HttpRequest) -> HttpResponse:
+    form = OrganizationFilterForm(request.GET or None)
+    filters: dict[str, str] = {}
+    if form.is_valid():
+        country = form.cleaned_data.get("country")
+        filters = {
+            "search": form.cleaned_data.get("q") or "",
+            "country": country.code if country else "",
+            "kind": form.cleaned_data.get("kind") or "",
+            "network": form.cleaned_data.get("network") or "",
+        }
+    organizations = selectors.organization_list(**filters)
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        header = [_("Name"), _("Kind"), _("Country"), _("City"), _("Website"), _("E-mail"), _("Networks")]
+        rows = (
+            [
+                o.display_name,
+                o.get_kind_display(),
+                o.country.name if o.country else "",
+                o.city,
+                o.website,
+                o.email,
+                "; ".join(m.network.display_name for m in o.network_memberships.all()),
+            ]
+            for o in organizations
+        )
+        return export_response(export, "organizations", header, rows)
+    template = (
+        "registry/_organization_results.html"
+        if request.headers.get("HX-Request")
+        else "registry/organization_list.html"
+    )
+    return render(request, template, {"form": form, "page": _page(request, organizations)})
+
+
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        organization = selectors.organization_get(slug)
+    except Organization.DoesNotExist as error:
+        raise Http404(_("No such organization.")) from error
+    return render(
+        request,
+        "registry/organization_detail.html",
+        {
+            "organization": organization,
+            "can_edit": permissions.can(request.user, "registry.change_organization", organization),
+        },
+    )
+
+
+@login_required
+def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    if not permissions.can(request.user, "registry.change_organization", organization):
+        raise PermissionDenied(_("Only the organization's admins can change its profile."))
+    form = OrganizationForm(
+        request.POST or None, request.FILES or None, initial=OrganizationForm.initial_for(organization)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data.get("logo"):
+            data.pop("logo", None)
+        try:
+            services.organization_update(organization=organization, data=data, acting_user=request.user)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("The organization's profile is saved."))
+            return redirect(organization)
+    return render(request, "registry/organization_edit.html", {"organization": organization, "form": form})
+
+
+# --- networks ------------------------------------------------------------------
+
+
+def network_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/network_list.html", {"networks": selectors.network_list()})
+
+
+def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        network = selectors.network_get(slug)
+    except Exception as error:
+        raise Http404(_("No such network.")) from error
+    return render(request, "registry/network_detail.html", {"network": network})
+
+
+# --- people (staff) ------------------------------------------------------------
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can(request.user, "registry.view_people"):
+        raise PermissionDenied(_("People's records are open to staff of the organizations that keep them."))
+    form = PersonFilterForm(request.GET or None)
+    search, country = "", ""
+    if form.is_valid():
+        search = form.cleaned_data.get("q") or ""
+        country = form.cleaned_data["country"].code if form.cleaned_data.get("country") else ""
+    people = selectors.people_filter(selectors.people_visible_to(request.user), country=country)
+    results: Any = selectors.person_search(people, search) if search else people
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        if not permissions.can(request.user, "registry.export_people"):
+            raise PermissionDenied
+        audit.record(request.user, "registry.people_exported", None, format=export, search=search, country=country)
+        header = [
+            _("ID"),
+            _("Name"),
+            _("Other names"),
+            _("Country of residence"),
+            _("City"),
+            _("Year of birth"),
+            _("E-mail"),
+        ]
+        rows = (
+            [
+                p.pk,
+                p.display_name,
+                "; ".join(v.text for v in p.name_variants.all() if v.text != p.display_name),
+                p.residence_country.name if p.residence_country else "",
+                p.residence_city,
+                p.birth_year or "",
+                p.email,
+            ]
+            for p in results
+        )
+        return export_response(export, "people", header, rows)
+    page = _page(request, results)
+    audit.record(request.user, "registry.people_listed", None, search=search, country=country, page=page.number)
+    template = "registry/_person_results.html" if request.headers.get("HX-Request") else "registry/person_list.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "can_add": permissions.can(request.user, "registry.add_person")},
+    )
+
+
+def _person_or_404(pk: int) -> Person:
+    try:
+        return selectors.person_get(pk)
+    except Person.DoesNotExist as error:
+        raise Http404(_("No such person.")) from error
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(pk)
+    if not permissions.can(request.user, "registry.view_person", person):
+        raise PermissionDenied(_("This record is kept by an organization you do not work for."))
+    audit.record(request.user, "registry.person_viewed", person)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "can_edit": permissions.can(request.user, "registry.change_person", person),
+            "can_erase": permissions.can(request.user, "registry.erase_person", person),
+            "audit_entries": audit.entries_for(person)[:20]
+            if permissions.can(request.user, "registry.change_person", person)
+            else [],
+        },
+    )
+
+
+def _person_form_data(form: PersonForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data["gender"] = data.get("gender") or ""
+    data["residence_city"] = data.get("residence_city") or ""
+    return data
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can(request.user, "registry.add_person"):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = _person_form_data(form)
+        scope = permissions.people_write_scope(request.user)
+        registered_by = Organization.objects.filter(pk__in=scope).order_by("pk").first() if scope else None
+        try:
+            person = services.person_create(
+                display_name=data.pop("display_name"),
+                name_variants=data.pop("name_variants"),
+                citizenships=data.pop("citizenships"),
+                registered_by=registered_by,
+                acting_user=request.user,
+                **data,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("%(name)s is added to the registry.") % {"name": person.display_name})
+            return redirect(person)
+    return render(request, "registry/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(pk)
+    if not permissions.can(request.user, "registry.change_person", person):
+        raise PermissionDenied
+    initial = {
+        "display_name": person.display_name,
+        "name_variants": "\n".join(v.text for v in person.name_variants.all() if v.text != person.display_name),
+        "residence_country": person.residence_country,
+        "residence_city": person.residence_city,
+        "citizenships": list(person.citizenships.all()),
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+        "email": person.email,
+        "phone": person.phone,
+        "expertise": ", ".join(person.expertise),
+    }
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = _person_form_data(form)
+        try:
+            services.person_update(
+                person=person,
+                name_variants=data.pop("name_variants"),
+                citizenships=data.pop("citizenships"),
+                acting_user=request.user,
+                **data,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(person)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(pk)
+    if not permissions.can(request.user, "registry.view_person", person):
+        raise PermissionDenied
+    data = services.person_export_data(person=person, acting_user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
+    return response
+
+
+@login_required
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(pk)
+    if not permissions.can(request.user, "registry.erase_person", person):
+        raise PermissionDenied
+    if request.method == "POST":
+        is_self = person.user_id == request.user.pk
+        services.person_erase(person=person, acting_user=request.user)
+        if is_self:
+            from django.contrib.auth import logout
+
+            logout(request)
+            messages.success(request, _("Your data has been erased. Thank you for having been with us."))
+            return redirect("home")
+        messages.success(request, _("The record has been erased; it still counts in statistics, anonymously."))
+        return redirect("registry:person_list")
+    return render(request, "registry/person_erase.html", {"person": person})
+
+
+__all__ = ["require_POST"]

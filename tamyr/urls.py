@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from tamyr.core import views as core_views
+
+# The admin signs in through allauth, so the same rate limits and two-factor rules apply there.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Tamyr"
+admin.site.site_title = "Tamyr admin"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("tamyr.api.urls")),
+    path("me/", include("tamyr.accounts.urls")),
+    path("", include("tamyr.registry.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
