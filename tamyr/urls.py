@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from tamyr.accounts.roles_views import organization_roles
 from tamyr.core import views as core_views
 
 # The admin signs in through allauth, so the same rate limits and two-factor rules apply there.
@@ -18,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("tamyr.api.urls")),
     path("me/", include("tamyr.accounts.urls")),
+    path("organizations/<slug:slug>/roles/", organization_roles, name="organization_roles"),
     path("", include("tamyr.registry.urls")),
 ]
 

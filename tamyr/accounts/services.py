@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import transaction
+from django.http import HttpRequest
 
 from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, User
 from tamyr.accounts.permissions import forget_roles
 from tamyr.core import audit
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user in views behind @login_required, typed as our User."""
+    return cast(User, request.user)
 
 
 @transaction.atomic
@@ -34,3 +42,28 @@ def network_coordinator_grant(*, user: User, network: object, acting_user: User 
         audit.record(acting_user, "accounts.coordinator_granted", row, user=user.get_username())
     forget_roles(user)
     return row
+
+
+def user_find(*, identifier: str) -> User | None:
+    """A user by username or verified-or-not e-mail, case-insensitively."""
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    return (
+        User.objects.filter(username__iexact=identifier).first()
+        or User.objects.filter(email__iexact=identifier).first()
+    )
+
+
+@transaction.atomic
+def account_close(*, user: User, acting_user: User | None) -> None:
+    """Close an account that has no registry record: nothing identifying stays."""
+    audit.record(acting_user, "accounts.account_closed", user)
+    user.is_active = False
+    user.email = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.username = f"erased-{user.pk}"
+    user.set_unusable_password()
+    user.save()
+    user.emailaddress_set.all().delete()  # type: ignore[attr-defined]

@@ -12,35 +12,38 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tamyr.accounts.models import NetworkCoordinator, OrganizationRole
+from tamyr.accounts.services import account_close, signed_in_user
 from tamyr.registry import selectors, services
 from tamyr.registry.models import ConsentMethod, ConsentPurpose
 
 
 @login_required
 def my_profile(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     person = selectors.person_of_user(request.user)
     if request.method == "POST" and request.POST.get("action") == "create_profile" and person is None:
         person = services.person_create(
-            display_name=request.user.get_full_name() or request.user.get_username(),
-            acting_user=request.user,
-            email=request.user.email,
+            display_name=user.get_full_name() or user.get_username(),
+            acting_user=user,
+            email=user.email,
             consents=[(ConsentPurpose.REGISTRY, ConsentMethod.WEB_FORM)],
         )
-        person.user = request.user
+        person.user = user
         person.save(update_fields=["user"])
         messages.success(request, _("Your profile is created. You can change or erase it at any time."))
         return redirect("me:profile")
-    roles = OrganizationRole.objects.filter(user=request.user).select_related("organization")
-    networks = NetworkCoordinator.objects.filter(user=request.user).select_related("network")
+    roles = OrganizationRole.objects.filter(user=user).select_related("organization")
+    networks = NetworkCoordinator.objects.filter(user=user).select_related("network")
     return render(request, "accounts/profile.html", {"person": person, "roles": roles, "networks": networks})
 
 
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
-    person = selectors.person_of_user(request.user)
+    user = signed_in_user(request)
+    person = selectors.person_of_user(user)
     if person is None:
         data: dict[str, object] = {
-            "account": {"username": request.user.get_username(), "email": request.user.email},
+            "account": {"username": user.get_username(), "email": user.email},
             "person": None,
         }
     else:
@@ -62,12 +65,7 @@ def my_erase(request: HttpRequest) -> HttpResponse:
         if person is not None:
             services.person_erase(person=person, acting_user=request.user)
         else:
-            user = request.user
-            user.is_active = False
-            user.email = ""
-            user.username = f"erased-{user.pk}"
-            user.set_unusable_password()
-            user.save()
+            account_close(user=signed_in_user(request), acting_user=signed_in_user(request))
         logout(request)
         messages.success(request, _("Your data has been erased. Thank you for having been with us."))
         return redirect("home")

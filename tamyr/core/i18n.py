@@ -60,7 +60,7 @@ class TranslationsWidget(forms.MultiWidget):
 
     def __init__(self, textarea: bool = False, attrs: dict[str, Any] | None = None) -> None:
         widget_class = forms.Textarea if textarea else forms.TextInput
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             code: widget_class(attrs={"lang": code, "rows": 3} if textarea else {"lang": code})
             for code in LANGUAGE_CODES
         }

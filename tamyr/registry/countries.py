@@ -57,7 +57,8 @@ def country_rows() -> Iterator[dict[str, Any]]:
 def sync_countries(country_model: Any) -> int:
     """Create or refresh every country; safe to run again."""
     existing = set(country_model.objects.values_list("code", flat=True))
-    new, changed = [], []
+    new: list[Any] = []
+    changed: list[Any] = []
     for row in country_rows():
         obj = country_model(**row)
         (changed if row["code"] in existing else new).append(obj)

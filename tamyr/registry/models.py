@@ -104,7 +104,9 @@ class Network(TimeStampedModel):
     name = models.JSONField(_("name"), default=dict)
     description = models.JSONField(_("description"), default=dict, blank=True)
     website = models.URLField(_("website"), blank=True)
-    organizations = models.ManyToManyField(Organization, through="NetworkMembership", related_name="networks")
+    organizations: models.ManyToManyField[Organization, NetworkMembership] = models.ManyToManyField(
+        Organization, through="NetworkMembership", related_name="networks"
+    )
 
     class Meta:
         ordering = ["slug"]

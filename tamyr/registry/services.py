@@ -375,6 +375,6 @@ def person_erase(*, person: Person, acting_user: Any) -> Person:
         user.username = f"erased-{user.pk}"
         user.set_unusable_password()
         user.save()
-        user.emailaddress_set.all().delete()
+        user.emailaddress_set.all().delete()  # type: ignore[attr-defined]
     audit.record(acting_user, "registry.person_erased", person)
     return person

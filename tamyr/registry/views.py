@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,9 +33,9 @@ def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
 # --- organizations -------------------------------------------------------------
 
 
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: HttpRequest) -> HttpResponseBase:
     form = OrganizationFilterForm(request.GET or None)
-    filters: dict[str, str] = {}
+    filters: dict[str, Any] = {}
     if form.is_valid():
         country = form.cleaned_data.get("country")
         filters = {
@@ -124,7 +125,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: HttpRequest) -> HttpResponseBase:
     if not permissions.can(request.user, "registry.view_people"):
         raise PermissionDenied(_("People's records are open to staff of the organizations that keep them."))
     form = PersonFilterForm(request.GET or None)

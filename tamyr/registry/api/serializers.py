@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -40,7 +39,7 @@ class CountrySerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    network: serializers.SlugRelatedField[Network] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = NetworkMembership
@@ -54,7 +53,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     country = serializers.SlugRelatedField(
         slug_field="code", queryset=Country.objects.all(), required=False, allow_null=True
     )
-    parent = serializers.SlugRelatedField(
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
     )
     kind = serializers.ChoiceField(choices=OrganizationKind.choices)
@@ -88,7 +87,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class NetworkMemberSerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     organization_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -112,6 +113,25 @@ class NetworkSerializer(serializers.ModelSerializer):
         return network.display_name
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "oneOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string"},
+                        "script": {"type": "string", "enum": ["Cyrl", "Latn", "Arab", "Zyyy"]},
+                        "language": {"type": "string"},
+                    },
+                    "required": ["text"],
+                },
+            ]
+        },
+    }
+)
 class NameVariantField(serializers.Field):
     """Accepts "Kassym Tokayev" or {"text": "Kassym Tokayev", "script": "Latn", "language": "en"}."""
 
@@ -130,11 +150,6 @@ class NameVariantField(serializers.Field):
             else:
                 raise serializers.ValidationError(_('Each name is a string or an object with a "text".'))
         return result
-
-
-@extend_schema_field(OpenApiTypes.OBJECT)
-class _AnyList(serializers.ListField):
-    pass
 
 
 class PersonSerializer(serializers.ModelSerializer):
