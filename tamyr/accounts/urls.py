@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.my_profile, name="profile"),
     path("data.json", views.my_data, name="data"),
     path("erase/", views.my_erase, name="erase"),
+    path("consents/", views.my_consents, name="consents"),
 ]

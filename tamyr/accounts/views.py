@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tamyr.accounts.models import NetworkCoordinator, OrganizationRole
 from tamyr.accounts.services import account_close, signed_in_user
 from tamyr.registry import selectors, services
-from tamyr.registry.models import ConsentMethod, ConsentPurpose
+from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose
 
 
 @login_required
@@ -34,7 +35,18 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         return redirect("me:profile")
     roles = OrganizationRole.objects.filter(user=user).select_related("organization")
     networks = NetworkCoordinator.objects.filter(user=user).select_related("network")
-    return render(request, "accounts/profile.html", {"person": person, "roles": roles, "networks": networks})
+    consents = []
+    if person is not None:
+        active = {c.purpose: c for c in person.consents.all() if c.withdrawn_at is None}
+        consents = [
+            {"purpose": purpose, "label": label, "consent": active.get(purpose)}
+            for purpose, label in ConsentPurpose.choices
+        ]
+    return render(
+        request,
+        "accounts/profile.html",
+        {"person": person, "roles": roles, "networks": networks, "consents": consents},
+    )
 
 
 @login_required
@@ -70,3 +82,27 @@ def my_erase(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your data has been erased. Thank you for having been with us."))
         return redirect("home")
     return render(request, "accounts/erase.html", {"person": person})
+
+
+@login_required
+@require_POST
+def my_consents(request: HttpRequest) -> HttpResponse:
+    """A compatriot gives or withdraws a consent for one purpose; withdrawing heritage consent deletes the heritage."""
+    user = signed_in_user(request)
+    person = selectors.person_of_user(user)
+    if person is None:
+        messages.error(request, _("Create your record first."))
+        return redirect("me:profile")
+    purpose = request.POST.get("purpose", "")
+    if purpose not in ConsentPurpose.values:
+        messages.error(request, _("Unknown purpose; nothing was changed."))
+        return redirect("me:profile")
+    active = Consent.objects.filter(person=person, purpose=purpose, withdrawn_at__isnull=True)
+    if request.POST.get("action") == "withdraw":
+        for consent in active:
+            services.consent_withdraw(consent=consent, acting_user=user)
+        messages.success(request, _("Consent withdrawn: %(purpose)s.") % {"purpose": ConsentPurpose(purpose).label})
+    elif not active.exists():
+        services.consent_give(person=person, purpose=purpose, method=ConsentMethod.WEB_FORM, acting_user=user)
+        messages.success(request, _("Consent given: %(purpose)s.") % {"purpose": ConsentPurpose(purpose).label})
+    return redirect("me:profile")
