@@ -1,0 +1,705 @@
+"""Generated compatriots: a few hundred Kazakhs abroad, their names written the ways they really are written.
+
+Why hand-written tables: the point of the demo is that one person's name turns up in Kazakh Cyrillic, the 2021
+Kazakh Latin alphabet, Turkish, Russian and English spellings, and that search finds them all. Deriving one script
+from another by code would only test the code against itself, so every spelling below is written out by hand,
+with the male and female forms of each surname (-ov/-ova, -ev/-eva, -ұлы/-қызы).
+
+Why deterministic: each person is drawn from `random.Random` seeded with the demo seed and the person's number, so
+person 17 is the same person whether the demo makes 20 or 300, and a second run finds everyone again by e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from django.db import models
+from django.utils import timezone
+
+from tamyr.core.models import AuditEntry
+from tamyr.names import search_key
+from tamyr.registry.models import (
+    Affiliation,
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    Gender,
+    LanguageLevel,
+    NameVariant,
+    Organization,
+    Person,
+    Script,
+    SpokenLanguage,
+)
+
+DEFAULT_SEED = 2026
+
+
+class Spelling(NamedTuple):
+    """One name in the five ways the demo writes it."""
+
+    kk_cyrl: str  # Kazakh, Cyrillic
+    kk_latn: str  # Kazakh, Latin alphabet of 2021
+    tr: str  # as Kazakhs in Türkiye write it
+    ru: str  # Russian passport spelling
+    en: str  # English (Kazakhstan passport transliteration)
+
+
+#: (field of Spelling, ISO 15924 script, ISO 639 language)
+FORMS: tuple[tuple[str, str, str], ...] = (
+    ("kk_cyrl", Script.CYRILLIC, "kk"),
+    ("kk_latn", Script.LATIN, "kk"),
+    ("tr", Script.LATIN, "tr"),
+    ("ru", Script.CYRILLIC, "ru"),
+    ("en", Script.LATIN, "en"),
+)
+_SCRIPT = {form: script for form, script, _language in FORMS}
+_LANGUAGE = {form: language for form, _script, language in FORMS}
+
+MALE_GIVEN: tuple[Spelling, ...] = (
+    Spelling("Нұрлан", "Nūrlan", "Nurlan", "Нурлан", "Nurlan"),
+    Spelling("Ерлан", "Erlan", "Erlan", "Ерлан", "Yerlan"),
+    Spelling("Болат", "Bolat", "Bolat", "Болат", "Bolat"),
+    Spelling("Қайрат", "Qairat", "Kayrat", "Кайрат", "Kairat"),
+    Spelling("Ержан", "Erjan", "Ercan", "Ержан", "Yerzhan"),
+    Spelling("Бауыржан", "Bauyrjan", "Bavırcan", "Бауыржан", "Bauyrzhan"),
+    Spelling("Данияр", "Daniiar", "Daniyar", "Данияр", "Daniyar"),
+    Spelling("Асхат", "Ashat", "Ashat", "Асхат", "Askhat"),
+    Spelling("Серік", "Serık", "Serik", "Серик", "Serik"),
+    Spelling("Мұрат", "Mūrat", "Murat", "Мурат", "Murat"),
+    Spelling("Ғалым", "Ğalym", "Galım", "Галым", "Galym"),
+    Spelling("Дәурен", "Däuren", "Dauren", "Даурен", "Dauren"),
+    Spelling("Арман", "Arman", "Arman", "Арман", "Arman"),
+    Spelling("Ерболат", "Erbolat", "Erbolat", "Ерболат", "Yerbolat"),
+    Spelling("Әлібек", "Älıbek", "Alibek", "Алибек", "Alibek"),
+    Spelling("Тимур", "Timur", "Timur", "Тимур", "Timur"),
+    Spelling("Жандос", "Jandos", "Candos", "Жандос", "Zhandos"),
+    Spelling("Ақжол", "Aqjol", "Akcol", "Акжол", "Akzhol"),
+    Spelling("Мейрам", "Meiram", "Meyram", "Мейрам", "Meiram"),
+    Spelling("Санжар", "Sanjar", "Sancar", "Санжар", "Sanzhar"),
+    Spelling("Нұрсұлтан", "Nūrsūltan", "Nursultan", "Нурсултан", "Nursultan"),
+    Spelling("Азамат", "Azamat", "Azamat", "Азамат", "Azamat"),
+    Spelling("Еркін", "Erkın", "Erkin", "Еркин", "Yerkin"),
+    Spelling("Ислам", "İslam", "İslam", "Ислам", "Islam"),
+    Spelling("Темірлан", "Temırlan", "Temirlan", "Темирлан", "Temirlan"),
+)
+
+FEMALE_GIVEN: tuple[Spelling, ...] = (
+    Spelling("Айгерім", "Aigerım", "Aygerim", "Айгерим", "Aigerim"),
+    Spelling("Әсел", "Äsel", "Asel", "Асель", "Assel"),
+    Spelling("Гүлнар", "Gülnar", "Gülnar", "Гульнар", "Gulnar"),
+    Spelling("Мадина", "Madina", "Madina", "Мадина", "Madina"),
+    Spelling("Аружан", "Arujan", "Arucan", "Аружан", "Aruzhan"),
+    Spelling("Дина", "Dina", "Dina", "Дина", "Dina"),
+    Spelling("Жансая", "Jansaia", "Cansaya", "Жансая", "Zhansaya"),
+    Spelling("Ақмарал", "Aqmaral", "Akmaral", "Акмарал", "Akmaral"),
+    Spelling("Сәуле", "Säule", "Saule", "Сауле", "Saule"),
+    Spelling("Айнұр", "Ainūr", "Aynur", "Айнур", "Ainur"),
+    Spelling("Динара", "Dinara", "Dinara", "Динара", "Dinara"),
+    Spelling("Меруерт", "Meruert", "Meruert", "Меруерт", "Meruert"),
+    Spelling("Гүлмира", "Gülmira", "Gülmira", "Гульмира", "Gulmira"),
+    Spelling("Салтанат", "Saltanat", "Saltanat", "Салтанат", "Saltanat"),
+    Spelling("Жұлдыз", "Jūldyz", "Culdız", "Жулдыз", "Zhuldyz"),
+    Spelling("Айгүл", "Aigül", "Aygül", "Айгуль", "Aigul"),
+    Spelling("Ботагөз", "Botagöz", "Botagöz", "Ботагоз", "Botagoz"),
+    Spelling("Ләззат", "Läzzat", "Lezzat", "Ляззат", "Lyazzat"),
+    Spelling("Назерке", "Nazerke", "Nazerke", "Назерке", "Nazerke"),
+    Spelling("Томирис", "Tomiris", "Tomiris", "Томирис", "Tomiris"),
+    Spelling("Камила", "Kamila", "Kamila", "Камила", "Kamila"),
+    Spelling("Ақбота", "Aqbota", "Akbota", "Акбота", "Akbota"),
+    Spelling("Гаухар", "Gauhar", "Gavhar", "Гаухар", "Gaukhar"),
+    Spelling("Балжан", "Baljan", "Balcan", "Балжан", "Balzhan"),
+    Spelling("Әсия", "Äsiia", "Asiya", "Асия", "Assiya"),
+)
+
+#: (male form, female form). Сәтбаев is Сатпаев in Russian and Satpayev in English, as with the academician.
+SURNAMES: tuple[tuple[Spelling, Spelling], ...] = (
+    (
+        Spelling("Сәрсенбаев", "Särsenbaev", "Sarsenbayev", "Сарсенбаев", "Sarsenbayev"),
+        Spelling("Сәрсенбаева", "Särsenbaeva", "Sarsenbayeva", "Сарсенбаева", "Sarsenbayeva"),
+    ),
+    (
+        Spelling("Омаров", "Omarov", "Omarov", "Омаров", "Omarov"),
+        Spelling("Омарова", "Omarova", "Omarova", "Омарова", "Omarova"),
+    ),
+    (
+        Spelling("Нұрланов", "Nūrlanov", "Nurlanov", "Нурланов", "Nurlanov"),
+        Spelling("Нұрланова", "Nūrlanova", "Nurlanova", "Нурланова", "Nurlanova"),
+    ),
+    (
+        Spelling("Жұмабаев", "Jūmabaev", "Cumabayev", "Жумабаев", "Zhumabayev"),
+        Spelling("Жұмабаева", "Jūmabaeva", "Cumabayeva", "Жумабаева", "Zhumabayeva"),
+    ),
+    (
+        Spelling("Қасымов", "Qasymov", "Kasımov", "Касымов", "Kassymov"),
+        Spelling("Қасымова", "Qasymova", "Kasımova", "Касымова", "Kassymova"),
+    ),
+    (
+        Spelling("Әбдірахманов", "Äbdırahmanov", "Abdırahmanov", "Абдрахманов", "Abdrakhmanov"),
+        Spelling("Әбдірахманова", "Äbdırahmanova", "Abdırahmanova", "Абдрахманова", "Abdrakhmanova"),
+    ),
+    (
+        Spelling("Тоқтаров", "Toqtarov", "Toktarov", "Токтаров", "Toktarov"),
+        Spelling("Тоқтарова", "Toqtarova", "Toktarova", "Токтарова", "Toktarova"),
+    ),
+    (
+        Spelling("Серікбаев", "Serıkbaev", "Serikbayev", "Серикбаев", "Serikbayev"),
+        Spelling("Серікбаева", "Serıkbaeva", "Serikbayeva", "Серикбаева", "Serikbayeva"),
+    ),
+    (
+        Spelling("Ахметов", "Ahmetov", "Ahmetov", "Ахметов", "Akhmetov"),
+        Spelling("Ахметова", "Ahmetova", "Ahmetova", "Ахметова", "Akhmetova"),
+    ),
+    (
+        Spelling("Исмағұлов", "İsmağūlov", "İsmagulov", "Исмагулов", "Ismagulov"),
+        Spelling("Исмағұлова", "İsmağūlova", "İsmagulova", "Исмагулова", "Ismagulova"),
+    ),
+    (
+        Spelling("Байжанов", "Baijanov", "Baycanov", "Байжанов", "Baizhanov"),
+        Spelling("Байжанова", "Baijanova", "Baycanova", "Байжанова", "Baizhanova"),
+    ),
+    (
+        Spelling("Мұқанов", "Mūqanov", "Mukanov", "Муканов", "Mukanov"),
+        Spelling("Мұқанова", "Mūqanova", "Mukanova", "Муканова", "Mukanova"),
+    ),
+    (
+        Spelling("Есенов", "Esenov", "Esenov", "Есенов", "Yessenov"),
+        Spelling("Есенова", "Esenova", "Esenova", "Есенова", "Yessenova"),
+    ),
+    (
+        Spelling("Қожахметов", "Qojahmetov", "Kocahmetov", "Кожахметов", "Kozhakhmetov"),
+        Spelling("Қожахметова", "Qojahmetova", "Kocahmetova", "Кожахметова", "Kozhakhmetova"),
+    ),
+    (
+        Spelling("Әлиев", "Äliev", "Aliyev", "Алиев", "Aliyev"),
+        Spelling("Әлиева", "Älieva", "Aliyeva", "Алиева", "Aliyeva"),
+    ),
+    (
+        Spelling("Тұрсынов", "Tūrsynov", "Tursınov", "Турсынов", "Tursynov"),
+        Spelling("Тұрсынова", "Tūrsynova", "Tursınova", "Турсынова", "Tursynova"),
+    ),
+    (
+        Spelling("Сейітов", "Seiıtov", "Seyitov", "Сеитов", "Seitov"),
+        Spelling("Сейітова", "Seiıtova", "Seyitova", "Сеитова", "Seitova"),
+    ),
+    (
+        Spelling("Оспанов", "Ospanov", "Ospanov", "Оспанов", "Ospanov"),
+        Spelling("Оспанова", "Ospanova", "Ospanova", "Оспанова", "Ospanova"),
+    ),
+    (
+        Spelling("Жақыпов", "Jaqypov", "Cakıpov", "Жакыпов", "Zhakypov"),
+        Spelling("Жақыпова", "Jaqypova", "Cakıpova", "Жакыпова", "Zhakypova"),
+    ),
+    (
+        Spelling("Рахимов", "Rahimov", "Rahimov", "Рахимов", "Rakhimov"),
+        Spelling("Рахимова", "Rahimova", "Rahimova", "Рахимова", "Rakhimova"),
+    ),
+    (
+        Spelling("Дүйсенов", "Düisenov", "Düysenov", "Дуйсенов", "Duisenov"),
+        Spelling("Дүйсенова", "Düisenova", "Düysenova", "Дуйсенова", "Duisenova"),
+    ),
+    (
+        Spelling("Ермеков", "Ermekov", "Ermekov", "Ермеков", "Yermekov"),
+        Spelling("Ермекова", "Ermekova", "Ermekova", "Ермекова", "Yermekova"),
+    ),
+    (
+        Spelling("Нұрмағамбетов", "Nūrmağambetov", "Nurmagambetov", "Нурмагамбетов", "Nurmagambetov"),
+        Spelling("Нұрмағамбетова", "Nūrmağambetova", "Nurmagambetova", "Нурмагамбетова", "Nurmagambetova"),
+    ),
+    (
+        Spelling("Тәжиев", "Täjiev", "Tajiyev", "Тажиев", "Tazhiyev"),
+        Spelling("Тәжиева", "Täjieva", "Tajiyeva", "Тажиева", "Tazhiyeva"),
+    ),
+    (
+        Spelling("Сәтбаев", "Sätbaev", "Satbayev", "Сатпаев", "Satpayev"),
+        Spelling("Сәтбаева", "Sätbaeva", "Satbayeva", "Сатпаева", "Satpayeva"),
+    ),
+    (
+        Spelling("Сапарбекұлы", "Saparbekūly", "Saparbekulı", "Сапарбекулы", "Saparbekuly"),
+        Spelling("Сапарбекқызы", "Saparbekqyzy", "Saparbekkızı", "Сапарбеккызы", "Saparbekkyzy"),
+    ),
+    (
+        Spelling("Нұрланұлы", "Nūrlanūly", "Nurlanulı", "Нурланулы", "Nurlanuly"),
+        Spelling("Нұрланқызы", "Nūrlanqyzy", "Nurlankızı", "Нурланкызы", "Nurlankyzy"),
+    ),
+    (
+        Spelling("Серікұлы", "Serıkūly", "Serikulı", "Серикулы", "Serikuly"),
+        Spelling("Серікқызы", "Serıkqyzy", "Serikkızı", "Сериккызы", "Serikkyzy"),
+    ),
+    (
+        Spelling("Ерланұлы", "Erlanūly", "Erlanulı", "Ерланулы", "Yerlanuly"),
+        Spelling("Ерланқызы", "Erlanqyzy", "Erlankızı", "Ерланкызы", "Yerlankyzy"),
+    ),
+    (
+        Spelling("Қайратұлы", "Qairatūly", "Kayratulı", "Кайратулы", "Kairatuly"),
+        Spelling("Қайратқызы", "Qairatqyzy", "Kayratkızı", "Кайраткызы", "Kairatkyzy"),
+    ),
+    (
+        Spelling("Болатұлы", "Bolatūly", "Bolatulı", "Болатулы", "Bolatuly"),
+        Spelling("Болатқызы", "Bolatqyzy", "Bolatkızı", "Болаткызы", "Bolatkyzy"),
+    ),
+    (
+        Spelling("Мұратұлы", "Mūratūly", "Muratulı", "Муратулы", "Muratuly"),
+        Spelling("Мұратқызы", "Mūratqyzy", "Muratkızı", "Мураткызы", "Muratkyzy"),
+    ),
+    (
+        Spelling("Асқарұлы", "Asqarūly", "Askarulı", "Аскарулы", "Askaruly"),
+        Spelling("Асқарқызы", "Asqarqyzy", "Askarkızı", "Аскаркызы", "Askarkyzy"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Residence:
+    country: str
+    weight: int
+    cities: tuple[str, ...]
+    language: str  # the language of daily life there, besides Kazakh
+    kazakh_heartland: bool  # large, long-settled Kazakh communities where Kazakh is usually the first language
+
+
+#: The twelve countries of seed 003 (where Otandastar's course participants live), plus Kazakhstan, Hungary,
+#: Uzbekistan and Austria, where the rest of the seeds take place.
+RESIDENCES: tuple[Residence, ...] = (
+    Residence("TR", 40, ("Istanbul", "Ankara", "Izmir", "Salihli", "Kayseri"), "tr", False),
+    Residence("RU", 35, ("Omsk", "Orenburg", "Astrakhan", "Moscow", "Saint Petersburg", "Novosibirsk"), "ru", True),
+    Residence("US", 14, ("New York", "Washington", "Los Angeles", "Chicago"), "en", False),
+    Residence("GB", 14, ("London", "Manchester", "Edinburgh"), "en", False),
+    Residence("BE", 8, ("Brussels", "Antwerp", "Liège"), "fr", False),
+    Residence("DE", 20, ("Berlin", "Munich", "Frankfurt am Main", "Hamburg", "Cologne"), "de", False),
+    Residence("FR", 12, ("Paris", "Lyon", "Strasbourg"), "fr", False),
+    Residence("IR", 10, ("Gorgan", "Tehran"), "fa", True),
+    Residence("KG", 12, ("Bishkek", "Osh", "Karakol"), "ky", True),
+    Residence("UA", 8, ("Kyiv", "Kharkiv", "Odesa"), "uk", False),
+    Residence("MN", 18, ("Ölgii", "Ulaanbaatar", "Khovd"), "mn", True),
+    Residence("BY", 6, ("Minsk", "Brest"), "ru", False),
+    Residence("KZ", 10, ("Astana", "Almaty", "Shymkent"), "kk", True),
+    Residence("HU", 8, ("Budapest", "Debrecen", "Szeged"), "hu", False),
+    Residence("UZ", 14, ("Tashkent", "Nukus", "Samarkand"), "uz", True),
+    Residence("AT", 5, ("Vienna", "Graz"), "de", False),
+)
+_CYRILLIC_COUNTRIES = frozenset({"KZ", "KG", "UZ", "MN", "RU", "BY", "UA"})
+_EX_SOVIET = frozenset({"KZ", "KG", "UZ", "RU", "BY", "UA"})
+_EUROPE_FROM_TURKIYE = frozenset({"DE", "FR", "BE", "AT", "GB"})
+
+#: Which organization keeps the record of a compatriot living in a country; elsewhere Otandastar does.
+CENTRE_FOR_COUNTRY: dict[str, str] = {
+    "TR": "kazakh-centre-istanbul",
+    "IR": "kazakh-centre-iran",
+    "RU": "kazakh-centre-russia",
+    "UZ": "kazakh-centre-uzbekistan",
+    "MN": "kazakh-centre-mongolia",
+    "KG": "abai-uii",
+}
+
+EXPERTISE: tuple[str, ...] = (
+    "history",
+    "IT",
+    "medicine",
+    "engineering",
+    "education",
+    "music",
+    "dombra",
+    "journalism",
+    "law",
+    "business",
+    "agriculture",
+    "linguistics",
+    "translation",
+    "finance",
+    "architecture",
+    "sport",
+    "cuisine",
+    "embroidery",
+    "literature",
+    "film",
+)
+AFFILIATION_ROLES: tuple[str, ...] = (
+    "Member",
+    "Volunteer",
+    "Kazakh language teacher",
+    "Board member",
+    "Dombra teacher",
+    "Youth council member",
+)
+_CONSENT_NOTE = "Demo record."
+
+
+@dataclass(frozen=True)
+class GeneratedPerson:
+    number: int
+    display_name: str
+    variants: tuple[tuple[str, str, str], ...]  # (text, script, language); the display name comes first
+    gender: str
+    birth_year: int
+    residence: str
+    city: str
+    citizenships: tuple[str, ...]
+    languages: tuple[tuple[str, str], ...]
+    expertise: tuple[str, ...]
+    registered_by: str
+    affiliation: tuple[str, str, dt.date] | None  # (organization slug, role, since)
+    consents: tuple[tuple[str, str, dt.datetime], ...]  # (purpose, method, given at)
+
+    @property
+    def email(self) -> str:
+        return email_for(self.number)
+
+
+def email_for(number: int) -> str:
+    """The stable address by which a second run finds the same generated person."""
+    return f"demo.person.{number:04d}@example.org"
+
+
+def _variants(given: Spelling, surname: Spelling, display: str, rng: random.Random) -> list[tuple[str, str, str]]:
+    """The display form first, then 2–3 other spellings with different text, at least one in the other script."""
+    full = {form: f"{getattr(given, form)} {getattr(surname, form)}" for form, _script, _language in FORMS}
+    chosen = [display]
+    others = [form for form, _script, _language in FORMS if form != display]
+    rng.shuffle(others)
+    other_script = [form for form in others if _SCRIPT[form] != _SCRIPT[display]]
+    wanted = rng.choice((2, 3))
+    for form in [*other_script[:1], *others]:
+        if len(chosen) > wanted:
+            break
+        if form not in chosen and full[form] not in {full[c] for c in chosen}:
+            chosen.append(form)
+    rows = [(full[form], _SCRIPT[form], _LANGUAGE[form]) for form in chosen]
+    # Names such as Bolat Omarov read the same in most Latin spellings; lists and passports also put the surname
+    # first, so that order is the further variant such a name really has.
+    for form in ("en", "ru"):
+        reversed_name = f"{getattr(surname, form)} {getattr(given, form)}"
+        if len(rows) < 3 and reversed_name not in {row[0] for row in rows}:
+            rows.append((reversed_name, _SCRIPT[form], _LANGUAGE[form]))
+    return rows
+
+
+def _display_form(residence: str, rng: random.Random) -> str:
+    """How the record keeper would first write the name: Cyrillic in the former USSR and Mongolia, Turkish in
+    Türkiye, mostly English in the West."""
+    if residence in _CYRILLIC_COUNTRIES:
+        return "kk_cyrl" if rng.random() < 0.7 else "ru"
+    if residence == "TR":
+        return "tr"
+    if residence == "IR":
+        return "kk_cyrl" if rng.random() < 0.7 else "en"
+    roll = rng.random()
+    return "en" if roll < 0.7 else ("kk_latn" if roll < 0.85 else "kk_cyrl")
+
+
+def _moment(rng: random.Random, start: dt.date, days: int) -> dt.datetime:
+    day = start + dt.timedelta(days=rng.randrange(days))
+    seconds = rng.randrange(8 * 3600, 20 * 3600)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
+    """Person `number` of the demo; the same for the same seed, whatever else the demo makes."""
+    if number == 1:
+        return compatriot()
+    rng = random.Random(f"tamyr-demo:{seed}:{number}")
+    gender = rng.choice((Gender.MALE, Gender.FEMALE))
+    given = rng.choice(MALE_GIVEN if gender == Gender.MALE else FEMALE_GIVEN)
+    male_surname, female_surname = rng.choice(SURNAMES)
+    surname = male_surname if gender == Gender.MALE else female_surname
+    residence = rng.choices(RESIDENCES, weights=[r.weight for r in RESIDENCES])[0]
+    variants = _variants(given, surname, _display_form(residence.country, rng), rng)
+
+    if residence.country == "KZ":
+        citizenships: tuple[str, ...] = ("KZ",)
+    else:
+        roll = rng.random()
+        if roll < 0.2:
+            citizenships = ("KZ",)  # a Kazakh citizen living abroad: a student, a worker
+        elif roll < 0.35 and residence.country in _EUROPE_FROM_TURKIYE:
+            citizenships = ("TR", residence.country)  # many of Europe's Kazakhs came by way of Türkiye
+        else:
+            citizenships = (residence.country,)
+
+    if residence.kazakh_heartland or "KZ" in citizenships:
+        kazakh_level = rng.choice((LanguageLevel.NATIVE,) * 6 + (LanguageLevel.C2, LanguageLevel.C1))
+    else:
+        kazakh_level = rng.choice(
+            (
+                LanguageLevel.NATIVE,
+                LanguageLevel.C1,
+                LanguageLevel.B2,
+                LanguageLevel.B1,
+                LanguageLevel.A2,
+                LanguageLevel.A1,
+            )
+        )
+    languages: dict[str, str] = {"kk": kazakh_level}
+    if residence.language != "kk":
+        languages[residence.language] = rng.choice((LanguageLevel.NATIVE, LanguageLevel.C2, LanguageLevel.C1))
+    if (residence.country in _EX_SOVIET or "KZ" in citizenships) and "ru" not in languages:
+        languages["ru"] = rng.choice((LanguageLevel.NATIVE, LanguageLevel.C2, LanguageLevel.C1, LanguageLevel.B2))
+    if "TR" in citizenships and "tr" not in languages:
+        languages["tr"] = LanguageLevel.NATIVE
+    if "en" not in languages and rng.random() < 0.4:
+        languages["en"] = rng.choice((LanguageLevel.C1, LanguageLevel.B2, LanguageLevel.B1))
+
+    registered_by = CENTRE_FOR_COUNTRY.get(residence.country, "otandastar")
+    if rng.random() < 0.2:
+        registered_by = "otandastar"  # enrolled through Otandastar's online courses
+    affiliation = None
+    if rng.random() < 0.12:
+        since = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))
+        affiliation = (registered_by, rng.choice(AFFILIATION_ROLES), since)
+
+    registry_given = _moment(rng, dt.date(2023, 1, 1), 1000)
+    registry_method = rng.choices((ConsentMethod.WEB_FORM, ConsentMethod.PAPER, ConsentMethod.IMPORT), (5, 3, 2))[0]
+    consents = [(ConsentPurpose.REGISTRY.value, registry_method.value, registry_given)]
+    if rng.random() < 0.55:
+        contact_method = rng.choice((ConsentMethod.WEB_FORM, ConsentMethod.EMAIL))
+        consents.append(
+            (ConsentPurpose.CONTACT.value, contact_method.value, registry_given + dt.timedelta(days=rng.randrange(60)))
+        )
+
+    return GeneratedPerson(
+        number=number,
+        display_name=variants[0][0],
+        variants=tuple(variants),
+        gender=gender,
+        birth_year=int(rng.triangular(1950, 2008, 1995)),
+        residence=residence.country,
+        city=rng.choice(residence.cities),
+        citizenships=citizenships,
+        languages=tuple(sorted(languages.items())),
+        expertise=tuple(sorted(rng.sample(EXPERTISE, rng.randrange(4)))),
+        registered_by=registered_by,
+        affiliation=affiliation,
+        consents=tuple(consents),
+    )
+
+
+def compatriot() -> GeneratedPerson:
+    """Person 1, the record of the `compatriot` demo login: a Kazakh student in Berlin, written out by hand so the
+    demo's walkthrough can name her."""
+    return GeneratedPerson(
+        number=1,
+        display_name="Аружан Серікқызы",
+        variants=(
+            ("Аружан Серікқызы", Script.CYRILLIC, "kk"),
+            ("Arujan Serıkqyzy", Script.LATIN, "kk"),
+            ("Aruzhan Serikkyzy", Script.LATIN, "en"),
+            ("Аружан Сериккызы", Script.CYRILLIC, "ru"),
+        ),
+        gender=Gender.FEMALE,
+        birth_year=2003,
+        residence="DE",
+        city="Berlin",
+        citizenships=("KZ",),
+        languages=(
+            ("de", LanguageLevel.B2),
+            ("en", LanguageLevel.B2),
+            ("kk", LanguageLevel.NATIVE),
+            ("ru", LanguageLevel.C1),
+        ),
+        expertise=("IT", "engineering"),
+        registered_by="otandastar",
+        affiliation=None,
+        consents=(
+            (ConsentPurpose.REGISTRY.value, ConsentMethod.WEB_FORM.value, dt.datetime(2025, 9, 15, 10, tzinfo=dt.UTC)),
+            (ConsentPurpose.CONTACT.value, ConsentMethod.WEB_FORM.value, dt.datetime(2025, 9, 15, 10, tzinfo=dt.UTC)),
+        ),
+    )
+
+
+# --- loader ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PeopleResult:
+    people: list[Person]
+    created: int
+    changed: int
+
+
+_PERSON_FIELDS = (
+    "display_name",
+    "registered_by_id",
+    "residence_country_id",
+    "residence_city",
+    "gender",
+    "birth_year",
+    "expertise",
+    "heritage",
+)
+
+
+def _sync_children(
+    model: type[models.Model],
+    fields: Sequence[str],
+    wanted: dict[int, list[tuple[Any, ...]]],
+    build: Callable[[int, tuple[Any, ...]], models.Model],
+) -> set[int]:
+    """Replace a person's rows of `model` only when they differ from the wanted ones; returns whose changed.
+
+    Why compare first: a second run of the demo should write nothing, so rows keep their ids and an unchanged
+    person gets no audit row.
+    """
+    current: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    rows = (
+        model._default_manager.filter(person_id__in=list(wanted))
+        .order_by("person_id", "id")
+        .values_list("person_id", *fields)
+    )
+    for row in rows:
+        current[row[0]].append(tuple(row[1:]))
+    stale = {pk for pk, want in wanted.items() if current.get(pk, []) != want}
+    if stale:
+        model._default_manager.filter(person_id__in=stale).delete()
+        model._default_manager.bulk_create([build(pk, row) for pk in sorted(stale) for row in wanted[pk]])
+    return stale
+
+
+def load_people(count: int, organizations: dict[str, Organization], seed: int = DEFAULT_SEED) -> PeopleResult:
+    """Create or bring up to date generated people 1..count, found again by their stable e-mail.
+
+    Why not `person_create` per person: a few hundred people each with variants, languages, consents and
+    citizenships would take thousands of queries; here each table is read once and written in bulk, with the same
+    search keys and the same kind of audit rows the service writes.
+    """
+    from tamyr.registry.models import Country
+
+    specs = [generate(number, seed) for number in range(1, count + 1)]
+    countries = {c.code: c for c in Country.objects.all()}
+    existing: dict[str, Person] = {}
+    for person in Person.objects.filter(email__in=[s.email for s in specs], erased_at__isnull=True).order_by("id"):
+        existing.setdefault(person.email, person)
+
+    now = timezone.now()
+    pairs: list[tuple[Person, GeneratedPerson]] = []
+    new: list[Person] = []
+    changed_fields: dict[int, set[str]] = defaultdict(set)
+    to_update: list[Person] = []
+    for spec in specs:
+        values: dict[str, Any] = {
+            "display_name": spec.display_name,
+            "registered_by_id": organizations[spec.registered_by].pk,
+            "residence_country_id": countries[spec.residence].pk,
+            "residence_city": spec.city,
+            "gender": spec.gender,
+            "birth_year": spec.birth_year,
+            "expertise": list(spec.expertise),
+            "heritage": "",
+        }
+        found = existing.get(spec.email)
+        if found is None:
+            person = Person(email=spec.email, **values)
+            new.append(person)
+        else:
+            person = found
+            diff = [name for name in _PERSON_FIELDS if getattr(person, name) != values[name]]
+            if diff:
+                for name in diff:
+                    setattr(person, name, values[name])
+                person.updated_at = now
+                to_update.append(person)
+                changed_fields[person.pk].update(name.removesuffix("_id") for name in diff)
+        pairs.append((person, spec))
+    Person.objects.bulk_create(new)
+    if to_update:
+        Person.objects.bulk_update(to_update, [*_PERSON_FIELDS, "updated_at"])
+
+    by_pk = {person.pk: spec for person, spec in pairs}
+    for label, stale in (
+        (
+            "name_variants",
+            _sync_children(
+                NameVariant,
+                ("text", "script", "language"),
+                {pk: [tuple(v) for v in spec.variants] for pk, spec in by_pk.items()},
+                lambda pk, row: NameVariant(
+                    person_id=pk, text=row[0], script=row[1], language=row[2], key=search_key(row[0])
+                ),
+            ),
+        ),
+        (
+            "citizenships",
+            _sync_children(
+                Person.citizenships.through,
+                ("country_id",),
+                {pk: [(code,) for code in spec.citizenships] for pk, spec in by_pk.items()},
+                lambda pk, row: Person.citizenships.through(person_id=pk, country_id=row[0]),
+            ),
+        ),
+        (
+            "languages",
+            _sync_children(
+                SpokenLanguage,
+                ("language", "level"),
+                {pk: [tuple(lang) for lang in spec.languages] for pk, spec in by_pk.items()},
+                lambda pk, row: SpokenLanguage(person_id=pk, language=row[0], level=row[1]),
+            ),
+        ),
+        (
+            "consents",
+            _sync_children(
+                Consent,
+                ("purpose", "method", "given_at", "note", "withdrawn_at"),
+                {
+                    pk: [(purpose, method, given, _CONSENT_NOTE, None) for purpose, method, given in spec.consents]
+                    for pk, spec in by_pk.items()
+                },
+                lambda pk, row: Consent(
+                    person_id=pk, purpose=row[0], method=row[1], given_at=row[2], note=row[3], withdrawn_at=row[4]
+                ),
+            ),
+        ),
+        (
+            "affiliations",
+            _sync_children(
+                Affiliation,
+                ("organization_id", "role", "since", "until"),
+                {
+                    pk: [(organizations[spec.affiliation[0]].pk, spec.affiliation[1], spec.affiliation[2], None)]
+                    if spec.affiliation
+                    else []
+                    for pk, spec in by_pk.items()
+                },
+                lambda pk, row: Affiliation(
+                    person_id=pk, organization_id=row[0], role=row[1], since=row[2], until=row[3]
+                ),
+            ),
+        ),
+    ):
+        for pk in stale:
+            changed_fields[pk].add(label)
+
+    created_pks = {person.pk for person in new}
+    entries = [
+        AuditEntry(
+            actor=None,
+            actor_label="system",
+            action="registry.person_created",
+            target_type=Person._meta.label_lower,
+            target_id=str(person.pk),
+            target_label=person.display_name[:300],
+            data={"source": "demo"},
+        )
+        for person in new
+    ]
+    persons = {person.pk: person for person, _spec in pairs}
+    entries += [
+        AuditEntry(
+            actor=None,
+            actor_label="system",
+            action="registry.person_changed",
+            target_type=Person._meta.label_lower,
+            target_id=str(pk),
+            target_label=persons[pk].display_name[:300],
+            data={"fields": sorted(fields), "source": "demo"},
+        )
+        for pk, fields in sorted(changed_fields.items())
+        if pk not in created_pks
+    ]
+    AuditEntry.objects.bulk_create(entries)
+    changed = len([pk for pk in changed_fields if pk not in created_pks])
+    return PeopleResult(people=[person for person, _spec in pairs], created=len(new), changed=changed)

@@ -1,0 +1,223 @@
+"""Demo logins, one per role, each with a known password and (for staff roles) a known TOTP secret.
+
+Why known secrets: every staff role in Tamyr must use two-factor authentication, so a demo login without an
+authenticator would be sent to set one up before it could show anything. A secret derived from the username lets
+the command print it (and a QR-able otpauth URI) and lets the browser tests compute the current code themselves.
+These accounts are for demonstrations only; `tamyr demo` refuses to run on production settings.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import TypedDict
+from urllib.parse import quote
+
+from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.contrib.auth.hashers import make_password
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tamyr.accounts.models import OrganizationRoleKind, User
+from tamyr.accounts.services import network_coordinator_grant, organization_role_grant
+from tamyr.core import audit
+from tamyr.registry.models import Network, Organization, Person
+
+DEMO_PASSWORD = "tamyr-demo-2026"
+TOTP_ISSUER = "Tamyr"
+
+
+class DemoUser(TypedDict):
+    username: str
+    role: str | Promise
+    can: str | Promise
+    organization: str  # slug of the organization where the role is held, "" for none
+    org_role: str  # OrganizationRoleKind value, "" for none
+    network: str  # slug of the coordinated network, "" for none
+    superuser: bool
+    totp: bool
+
+
+DEMO_USERS: list[DemoUser] = [
+    {
+        "username": "admin",
+        "role": _("Platform admin"),
+        "can": _("Everything, including the Django admin at /admin/ and the audit log."),
+        "organization": "",
+        "org_role": "",
+        "network": "",
+        "superuser": True,
+        "totp": True,
+    },
+    {
+        "username": "coordinator",
+        "role": _("Network coordinator of the OTS diaspora institutions"),
+        "can": _("Sees the people of every organization in the network and edits the network."),
+        "organization": "",
+        "org_role": "",
+        "network": "ots-diaspora",
+        "superuser": False,
+        "totp": True,
+    },
+    {
+        "username": "manager",
+        "role": _("Organization admin of Abai Uii"),
+        "can": _("Edits Abai Uii's profile, grants roles there, adds, changes and erases its people."),
+        "organization": "abai-uii",
+        "org_role": OrganizationRoleKind.ADMIN,
+        "network": "",
+        "superuser": False,
+        "totp": True,
+    },
+    {
+        "username": "staff",
+        "role": _("Staff at Otandastar"),
+        "can": _("Adds, changes and exports the people whose records Otandastar keeps."),
+        "organization": "otandastar",
+        "org_role": OrganizationRoleKind.STAFF,
+        "network": "",
+        "superuser": False,
+        "totp": True,
+    },
+    {
+        "username": "teacher",
+        "role": _("Teacher at Otandastar"),
+        "can": _("Teaches Otandastar's courses; sees no one's record outside them."),
+        "organization": "otandastar",
+        "org_role": OrganizationRoleKind.TEACHER,
+        "network": "",
+        "superuser": False,
+        "totp": True,
+    },
+    {
+        "username": "reviewer",
+        "role": _("Reviewer at the State Secretariat for Hungarian Communities Abroad"),
+        "can": _("Reviews the applications to calls (such as scholarships) given to the State Secretariat."),
+        "organization": "hungarian-communities-abroad",
+        "org_role": OrganizationRoleKind.REVIEWER,
+        "network": "",
+        "superuser": False,
+        "totp": True,
+    },
+    {
+        "username": "compatriot",
+        "role": _("Compatriot (no staff role)"),
+        "can": _("Sees, downloads and may erase their own record."),
+        "organization": "",
+        "org_role": "",
+        "network": "",
+        "superuser": False,
+        "totp": False,
+    },
+]
+
+
+def totp_secret_for(username: str) -> str:
+    """The demo's TOTP secret for a username: fixed, so tests and the printed table can compute codes."""
+    return base64.b32encode(hashlib.sha256(f"tamyr-demo-totp:{username}".encode()).digest()[:20]).decode()
+
+
+def otpauth_uri(username: str, secret: str) -> str:
+    """What an authenticator app scans or accepts pasted."""
+    return f"otpauth://totp/{TOTP_ISSUER}:{quote(username)}?secret={secret}&issuer={TOTP_ISSUER}"
+
+
+def current_code(secret: str, at: float | None = None) -> tuple[str, int]:
+    """The 6-digit code valid now, and the seconds until it changes."""
+    now = time.time() if at is None else at
+    period = mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, int(now) // period)), period - int(now) % period
+
+
+def email_of(username: str) -> str:
+    return f"demo.{username}@example.org"
+
+
+@dataclass
+class DemoLogin:
+    user: User
+    spec: DemoUser
+    secret: str  # "" when the user has no authenticator
+    secret_is_demo: bool  # False when someone replaced the demo's authenticator with their own
+
+
+class _PasswordHash:
+    """Hash the demo password at most once per run: hashing is deliberately slow and the password is shared."""
+
+    def __init__(self) -> None:
+        self._value = ""
+
+    def __call__(self) -> str:
+        if not self._value:
+            self._value = make_password(DEMO_PASSWORD)
+        return self._value
+
+
+def _ensure_user(spec: DemoUser, email: str, password_hash: _PasswordHash) -> User:
+    """Write the user only when something differs, so a second run leaves the row (and its hash) as it was."""
+    user = User.objects.filter(username=spec["username"]).first()
+    changed = user is None
+    if user is None:
+        user = User(username=spec["username"], password=password_hash())
+    elif not user.check_password(DEMO_PASSWORD):
+        user.password = password_hash()
+        changed = True
+    wanted = {"email": email, "is_active": True, "is_superuser": spec["superuser"], "is_staff": spec["superuser"]}
+    for name, value in wanted.items():
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed = True
+    if changed:
+        user.save()
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(primary=False)
+        address.verified = True
+        address.primary = True
+        address.save(update_fields=["verified", "primary"])
+    return user
+
+
+def _ensure_totp(user: User) -> tuple[str, bool]:
+    """Activate the demo secret unless the user already has an authenticator; returns the secret in use."""
+    expected = totp_secret_for(user.get_username())
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        TOTP.activate(user, expected)
+        return expected, True
+    secret = decrypt(authenticator.data["secret"])
+    return secret, secret == expected
+
+
+def load_users(
+    organizations: dict[str, Organization], networks: dict[str, Network], compatriot_person: Person
+) -> list[DemoLogin]:
+    """Create or bring up to date the demo logins, their roles, verified addresses and authenticators."""
+    password_hash = _PasswordHash()
+    logins: list[DemoLogin] = []
+    for spec in DEMO_USERS:
+        email = compatriot_person.email if spec["username"] == "compatriot" else email_of(spec["username"])
+        user = _ensure_user(spec, email, password_hash)
+        if spec["org_role"]:
+            organization_role_grant(
+                user=user, organization=organizations[spec["organization"]], role=spec["org_role"], acting_user=None
+            )
+        if spec["network"]:
+            network_coordinator_grant(user=user, network=networks[spec["network"]], acting_user=None)
+        secret, is_demo = _ensure_totp(user) if spec["totp"] else ("", True)
+        if spec["username"] == "compatriot" and compatriot_person.user_id != user.pk:
+            Person.objects.filter(user=user).exclude(pk=compatriot_person.pk).update(user=None)
+            compatriot_person.user = user
+            compatriot_person.save(update_fields=["user", "updated_at"])
+            audit.record(None, "registry.person_changed", compatriot_person, fields=["user"], source="demo")
+        logins.append(DemoLogin(user=user, spec=spec, secret=secret, secret_is_demo=is_demo))
+    return logins

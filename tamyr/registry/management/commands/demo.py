@@ -1,0 +1,124 @@
+"""`tamyr demo`: load the network of the seed pages, generated compatriots and one login per role.
+
+Why one command and not fixtures: fixtures would bypass the services (no audit rows, no search keys) and could not
+be loaded twice. This command can: it finds every row again by slug, e-mail or username and changes only what
+differs, so `make demo` may run it on every start.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, User
+from tamyr.registry.demo import network, people, users
+from tamyr.registry.models import (
+    Affiliation,
+    Consent,
+    NameVariant,
+    Network,
+    NetworkMembership,
+    Organization,
+    Person,
+)
+
+PRODUCTION_SETTINGS = "tamyr.settings.production"
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (organizations, networks, people of the seeds, generated compatriots, logins)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--people", type=int, default=300, help="How many generated compatriots (default 300, at least 1)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=people.DEFAULT_SEED, help="Seed of the generated compatriots (default 2026)."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Run even on production settings (adds known passwords!)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count: int = options["people"]
+        if count < 1:
+            raise CommandError("--people must be at least 1: person 1 is the record of the 'compatriot' login.")
+        if self._is_production() and not options["force"]:
+            raise CommandError(
+                "Refusing to load the demo on production settings (DEBUG is off and DJANGO_SETTINGS_MODULE is "
+                f"{PRODUCTION_SETTINGS}): it creates logins with a published password. Use --force if you mean it."
+            )
+        with transaction.atomic():
+            organizations = network.load_organizations()
+            networks = network.load_networks(organizations)
+            named = network.load_named_people(organizations)
+            generated = people.load_people(count, organizations, seed=options["seed"])
+            logins = users.load_users(organizations, networks, generated.people[0])
+        self._print_logins(logins)
+        self._print_counts(len(organizations), len(networks), len(named), generated)
+
+    @staticmethod
+    def _is_production() -> bool:
+        return not settings.DEBUG and getattr(settings, "SETTINGS_MODULE", "") == PRODUCTION_SETTINGS
+
+    def _print_logins(self, logins: list[users.DemoLogin]) -> None:
+        write = self.stdout.write
+        write(self.style.MIGRATE_HEADING("Demo logins"))
+        write("Sign in with the username (or its e-mail address); staff roles then ask for the 6-digit TOTP code.")
+        write("")
+        width = max(len(login.user.get_username()) for login in logins)
+        pw = len(users.DEMO_PASSWORD)
+        write(f"  {'username':<{width}}  {'password':<{pw}}  {'e-mail':<30}  role")
+        for login in logins:
+            write(
+                f"  {login.user.get_username():<{width}}  {users.DEMO_PASSWORD:<{pw}}  {login.user.email:<30}  "
+                f"{login.spec['role']}"
+            )
+            write(f"  {'':<{width}}  {'':<{pw}}  {'':<30}  can: {login.spec['can']}")
+        write("")
+        write(self.style.MIGRATE_HEADING("Two-factor (TOTP) secrets"))
+        write("Add a secret to an authenticator app (or open the otpauth:// URI on a phone).")
+        write("The codes shown are the current ones; a code changes every 30 seconds.")
+        for login in logins:
+            username = login.user.get_username()
+            if not login.secret:
+                write(f"  {username:<{width}}  (no second factor: a compatriot needs none)")
+                continue
+            code, seconds_left = users.current_code(login.secret)
+            write(f"  {username:<{width}}  secret {login.secret}  code now {code} (valid {seconds_left:>2} s more)")
+            write(f"  {'':<{width}}  {users.otpauth_uri(username, login.secret)}")
+            if not login.secret_is_demo:
+                write(
+                    self.style.WARNING(
+                        f"  {'':<{width}}  this user replaced the demo authenticator; the secret above is theirs"
+                    )
+                )
+        write("")
+
+    def _print_counts(self, organizations: int, networks: int, named: int, generated: people.PeopleResult) -> None:
+        write = self.stdout.write
+        write(self.style.MIGRATE_HEADING("Demo network"))
+        write(
+            f"  built {organizations} organizations, {networks} networks, {named} people named in the seeds and "
+            f"{len(generated.people)} generated compatriots ({generated.created} new, {generated.changed} updated)"
+        )
+        write("  now in the database:")
+        counts = [
+            ("organizations", Organization.objects.count()),
+            ("networks", Network.objects.count()),
+            ("network memberships", NetworkMembership.objects.count()),
+            ("people", Person.objects.count()),
+            ("name variants", NameVariant.objects.count()),
+            ("affiliations", Affiliation.objects.count()),
+            ("consents", Consent.objects.count()),
+            ("users", User.objects.count()),
+            ("organization roles", OrganizationRole.objects.count()),
+            ("network coordinators", NetworkCoordinator.objects.count()),
+        ]
+        for label, value in counts:
+            write(f"    {label:<22} {value:>6}")
+        write(self.style.SUCCESS("Demo loaded. Run it again at any time: it changes only what differs."))
