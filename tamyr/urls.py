@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("tamyr.api.urls")),
     path("me/", include("tamyr.accounts.urls")),
     path("organizations/<slug:slug>/roles/", organization_roles, name="organization_roles"),
+    path("events/", include("tamyr.events.urls")),
     path("", include("tamyr.registry.urls")),
 ]
 

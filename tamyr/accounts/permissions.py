@@ -176,7 +176,65 @@ def _own_data(user: Any, obj: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+# --- events ------------------------------------------------------------------------
+
+
+def _event_organizations(event: Any) -> set[int]:
+    orgs = {event.organizer_id}
+    orgs.update(org.pk for org in event.co_organizers.all())
+    return orgs
+
+
+def _add_event(user: Any, organizer: Any) -> bool:
+    """With an organization: may this user create events for it; without: for any organization at all."""
+    scope = people_write_scope(user)
+    if scope is None:
+        return True
+    return bool(scope) if organizer is None else organizer.pk in scope
+
+
+def _change_event(user: Any, event: Any) -> bool:
+    if event is None:
+        return False
+    return _in_scope(people_write_scope(user), _event_organizations(event))
+
+
+def _view_event(user: Any, event: Any) -> bool:
+    """Published events are public pages (an invitation-only event shows its page but takes no open sign-ups)."""
+    if event is None:
+        return True
+    if event.status in ("published", "cancelled"):
+        return True
+    return _change_event(user, event)
+
+
+def _view_event_statistics(user: Any, event: Any) -> bool:
+    if event is None:
+        return _view_people(user, None)
+    roles = roles_of(user)
+    return _change_event(user, event) or bool(set(roles.coordinated_organizations) & _event_organizations(event))
+
+
+def _register(user: Any, event: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (event is None or event.status == "published")
+
+
+def _view_registration(user: Any, registration: Any) -> bool:
+    if registration is None:
+        return False
+    return _is_self(user, registration.person) or _change_event(user, registration.event)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "events.add_event": _add_event,
+    "events.view_event": _view_event,
+    "events.change_event": _change_event,
+    "events.manage_registrations": _change_event,
+    "events.check_in": _change_event,
+    "events.view_statistics": _view_event_statistics,
+    "events.register": _register,
+    "events.view_registration": _view_registration,
+    "events.cancel_registration": _view_registration,
     "registry.view_people": _view_people,
     "registry.export_people": _view_people,
     "registry.add_person": _add_person,
@@ -193,10 +251,11 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
-    """The one question every view and endpoint asks. Unknown actions are refused, never silently allowed."""
-    if user is None or not getattr(user, "is_active", True):
-        return False
+    """The one question every view and endpoint asks. Unknown actions raise for every user (a misspelt action
+    must fail loudly, also on pages that visitors see), never silently allowed."""
     rule = RULES.get(action)
     if rule is None:
         raise KeyError(f"Unknown permission action {action!r}; add it to tamyr.accounts.permissions.RULES")
+    if user is None or not getattr(user, "is_active", True):
+        return False
     return rule(user, obj)

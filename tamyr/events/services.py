@@ -1,0 +1,437 @@
+"""Writes for events. Registration never oversells: every seat decision happens with the event row locked.
+
+On PostgreSQL the lock is `SELECT … FOR UPDATE` on the event; on SQLite every transaction starts with
+`BEGIN IMMEDIATE` (settings), which serializes writers the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tamyr.accounts import permissions
+from tamyr.core import audit
+from tamyr.core.errors import DomainError, NotAllowed
+from tamyr.core.i18n import clean_translations
+from tamyr.events.models import (
+    ACTIVE_STATUSES,
+    Delegation,
+    Event,
+    EventStatus,
+    Invitation,
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationCategory,
+    RegistrationFile,
+    RegistrationStatus,
+)
+from tamyr.registry.models import Organization, Person
+
+EVENT_EDITABLE = (
+    "title", "description", "kind", "is_public", "organizer", "venue", "online_url", "time_zone", "starts_at",
+    "ends_at", "banner", "capacity", "registration_opens_at", "registration_closes_at", "cancellation_closes_at",
+    "requires_approval", "waiting_list",
+)  # fmt: skip
+
+
+def _notify(registration: Registration, kind: str) -> None:
+    from tamyr.events.tasks import notify_registration
+
+    registration_id = registration.pk
+    transaction.on_commit(lambda: notify_registration(registration_id, kind))
+
+
+# --- events ----------------------------------------------------------------------
+
+
+def _check_event_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    for key in ("title", "description"):
+        if key in cleaned:
+            try:
+                cleaned[key] = clean_translations(cleaned[key])
+            except ValueError as error:
+                raise DomainError(str(error), field=key) from error
+    if "title" in cleaned and not cleaned["title"]:
+        raise DomainError(_("Give the event a title in at least one language."), field="title")
+    starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+    if starts and ends and ends < starts:
+        raise DomainError(_("The event cannot end before it starts."), field="ends_at")
+    return cleaned
+
+
+@transaction.atomic
+def event_create(*, slug: str, acting_user: Any, **fields: Any) -> Event:
+    unknown = set(fields) - set(EVENT_EDITABLE)
+    if unknown:
+        raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if Event.objects.filter(slug=slug).exists():
+        raise DomainError(_("An event with the address %(slug)s already exists.") % {"slug": slug}, field="slug")
+    organizer = fields.get("organizer")
+    if organizer is None or not permissions.can(acting_user, "events.add_event", organizer):
+        raise NotAllowed(_("You can only create events for organizations where you are admin or staff."))
+    cleaned = _check_event_fields(fields)
+    if cleaned.get("venue") is not None and "time_zone" not in fields:
+        cleaned["time_zone"] = cleaned["venue"].time_zone
+    event = Event.objects.create(slug=slug, **cleaned)
+    audit.record(acting_user, "events.event_created", event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, acting_user: Any, **fields: Any) -> Event:
+    unknown = set(fields) - set(EVENT_EDITABLE)
+    if unknown:
+        raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    cleaned = _check_event_fields({"starts_at": event.starts_at, "ends_at": event.ends_at, **fields})
+    changed = []
+    for key, value in cleaned.items():
+        if key in fields and getattr(event, key) != value:
+            setattr(event, key, value)
+            changed.append(key)
+    if changed:
+        event.save()
+        audit.record(acting_user, "events.event_changed", event, fields=sorted(changed))
+        if "capacity" in changed:
+            _promote_waitlisted(event)
+    return event
+
+
+@transaction.atomic
+def event_publish(*, event: Event, acting_user: Any) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.CANCELLED:
+        raise DomainError(_("A cancelled event cannot be published again; create a new one."), code="cancelled")
+    event.status = EventStatus.PUBLISHED
+    event.save(update_fields=["status", "updated_at"])
+    audit.record(acting_user, "events.event_published", event)
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, acting_user: Any, reason: str = "") -> Event:
+    """Cancel the event and tell everyone who is registered, in their language."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.CANCELLED:
+        return event
+    event.status = EventStatus.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    for registration in event.registrations.filter(status__in=ACTIVE_STATUSES):
+        _notify(registration, "event_cancelled")
+    audit.record(acting_user, "events.event_cancelled", event, reason=reason)
+    return event
+
+
+# --- seats -----------------------------------------------------------------------
+
+
+def _confirmed(event: Event, category: RegistrationCategory | None = None) -> int:
+    qs = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+    if category is not None:
+        qs = qs.filter(category=category)
+    return qs.count()
+
+
+def has_seat(event: Event, category: RegistrationCategory | None) -> bool:
+    """Call only with the event locked (inside a service)."""
+    if event.capacity is not None and _confirmed(event) >= event.capacity:
+        return False
+    return not (
+        category is not None and category.capacity is not None and _confirmed(event, category) >= category.capacity
+    )
+
+
+def _promote_waitlisted(event: Event) -> list[Registration]:
+    """Give freed seats to the waiting list, first come first served, respecting category limits."""
+    promoted: list[Registration] = []
+    waiting = Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED).select_related("category")
+    for registration in waiting.order_by("waitlisted_at", "id"):
+        if event.capacity is not None and _confirmed(event) >= event.capacity:
+            break
+        if not has_seat(event, registration.category):
+            continue
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = timezone.now()
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        audit.record(None, "events.registration_promoted", registration)
+        _notify(registration, "promoted")
+        promoted.append(registration)
+    return promoted
+
+
+# --- registration -----------------------------------------------------------------
+
+
+def _clean_answers(
+    event: Event, answers: Mapping[str, Any], files: Mapping[str, UploadedFile]
+) -> tuple[dict[str, Any], dict[int, UploadedFile]]:
+    """Answers keyed by question id (as a string); every error names its question."""
+    cleaned: dict[str, Any] = {}
+    uploads: dict[int, UploadedFile] = {}
+    for question in event.questions.all():
+        key = str(question.pk)
+        value = answers.get(key)
+        label = str(question)
+        if question.kind == QuestionKind.FILE:
+            upload = files.get(key)
+            if upload is None:
+                if question.required:
+                    raise DomainError(_("Attach a file for “%(q)s”.") % {"q": label}, field=f"q{key}")
+                continue
+            if upload.size and upload.size > 10 * 1024 * 1024:
+                raise DomainError(_("The file for “%(q)s” is larger than 10 MB.") % {"q": label}, field=f"q{key}")
+            uploads[question.pk] = upload
+            cleaned[key] = upload.name
+            continue
+        if value in (None, "", []):
+            if question.required:
+                raise DomainError(_("Answer “%(q)s”.") % {"q": label}, field=f"q{key}")
+            continue
+        if question.kind == QuestionKind.TEXT:
+            text = str(value).strip()
+            if len(text) > 5000:
+                raise DomainError(_("The answer to “%(q)s” is too long.") % {"q": label}, field=f"q{key}")
+            cleaned[key] = text
+        elif question.kind == QuestionKind.YES_NO:
+            if isinstance(value, bool):
+                cleaned[key] = value
+            elif str(value).lower() in {"yes", "true", "1", "on"}:
+                cleaned[key] = True
+            elif str(value).lower() in {"no", "false", "0", "off"}:
+                cleaned[key] = False
+            else:
+                raise DomainError(_("Answer “%(q)s” with yes or no.") % {"q": label}, field=f"q{key}")
+        else:
+            options = range(len(question.choices))
+            picked = value if isinstance(value, list) else [value]
+            try:
+                indexes = sorted({int(item) for item in picked})
+            except (TypeError, ValueError):
+                raise DomainError(_("Pick one of the offered answers for “%(q)s”.") % {"q": label}, field=f"q{key}")
+            if not indexes or any(index not in options for index in indexes):
+                raise DomainError(_("Pick one of the offered answers for “%(q)s”.") % {"q": label}, field=f"q{key}")
+            if question.kind == QuestionKind.SINGLE and len(indexes) != 1:
+                raise DomainError(_("Pick exactly one answer for “%(q)s”.") % {"q": label}, field=f"q{key}")
+            cleaned[key] = indexes[0] if question.kind == QuestionKind.SINGLE else indexes
+    return cleaned, uploads
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    event: Event,
+    person: Person,
+    acting_user: Any,
+    category: RegistrationCategory | None = None,
+    delegation: Delegation | None = None,
+    organization: Organization | None = None,
+    answers: Mapping[str, Any] | None = None,
+    files: Mapping[str, UploadedFile] | None = None,
+    invitation: Invitation | None = None,
+    language: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """Register a person, or put them on the waiting list (or up for approval) when that is the rule.
+
+    Staff registering someone on their behalf skip the registration window and the approval step.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    now = now or timezone.now()
+    on_behalf = permissions.can(acting_user, "events.manage_registrations", event)
+    if event.status != EventStatus.PUBLISHED:
+        raise DomainError(_("Registration is closed: the event is not published."), code="not_published")
+    if not on_behalf:
+        if event.registration_opens_at and now < event.registration_opens_at:
+            raise DomainError(_("Registration has not opened yet."), code="not_open")
+        if event.registration_closes_at and now > event.registration_closes_at:
+            raise DomainError(_("The registration deadline has passed."), code="deadline_passed")
+        if now > event.ends_at:
+            raise DomainError(_("This event is over."), code="event_over")
+        if not event.is_public and invitation is None:
+            raise DomainError(
+                _("This event is by invitation only. Use the link in your invitation."), code="invitation_only"
+            )
+        if person.user_id is None or person.user_id != getattr(acting_user, "pk", None):
+            raise NotAllowed(_("You can register only yourself."))
+    if invitation is not None:
+        if invitation.event_id != event.pk or invitation.accepted_at is not None:
+            raise DomainError(_("This invitation is not valid for this event."), code="bad_invitation")
+        delegation = delegation or invitation.delegation
+    if category is not None and category.event_id != event.pk:
+        raise DomainError(_("Choose a category of this event."), field="category")
+    if category is None and event.categories.exists():
+        raise DomainError(_("Choose a category."), field="category")
+    if delegation is not None:
+        if delegation.event_id != event.pk:
+            raise DomainError(_("Choose a delegation of this event."), field="delegation")
+        members = delegation.registrations.filter(status__in=ACTIVE_STATUSES).count()
+        if delegation.size_limit is not None and members >= delegation.size_limit:
+            raise DomainError(_("This delegation has no seats left."), code="delegation_full")
+    cleaned, uploads = _clean_answers(event, answers or {}, files or {})
+
+    existing = Registration.objects.filter(event=event, person=person).first()
+    if existing is not None and existing.status in ACTIVE_STATUSES:
+        raise DomainError(
+            _("%(name)s is already registered for this event.") % {"name": person.display_name},
+            code="already_registered",
+        )
+
+    if event.requires_approval and not on_behalf:
+        status = RegistrationStatus.PENDING
+    elif has_seat(event, category):
+        status = RegistrationStatus.CONFIRMED
+    elif event.waiting_list:
+        status = RegistrationStatus.WAITLISTED
+    else:
+        raise DomainError(_("The event is full."), code="full")
+
+    registration = existing or Registration(event=event, person=person)
+    registration.category = category
+    registration.delegation = delegation
+    registration.organization = organization
+    registration.answers = cleaned
+    registration.language = language
+    registration.registered_by = acting_user if on_behalf and getattr(acting_user, "pk", None) else None
+    registration.status = status
+    registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+    registration.waitlisted_at = now if status == RegistrationStatus.WAITLISTED else None
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+    registration.save()
+    for question_id, upload in uploads.items():
+        RegistrationFile.objects.create(registration=registration, question_id=question_id, file=upload)
+    if invitation is not None:
+        invitation.accepted_at = now
+        invitation.person = person
+        invitation.save(update_fields=["accepted_at", "person", "updated_at"])
+    audit.record(acting_user, "events.registration_created", registration, status=status, on_behalf=on_behalf)
+    _notify(registration, status)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, acting_user: Any, now: datetime | None = None) -> Registration:
+    """Cancel, and hand the seat to the first person waiting."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.get(pk=registration.pk)
+    now = now or timezone.now()
+    if registration.status not in ACTIVE_STATUSES:
+        raise DomainError(_("This registration is not active."), code="not_active")
+    is_staff = permissions.can(acting_user, "events.manage_registrations", event)
+    if not is_staff and event.cancellation_closes_at and now > event.cancellation_closes_at:
+        raise DomainError(
+            _("The cancellation deadline has passed; write to the organizer."), code="cancellation_closed"
+        )
+    held_seat = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    audit.record(acting_user, "events.registration_cancelled", registration)
+    _notify(registration, "cancelled")
+    if held_seat:
+        _promote_waitlisted(event)
+    return registration
+
+
+@transaction.atomic
+def registration_decide(*, registration: Registration, approve: bool, acting_user: Any) -> Registration:
+    """Approve (a seat if there is one, else the waiting list) or decline a pending registration."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    if not permissions.can(acting_user, "events.manage_registrations", event):
+        raise NotAllowed(_("Only the organizers can approve registrations."))
+    registration = Registration.objects.select_related("category").get(pk=registration.pk)
+    if registration.status != RegistrationStatus.PENDING:
+        raise DomainError(_("Only registrations awaiting approval can be decided."), code="not_pending")
+    now = timezone.now()
+    if not approve:
+        registration.status = RegistrationStatus.DECLINED
+    elif has_seat(event, registration.category):
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlisted_at = now
+    registration.save()
+    audit.record(acting_user, "events.registration_decided", registration, status=registration.status)
+    _notify(registration, registration.status)
+    return registration
+
+
+@transaction.atomic
+def registration_check_in(*, event: Event, code: str, acting_user: Any) -> Registration:
+    """Mark attendance from a badge's QR code; duplicates and unknown codes are refused with a reason."""
+    if not permissions.can(acting_user, "events.check_in", event):
+        raise NotAllowed(_("Only the organizers can check people in."))
+    code = "".join(code.split()).upper()
+    registration = (
+        Registration.objects.select_for_update().select_related("person").filter(event=event, code=code).first()
+    )
+    if registration is None:
+        raise DomainError(_("Unknown code %(code)s: no registration for this event has it.") % {"code": code},
+                          code="unknown_code")  # fmt: skip
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise DomainError(
+            _("%(name)s is not confirmed (%(status)s).")
+            % {"name": registration.person.display_name, "status": registration.get_status_display()},
+            code="not_confirmed",
+        )
+    if registration.checked_in_at is not None:
+        local = timezone.localtime(registration.checked_in_at, event.zone)
+        raise DomainError(
+            _("%(name)s was already checked in at %(time)s.")
+            % {"name": registration.person.display_name, "time": local.strftime("%H:%M")},
+            code="already_checked_in",
+        )
+    registration.checked_in_at = timezone.now()
+    registration.save(update_fields=["checked_in_at", "updated_at"])
+    audit.record(acting_user, "events.checked_in", registration)
+    return registration
+
+
+@transaction.atomic
+def delegation_create(
+    *, event: Event, acting_user: Any, country: Any = None, organization: Organization | None = None,
+    head: Person | None = None, head_title: str = "", size_limit: int | None = None,
+) -> Delegation:  # fmt: skip
+    if not permissions.can(acting_user, "events.change_event", event):
+        raise NotAllowed(_("Only the organizers can add delegations."))
+    if country is None and organization is None:
+        raise DomainError(_("A delegation represents a country or an organization."), field="country")
+    exists = Delegation.objects.filter(event=event).filter(
+        Q(country=country, organization=organization)
+    ).exists()  # fmt: skip
+    if exists:
+        raise DomainError(_("This delegation already exists."), code="duplicate")
+    delegation = Delegation.objects.create(
+        event=event, country=country, organization=organization, head=head, head_title=head_title,
+        size_limit=size_limit,
+    )  # fmt: skip
+    audit.record(acting_user, "events.delegation_created", delegation)
+    return delegation
+
+
+@transaction.atomic
+def question_create(*, event: Event, label: Any, kind: str, acting_user: Any, choices: list[Any] | None = None,
+                    required: bool = False) -> Question:  # fmt: skip
+    if not permissions.can(acting_user, "events.change_event", event):
+        raise NotAllowed(_("Only the organizers can change the registration form."))
+    if kind not in QuestionKind.values:
+        raise DomainError(_("Unknown kind of question."), field="kind")
+    cleaned_choices = [clean_translations(choice) for choice in (choices or [])]
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(cleaned_choices) < 2:
+        raise DomainError(_("A choice question needs at least two answers to choose from."), field="choices")
+    order = event.questions.count()
+    question = Question.objects.create(
+        event=event, label=clean_translations(label), kind=kind, choices=cleaned_choices, required=required,
+        order=order,
+    )  # fmt: skip
+    audit.record(acting_user, "events.question_created", event, question=question.pk)
+    return question
