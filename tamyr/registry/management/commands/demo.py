@@ -10,9 +10,11 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, User
 from tamyr.registry.demo import network, people, users
@@ -58,8 +60,28 @@ class Command(BaseCommand):
             named = network.load_named_people(organizations)
             generated = people.load_people(count, organizations, seed=options["seed"])
             logins = users.load_users(organizations, networks, generated.people[0])
+            extra = self._load_other_apps(seed=options["seed"])
         self._print_logins(logins)
         self._print_counts(len(organizations), len(networks), len(named), generated)
+        for app_label, counts in extra:
+            summary = " · ".join(f"{name} {value}" for name, value in counts.items())
+            self.stdout.write(f"  {app_label}: {summary}")
+
+    @staticmethod
+    def _load_other_apps(*, seed: int) -> list[tuple[str, dict[str, int]]]:
+        """Each domain app that has demo data names a builder in its AppConfig (`demo_builder = "module.function"`).
+
+        The registry never imports the domain apps (arrows point one way), so it discovers them here; each builder
+        is called as `build(seed=...)` inside the same transaction and returns counts to print.
+        """
+        results = []
+        for config in apps.get_app_configs():
+            path = getattr(config, "demo_builder", None)
+            if not path:
+                continue
+            builder = import_string(path)
+            results.append((config.label, builder(seed=seed)))
+        return results
 
     @staticmethod
     def _is_production() -> bool:
