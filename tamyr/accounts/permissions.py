@@ -225,7 +225,68 @@ def _view_registration(user: Any, registration: Any) -> bool:
     return _is_self(user, registration.person) or _change_event(user, registration.event)
 
 
+# --- learning ----------------------------------------------------------------------
+
+
+def _course_of(obj: Any) -> Any:
+    return getattr(obj, "course", obj)
+
+
+def _add_course(user: Any, provider: Any) -> bool:
+    return _add_event(user, provider)
+
+
+def _change_course(user: Any, course: Any) -> bool:
+    if course is None:
+        return False
+    return _in_scope(people_write_scope(user), {_course_of(course).provider_id})
+
+
+def _teach_group(user: Any, group: Any) -> bool:
+    """Teachers of the group or of its course, and the provider's admins and staff."""
+    if group is None:
+        return False
+    if _change_course(user, group.course):
+        return True
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return False
+    return any(t.pk == user_id for t in group.teachers.all()) or any(
+        t.pk == user_id for t in group.course.teachers.all()
+    )
+
+
+def _view_enrollment(user: Any, enrollment: Any) -> bool:
+    if enrollment is None:
+        return False
+    return _is_self(user, enrollment.person) or _teach_group(user, enrollment.group)
+
+
+def _view_learning_statistics(user: Any, provider: Any) -> bool:
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    orgs = roles.organizations_with(PEOPLE_ROLES) | set(roles.coordinated_organizations)
+    return bool(orgs) if provider is None else provider.pk in orgs
+
+
+def _revoke_certificate(user: Any, certificate: Any) -> bool:
+    roles = roles_of(user)
+    if certificate is None:
+        return False
+    return roles.platform_admin or ADMIN in roles.by_organization.get(certificate.issuer_id, frozenset())
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "learning.add_course": _add_course,
+    "learning.change_course": _change_course,
+    "learning.manage_enrollments": lambda user, group: group is not None and _change_course(user, group.course),
+    "learning.teach_group": _teach_group,
+    "learning.enroll": lambda user, group: bool(getattr(user, "is_authenticated", False)),
+    "learning.view_enrollment": _view_enrollment,
+    "learning.view_statistics": _view_learning_statistics,
+    "learning.issue_certificates": lambda user, course: course is not None and _change_course(user, course),
+    "learning.revoke_certificate": _revoke_certificate,
     "events.add_event": _add_event,
     "events.view_event": _view_event,
     "events.change_event": _change_event,
