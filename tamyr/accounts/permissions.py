@@ -317,6 +317,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     rule = RULES.get(action)
     if rule is None:
         raise KeyError(f"Unknown permission action {action!r}; add it to tamyr.accounts.permissions.RULES")
-    if user is None or not getattr(user, "is_active", True):
+    if user is None:
         return False
+    if getattr(user, "is_authenticated", False) and not getattr(user, "is_active", True):
+        return False  # a deactivated account (e.g. after erasure); AnonymousUser is never "active" but may read
     return rule(user, obj)

@@ -68,11 +68,17 @@ def _check_event_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+#: Addresses under /events/ that pages use; an event cannot take them as its slug.
+RESERVED_SLUGS = frozenset({"new", "statistics", "calendar", "mine", "feeds", "invitations", "registrations"})
+
+
 @transaction.atomic
 def event_create(*, slug: str, acting_user: Any, **fields: Any) -> Event:
     unknown = set(fields) - set(EVENT_EDITABLE)
     if unknown:
         raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if slug in RESERVED_SLUGS:
+        raise DomainError(_("The address %(slug)s is reserved; choose another.") % {"slug": slug}, field="slug")
     if Event.objects.filter(slug=slug).exists():
         raise DomainError(_("An event with the address %(slug)s already exists.") % {"slug": slug}, field="slug")
     organizer = fields.get("organizer")
@@ -91,6 +97,13 @@ def event_update(*, event: Event, acting_user: Any, **fields: Any) -> Event:
     unknown = set(fields) - set(EVENT_EDITABLE)
     if unknown:
         raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    organizer = fields.get("organizer")
+    if (
+        organizer is not None
+        and organizer.pk != event.organizer_id
+        and not permissions.can(acting_user, "events.add_event", organizer)
+    ):
+        raise NotAllowed(_("You can only hand an event to an organization where you are admin or staff."))
     cleaned = _check_event_fields({"starts_at": event.starts_at, "ends_at": event.ends_at, **fields})
     changed = []
     for key, value in cleaned.items():
