@@ -21,6 +21,8 @@ urlpatterns = [
     path("me/", include("tamyr.accounts.urls")),
     path("organizations/<slug:slug>/roles/", organization_roles, name="organization_roles"),
     path("events/", include("tamyr.events.urls")),
+    path("courses/", include("tamyr.learning.urls")),
+    path("", include("tamyr.learning.urls_verify")),
     path("", include("tamyr.registry.urls")),
 ]
 
