@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
+from typing import Any
 
-from tests.factories import OrganizationFactory, UserFactory, grant, with_totp
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.test.client import ClientHandler
+
+from tests.factories import OrganizationFactory, RoleWorld, UserFactory, grant, with_totp
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +47,75 @@ def platform_admin(db):  # type: ignore[no-untyped-def]
     user = UserFactory(username="platformadmin", is_superuser=True, is_staff=True)
     with_totp(user)
     return user
+
+
+# --- one request handler shared by every test's `client` -----------------------------------------------------
+# Django's test client builds its middleware chain once per client, and WhiteNoise (with finders on in the test
+# settings) scans every static file while doing so: about 30 ms a test. Tests share a chain here instead; a new
+# one is built whenever a setting that middleware could read at start-up differs (MEDIA_ROOT, which every test
+# changes and no middleware reads, is left out).
+
+_HANDLERS: dict[tuple[bool, str], ClientHandler] = {}
+
+
+def _settings_fingerprint() -> str:
+    """The settings in force: the base settings object and every override layered on it, MEDIA_ROOT aside."""
+    from django.conf import UserSettingsHolder
+    from django.conf import settings as django_settings
+
+    layers: list[object] = []
+    holder = django_settings._wrapped
+    while isinstance(holder, UserSettingsHolder):
+        overrides = vars(holder)
+        layers.append(sorted((k, repr(v)) for k, v in overrides.items() if k.isupper() and k != "MEDIA_ROOT"))
+        layers.append(sorted(overrides.get("_deleted", ())))
+        holder = holder.default_settings
+    layers.append(id(holder))
+    return repr(layers)
+
+
+class SharedHandlerClient(Client):
+    def request(self, **request: Any) -> Any:
+        key = (self.handler.enforce_csrf_checks, _settings_fingerprint())
+        if key not in _HANDLERS:
+            _HANDLERS.clear()
+            _HANDLERS[key] = ClientHandler(self.handler.enforce_csrf_checks)
+        self.handler = _HANDLERS[key]
+        return super().request(**request)
+
+
+@pytest.fixture
+def client() -> Client:
+    """Django's test client (pytest-django's `client`), with the shared request handler."""
+    return SharedHandlerClient()
+
+
+@pytest.fixture(scope="module")
+def role_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[RoleWorld]:
+    """One user per role around organizations A and B, built once per module and rolled back after it.
+
+    Like Django's `setUpTestData`: the rows are made inside a transaction that stays open for the module; each
+    test runs in a savepoint within it, so what a test changes is undone before the next one.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = RoleWorld()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():  # type: ignore[no-untyped-def]
+    """A test that switches the language must not leave it switched for the next one."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

@@ -67,3 +67,4 @@ def account_close(*, user: User, acting_user: User | None) -> None:
     user.set_unusable_password()
     user.save()
     user.emailaddress_set.all().delete()  # type: ignore[attr-defined]
+    audit.forget(target=user, actor=user, label=user.username)

@@ -20,7 +20,9 @@ class Can(BasePermission):
         if action is not None:
             return can(request.user, action)
         if getattr(view, "object_permissions", {}).get(getattr(view, "action", None)):
-            return True  # decided per object
+            # decided per object; every object rule needs a signed-in user, so the anonymous get 401 before the
+            # lookup and cannot tell which ids exist by 404 against 401
+            return bool(request.user and request.user.is_authenticated)
         return bool(getattr(view, "public_read", False) and request.method in SAFE_METHODS)
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:

@@ -29,3 +29,13 @@ def entries_for(target: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related(
         "actor"
     )
+
+
+def forget(*, label: str, target: models.Model | None = None, actor: Any = None) -> None:
+    """After an erasure: the rows stay (what was done, when), but the name they showed becomes `label`."""
+    if target is not None:
+        AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).update(
+            target_label=label[:300]
+        )
+    if actor is not None:
+        AuditEntry.objects.filter(actor=actor).update(actor_label=label[:200])

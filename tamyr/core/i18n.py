@@ -85,6 +85,8 @@ class TranslationsField(forms.MultiValueField):
     def __init__(self, *, textarea: bool = False, **kwargs: Any) -> None:
         fields = tuple(forms.CharField(required=False) for _code in LANGUAGE_CODES)
         kwargs.setdefault("require_all_fields", False)
+        # MultiValueField checks "required" itself when every input is empty, so `validate` never sees that case
+        kwargs.setdefault("error_messages", {"required": _("Give the text in at least one language.")})
         super().__init__(fields=fields, widget=TranslationsWidget(textarea=textarea), **kwargs)
 
     def compress(self, data_list: list[str]) -> dict[str, str]:

@@ -114,15 +114,21 @@ def person_search(qs: QuerySet[Person], text: str, *, limit: int = 500) -> list[
         condition &= Q(name_variants__key__contains=token)
     candidates = list(qs.filter(condition).distinct()[:limit])
 
+    query_words = key.split()
+
     def score(person: Person) -> float:
+        """A whole name beats whole words, whole words beat word beginnings ("Tokayev" ranks Tokayev above
+        Tokayeva), and closeness of the whole name breaks ties."""
         keys = [variant.key for variant in person.name_variants.all()] or [search_key(person.display_name)]
         best = 0.0
         for candidate in keys:
-            ratio = SequenceMatcher(None, key, candidate).ratio()
+            words = candidate.split()
+            word_score = sum(
+                1.0 if word in words else 0.5 if any(w.startswith(word) for w in words) else 0.0 for word in query_words
+            ) / len(query_words)
+            ratio = SequenceMatcher(None, key, candidate).ratio() + word_score
             if candidate == key:
-                ratio += 1.0
-            elif candidate.startswith(key):
-                ratio += 0.5
+                ratio += 2.0
             best = max(best, ratio)
         return best
 

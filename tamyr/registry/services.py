@@ -377,4 +377,7 @@ def person_erase(*, person: Person, acting_user: Any) -> Person:
         user.save()
         user.emailaddress_set.all().delete()  # type: ignore[attr-defined]
     audit.record(acting_user, "registry.person_erased", person)
+    audit.forget(target=person, label=person.display_name)
+    if user is not None:
+        audit.forget(target=user, actor=user, label=user.username)
     return person

@@ -38,7 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def verified(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
             self.save()
 
 
@@ -120,3 +122,60 @@ def grant(user: User, organization: Organization, role: str) -> OrganizationRole
 
 def coordinate(user: User, network: Network) -> NetworkCoordinator:
     return NetworkCoordinator.objects.create(user=user, network=network)
+
+
+# --- the cast of the role matrix: one user per role around organizations A and B ---------------------------
+
+ROLE_NAMES = (
+    "anonymous",
+    "compatriot",
+    "person_owner",
+    "org_admin_a",
+    "staff_a",
+    "teacher_a",
+    "reviewer_a",
+    "org_admin_b",
+    "coordinator_a",
+    "coordinator_other",
+    "platform_admin",
+)
+
+
+class RoleWorld:
+    """Organization A (in network A) keeps person A; organization B (in network B) keeps person B.
+
+    `users` maps every role name except "anonymous" to a user holding exactly that role; staff roles have an
+    authenticator app (the middleware would send them to set one up otherwise). `person_owner` is the
+    compatriot whose own record is person A.
+    """
+
+    def __init__(self) -> None:
+        self.org_a = OrganizationFactory(slug="org-a", name={"en": "Organization A"})
+        self.org_b = OrganizationFactory(slug="org-b", name={"en": "Organization B"}, country=country("TR"))
+        self.network_a = NetworkFactory(slug="network-a", name={"en": "Network A"})
+        self.network_b = NetworkFactory(slug="network-b", name={"en": "Network B"})
+        NetworkMembershipFactory(network=self.network_a, organization=self.org_a)
+        NetworkMembershipFactory(network=self.network_b, organization=self.org_b)
+        self.users: dict[str, User] = {}
+        for role in ROLE_NAMES[1:]:
+            self.users[role] = UserFactory(username=role.replace("_", "-"))
+        self.person_a = PersonFactory(display_name="Person Alpha", registered_by=self.org_a)
+        self.person_b = PersonFactory(display_name="Person Beta", registered_by=self.org_b)
+        self.person_a.user = self.users["person_owner"]
+        self.person_a.save(update_fields=["user"])
+        grant(self.users["org_admin_a"], self.org_a, "admin")
+        grant(self.users["staff_a"], self.org_a, "staff")
+        grant(self.users["teacher_a"], self.org_a, "teacher")
+        grant(self.users["reviewer_a"], self.org_a, "reviewer")
+        grant(self.users["org_admin_b"], self.org_b, "admin")
+        coordinate(self.users["coordinator_a"], self.network_a)
+        coordinate(self.users["coordinator_other"], self.network_b)
+        platform = self.users["platform_admin"]
+        platform.is_superuser = platform.is_staff = True
+        platform.save(update_fields=["is_superuser", "is_staff"])
+        for role, user in self.users.items():
+            if role not in ("compatriot", "person_owner"):
+                with_totp(user)
+
+    def user(self, role: str) -> User | None:
+        return self.users.get(role)

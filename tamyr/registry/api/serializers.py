@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -152,13 +153,22 @@ class NameVariantField(serializers.Field):
         return result
 
 
+COUNTRY_ERRORS: dict[str, Any] = {
+    "does_not_exist": gettext_lazy("Unknown country code {value}. Use an ISO 3166 alpha-2 code such as TR, KZ or DE."),
+}
+
+
 class PersonSerializer(serializers.ModelSerializer):
     name_variants = NameVariantField(required=False)
     residence_country = serializers.SlugRelatedField(
-        slug_field="code", queryset=Country.objects.all(), required=False, allow_null=True
+        slug_field="code",
+        queryset=Country.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=COUNTRY_ERRORS,
     )
     citizenships = serializers.SlugRelatedField(
-        slug_field="code", queryset=Country.objects.all(), many=True, required=False
+        slug_field="code", queryset=Country.objects.all(), many=True, required=False, error_messages=COUNTRY_ERRORS
     )
     registered_by = serializers.SlugRelatedField(
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
