@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tamyr.core.context_processors.tamyr",
+                "tamyr.accounts.context_processors.tamyr",
             ],
         },
     }
@@ -229,6 +229,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # fields named "kind" and "status" mean different choices on different models: name each set of choices
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "tamyr.registry.models.OrganizationKind",
+        "EventKindEnum": "tamyr.events.models.EventKind",
+        "SessionKindEnum": "tamyr.events.models.SessionKind",
+        "QuestionKindEnum": "tamyr.events.models.QuestionKind",
+        "EventStatusEnum": "tamyr.events.models.EventStatus",
+        "RegistrationStatusEnum": "tamyr.events.models.RegistrationStatus",
+    },
 }
 
 # --- Security (tightened further in production.py) -------------------------
