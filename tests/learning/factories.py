@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import factory
 
-from tamyr.learning.models import CompletionRule, Course, CourseGroup, Lesson, Quiz, QuizQuestion
-from tests.factories import OrganizationFactory
+from tamyr.learning.models import (
+    CompletionRule,
+    Course,
+    CourseGroup,
+    Enrollment,
+    EnrollmentStatus,
+    Lesson,
+    LessonMaterial,
+    Quiz,
+    QuizQuestion,
+)
+from tests.factories import OrganizationFactory, PersonFactory
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
@@ -67,3 +77,26 @@ class QuizQuestionFactory(factory.django.DjangoModelFactory):
     text = factory.LazyFunction(lambda: {"en": "How do you say 'thank you' in Kazakh?"})
     choices = factory.LazyFunction(lambda: [{"en": "Рахмет"}, {"en": "Сәлем"}, {"en": "Сау бол"}])
     correct = factory.LazyFunction(lambda: [0])
+
+
+# --- added for the pages and the API (tests/learning/test_pages.py, test_teacher.py, test_authoring.py, test_api.py)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    """An enrollment row made directly (for bulk set-ups); tests of the rules enroll through the service."""
+
+    class Meta:
+        model = Enrollment
+
+    person = factory.SubFactory(PersonFactory)
+    group = factory.SubFactory(GroupFactory)
+    status = EnrollmentStatus.ACTIVE
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LessonMaterial
+
+    lesson = factory.SubFactory(LessonFactory)
+    title = "Alphabet chart"
+    url = "https://example.org/alphabet.pdf"
