@@ -15,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# `tamyr demo` in tests: no generated learners (1,450 reproduce seed 003; tamyr.learning.demo) — the courses, and
+# the `compatriot` login's enrollments, are still built. The learning demo's own tests ask for the learners they need.
+TAMYR_DEMO_LEARNERS = 0
