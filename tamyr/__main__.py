@@ -8,7 +8,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamyr.settings.base")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    # commands are named after their modules, which cannot hold a hyphen: `tamyr verify-credential FILE` works too
+    argv = [sys.argv[0], "verify_credential", *sys.argv[2:]] if sys.argv[1:2] == ["verify-credential"] else sys.argv
+    execute_from_command_line(argv)
 
 
 if __name__ == "__main__":

@@ -8,3 +8,15 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning")
     # `tamyr demo` calls this (inside its transaction) to load Otandastar's courses, learners and certificates
     demo_builder = "tamyr.learning.demo.build"
+
+    def ready(self) -> None:
+        from tamyr.registry.signals import person_erased
+
+        person_erased.connect(_forget_certificate_holder, dispatch_uid="learning.forget_certificate_holder")
+
+
+def _forget_certificate_holder(sender: object, person: object, **kwargs: object) -> None:
+    """An erased person's certificates stop naming them (they stay, so counts and verification still work)."""
+    from tamyr.learning.certificates import certificates_forget_holder
+
+    certificates_forget_holder(person=person)  # type: ignore[arg-type]

@@ -1,0 +1,348 @@
+"""Writes for certificates: issue one (on completion), issue a course's missing ones as a batch job, revoke one.
+
+A certificate is made complete in one go: the row, the signed Open Badges 3.0 credential and the PDF. The batch job
+works in chunks, each in its own transaction and counted in its `CertificateBatch` row, so a crash loses at most
+the chunk in flight; starting the batch again picks up the completed enrollments that still have no certificate.
+
+The holder's name is shown as they consented: their display name with an active "public profile" consent,
+their initials ("A. S.") without one. A certificate is issued only when the course's completion rule says so, and
+only one per enrollment (the database enforces it too).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.dispatch import Signal
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tamyr.accounts import permissions
+from tamyr.core import audit
+from tamyr.core.errors import DomainError, NotAllowed
+from tamyr.core.i18n import translate
+from tamyr.learning.credentials import keys, openbadges
+from tamyr.learning.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateBatchStatus,
+    CompletionRule,
+    Course,
+    Enrollment,
+    EnrollmentStatus,
+)
+from tamyr.learning.pdf import CertificateContent, certificate_pdf
+from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 100
+STALE_AFTER = timedelta(minutes=10)  # a running batch with no progress for this long died with its worker
+
+# Sent after commit; analytics and notifications react to these without learning importing them.
+certificates_issued = Signal()  # kwargs: certificate_ids
+certificate_revoked = Signal()  # kwargs: certificate_id
+
+
+# --- the holder as they consented -----------------------------------------------------------------------------
+
+
+def initials(name: str) -> str:
+    """ "Айгерім Сүлейменова" → "А. С."; hyphenated parts count as one word."""
+    return " ".join(f"{part[0].upper()}." for part in name.split() if part[0].isalpha()) or "—"
+
+
+def people_showing_their_name(person_ids: Iterable[int]) -> set[int]:
+    """Who among `person_ids` has an active consent to show their name on public pages and certificates."""
+    return set(
+        Consent.objects.filter(
+            person_id__in=list(person_ids), purpose=ConsentPurpose.PUBLIC_PROFILE, withdrawn_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+
+
+ERASED_HOLDER = "—"
+
+
+def holder_name_for(person: Person, *, consented: bool | None = None) -> str:
+    if person.is_erased:
+        return ERASED_HOLDER
+    if consented is None:
+        consented = person.pk in people_showing_their_name([person.pk])
+    return person.display_name if consented else initials(person.display_name)
+
+
+# --- issuing --------------------------------------------------------------------------------------------------
+
+
+def eligible_enrollments(course: Course) -> QuerySet[Enrollment]:
+    """Completed enrollments of the course that have no certificate yet (the erased keep none)."""
+    return Enrollment.objects.filter(
+        group__course=course,
+        status=EnrollmentStatus.COMPLETED,
+        certificate__isnull=True,
+        person__erased_at__isnull=True,
+    )
+
+
+def _rule_issuing(course: Course) -> CompletionRule:
+    rule = CompletionRule.objects.filter(course=course).first()
+    if rule is None or not rule.issues_certificate:
+        raise DomainError(_("This course does not issue certificates."), code="no_certificates")
+    return rule
+
+
+def _format_label(course: Course) -> str:
+    with translation.override("en"):
+        english = str(course.get_format_display())
+    with translation.override(course.language):
+        native = str(course.get_format_display())
+    return english if native == english else f"{native} · {english}"
+
+
+def _pdf_content(certificate: Certificate, course: Course, issuer: Organization) -> CertificateContent:
+    title = course.title if isinstance(course.title, dict) else {}
+    return CertificateContent(
+        code=certificate.code,
+        holder_name=certificate.holder_name,
+        course_title=title.get(course.language) or translate(course.title, "en") or course.slug,
+        course_title_en=translate(course.title, "en") or course.slug,
+        course_language=course.language,
+        level=course.level,
+        format_label=_format_label(course),
+        issuer_name=issuer.display_name,
+        issued_at=certificate.issued_at,
+        verify_url=openbadges.verify_page_url(certificate.code),
+    )
+
+
+def _render(
+    certificate: Certificate,
+    *,
+    course: Course,
+    issuer: Organization,
+    rule: CompletionRule | None,
+    signing_key: keys.SigningKey,
+) -> None:
+    """The signed credential and the PDF of a certificate row (not saved)."""
+    unsigned = openbadges.build_credential(certificate, course=course, issuer=issuer, rule=rule)
+    certificate.credential = openbadges.sign(unsigned, signing_key, timezone.now())
+    pdf = certificate_pdf(_pdf_content(certificate, course, issuer))
+    if certificate.pdf:
+        certificate.pdf.delete(save=False)
+    # media files can be served without a permission check (by the proxy): the name must not follow from the code
+    certificate.pdf.save(f"{certificate.code}-{secrets.token_hex(12)}.pdf", ContentFile(pdf), save=False)
+
+
+def _issue(
+    enrollments: list[Enrollment], *, course: Course, rule: CompletionRule, acting_user: Any
+) -> list[Certificate]:
+    """Make the certificates of `enrollments` (inside the caller's transaction): rows first (the credential carries
+    the row id as its status list index), then the signed credentials and the PDFs."""
+    issuer = course.provider
+    signing_key = keys.signing_key_for(issuer)
+    consenting = people_showing_their_name(enrollment.person_id for enrollment in enrollments)
+    now = timezone.now()
+    certificates = [
+        Certificate(
+            enrollment=enrollment,
+            person_id=enrollment.person_id,
+            course=course,
+            issuer=issuer,
+            holder_name=holder_name_for(enrollment.person, consented=enrollment.person_id in consenting),
+            issued_at=now,
+        )
+        for enrollment in enrollments
+    ]
+    Certificate.objects.bulk_create(certificates)
+    for certificate in certificates:
+        _render(certificate, course=course, issuer=issuer, rule=rule, signing_key=signing_key)
+        audit.record(acting_user, "learning.certificate_issued", certificate, enrollment=certificate.enrollment_id)
+    Certificate.objects.bulk_update(certificates, ["credential", "pdf"])
+    ids = [certificate.pk for certificate in certificates]
+    transaction.on_commit(lambda: certificates_issued.send(sender=Certificate, certificate_ids=ids))
+    return certificates
+
+
+@transaction.atomic
+def certificate_issue(*, enrollment: Enrollment, acting_user: Any) -> Certificate:
+    """Issue the certificate of one completed enrollment. `acting_user` None is the system (the completion task)."""
+    course = Course.objects.select_related("provider").get(pk=enrollment.group.course_id)
+    if acting_user is not None and not permissions.can(acting_user, "learning.issue_certificates", course):
+        raise NotAllowed(_("Only the provider's staff can issue this course's certificates."))
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("person").get(pk=enrollment.pk)
+    rule = _rule_issuing(course)
+    if enrollment.status != EnrollmentStatus.COMPLETED:
+        raise DomainError(_("Only a completed enrollment earns a certificate."), code="not_completed")
+    if enrollment.person.is_erased:
+        raise DomainError(_("This person's record was erased."), code="erased")
+    if Certificate.objects.filter(enrollment=enrollment).exists():
+        raise DomainError(_("This enrollment already has its certificate."), code="already_issued")
+    return _issue([enrollment], course=course, rule=rule, acting_user=acting_user)[0]
+
+
+def certificate_issue_for_enrollment(*, enrollment_id: int) -> Certificate | None:
+    """The completion task's entry: issue the certificate when the enrollment earned one and has none yet.
+    Safe to run twice (the task retries)."""
+    enrollment = Enrollment.objects.select_related("group").filter(pk=enrollment_id).first()
+    if enrollment is None or enrollment.status != EnrollmentStatus.COMPLETED:
+        return None
+    rule = CompletionRule.objects.filter(course_id=enrollment.group.course_id).first()
+    if rule is None or not rule.issues_certificate:
+        return None
+    existing = Certificate.objects.filter(enrollment_id=enrollment_id).first()
+    if existing is not None:
+        return existing
+    try:
+        return certificate_issue(enrollment=enrollment, acting_user=None)
+    except DomainError as error:
+        if error.code == "already_issued":
+            return Certificate.objects.filter(enrollment_id=enrollment_id).first()
+        if error.code in ("not_completed", "erased", "no_certificates"):
+            return None
+        raise
+
+
+# --- the batch job --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificates_issue_batch(*, course: Course, acting_user: Any, in_worker: bool = True) -> CertificateBatch:
+    """Start the batch job for the course's missing certificates: in the task worker, or (`in_worker=False`) by
+    the caller, who then runs `certificate_batch_run`. One batch per course runs at a time; one whose worker died
+    (no progress for ten minutes) may be replaced."""
+    if acting_user is not None and not permissions.can(acting_user, "learning.issue_certificates", course):
+        raise NotAllowed(_("Only the provider's staff can issue this course's certificates."))
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    _rule_issuing(course)
+    running = course.certificate_batches.filter(
+        status__in=[CertificateBatchStatus.PENDING, CertificateBatchStatus.RUNNING]
+    ).first()
+    if running is not None:
+        if running.updated_at > timezone.now() - STALE_AFTER:
+            raise DomainError(_("Certificates of this course are being issued already."), code="batch_running")
+        running.status = CertificateBatchStatus.FAILED
+        running.error = _("Interrupted: no progress for ten minutes. A new batch continues where it stopped.")
+        running.finished_at = timezone.now()
+        running.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    batch = CertificateBatch.objects.create(
+        course=course,
+        started_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        total=eligible_enrollments(course).count(),
+    )
+    audit.record(acting_user, "learning.certificate_batch_started", course, batch=batch.pk, total=batch.total)
+    batch_id = batch.pk
+
+    def enqueue() -> None:
+        from tamyr.learning.tasks import run_certificate_batch
+
+        run_certificate_batch(batch_id)
+
+    if in_worker:
+        transaction.on_commit(enqueue)
+    return batch
+
+
+def certificate_batch_run(*, batch_id: int, chunk_size: int = CHUNK_SIZE) -> CertificateBatch:
+    """The job: chunk after chunk, each committed with the batch's progress, until no completed enrollment of the
+    course lacks its certificate. A failure stops the batch and records why; what was committed stays."""
+    batch = CertificateBatch.objects.select_related("course__provider").get(pk=batch_id)
+    if batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED):
+        return batch
+    course = batch.course
+    CertificateBatch.objects.filter(pk=batch_id).update(
+        status=CertificateBatchStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
+    )
+    try:
+        rule = _rule_issuing(course)
+        while True:
+            with transaction.atomic():
+                chunk = list(
+                    eligible_enrollments(course)
+                    .select_for_update(of=("self",))
+                    .select_related("person")
+                    .order_by("pk")[:chunk_size]
+                )
+                if not chunk:
+                    break
+                _issue(chunk, course=course, rule=rule, acting_user=None)
+                CertificateBatch.objects.filter(pk=batch_id).update(
+                    done=F("done") + len(chunk), updated_at=timezone.now()
+                )
+    except Exception as error:
+        logger.exception("Certificate batch %s stopped", batch_id)
+        CertificateBatch.objects.filter(pk=batch_id).update(
+            status=CertificateBatchStatus.FAILED,
+            error=str(error)[:2000] or error.__class__.__name__,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    else:
+        batch.refresh_from_db(fields=["done", "total"])
+        CertificateBatch.objects.filter(pk=batch_id).update(
+            status=CertificateBatchStatus.DONE,
+            total=max(batch.total, batch.done),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+# --- erasure ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificates_forget_holder(*, person: Person) -> int:
+    """After a person is erased: their certificates stay (counts stay right, verifiers still get an answer) but no
+    longer name them. The stored credential and PDF are made again without the name (a credential is signed, so
+    its name cannot just be blanked); copies the holder downloaded before keep verifying. Returns how many.
+
+    `registry.services.person_erase` has no hook for other apps yet: call this from there (or from a signal it
+    sends) so that erasure reaches certificates."""
+    count = 0
+    certificates = Certificate.objects.select_for_update().select_related("course__provider", "issuer")
+    for certificate in certificates.filter(person=person).exclude(holder_name=ERASED_HOLDER):
+        certificate.holder_name = ERASED_HOLDER
+        _render(
+            certificate,
+            course=certificate.course,
+            issuer=certificate.issuer,
+            rule=CompletionRule.objects.filter(course=certificate.course).first(),
+            signing_key=keys.signing_key_for(certificate.issuer),
+        )
+        certificate.save(update_fields=["holder_name", "credential", "pdf", "updated_at"])
+        audit.record(None, "learning.certificate_holder_forgotten", certificate)
+        count += 1
+    return count
+
+
+# --- revoking -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, acting_user: Any) -> Certificate:
+    """Revoke with a reason. The certificate stays on record (the verification page shows the revocation) and the
+    issuer's status list flips its bit."""
+    if not permissions.can(acting_user, "learning.revoke_certificate", certificate):
+        raise NotAllowed(_("Only the issuing organization's administrators can revoke its certificates."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for revoking this certificate."), field="reason")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is not None:
+        raise DomainError(_("This certificate is revoked already."), code="already_revoked")
+    certificate.revoked_at = timezone.now()
+    certificate.revocation_reason = reason[:300]
+    certificate.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
+    audit.record(acting_user, "learning.certificate_revoked", certificate, reason=certificate.revocation_reason)
+    certificate_id = certificate.pk
+    transaction.on_commit(lambda: certificate_revoked.send(sender=Certificate, certificate_id=certificate_id))
+    return certificate
