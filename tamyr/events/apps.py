@@ -6,3 +6,5 @@ class EventsConfig(AppConfig):
     name = "tamyr.events"
     label = "events"
     verbose_name = _("Events")
+    # `tamyr demo` calls this (inside its transaction) to load the seeds' events
+    demo_builder = "tamyr.events.demo.build"

@@ -22,9 +22,14 @@ from tamyr.events.models import (
 
 
 def _with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
+    # distinct: filters through co-organizers or networks join several rows per event, which would multiply counts
     return qs.annotate(
-        confirmed_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
-        waitlisted_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+        confirmed_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
+        ),
+        waitlisted_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED), distinct=True
+        ),
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,6 +237,28 @@ def _clean_answers(
     return cleaned, uploads
 
 
+def _check_open(
+    event: Event, *, person: Person, acting_user: Any, on_behalf: bool, invitation: Invitation | None, now: datetime
+) -> None:
+    """The event takes this registration now: published, within its window, open or by invitation, one's own."""
+    if event.status != EventStatus.PUBLISHED:
+        raise DomainError(_("Registration is closed: the event is not published."), code="not_published")
+    if on_behalf:
+        return
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise DomainError(_("Registration has not opened yet."), code="not_open")
+    if event.registration_closes_at and now > event.registration_closes_at:
+        raise DomainError(_("The registration deadline has passed."), code="deadline_passed")
+    if now > event.ends_at:
+        raise DomainError(_("This event is over."), code="event_over")
+    if not event.is_public and invitation is None:
+        raise DomainError(
+            _("This event is by invitation only. Use the link in your invitation."), code="invitation_only"
+        )
+    if person.user_id is None or person.user_id != getattr(acting_user, "pk", None):
+        raise NotAllowed(_("You can register only yourself."))
+
+
 @transaction.atomic
 def registration_create(
     *,
@@ -255,51 +277,53 @@ def registration_create(
     """Register a person, or put them on the waiting list (or up for approval) when that is the rule.
 
     Staff registering someone on their behalf skip the registration window and the approval step.
+
+    What does not depend on the seats (the permission, the category, the answers) is checked before the event row
+    is locked, so the lock is held only for the seat decision: in a burst every registration waits for it in turn.
+    The window and status checks run again on the locked row, which may have changed meanwhile.
     """
-    event = Event.objects.select_for_update().get(pk=event.pk)
     now = now or timezone.now()
     on_behalf = permissions.can(acting_user, "events.manage_registrations", event)
-    if event.status != EventStatus.PUBLISHED:
-        raise DomainError(_("Registration is closed: the event is not published."), code="not_published")
-    if not on_behalf:
-        if event.registration_opens_at and now < event.registration_opens_at:
-            raise DomainError(_("Registration has not opened yet."), code="not_open")
-        if event.registration_closes_at and now > event.registration_closes_at:
-            raise DomainError(_("The registration deadline has passed."), code="deadline_passed")
-        if now > event.ends_at:
-            raise DomainError(_("This event is over."), code="event_over")
-        if not event.is_public and invitation is None:
-            raise DomainError(
-                _("This event is by invitation only. Use the link in your invitation."), code="invitation_only"
-            )
-        if person.user_id is None or person.user_id != getattr(acting_user, "pk", None):
-            raise NotAllowed(_("You can register only yourself."))
-    if invitation is not None:
-        if invitation.event_id != event.pk or invitation.accepted_at is not None:
-            raise DomainError(_("This invitation is not valid for this event."), code="bad_invitation")
-        delegation = delegation or invitation.delegation
+    _check_open(event, person=person, acting_user=acting_user, on_behalf=on_behalf, invitation=invitation, now=now)
     if category is not None and category.event_id != event.pk:
         raise DomainError(_("Choose a category of this event."), field="category")
     if category is None and event.categories.exists():
         raise DomainError(_("Choose a category."), field="category")
+    cleaned, uploads = _clean_answers(event, answers or {}, files or {})
+
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _check_open(event, person=person, acting_user=acting_user, on_behalf=on_behalf, invitation=invitation, now=now)
+    if invitation is not None:
+        if invitation.event_id != event.pk or invitation.accepted_at is not None:
+            raise DomainError(_("This invitation is not valid for this event."), code="bad_invitation")
+        delegation = delegation or invitation.delegation
     if delegation is not None:
         if delegation.event_id != event.pk:
             raise DomainError(_("Choose a delegation of this event."), field="delegation")
         members = delegation.registrations.filter(status__in=ACTIVE_STATUSES).count()
         if delegation.size_limit is not None and members >= delegation.size_limit:
             raise DomainError(_("This delegation has no seats left."), code="delegation_full")
-    cleaned, uploads = _clean_answers(event, answers or {}, files or {})
 
-    existing = Registration.objects.filter(event=event, person=person).first()
+    # one query for what the decision needs: this person's earlier registration (if any) and the seats taken
+    confirmed = Q(status=RegistrationStatus.CONFIRMED)
+    seen = Registration.objects.filter(event=event).aggregate(
+        earlier=Count("pk", filter=Q(person=person)),
+        confirmed=Count("pk", filter=confirmed),
+        in_category=Count("pk", filter=confirmed & Q(category=category)),
+    )
+    existing = Registration.objects.filter(event=event, person=person).first() if seen["earlier"] else None
     if existing is not None and existing.status in ACTIVE_STATUSES:
         raise DomainError(
             _("%(name)s is already registered for this event.") % {"name": person.display_name},
             code="already_registered",
         )
 
+    seat = (event.capacity is None or seen["confirmed"] < event.capacity) and (
+        category is None or category.capacity is None or seen["in_category"] < category.capacity
+    )
     if event.requires_approval and not on_behalf:
         status = RegistrationStatus.PENDING
-    elif has_seat(event, category):
+    elif seat:
         status = RegistrationStatus.CONFIRMED
     elif event.waiting_list:
         status = RegistrationStatus.WAITLISTED

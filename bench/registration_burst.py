@@ -1,0 +1,346 @@
+"""A burst of registrations over HTTP: gunicorn on 127.0.0.1 against PostgreSQL, 2,000 people at once for 500 seats.
+
+Creates a fresh PostgreSQL database (dropped at the end), migrates it, makes an event with 500 seats and 2,000
+users, each with a person record and a DRF token, and starts gunicorn with the production settings on a free port.
+It measures the same server's throughput on the minimal JSON view `/api/v1/hello/` with the same number of client
+threads, then sends one registration attempt per user (`POST /api/v1/events/{slug}/registrations/` with
+`Authorization: Token …`) from a pool of client threads, each keeping its connection open. Confirmed, waitlisted,
+oversold and duplicate registrations are counted in the database afterwards.
+
+Prints one JSON line: {"attempts", "confirmed", "waitlisted", "oversold", "duplicates", "errors_5xx",
+"registrations_per_s", "hello_per_s", "ratio_to_hello"}. Targets: confirmed = seats, oversold = 0, duplicates = 0,
+errors_5xx = 0, ratio_to_hello >= 0.25. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def log(message: str) -> None:
+    print(f"[registration_burst] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# --- the database -------------------------------------------------------------------------------------------------
+
+
+def _maintenance(url: str) -> tuple[Any, str]:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    return psycopg.connect(maintenance, autocommit=True, connect_timeout=5), name
+
+
+def create_database(url: str) -> None:
+    from psycopg import sql
+
+    connection, name = _maintenance(url)
+    with connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(url: str) -> None:
+    from psycopg import sql
+
+    connection, name = _maintenance(url)
+    with connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def populate(users: int, seats: int) -> str:
+    """Migrate, then one published event and `users` accounts with a person and a token each; returns the slug."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from tamyr.accounts.models import User
+    from tamyr.events.models import Event
+    from tamyr.registry.models import Country, Organization, Person
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    log(f"migrated in {time.perf_counter() - started:.1f} s")
+    organizer = Organization.objects.create(
+        slug="otandastar", name={"en": "Otandastar Foundation"}, kind="state_diaspora_institution"
+    )
+    starts = timezone.now() + timedelta(days=30)
+    event = Event.objects.create(
+        slug="scholars-forum-burst",
+        title={"en": "Scholars forum (benchmark)"},
+        kind="forum",
+        status="published",
+        organizer=organizer,
+        time_zone="Asia/Almaty",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=8),
+        capacity=seats,
+        waiting_list=True,
+    )
+    accounts = User.objects.bulk_create(
+        User(username=f"burst{number:05d}", email=f"burst{number:05d}@example.org", password="!")
+        for number in range(users)
+    )
+    turkiye = Country.objects.get(code="TR")
+    Person.objects.bulk_create(
+        Person(display_name=f"Compatriot {user.username}", user=user, email=user.email, residence_country=turkiye)
+        for user in accounts
+    )
+    Token.objects.bulk_create(Token(key=Token.generate_key(), user=user) for user in accounts)
+    return event.slug
+
+
+def tokens() -> list[str]:
+    from rest_framework.authtoken.models import Token
+
+    return list(Token.objects.order_by("user__username").values_list("key", flat=True))
+
+
+def count(slug: str, seats: int) -> dict[str, int]:
+    from django.db.models import Count, Q
+
+    from tamyr.events.models import ACTIVE_STATUSES, Registration, RegistrationStatus
+
+    registrations = Registration.objects.filter(event__slug=slug)
+    statuses = Counter(registrations.values_list("status", flat=True))
+    per_person = registrations.values("event", "person").annotate(
+        rows=Count("id"), active=Count("id", filter=Q(status__in=ACTIVE_STATUSES))
+    )
+    duplicates = sum(max(0, row["rows"] - 1) for row in per_person) + sum(1 for row in per_person if row["active"] > 1)
+    confirmed = statuses[RegistrationStatus.CONFIRMED]
+    return {
+        "confirmed": confirmed,
+        "waitlisted": statuses[RegistrationStatus.WAITLISTED],
+        "oversold": max(0, confirmed - seats),
+        "duplicates": duplicates,
+    }
+
+
+# --- the server and the client ------------------------------------------------------------------------------------
+
+
+def start_gunicorn(port: int, url: str, var: Path, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tamyr.settings.production",
+        "DATABASE_URL": url,
+        "TAMYR_SECRET_KEY": secrets.token_urlsafe(50),
+        "TAMYR_ALLOWED_HOSTS": "127.0.0.1",
+        "TAMYR_SSL_REDIRECT": "false",
+        "TAMYR_TASKS_IMMEDIATE": "false",
+        "TAMYR_VAR_DIR": str(var),
+        "TAMYR_DB_CONN_MAX_AGE": "60",
+        "TAMYR_LOG_LEVEL": "WARNING",
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "tamyr.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--keep-alive",
+        "30",
+        "--backlog",
+        "4096",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/hello/")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return server
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)  # its own session: gunicorn's master and its workers
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+class Client:
+    """One keep-alive connection per client thread."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.local = threading.local()
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> int:
+        for attempt in range(2):
+            connection = getattr(self.local, "connection", None)
+            if connection is None:
+                connection = self.local.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            try:
+                connection.request(method, path, body=body, headers=headers or {})
+                response = connection.getresponse()
+                response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                    self.local.connection = None
+                return response.status
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # a keep-alive connection the server had closed: a request not yet seen, so send it again once
+                connection.close()
+                self.local.connection = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def run_all(
+    client: Client, calls: list[tuple[str, str, bytes | None, dict[str, str]]], concurrency: int
+) -> tuple[Counter[int], float]:
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def one(call: tuple[str, str, bytes | None, dict[str, str]]) -> None:
+        try:
+            status = client.request(*call)
+        except OSError as error:
+            log(f"connection error: {error!r}")
+            status = 599
+        with lock:
+            statuses[status] += 1
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(lambda _index: client.request("GET", "/api/v1/hello/"), range(concurrency)))  # connect all
+        started = time.perf_counter()
+        list(pool.map(one, calls))
+        elapsed = time.perf_counter() - started
+    return statuses, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=f"postgres://postgres@127.0.0.1:5432/tamyr_bench_{os.getpid()}")
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--seats", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=64, help="client threads (default 64)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--hello-requests", type=int, default=0, help="default: twice the number of users")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the var directory")
+    args = parser.parse_args()
+
+    var = Path(tempfile.mkdtemp(prefix="tamyr-bench-"))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tamyr.settings.base",
+            "DATABASE_URL": args.database_url,
+            "TAMYR_VAR_DIR": str(var),
+            "TAMYR_LOG_LEVEL": "WARNING",
+        }
+    )
+    create_database(args.database_url)
+    server = None
+    try:
+        slug = populate(args.users, args.seats)
+        keys = tokens()
+        from django.db import connections
+
+        connections.close_all()  # the server's workers will want every connection they can get
+        port = free_port()
+        server = start_gunicorn(port, args.database_url, var, args.workers, args.threads)
+        log(f"gunicorn on 127.0.0.1:{port} with {args.workers} workers x {args.threads} threads")
+        client = Client(port)
+
+        hello_calls: list[tuple[str, str, bytes | None, dict[str, str]]] = [("GET", "/api/v1/hello/", None, {})] * (
+            args.hello_requests or 2 * args.users
+        )
+        hello, hello_elapsed = run_all(client, hello_calls, args.concurrency)
+        hello_per_s = sum(hello.values()) / hello_elapsed
+        log(f"hello: {dict(hello)} in {hello_elapsed:.2f} s")
+
+        path = f"/api/v1/events/{slug}/registrations/"
+        register_calls = [
+            ("POST", path, b"{}", {"Authorization": f"Token {key}", "Content-Type": "application/json"}) for key in keys
+        ]
+        burst, burst_elapsed = run_all(client, register_calls, args.concurrency)
+        log(f"registrations: {dict(burst)} in {burst_elapsed:.2f} s")
+        registrations_per_s = len(register_calls) / burst_elapsed
+        result: dict[str, Any] = {
+            "attempts": len(register_calls),
+            **count(slug, args.seats),
+            "errors_5xx": sum(n for status, n in burst.items() if status >= 500),
+            "registrations_per_s": round(registrations_per_s, 1),
+            "hello_per_s": round(hello_per_s, 1),
+            "ratio_to_hello": round(registrations_per_s / hello_per_s, 3),
+        }
+        result = {
+            key: result[key]
+            for key in (
+                "attempts",
+                "confirmed",
+                "waitlisted",
+                "oversold",
+                "duplicates",
+                "errors_5xx",
+                "registrations_per_s",
+                "hello_per_s",
+                "ratio_to_hello",
+            )
+        }
+    finally:
+        if server is not None:
+            stop(server)
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database(args.database_url)
+            shutil.rmtree(var, ignore_errors=True)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The events API under /api/v1/: events, their timetable and delegations, registrations and check-in."""
