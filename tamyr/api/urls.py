@@ -1,10 +1,13 @@
 """The /api/v1/ router. Each app registers its own viewsets in its api/ package; no domain logic here."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from tamyr.api.views import hello
+from tamyr.events.api import views as events
+from tamyr.learning.api import views as learning
+from tamyr.learning.views_statistics import LearningStatisticsView
 from tamyr.registry.api import views as registry
 
 router = DefaultRouter()
@@ -12,11 +15,20 @@ router.register("countries", registry.CountryViewSet, basename="country")
 router.register("organizations", registry.OrganizationViewSet, basename="organization")
 router.register("networks", registry.NetworkViewSet, basename="network")
 router.register("people", registry.PersonViewSet, basename="person")
+router.register("events", events.EventViewSet, basename="event")
+router.register("registrations", events.RegistrationViewSet, basename="registration")
+router.register("courses", learning.CourseViewSet, basename="course")
+router.register("groups", learning.GroupViewSet, basename="course-group")
+router.register("enrollments", learning.EnrollmentViewSet, basename="enrollment")
 
 urlpatterns = [
+    # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win
+    path("", include("tamyr.learning.api_certificates")),
+    path("learning/statistics/", LearningStatisticsView.as_view(), name="api-learning-statistics"),
     path("", include(router.urls)),
     path("hello/", hello, name="api-hello"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # the split view serves Swagger UI's start-up script as a file: our CSP (script-src 'self') blocks inline ones
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
