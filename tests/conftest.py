@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.client import ClientHandler
 
 from tests.factories import OrganizationFactory, RoleWorld, UserFactory, grant, with_totp
@@ -91,13 +91,17 @@ def client() -> Client:
 
 
 @pytest.fixture(scope="module")
-def role_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[RoleWorld]:
+def role_world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RoleWorld]:
     """One user per role around organizations A and B, built once per module and rolled back after it.
 
     Like Django's `setUpTestData`: the rows are made inside a transaction that stays open for the module; each
-    test runs in a savepoint within it, so what a test changes is undone before the next one.
+    test runs in a savepoint within it, so what a test changes is undone before the next one. Its files (the
+    certificate's PDF) go to a folder of the module's, `world.media_root`, never to the project's media folder.
     """
-    with django_db_blocker.unblock():
+    media_root = str(tmp_path_factory.mktemp("role-world-media"))
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -106,6 +110,7 @@ def role_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[RoleWo
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             raise
+    world.media_root = media_root
     yield world
     with django_db_blocker.unblock():
         transaction.set_rollback(True)

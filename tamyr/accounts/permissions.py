@@ -148,6 +148,32 @@ def _erase_person(user: Any, person: Any) -> bool:
     return roles.platform_admin or bool(roles.organizations_with({ADMIN}) & _person_orgs(person))
 
 
+def _review_duplicates(user: Any, pair: Any) -> bool:
+    """Possible duplicates: without a pair, may the user review any (admins and staff of some organization);
+    with a pair (`person_a`, `person_b`), may they change both records."""
+    if pair is None:
+        return _add_person(user, None)
+    return _change_person(user, pair.person_a) and _change_person(user, pair.person_b)
+
+
+def _merge_people(user: Any, obj: Any) -> bool:
+    """Merge a pair (as reviewing it), or undo a merge (`PersonMerge`): whoever may change the kept record, which
+    holds everything both records had, the merged one's organizations included."""
+    if obj is None:
+        return _add_person(user, None)
+    if hasattr(obj, "kept"):
+        return _change_person(user, obj.kept)
+    return _review_duplicates(user, obj)
+
+
+def _import_people(user: Any, organization: Any) -> bool:
+    """Import people for an organization: its admins and staff; without one, for any of theirs."""
+    scope = people_write_scope(user)
+    if scope is None:
+        return True
+    return bool(scope) if organization is None else organization.pk in scope
+
+
 def _change_organization(user: Any, organization: Any) -> bool:
     roles = roles_of(user)
     if roles.platform_admin:
@@ -196,7 +222,10 @@ def _add_event(user: Any, organizer: Any) -> bool:
 def _change_event(user: Any, event: Any) -> bool:
     if event is None:
         return False
-    return _in_scope(people_write_scope(user), _event_organizations(event))
+    scope = people_write_scope(user)
+    if scope is not None and not scope:
+        return False  # no staff role anywhere: no need to read the event's co-organizers
+    return _in_scope(scope, _event_organizations(event))
 
 
 def _view_event(user: Any, event: Any) -> bool:
@@ -302,6 +331,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "registry.view_person": _view_person,
     "registry.change_person": _change_person,
     "registry.erase_person": _erase_person,
+    "registry.review_duplicates": _review_duplicates,
+    "registry.merge_people": _merge_people,
+    "registry.import_people": _import_people,
     "registry.add_organization": _add_organization,
     "registry.change_organization": _change_organization,
     "registry.change_network": _change_network,

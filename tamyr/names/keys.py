@@ -69,18 +69,26 @@ def _gender(tokens: tuple[str, ...], patronymic_gender: str | None) -> str | Non
     return None
 
 
+def _coarse_loose(loose_token: str) -> str:
+    return loose_token.translate(_BLOCK_VOWELS).replace("aa", "a")[:BLOCKING_LENGTH]
+
+
 def _coarse(token: str) -> str:
-    coarse = loose(token).translate(_BLOCK_VOWELS)
-    return coarse.replace("aa", "a")[:BLOCKING_LENGTH]
+    return _coarse_loose(loose(token))
 
 
-def _blocking(tokens: tuple[str, ...], patronymic_token: str | None) -> str:
-    surnames = [token for token in tokens if len(token) > 3 and token.endswith(_SURNAME_ENDINGS)]
+def _blocking(tokens: tuple[str, ...], loose_tokens: tuple[str, ...], patronymic_token: str | None) -> str:
+    """`loose_tokens` are `tokens` on the loose alphabet, computed once by the caller (imports key a million names)."""
+    surnames = [
+        loose_token
+        for token, loose_token in zip(tokens, loose_tokens, strict=True)
+        if len(token) > 3 and token.endswith(_SURNAME_ENDINGS)
+    ]
     if not surnames:
-        surnames = list(tokens)
+        surnames = list(loose_tokens)
         if len(tokens) < 2 and patronymic_token:
-            surnames.append(patronymic_token)
-    return min((_coarse(token) for token in surnames), default="")
+            surnames.append(loose(patronymic_token))
+    return min((_coarse_loose(token) for token in surnames), default="")
 
 
 def _split(words: list[str]) -> tuple[list[str], list[str], str | None, str | None]:
@@ -113,15 +121,17 @@ def _compute(text: str) -> NameKeys:
     sortable = list(names)
     if len(names) < 2 and patronymic_token:
         sortable.append(patronymic_token)
+    # one `loose` call for all words: the doubled-letter rule never spans the space between two words
+    loose_names = tuple(loose(" ".join(names)).split()) if names else ()
     return NameKeys(
         tokens=names,
         patronymic=stem,
         patronymic_gender=gender,
         ordered=" ".join(names),
         sorted=" ".join(sorted(sortable)),
-        blocking=_blocking(names, patronymic_token),
+        blocking=_blocking(names, loose_names, patronymic_token),
         search=" ".join(search),
-        loose=tuple(loose(token) for token in names),
+        loose=loose_names,
         gender=_gender(names, gender),
     )
 

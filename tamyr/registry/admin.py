@@ -74,15 +74,20 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["residence_country", "registered_by"]
 
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
-        from tamyr.names import search_key
+        from tamyr.registry.search import variant_keys, write_grams
 
         instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, NameVariant):
-                instance.key = search_key(instance.text)
-            instance.save()
         for obj in formset.deleted_objects:
             obj.delete()
+        for instance in instances:
+            if isinstance(instance, NameVariant):
+                keys = variant_keys(instance.text)
+                instance.key, instance.sorted_key, instance.blocking = keys.key, keys.sorted_key, keys.blocking
+                instance.save()
+                instance.grams.all().delete()
+                write_grams([instance])
+            else:
+                instance.save()
         formset.save_m2m()
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]

@@ -91,3 +91,42 @@ class PersonFilterForm(forms.Form):
         to_field_name="code",
         empty_label=_("All countries"),
     )
+
+
+class PersonImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or XLSX; the first row names the columns (e.g. ФИО, Аты-жөні, ad soyad, e-mail, country)."),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization that keeps the records"), queryset=Organization.objects.none()
+    )
+    dry_run = forms.BooleanField(label=_("Dry run: check and report, write nothing"), required=False)
+    skip_bad_rows = forms.BooleanField(
+        label=_("Import the good rows even if some rows are bad"),
+        required=False,
+        help_text=_("By default one bad row stops the whole import, so the file can be fixed and imported again."),
+    )
+
+    def __init__(self, *args: Any, organizations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organizations if organizations is not None else Organization.objects.none()
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per field of a person: which column of the file holds it."""
+
+    def __init__(self, *args: Any, header: list[str], mapping: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tamyr.registry.imports import FIELDS
+
+        choices = [("", _("— not in the file —")), *[(column, column) for column in header if column]]
+        for name, spec in FIELDS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=spec.label, choices=choices, required=spec.required, initial=mapping.get(name, "")
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {name: value for name, value in self.cleaned_data.items() if value}

@@ -197,6 +197,15 @@ class Person(TimeStampedModel):
         help_text=_("Special-category data: kept only with the person's explicit consent for this purpose."),
     )
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_people",
+        help_text=_("Set when this record was found to be a duplicate and merged; it is then hidden everywhere."),
+    )
 
     class Meta:
         ordering = ["display_name", "id"]
@@ -213,6 +222,10 @@ class Person(TimeStampedModel):
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
 
 class Script(models.TextChoices):
     CYRILLIC = "Cyrl", _("Cyrillic")
@@ -228,15 +241,68 @@ class NameVariant(models.Model):
     text = models.CharField(_("name"), max_length=200)
     script = models.CharField(_("script"), max_length=4, choices=Script.choices, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
-    key = models.CharField(max_length=200, db_index=True, editable=False, help_text="Cross-script search key.")
+    key = models.CharField(max_length=200, editable=False, help_text="Cross-script search key.")
+    sorted_key = models.CharField(
+        max_length=200,
+        default="",
+        editable=False,
+        help_text="The key's words sorted, without the patronymic: the same for any word order (trigram index).",
+    )
+    blocking = models.CharField(
+        max_length=16,
+        default="",
+        editable=False,
+        help_text="Coarse surname and given-name starts (dedupe.lookup_key): imports look duplicates up by it.",
+    )
 
     class Meta:
         ordering = ["person", "id"]
         verbose_name = _("name variant")
         verbose_name_plural = _("name variants")
+        # Only the indexes something reads: every index costs time on each of a million imported rows. The search
+        # key has none (search reads the trigram index on sorted_key, created by migration 0005 on PostgreSQL).
+        indexes = [models.Index(fields=["blocking"], name="registry_variant_blocking")]
 
     def __str__(self) -> str:
         return self.text
+
+
+class NameWord(models.Model):
+    """Every word that occurs in a stored `NameVariant.sorted_key`: the vocabulary that search looks a typed word
+    up in (trigram similarity) before finding the people who carry the words found.
+
+    PostgreSQL only: a statement-level trigger (migration 0005) adds the words of every inserted or updated
+    variant, whatever wrote it (services, imports with COPY, the admin, migrations). Words are never removed; a
+    word nobody carries any more simply finds nobody. On other databases the table stays empty.
+    """
+
+    word = models.CharField(max_length=200, primary_key=True)
+
+    class Meta:
+        verbose_name = _("name word")
+        verbose_name_plural = _("name words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class NameGram(models.Model):
+    """Start and end letters of each word of a variant ("^tok", "aev$"), on the loose skeleton.
+
+    Written and read only on databases without pg_trgm (SQLite): there, search finds its candidates by shared
+    grams, which survives a typing error in any one place of a word. On PostgreSQL the trigram index on
+    `NameVariant.sorted_key` does this job and the table stays empty (see docs/apps/registry.md, Search).
+    """
+
+    variant = models.ForeignKey(NameVariant, on_delete=models.CASCADE, related_name="grams")
+    gram = models.CharField(max_length=8, db_index=True)
+
+    class Meta:
+        verbose_name = _("name gram")
+        verbose_name_plural = _("name grams")
+
+    def __str__(self) -> str:
+        return self.gram
 
 
 class LanguageLevel(models.TextChoices):
@@ -315,3 +381,179 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+# --- duplicates, merges and imports ------------------------------------------------------------------------------
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    MERGED = "merged", _("Merged")
+    NOT_DUPLICATE = "not_duplicate", _("Not the same person")
+
+
+class DuplicateCandidate(TimeStampedModel):
+    """A pair of records that may be one person, waiting for staff to decide. The pair is stored with the lower
+    id first, so each pair has one row; a "not the same person" row stays forever so the pair is never proposed
+    again."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"), help_text=_("Probability that both records are one person."))
+    reasons = models.JSONField(_("reasons"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="one_candidate_per_pair"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")), name="pair_in_id_order"),
+        ]
+        indexes = [models.Index(fields=["status", "-score"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.score:.2f})"
+
+
+class PersonMerge(TimeStampedModel):
+    """One merge, with exactly what moved, so that it can be undone.
+
+    `moves` lists every row that was re-pointed ({"model", "pk", "field"}: the row's `field` pointed at `merged`
+    and now points at `kept`); `dropped` holds rows that could not move because the kept person already had an
+    equivalent one (serialized, so undo can put them back); `added` lists rows the merge created; `kept_before`
+    holds the kept person's fields before the merge filled its blanks.
+    """
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(
+        DuplicateCandidate, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moves = models.JSONField(default=list)
+    dropped = models.JSONField(default=list)
+    added = models.JSONField(default=list)
+    kept_before = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("merge of people")
+        verbose_name_plural = _("merges of people")
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DedupeRun(TimeStampedModel):
+    """One run of duplicate detection (from `tamyr dedupe` or the staff page), with its progress and figures."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.PENDING)
+    stage = models.CharField(_("stage"), max_length=40, blank=True)
+    people = models.PositiveIntegerField(_("people compared"), default=0)
+    pairs_scored = models.PositiveIntegerField(_("pairs scored"), default=0)
+    candidates_found = models.PositiveIntegerField(_("possible duplicates found"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("duplicate detection run")
+        verbose_name_plural = _("duplicate detection runs")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to start")
+    RUNNING = "running", _("Checking rows")
+    WRITING = "writing", _("Writing")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused: bad rows")
+    FAILED = "failed", _("Failed")
+
+
+class PersonImport(TimeStampedModel):
+    """One upload of a people file: its column mapping, its progress (polled by the page) and its report."""
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, help_text=_("Field name → column header."))
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="person_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    skip_bad_rows = models.BooleanField(_("import the good rows, skip the bad ones"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING, db_index=True
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("rows read"), default=0)
+    imported_rows = models.PositiveIntegerField(_("people imported"), default=0)
+    bad_row_count = models.PositiveIntegerField(_("bad rows"), default=0)
+    bad_rows = models.JSONField(
+        _("bad rows"), default=list, blank=True, help_text=_("The first bad rows; the full list is in the report.")
+    )
+    report = models.FileField(_("report"), upload_to="imports/reports/%Y/", blank=True)
+    flagged_duplicates = models.PositiveIntegerField(_("possible duplicates"), default=0)
+    duplicates = models.JSONField(_("possible duplicates"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person_import_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
+
+    @property
+    def report_rows(self) -> list[dict[str, object]]:
+        return list(self.bad_rows)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.is_finished else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from tamyr.accounts import permissions
 from tamyr.core.i18n import LANGUAGE_CODES
-from tamyr.names import search_key
+from tamyr.registry import search
 from tamyr.registry.models import (
     Country,
+    DedupeRun,
+    DuplicateCandidate,
+    DuplicateStatus,
     Network,
     NetworkMembership,
     Organization,
     Person,
+    PersonImport,
+    PersonMerge,
 )
 
 
@@ -78,9 +83,12 @@ def network_get(slug: str) -> Network:
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
-    """People the user may see as staff (not counting their own record)."""
-    qs = Person.objects.select_related("residence_country", "registered_by").prefetch_related(
-        "name_variants", "citizenships"
+    """People the user may see as staff (not counting their own record). Records merged into another person are
+    left out: their names, affiliations and activities now belong to the kept record."""
+    qs = (
+        Person.objects.filter(merged_into__isnull=True)
+        .select_related("residence_country", "registered_by")
+        .prefetch_related("name_variants", "citizenships")
     )
     scope = permissions.people_scope(user)
     if scope is None:
@@ -105,34 +113,8 @@ def people_filter(
 
 
 def person_search(qs: QuerySet[Person], text: str, *, limit: int = 500) -> list[Person]:
-    """People whose name matches `text` in any variant and any script, best match first."""
-    key = search_key(text)
-    if not key:
-        return list(qs[:limit])
-    condition = Q()
-    for token in key.split():
-        condition &= Q(name_variants__key__contains=token)
-    candidates = list(qs.filter(condition).distinct()[:limit])
-
-    query_words = key.split()
-
-    def score(person: Person) -> float:
-        """A whole name beats whole words, whole words beat word beginnings ("Tokayev" ranks Tokayev above
-        Tokayeva), and closeness of the whole name breaks ties."""
-        keys = [variant.key for variant in person.name_variants.all()] or [search_key(person.display_name)]
-        best = 0.0
-        for candidate in keys:
-            words = candidate.split()
-            word_score = sum(
-                1.0 if word in words else 0.5 if any(w.startswith(word) for w in words) else 0.0 for word in query_words
-            ) / len(query_words)
-            ratio = SequenceMatcher(None, key, candidate).ratio() + word_score
-            if candidate == key:
-                ratio += 2.0
-            best = max(best, ratio)
-        return best
-
-    return sorted(candidates, key=lambda person: (-score(person), person.display_name, person.pk))
+    """People whose name matches `text` in any variant and any script, best match first (see `search`)."""
+    return search.search_people(qs, text, limit=limit)
 
 
 def person_get(pk: int) -> Person:
@@ -144,6 +126,112 @@ def person_get(pk: int) -> Person:
 
 
 def person_of_user(user: Any) -> Person | None:
+    """The user's own record; when it was merged into another, the kept record (which holds their data now)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Person.objects.filter(user=user).first()
+    person = Person.objects.filter(user=user).first()
+    seen: set[int] = set()
+    while person is not None and person.merged_into_id is not None and person.pk not in seen:
+        seen.add(person.pk)
+        person = Person.objects.filter(pk=person.merged_into_id).first()
+    return person
+
+
+# --- unique people -------------------------------------------------------------------------------------------
+
+
+def identity_expression(prefix: str = "") -> Coalesce:
+    """The identity of a person as an SQL expression: the kept record's id for a merged record, else its own id.
+
+    Other apps count unique people with it, so that a person registered twice under two spellings (and since
+    merged) counts once: `Registration.objects.aggregate(n=Count(identity_expression("person__"), distinct=True))`.
+    `prefix` is the path to the person from the model queried ("person__", or "" on Person itself). A merge
+    re-points every row that referred to the merged record (`merge.person_merge`), so this matters for rows made
+    while the merge is undone-and-redone, rows in tables a merge cannot move, and for figures computed from
+    history; it costs one join and is always right.
+    """
+    return Coalesce(F(f"{prefix}merged_into"), F(f"{prefix}pk") if prefix else F("pk"))
+
+
+def unique_people_count(qs: QuerySet[Any], prefix: str = "person__") -> int:
+    """How many distinct people `qs` (rows that point at a person through `prefix`) refers to."""
+    return int(qs.aggregate(n=Count(identity_expression(prefix), distinct=True))["n"] or 0)
+
+
+# --- duplicates and imports ----------------------------------------------------------------------------------
+
+
+def people_writable_by(user: Any) -> QuerySet[Person]:
+    """People the user may change (admins and staff of the keeping or an affiliated organization)."""
+    scope = permissions.people_write_scope(user)
+    qs = Person.objects.all()
+    if scope is None:
+        return qs
+    if not scope:
+        return qs.none()
+    return qs.filter(Q(registered_by_id__in=scope) | Q(affiliations__organization_id__in=scope)).distinct()
+
+
+def duplicate_list(user: Any, *, status: str = DuplicateStatus.OPEN) -> QuerySet[DuplicateCandidate]:
+    """Pairs waiting for review that the user may decide on (they may change both records), best first.
+
+    Pairs where either record has been merged or erased since are left out: the pair no longer exists as such."""
+    qs = DuplicateCandidate.objects.filter(
+        status=status,
+        person_a__merged_into__isnull=True,
+        person_b__merged_into__isnull=True,
+        person_a__erased_at__isnull=True,
+        person_b__erased_at__isnull=True,
+    )
+    if permissions.people_write_scope(user) is not None:
+        writable = people_writable_by(user).values("pk")
+        qs = qs.filter(person_a__in=writable, person_b__in=writable)
+    return qs.select_related(
+        "person_a__residence_country",
+        "person_b__residence_country",
+        "person_a__registered_by",
+        "person_b__registered_by",
+    ).order_by("-score", "pk")
+
+
+def duplicate_get(pk: int) -> DuplicateCandidate:
+    people = Person.objects.select_related("residence_country", "registered_by").prefetch_related(
+        "name_variants", "citizenships", "affiliations__organization", "consents"
+    )
+    candidate = DuplicateCandidate.objects.select_related("decided_by").get(pk=pk)
+    found = {person.pk: person for person in people.filter(pk__in=[candidate.person_a_id, candidate.person_b_id])}
+    candidate.person_a = found[candidate.person_a_id]
+    candidate.person_b = found[candidate.person_b_id]
+    return candidate
+
+
+def related_counts(person: Person) -> list[tuple[str, int]]:
+    """How many rows of each kind in any app refer to the person ("Registrations: 2"), for the merge page: staff
+    see what a merge would move without the registry knowing the other apps."""
+    from tamyr.registry.merge import person_relations
+
+    counts = []
+    for model, field in person_relations():
+        if model._meta.auto_created or model is Person:
+            continue
+        count = model._default_manager.filter(**{field.attname: person.pk}).count()
+        if count:
+            counts.append((str(model._meta.verbose_name_plural).capitalize(), count))
+    return counts
+
+
+def merges_of(person: Person) -> QuerySet[PersonMerge]:
+    """Merges into this person that can still be undone."""
+    return PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related("merged", "merged_by")
+
+
+def latest_dedupe_run() -> DedupeRun | None:
+    return DedupeRun.objects.order_by("-created_at", "-pk").first()
+
+
+def person_import_list(user: Any) -> QuerySet[PersonImport]:
+    qs = PersonImport.objects.select_related("organization", "created_by")
+    scope = permissions.people_write_scope(user)
+    if scope is None:
+        return qs
+    return qs.filter(organization_id__in=scope)

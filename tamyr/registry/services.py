@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tamyr.core import audit
 from tamyr.core.errors import DomainError
 from tamyr.core.i18n import clean_translations
-from tamyr.names import search_key
+from tamyr.registry import search
 from tamyr.registry.models import (
     Consent,
     ConsentPurpose,
@@ -24,6 +24,7 @@ from tamyr.registry.models import (
     Script,
     SpokenLanguage,
 )
+from tamyr.registry.signals import person_erased
 
 ORGANIZATION_EDITABLE = (
     "name",
@@ -145,12 +146,11 @@ def _set_variants(person: Person, variants: list[dict[str, str]]) -> None:
             *variants,
         ]
     person.name_variants.all().delete()
-    NameVariant.objects.bulk_create(
-        NameVariant(
-            person=person, text=v["text"], script=v["script"], language=v["language"], key=search_key(v["text"])
-        )
+    created = NameVariant.objects.bulk_create(
+        search.new_variant(person_id=person.pk, text=v["text"], script=v["script"], language=v["language"])
         for v in variants
     )
+    search.write_grams(created)
 
 
 def _check_person_fields(fields: dict[str, Any]) -> None:
@@ -376,6 +376,7 @@ def person_erase(*, person: Person, acting_user: Any) -> Person:
         user.set_unusable_password()
         user.save()
         user.emailaddress_set.all().delete()  # type: ignore[attr-defined]
+    person_erased.send(sender=Person, person=person)
     audit.record(acting_user, "registry.person_erased", person)
     audit.forget(target=person, label=person.display_name)
     if user is not None:

@@ -9,19 +9,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
 from tamyr.core import audit
 from tamyr.core.errors import DomainError
 from tamyr.core.exports import EXPORT_FORMATS, export_response
-from tamyr.registry import selectors, services
-from tamyr.registry.forms import OrganizationFilterForm, OrganizationForm, PersonFilterForm, PersonForm
-from tamyr.registry.models import Organization, Person
+from tamyr.registry import dedupe, imports, selectors, services
+from tamyr.registry.forms import (
+    ImportMappingForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    PersonFilterForm,
+    PersonForm,
+    PersonImportForm,
+)
+from tamyr.registry.merge import person_merge, person_merge_undo
+from tamyr.registry.models import DuplicateCandidate, Organization, Person, PersonImport, PersonMerge
 
 PAGE_SIZE = 25
 
@@ -168,7 +177,13 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         template,
-        {"form": form, "page": page, "can_add": permissions.can(request.user, "registry.add_person")},
+        {
+            "form": form,
+            "page": page,
+            "can_add": permissions.can(request.user, "registry.add_person"),
+            "can_import": permissions.can(request.user, "registry.import_people"),
+            "can_review": permissions.can(request.user, "registry.review_duplicates"),
+        },
     )
 
 
@@ -180,21 +195,29 @@ def _person_or_404(pk: int) -> Person:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     person = _person_or_404(pk)
+    if person.merged_into_id is not None:
+        # what the merged record held now belongs to the kept one, so the kept one decides who may follow the link
+        kept = _person_or_404(person.merged_into_id)
+        if not permissions.can(request.user, "registry.view_person", kept):
+            raise PermissionDenied(_("This record is kept by an organization you do not work for."))
+        messages.info(request, _("This record was merged into the one shown here."))
+        return redirect("registry:person_detail", pk=kept.pk)
     if not permissions.can(request.user, "registry.view_person", person):
         raise PermissionDenied(_("This record is kept by an organization you do not work for."))
     audit.record(request.user, "registry.person_viewed", person)
+    can_change = permissions.can(request.user, "registry.change_person", person)
+    merges = [m for m in selectors.merges_of(person) if permissions.can(request.user, "registry.merge_people", m)]
     return render(
         request,
         "registry/person_detail.html",
         {
             "person": person,
-            "can_edit": permissions.can(request.user, "registry.change_person", person),
+            "can_edit": can_change,
             "can_erase": permissions.can(request.user, "registry.erase_person", person),
-            "audit_entries": audit.entries_for(person)[:20]
-            if permissions.can(request.user, "registry.change_person", person)
-            else [],
+            "audit_entries": audit.entries_for(person)[:20] if can_change else [],
+            "merges": merges,
         },
     )
 
@@ -298,6 +321,200 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The record has been erased; it still counts in statistics, anonymously."))
         return redirect("registry:person_list")
     return render(request, "registry/person_erase.html", {"person": person})
+
+
+# --- duplicates (staff) -------------------------------------------------------------------------------------------
+
+
+@login_required
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can(request.user, "registry.review_duplicates"):
+        raise PermissionDenied(_("Reviewing duplicates is open to admins and staff of organizations."))
+    page = _page(request, selectors.duplicate_list(request.user))
+    audit.record(request.user, "registry.duplicates_listed", None, page=page.number)
+    run = selectors.latest_dedupe_run()
+    template = "registry/_dedupe_run.html" if request.headers.get("HX-Request") else "registry/duplicate_list.html"
+    return render(request, template, {"page": page, "run": run})
+
+
+@login_required
+@require_POST
+def duplicate_run(request: HttpRequest) -> HttpResponse:
+    if not permissions.can(request.user, "registry.review_duplicates"):
+        raise PermissionDenied
+    dedupe.dedupe_run_start(acting_user=request.user)
+    messages.success(request, _("Duplicate detection has started; new pairs appear here when it is done."))
+    return redirect("registry:duplicate_list")
+
+
+@login_required
+def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    try:
+        candidate = selectors.duplicate_get(pk)
+    except DuplicateCandidate.DoesNotExist as error:
+        raise Http404(_("No such pair.")) from error
+    if not permissions.can(request.user, "registry.review_duplicates", candidate):
+        raise PermissionDenied(_("You may decide on pairs of records you may change both of."))
+    error_message = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "merge":
+                keep_pk = int(request.POST.get("keep") or 0)
+                if keep_pk not in (candidate.person_a_id, candidate.person_b_id):
+                    raise DomainError(_("Choose which record to keep."), code="keep")
+                keep, merge = (
+                    (candidate.person_a, candidate.person_b)
+                    if keep_pk == candidate.person_a_id
+                    else (candidate.person_b, candidate.person_a)
+                )
+                if not permissions.can(request.user, "registry.merge_people", candidate):
+                    raise PermissionDenied
+                record = person_merge(keep=keep, merge=merge, acting_user=request.user, candidate=candidate)
+                messages.success(
+                    request,
+                    _("Merged: %(merged)s is now part of %(kept)s. You can undo this on the kept record's page.")
+                    % {"merged": merge.display_name, "kept": keep.display_name},
+                )
+                return redirect("registry:person_detail", pk=record.kept_id)
+            if action == "not_duplicate":
+                dedupe.duplicate_dismiss(candidate=candidate, acting_user=request.user)
+                messages.success(
+                    request, _("Noted: these are two different people. This pair will not be proposed again.")
+                )
+                return redirect("registry:duplicate_list")
+            raise DomainError(_("Choose merge or not the same person."), code="action")
+        except DomainError as error:
+            error_message = str(error.message)
+    audit.record(request.user, "registry.duplicate_viewed", candidate.person_a, pair=candidate.pk)
+    return render(
+        request,
+        "registry/duplicate_detail.html",
+        {
+            "candidate": candidate,
+            "people": [
+                (candidate.person_a, selectors.related_counts(candidate.person_a)),
+                (candidate.person_b, selectors.related_counts(candidate.person_b)),
+            ],
+            "levels": _levels(candidate.reasons),
+            "error": error_message,
+        },
+        status=400 if error_message else 200,
+    )
+
+
+_LEVEL_LABELS = {
+    "name_same": _lazy("Same name, in any script or spelling"),
+    "name_close": _lazy("Names almost the same (another spelling or a small typing error)"),
+    "name_similar": _lazy("Names similar"),
+    "name_loosely": _lazy("Names only loosely similar"),
+    "name_different": _lazy("Different names"),
+    "year_same": _lazy("Same year of birth"),
+    "year_near": _lazy("Years of birth one apart"),
+    "year_different": _lazy("Different years of birth"),
+    "country_same": _lazy("Same country of residence"),
+    "country_different": _lazy("Different countries of residence"),
+    "email_same": _lazy("Same e-mail"),
+    "email_different": _lazy("Different e-mails"),
+    "phone_same": _lazy("Same phone"),
+    "phone_different": _lazy("Different phones"),
+    "gender_different": _lazy("Different genders recorded"),
+}
+
+
+def _levels(reasons: dict[str, Any]) -> list[tuple[str, float]]:
+    return [(str(_LEVEL_LABELS.get(level, level)), weight) for level, weight in (reasons.get("levels") or {}).items()]
+
+
+@login_required
+@require_POST
+def person_merge_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(PersonMerge.objects.select_related("kept", "merged"), pk=pk)
+    if not permissions.can(request.user, "registry.merge_people", record):
+        raise PermissionDenied
+    try:
+        person_merge_undo(merge_record=record, acting_user=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The merge is undone: both records are as they were."))
+    return redirect("registry:person_detail", pk=record.kept_id)
+
+
+# --- import (staff) -----------------------------------------------------------------------------------------------
+
+
+def _import_organizations(user: Any) -> Any:
+    scope = permissions.people_write_scope(user)
+    qs = Organization.objects.filter(is_active=True).order_by("slug")
+    return qs if scope is None else qs.filter(pk__in=scope)
+
+
+@login_required
+def person_import(request: HttpRequest) -> HttpResponse:
+    if not permissions.can(request.user, "registry.import_people"):
+        raise PermissionDenied(_("Importing people is open to admins and staff of organizations."))
+    form = PersonImportForm(
+        request.POST or None, request.FILES or None, organizations=_import_organizations(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        organization = form.cleaned_data["organization"]
+        if not permissions.can(request.user, "registry.import_people", organization):
+            raise PermissionDenied
+        try:
+            record = imports.person_import_create(
+                file=form.cleaned_data["file"],
+                organization=organization,
+                acting_user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+            )
+        except DomainError as error:
+            form.add_error("file", str(error.message))
+        else:
+            return redirect(record)
+    recent = selectors.person_import_list(request.user)[:10]
+    return render(request, "registry/person_import.html", {"form": form, "recent": recent})
+
+
+def _import_or_404(request: HttpRequest, pk: int) -> PersonImport:
+    record = get_object_or_404(PersonImport.objects.select_related("organization", "created_by"), pk=pk)
+    if not permissions.can(request.user, "registry.import_people", record.organization):
+        raise PermissionDenied
+    return record
+
+
+@login_required
+def person_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before the start: the column mapping. After: progress (polled), then the report."""
+    record = _import_or_404(request, pk)
+    form = None
+    if record.started_at is None:
+        header = imports.person_import_header(record)
+        form = ImportMappingForm(request.POST or None, header=header, mapping=record.mapping)
+        if request.method == "POST" and form.is_valid():
+            try:
+                imports.person_import_start(record=record, mapping=form.mapping(), acting_user=request.user)
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                return redirect(record)
+    return render(request, "registry/person_import_detail.html", {"record": record, "form": form})
+
+
+@login_required
+def person_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _import_or_404(request, pk)
+    return render(request, "registry/_import_progress.html", {"record": record})
+
+
+@login_required
+def person_import_report(request: HttpRequest, pk: int) -> HttpResponseBase:
+    record = _import_or_404(request, pk)
+    if not record.report:
+        raise Http404(_("This import has no report yet."))
+    audit.record(request.user, "registry.people_import_report_downloaded", record.organization, import_id=record.pk)
+    return FileResponse(record.report.open("rb"), as_attachment=True, filename=f"import-{record.pk}-report.csv")
 
 
 __all__ = ["require_POST"]

@@ -237,6 +237,10 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "tamyr.events.models.QuestionKind",
         "EventStatusEnum": "tamyr.events.models.EventStatus",
         "RegistrationStatusEnum": "tamyr.events.models.RegistrationStatus",
+        "CourseFormatEnum": "tamyr.learning.models.CourseFormat",
+        "CourseLevelEnum": "tamyr.learning.models.Level",
+        "EnrollmentStatusEnum": "tamyr.learning.models.EnrollmentStatus",
+        "QuizQuestionKindEnum": "tamyr.learning.models.QuestionKind",
     },
 }
 
@@ -254,6 +258,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # lesson videos: YouTube (privacy-enhanced mode) and Vimeo players, and video files from any https host
+        "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"],
+        "media-src": ["'self'", "https:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

@@ -7,7 +7,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, User
-from tamyr.names import search_key
 from tamyr.registry.models import (
     Affiliation,
     Consent,
@@ -18,11 +17,19 @@ from tamyr.registry.models import (
     Organization,
     Person,
 )
+from tamyr.registry.search import new_variant, write_grams
 
 
 def country(code: str) -> Country:
-    """Countries are loaded by a migration; tests fetch them, never create them."""
-    return Country.objects.get(code=code)
+    """Countries are loaded by a migration; tests fetch them. A transactional test (threads, the browser) ends
+    with a flush that empties every table, so a later test may find none: load them again as the migration does."""
+    try:
+        return Country.objects.get(code=code)
+    except Country.DoesNotExist:
+        from tamyr.registry.countries import sync_countries
+
+        sync_countries(Country)
+        return Country.objects.get(code=code)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -93,8 +100,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     def variants(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if not create:
             return
-        for text in [self.display_name, *(extracted or [])]:
-            NameVariant.objects.create(person=self, text=text, key=search_key(text))
+        variants = [new_variant(person_id=self.pk, text=text) for text in [self.display_name, *(extracted or [])]]
+        write_grams(NameVariant.objects.bulk_create(variants))
 
 
 class AffiliationFactory(factory.django.DjangoModelFactory):
@@ -142,12 +149,15 @@ ROLE_NAMES = (
 
 
 class RoleWorld:
-    """Organization A (in network A) keeps person A; organization B (in network B) keeps person B.
+    """Organization A (in network A) keeps person A; organization B (in network B) keeps person B. Organization A
+    also runs events and courses (see `_add_events` and `_add_learning`).
 
     `users` maps every role name except "anonymous" to a user holding exactly that role; staff roles have an
     authenticator app (the middleware would send them to set one up otherwise). `person_owner` is the
     compatriot whose own record is person A.
     """
+
+    media_root = ""  # where the world's files are; the `role_world` fixture sets it
 
     def __init__(self) -> None:
         self.org_a = OrganizationFactory(slug="org-a", name={"en": "Organization A"})
@@ -176,6 +186,93 @@ class RoleWorld:
         for role, user in self.users.items():
             if role not in ("compatriot", "person_owner"):
                 with_totp(user)
+        self._add_duplicates_and_imports()
+        self._add_events()
+        self._add_learning()
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
+
+    def _add_duplicates_and_imports(self) -> None:
+        """Organization A's registry work: `duplicate_a`, an open pair of person A and "Person Alfa" (of A);
+        `merge_a`, a merge of another record of A into person A that can still be undone; `import_a`, a finished
+        people import for A with its report. Made directly, without the services: they are what pages look at."""
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from tamyr.registry.models import DuplicateCandidate, ImportStatus, PersonImport, PersonMerge
+
+        self.alfa = PersonFactory(display_name="Person Alfa", registered_by=self.org_a)
+        self.duplicate_a = DuplicateCandidate.objects.create(
+            person_a=self.person_a, person_b=self.alfa, score=0.93, reasons={"levels": {"name_close": 0.9}}
+        )
+        merged = PersonFactory(display_name="P. Alpha", registered_by=self.org_a)
+        merged.merged_into = self.person_a
+        merged.save(update_fields=["merged_into"])
+        self.merge_a = PersonMerge.objects.create(kept=self.person_a, merged=merged)
+        now = timezone.now()
+        self.import_a = PersonImport.objects.create(
+            file=ContentFile(b"display_name\nPerson Imported\n", name="people.csv"),
+            original_name="people.csv",
+            organization=self.org_a,
+            status=ImportStatus.DONE,
+            total_rows=1,
+            processed_rows=1,
+            imported_rows=1,
+            started_at=now,
+            finished_at=now,
+            report=ContentFile(b"row,problem\n", name="report.csv"),
+        )
+
+    def _add_events(self) -> None:
+        """Organization A organizes `event_a` (published; person A is registered and confirmed, so the owner has a
+        registration code) and `draft_event_a` (a draft). Each has an invitation: `invitation_a`, `draft_invitation_a`.
+        """
+        from tamyr.events.models import EventStatus, Invitation
+        from tests.events.factories import EventFactory, RegistrationFactory
+
+        self.event_a = EventFactory(slug="event-a", title={"en": "Event A"}, organizer=self.org_a, capacity=None)
+        self.draft_event_a = EventFactory(
+            slug="draft-event-a", title={"en": "Draft event A"}, organizer=self.org_a, status=EventStatus.DRAFT
+        )
+        self.registration_a = RegistrationFactory(event=self.event_a, person=self.person_a)
+        self.invitation_a = Invitation.objects.create(event=self.event_a, email="guest@example.org")
+        self.draft_invitation_a = Invitation.objects.create(event=self.draft_event_a, email="guest@example.org")
+
+    def _add_learning(self) -> None:
+        """Organization A provides `course_a` (published, issuing certificates) and `draft_course_a` (a draft).
+        `group_a` of course A is taught by the teacher of A; in it, person A has an active enrollment
+        (`enrollment_a`) and `graduate` (a person of A without an account) a completed one (`graduate_enrollment`)
+        with its `certificate`. Course A has a live lesson, a self-paced lesson and a final quiz."""
+        from django.utils import timezone
+
+        from tamyr.learning import certificates
+        from tamyr.learning.models import Enrollment, EnrollmentStatus
+        from tests.learning.factories import (
+            CompletionRuleFactory,
+            CourseFactory,
+            GroupFactory,
+            LessonFactory,
+            QuizFactory,
+            QuizQuestionFactory,
+        )
+
+        self.course_a = CourseFactory(slug="course-a", title={"en": "Course A"}, provider=self.org_a)
+        CompletionRuleFactory(course=self.course_a, min_attendance_percent=50, requires_final_quiz=False)
+        self.draft_course_a = CourseFactory(
+            slug="draft-course-a", title={"en": "Draft course A"}, provider=self.org_a, is_published=False
+        )
+        self.group_a = GroupFactory(course=self.course_a, name="Group A", capacity=None)
+        self.group_a.teachers.add(self.users["teacher_a"])
+        self.live_lesson_a = LessonFactory(course=self.course_a, order=1, is_live=True)
+        self.lesson_a = LessonFactory(course=self.course_a, order=2, is_live=False)
+        self.quiz_a = QuizFactory(course=self.course_a)
+        QuizQuestionFactory(quiz=self.quiz_a)
+        self.enrollment_a = Enrollment.objects.create(
+            person=self.person_a, group=self.group_a, status=EnrollmentStatus.ACTIVE
+        )
+        self.graduate = PersonFactory(display_name="Person Gamma", registered_by=self.org_a)
+        self.graduate_enrollment = Enrollment.objects.create(
+            person=self.graduate, group=self.group_a, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+        )
+        self.certificate = certificates.certificate_issue(enrollment=self.graduate_enrollment, acting_user=None)

@@ -22,7 +22,6 @@ from django.db import models
 from django.utils import timezone
 
 from tamyr.core.models import AuditEntry
-from tamyr.names import search_key
 from tamyr.registry.models import (
     Affiliation,
     Consent,
@@ -36,6 +35,7 @@ from tamyr.registry.models import (
     Script,
     SpokenLanguage,
 )
+from tamyr.registry.search import new_variant, write_grams
 
 DEFAULT_SEED = 2026
 
@@ -555,7 +555,9 @@ def _sync_children(
     stale = {pk for pk, want in wanted.items() if current.get(pk, []) != want}
     if stale:
         model._default_manager.filter(person_id__in=stale).delete()
-        model._default_manager.bulk_create([build(pk, row) for pk in sorted(stale) for row in wanted[pk]])
+        created = model._default_manager.bulk_create([build(pk, row) for pk in sorted(stale) for row in wanted[pk]])
+        if model is NameVariant:
+            write_grams(created)  # type: ignore[arg-type]
     return stale
 
 
@@ -616,9 +618,7 @@ def load_people(count: int, organizations: dict[str, Organization], seed: int = 
                 NameVariant,
                 ("text", "script", "language"),
                 {pk: [tuple(v) for v in spec.variants] for pk, spec in by_pk.items()},
-                lambda pk, row: NameVariant(
-                    person_id=pk, text=row[0], script=row[1], language=row[2], key=search_key(row[0])
-                ),
+                lambda pk, row: new_variant(person_id=pk, text=row[0], script=row[1], language=row[2]),
             ),
         ),
         (

@@ -1,0 +1,1094 @@
+"""Import people from a CSV or XLSX file: column mapping, validation of every row, dry run, all or nothing.
+
+Two phases, so that a bad file changes nothing and a good one is written in one short transaction:
+
+1. **Check** (no transaction, no writes): the file is streamed in chunks of `CHUNK` rows; every row is validated
+   (name required, country as ISO code or a name in any interface language, year 1900 to now, e-mail format, …)
+   and every problem is collected with its line, column and reason; the name keys of good rows are computed and
+   looked up against the people already in the registry (`dedupe.compare` on candidates sharing a lookup key and
+   year of birth, or e-mail or phone), and the good rows are kept in a staging file on disk, not in memory.
+   Progress is written to the `PersonImport` row as it goes, so the page can show it.
+2. **Write** (one transaction), only when the check found no bad row, or with `skip_bad_rows`, and not on a dry
+   run: the staged rows go into the person, name variant and consent tables — with COPY on PostgreSQL (ids are
+   reserved from the sequence first, so variants can point at their person), with `bulk_create` elsewhere — and
+   the flagged duplicates into the review queue, with one audit row for the whole import.
+
+Why a staging file and not one transaction around the whole read: the check is where the time goes (about
+three quarters: parsing, validating and computing keys); holding a transaction open for it would keep SQLite's
+write lock for minutes and hide the progress from the page. Why not a staging table: the rows would be written
+twice into the database; the staging file costs one sequential write and read of a temporary file.
+
+Memory stays bounded: one chunk of rows, the first `KEEP_BAD_ROWS` bad rows (every one goes to the report file),
+and the flagged duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import pickle
+import queue
+import re
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tamyr.core import audit
+from tamyr.core.errors import DomainError
+from tamyr.names.transliterate import detect_script
+from tamyr.registry import dedupe, search
+from tamyr.registry.models import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    Country,
+    DuplicateCandidate,
+    Gender,
+    ImportStatus,
+    NameVariant,
+    Organization,
+    Person,
+    PersonImport,
+)
+
+__all__ = [
+    "CHUNK",
+    "FIELDS",
+    "BadRow",
+    "Flagged",
+    "ImportReport",
+    "detect_mapping",
+    "import_people",
+    "person_import_create",
+    "person_import_run",
+    "person_import_start",
+    "read_header",
+    "stderr_progress",
+]
+
+CHUNK = 5000
+GIN_PENDING_KB = 65536
+KEEP_BAD_ROWS = 1000
+KEEP_DUPLICATES = 1000
+MAX_NAME = 200
+SUPPORTED = (".csv", ".txt", ".tsv", ".xlsx")
+ProgressCallback = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: Any
+    synonyms: tuple[str, ...]
+    required: bool = False
+
+
+def _norm(header: str) -> str:
+    """Header as compared with the synonyms: case-folded, without spaces, dots, dashes or underscores."""
+    return re.sub(r"[\s._\-/()*:]+", "", str(header).casefold())
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "name": FieldSpec(
+        gettext_lazy("Name"),
+        (
+            "name", "full name", "display name", "person", "фио", "ф.и.о.", "имя", "полное имя", "аты-жөні",
+            "аты жөні", "толық аты-жөні", "аты-жөнү", "ad soyad", "adı soyadı", "ad soyadı", "isim", "isim soyisim",
+            "ism", "ism familiya", "f.i.sh.", "familiya ism", "ism-sharif", "ismi sharifi", "név", "teljes név",
+            "ady", "ad", "soyad ad",
+        ),
+        required=True,
+    ),
+    "other_names": FieldSpec(
+        gettext_lazy("Other ways of writing the name"),
+        (
+            "other names", "other spellings", "name variants", "variants", "aliases", "also known as",
+            "другие написания", "другие имена", "варианты имени", "басқа жазылуы", "басқа аттары", "diğer adlar",
+            "diğer yazılışlar", "boshqa yozilishi", "boshqa ismlar", "digər adlar", "más nevek", "egyéb nevek",
+            "башка жазылышы",
+        ),
+    ),
+    "email": FieldSpec(
+        gettext_lazy("E-mail"),
+        (
+            "email", "e-mail", "mail", "email address", "электронная почта", "эл. почта", "почта", "электрондық пошта",
+            "e-posta", "eposta", "elektron pochta", "e-poçt", "e-poçta", "e-mail cím", "email cím", "электрондук почта",
+        ),
+    ),
+    "phone": FieldSpec(
+        gettext_lazy("Phone"),
+        (
+            "phone", "telephone", "tel", "mobile", "phone number", "телефон", "тел", "телефон нөмірі", "номер телефона",
+            "telefon", "tel no", "telefon numarası", "telefon raqami", "telefon nömrəsi", "telefonszám",
+        ),
+    ),
+    "country": FieldSpec(
+        gettext_lazy("Country of residence"),
+        (
+            "country", "country of residence", "residence country", "country code", "страна", "страна проживания",
+            "ел", "мемлекет", "тұратын елі", "өлкө", "ülke", "yaşadığı ülke", "mamlakat", "ölkə", "ország",
+            "lakóhely ország",
+        ),
+    ),
+    "birth_year": FieldSpec(
+        gettext_lazy("Year of birth"),
+        (
+            "birth year", "year of birth", "year", "born", "год рождения", "год", "туған жылы", "туулган жылы",
+            "doğum yılı", "tugʻilgan yil", "tug'ilgan yili", "tugilgan yil", "doğum ili", "születési év",
+        ),
+    ),
+    "city": FieldSpec(
+        gettext_lazy("City of residence"),
+        ("city", "town", "город", "қала", "шаар", "şehir", "shahar", "şəhər", "város", "city of residence"),
+    ),
+    "gender": FieldSpec(
+        gettext_lazy("Gender"),
+        ("gender", "sex", "пол", "жынысы", "жынысы", "cinsiyet", "jinsi", "cins", "nem"),
+    ),
+}  # fmt: skip
+_SYNONYMS = {_norm(synonym): name for name, spec in FIELDS.items() for synonym in spec.synonyms}
+_GENDERS = {
+    **dict.fromkeys(("f", "female", "woman", "ж", "жен", "женский", "әйел", "кыз", "kadın", "kadin", "k", "ayol",
+                     "qadın", "nő", "no"), Gender.FEMALE),
+    **dict.fromkeys(("m", "male", "man", "м", "муж", "мужской", "ер", "эркек", "erkek", "e", "erkak", "kişi",
+                     "férfi", "ferfi"), Gender.MALE),
+    **dict.fromkeys(("other", "x", "другой", "басқа", "diğer"), Gender.OTHER),
+}  # fmt: skip
+_PHONE = re.compile(r"^\+?[\d\s().\-/]{5,40}$")
+_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
+
+
+def detect_mapping(header: Sequence[str]) -> dict[str, str]:
+    """Field → column header, for every header that is a known name of a field in one of the interface languages
+    ("ФИО", "Аты-жөні", "ad soyad", "név" are all the name). The first column wins when two name one field."""
+    mapping: dict[str, str] = {}
+    for column in header:
+        name = _SYNONYMS.get(_norm(column))
+        if name and name not in mapping:
+            mapping[name] = column
+    return mapping
+
+
+# --- reading CSV and XLSX ---------------------------------------------------------------------------------------
+
+
+class Table:
+    """A file's header and its rows as (line number, cells), streamed."""
+
+    header: list[str]
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        raise NotImplementedError
+
+    def estimate(self) -> int | None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+class CsvTable(Table):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.encoding = _encoding(path)
+        self.handle: IO[str] = path.open(encoding=self.encoding, newline="")
+        sample = self.handle.read(65536)
+        self.handle.seek(0)
+        try:
+            self.dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            self.dialect = csv.excel
+        self.reader = csv.reader(self.handle, self.dialect)
+        self.header = [_cell(value) for value in next(self.reader, [])]
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        for cells in self.reader:
+            if any(cell.strip() for cell in cells):
+                yield self.reader.line_num, [cell.strip() for cell in cells]
+
+    def estimate(self) -> int | None:
+        lines = 0
+        with self.path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                lines += block.count(b"\n")
+        return max(lines - 1, 0)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without the byte-order mark spreadsheet programs write), else Windows-1251, which Russian
+    and Kazakh offices still export."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return "cp1251"
+    return "utf-8-sig"
+
+
+class XlsxTable(Table):
+    def __init__(self, path: Path) -> None:
+        from openpyxl import load_workbook
+
+        self.workbook = load_workbook(path, read_only=True, data_only=True)
+        self.sheet = self.workbook.worksheets[0]
+        self.iterator = enumerate(self.sheet.iter_rows(values_only=True), start=1)
+        self.header = []
+        for _line, values in self.iterator:
+            cells = [_cell(value) for value in values]
+            if any(cells):
+                self.header = cells
+                break
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        for line, values in self.iterator:
+            cells = [_cell(value) for value in values]
+            if any(cells):
+                yield line, cells
+
+    def estimate(self) -> int | None:
+        rows = self.sheet.max_row
+        return max(rows - 1, 0) if rows else None
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def open_table(path: Path) -> Table:
+    suffix = path.suffix.casefold()
+    if suffix not in SUPPORTED:
+        raise DomainError(_("Upload a CSV or XLSX file."), code="unsupported_file")
+    try:
+        return XlsxTable(path) if suffix == ".xlsx" else CsvTable(path)
+    except DomainError:
+        raise
+    except Exception as error:
+        raise DomainError(_("The file could not be read: %(error)s") % {"error": error}, code="unreadable") from error
+
+
+def read_header(path: Path) -> list[str]:
+    """The column headers of a file, for the mapping form."""
+    table = open_table(path)
+    try:
+        return table.header
+    finally:
+        table.close()
+
+
+# --- validating rows --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Flagged:
+    """A row that is probably someone already in the registry."""
+
+    line: int
+    name: str
+    person_id: int
+    person_name: str
+    score: float
+    reasons: dict[str, Any]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "name": self.name,
+            "person_id": self.person_id,
+            "person_name": self.person_name,
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass(slots=True)
+class Clean:
+    """A valid row, ready to be written."""
+
+    line: int
+    name: str
+    variants: tuple[tuple[str, str, str, str, str], ...]  # text, script, key, sorted key, lookup key
+    email: str
+    phone: str
+    country: str | None
+    birth_year: int | None
+    city: str
+    gender: str
+
+
+class Countries:
+    """ISO alpha-2 and alpha-3 codes and the country names in every interface language, case-folded."""
+
+    def __init__(self) -> None:
+        self.lookup: dict[str, str] = {}
+        for country in Country.objects.all():
+            self.lookup[country.code.casefold()] = country.code
+            self.lookup[country.alpha3.casefold()] = country.code
+            for name in country.names.values():
+                if name:
+                    self.lookup.setdefault(name.casefold(), country.code)
+
+    def get(self, value: str) -> str | None:
+        return self.lookup.get(value.strip().casefold())
+
+
+class Validator:
+    def __init__(self, mapping: dict[str, str], header: Sequence[str]) -> None:
+        missing = [FIELDS[name].label for name, spec in FIELDS.items() if spec.required and name not in mapping]
+        if missing:
+            raise DomainError(
+                _("Choose the column that holds the name (%(fields)s).") % {"fields": ", ".join(map(str, missing))},
+                code="mapping",
+            )
+        positions = {column: index for index, column in reversed(list(enumerate(header)))}
+        unknown = [column for column in mapping.values() if column not in positions]
+        if unknown:
+            raise DomainError(
+                _("The file has no column %(columns)s.") % {"columns": ", ".join(unknown)}, code="mapping"
+            )
+        self.columns = {name: (positions[column], column) for name, column in mapping.items()}
+        self.countries = Countries()
+        self.this_year = timezone.now().year
+
+    def _value(self, cells: list[str], name: str) -> tuple[str, str]:
+        place = self.columns.get(name)
+        if place is None:
+            return "", ""
+        index, column = place
+        return (cells[index] if index < len(cells) else ""), column
+
+    def check(self, line: int, cells: list[str]) -> tuple[Clean | None, list[BadRow]]:
+        errors: list[BadRow] = []
+        name, name_column = self._value(cells, "name")
+        if not name:
+            errors.append(BadRow(line, name_column, "", _("The name is missing.")))
+        elif len(name) > MAX_NAME:
+            errors.append(BadRow(line, name_column, name[:50], _("A name can have at most 200 characters.")))
+        others_text, others_column = self._value(cells, "other_names")
+        others = [text for text in _SEPARATORS.split(others_text) if text] if others_text else []
+        for other in others:
+            if len(other) > MAX_NAME:
+                errors.append(BadRow(line, others_column, other[:50], _("A name can have at most 200 characters.")))
+        email, email_column = self._value(cells, "email")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(BadRow(line, email_column, email, _("This is not an e-mail address.")))
+        phone, phone_column = self._value(cells, "phone")
+        if phone and not _PHONE.match(phone):
+            errors.append(BadRow(line, phone_column, phone, _("A phone number has digits, spaces and + - ( ) only.")))
+        country_text, country_column = self._value(cells, "country")
+        country = None
+        if country_text:
+            country = self.countries.get(country_text)
+            if country is None:
+                errors.append(
+                    BadRow(
+                        line,
+                        country_column,
+                        country_text,
+                        _("Unknown country: give the ISO code (KZ, TR) or the country's name."),
+                    )
+                )
+        year_text, year_column = self._value(cells, "birth_year")
+        year = None
+        if year_text:
+            try:
+                year = int(float(year_text)) if re.fullmatch(r"\d{4}(\.0+)?", year_text) else None
+            except ValueError:
+                year = None
+            if year is None or not 1900 <= year <= self.this_year:
+                errors.append(
+                    BadRow(
+                        line,
+                        year_column,
+                        year_text,
+                        _("The year of birth must be between 1900 and %(year)s.") % {"year": self.this_year},
+                    )
+                )
+                year = None
+        city, city_column = self._value(cells, "city")
+        if len(city) > 120:
+            errors.append(BadRow(line, city_column, city[:50], _("A city can have at most 120 characters.")))
+        gender_text, gender_column = self._value(cells, "gender")
+        gender = ""
+        if gender_text:
+            gender = _GENDERS.get(gender_text.casefold(), "")
+            if not gender:
+                errors.append(BadRow(line, gender_column, gender_text, _("Write the gender as female, male or other.")))
+        if errors:
+            return None, errors
+        texts = list(dict.fromkeys([name, *others]))
+        variants = []
+        for text in texts:
+            keys = search.variant_keys(text, cached=False)
+            script = "Latn" if text.isascii() and keys.key else detect_script(text)
+            variants.append((text, script, keys.key, keys.sorted_key, keys.blocking))
+        clean = Clean(line, name, tuple(variants), email, phone, country, year, city, gender)
+        return clean, []
+
+
+# --- flagging duplicates against the registry ---------------------------------------------------------------------
+
+
+class ExistingPeople:
+    """Looks up the people already in the registry that rows of the file may duplicate: by the stored lookup key
+    and year of birth, by e-mail and by phone, a chunk of rows at a time (one query each), then scored with
+    `dedupe.compare`."""
+
+    def __init__(self) -> None:
+        self.active = Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True).exists()
+
+    def flag(self, rows: list[Clean]) -> list[Flagged]:
+        if not self.active or not rows:
+            return []
+        keyed = sorted({(variant[4], row.birth_year) for row in rows if row.birth_year for variant in row.variants})
+        emails = sorted({row.email.casefold() for row in rows if row.email})
+        ids: set[int] = set()
+        with connection.cursor() as cursor:
+            for start in range(0, len(keyed), 400):
+                part = keyed[start : start + 400]
+                values = ", ".join(["(%s, %s)"] * len(part))
+                cursor.execute(
+                    f"WITH q(b, y) AS (VALUES {values}) "
+                    "SELECT DISTINCT v.person_id FROM registry_namevariant v "
+                    "JOIN registry_person p ON p.id = v.person_id "
+                    "JOIN q ON q.b = v.blocking AND q.y = p.birth_year "
+                    "WHERE p.merged_into_id IS NULL AND p.erased_at IS NULL",
+                    [value for pair in part for value in pair],
+                )
+                ids.update(pk for (pk,) in cursor.fetchall())
+        for start in range(0, len(emails), 500):
+            ids.update(
+                Person.objects.filter(
+                    email__in=emails[start : start + 500], merged_into__isnull=True, erased_at__isnull=True
+                ).values_list("pk", flat=True)
+            )
+        if not ids:
+            return []
+        index: dict[str, list[dedupe.Record]] = {}
+        for other in dedupe.load_records(Person.objects.filter(pk__in=ids)):
+            for key in dedupe.block_keys(other):
+                index.setdefault(key, []).append(other)
+        found: list[Flagged] = []
+        for row in rows:
+            record = dedupe.Record(
+                0,
+                tuple(v[0] for v in row.variants),
+                row.birth_year,
+                row.country or "",
+                row.email,
+                row.phone,
+                row.gender,
+            )
+            candidates = {other.pk: other for key in dedupe.block_keys(record) for other in index.get(key, ())}
+            best: tuple[float, dedupe.Record, dict[str, Any]] | None = None
+            for other in candidates.values():
+                comparison = dedupe.compare(other, record)
+                if comparison.probability >= dedupe.THRESHOLD and (best is None or comparison.probability > best[0]):
+                    best = (comparison.probability, other, comparison.reasons)
+            if best is not None:
+                found.append(Flagged(row.line, row.name, best[1].pk, best[1].display_name, best[0], best[2]))
+        return found
+
+
+# --- the import -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    mapping: dict[str, str]
+    dry_run: bool
+    skip_bad_rows: bool
+    total_rows: int = 0
+    good_rows: int = 0
+    imported: int = 0
+    bad_row_count: int = 0
+    bad_rows: list[BadRow] = field(default_factory=list)
+    flagged_count: int = 0
+    flagged: list[Flagged] = field(default_factory=list)
+    refused: bool = False
+    seconds: float = 0.0
+    write_seconds: float = 0.0
+    """From the first write to the commit (on PostgreSQL the writes overlap the check)."""
+    copy_seconds: float = 0.0
+    """Time spent in the bulk writes themselves (COPY on PostgreSQL, bulk_create elsewhere)."""
+    report_path: Path | None = None
+
+    @property
+    def bad_lines(self) -> int:
+        return len({row.line for row in self.bad_rows})
+
+
+def _noop(stage: str, done: int, total: int | None) -> None:
+    return None
+
+
+def import_people(
+    *,
+    path: Path | str,
+    organization: Organization,
+    acting_user: Any,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+    progress: ProgressCallback | None = None,
+    report_dir: Path | None = None,
+    source: str = "",
+) -> ImportReport:
+    """Check every row of a people file and, unless told otherwise, write them all or none (see the module)."""
+    path = Path(path)
+    progress = progress or _noop
+    started = time.perf_counter()
+    table = open_table(path)
+    report_file = Path(
+        tempfile.mkstemp(prefix="tamyr-import-report-", suffix=".csv", dir=str(report_dir) if report_dir else None)[1]
+    )
+    sink: _Sink | None = None
+    try:
+        mapping = dict(mapping) if mapping else detect_mapping(table.header)
+        validator = Validator(mapping, table.header)
+        report = ImportReport(mapping=mapping, dry_run=dry_run, skip_bad_rows=skip_bad_rows, report_path=report_file)
+        existing = ExistingPeople()
+        total = table.estimate()
+        if not dry_run:
+            context = _WriteContext(organization, acting_user, source, report)
+            sink = _ThreadSink(context) if _concurrent(total) else _StagedSink(context)
+        with report_file.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([_("kind"), _("line"), _("column"), _("value"), _("reason")])
+            _check(table, validator, existing, report, writer, sink, progress, total)
+        report.refused = report.bad_row_count > 0 and not skip_bad_rows
+        if sink is not None:
+            commit = not report.refused and report.good_rows > 0
+            if commit:
+                progress("writing", 0, report.good_rows)
+            report.imported = sink.finish(commit=commit)
+            report.write_seconds = sink.seconds
+            if commit:
+                progress("writing", report.imported, report.good_rows)
+        report.seconds = time.perf_counter() - started
+        return report
+    finally:
+        if sink is not None:
+            sink.close()
+        table.close()
+
+
+def _concurrent(total: int | None) -> bool:
+    """Write while checking (PostgreSQL, big files): the database works on one chunk while Python checks the next.
+
+    Not on SQLite, which allows one writer at a time (the progress updates would wait for the import), and not for
+    small files, where a thread and a second connection cost more than they save."""
+    return connection.vendor == "postgresql" and (total or 0) > 2 * CHUNK and not connection.in_atomic_block
+
+
+def _check(
+    table: Table,
+    validator: Validator,
+    existing: ExistingPeople,
+    report: ImportReport,
+    writer: Any,
+    sink: _Sink | None,
+    progress: ProgressCallback,
+    total: int | None,
+) -> None:
+    chunk: list[tuple[int, list[str]]] = []
+
+    def flush() -> None:
+        good: list[Clean] = []
+        for line, cells in chunk:
+            clean, errors = validator.check(line, cells)
+            if errors:
+                report.bad_row_count += 1
+                for error in errors:
+                    writer.writerow(["bad_row", error.line, error.column, error.value, error.reason])
+                    if len(report.bad_rows) < KEEP_BAD_ROWS:
+                        report.bad_rows.append(error)
+            elif clean is not None:
+                good.append(clean)
+        report.total_rows += len(chunk)
+        report.good_rows += len(good)
+        if report.bad_row_count and not report.skip_bad_rows:
+            good = []  # nothing will be written: no need to keep or compare the rest
+            if sink is not None:
+                sink.abandon()
+        flagged = existing.flag(good)
+        for item in flagged:
+            report.flagged_count += 1
+            writer.writerow(["possible_duplicate", item.line, "", item.name, f"#{item.person_id}"])
+            if len(report.flagged) < KEEP_DUPLICATES:
+                report.flagged.append(item)
+        if good and sink is not None:
+            sink.put(good, flagged)
+        chunk.clear()
+        progress("checking", report.total_rows, total)
+
+    for item in table.rows():
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            flush()
+    flush()
+
+
+# --- writing -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _WriteContext:
+    organization: Organization
+    acting_user: Any
+    source: str
+    report: ImportReport
+
+
+class _Sink:
+    """Where checked rows go until the check decides whether they are written."""
+
+    seconds = 0.0
+
+    def __init__(self, context: _WriteContext) -> None:
+        self.context = context
+
+    def put(self, rows: list[Clean], flagged: list[Flagged]) -> None:
+        raise NotImplementedError
+
+    def abandon(self) -> None:
+        """A bad row was found and the import is all or nothing: stop writing, nothing will be kept."""
+
+    def finish(self, *, commit: bool) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        return None
+
+
+class _StagedSink(_Sink):
+    """Rows go to a temporary file; when the whole file is checked they are written in one transaction."""
+
+    def __init__(self, context: _WriteContext) -> None:
+        super().__init__(context)
+        self.file = tempfile.NamedTemporaryFile(prefix="tamyr-import-", suffix=".pickle", delete=False)  # noqa: SIM115
+
+    def put(self, rows: list[Clean], flagged: list[Flagged]) -> None:
+        pickle.dump((rows, flagged), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def finish(self, *, commit: bool) -> int:
+        self.file.close()
+        if not commit:
+            return 0
+        begin = time.perf_counter()
+        with transaction.atomic():
+            written = _write_chunks(self._chunks(), self.context)
+        _merge_pending_trigrams()
+        self.seconds = time.perf_counter() - begin
+        return written
+
+    def _chunks(self) -> Iterator[tuple[list[Clean], list[Flagged]]]:
+        with open(self.file.name, "rb") as handle:
+            while True:
+                try:
+                    yield pickle.load(handle)
+                except EOFError:
+                    return
+
+    def close(self) -> None:
+        self.file.close()
+        Path(self.file.name).unlink(missing_ok=True)
+
+
+class _Abandon(Exception):
+    """Raised inside the writer's transaction to roll it back."""
+
+
+class _ThreadSink(_Sink):
+    """Rows go to a writer thread with its own connection and one open transaction, committed after the check.
+
+    The queue holds at most `QUEUE` chunks, which bounds memory if the database is slower than the check."""
+
+    QUEUE = 4
+
+    def __init__(self, context: _WriteContext) -> None:
+        super().__init__(context)
+        self.queue: queue.Queue[tuple[list[Clean], list[Flagged]] | None] = queue.Queue(maxsize=self.QUEUE)
+        self.commit = False
+        self.abandoned = threading.Event()
+        self.error: BaseException | None = None
+        self.written = 0
+        self.thread = threading.Thread(target=self._run, name="tamyr-import-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        begin = time.perf_counter()
+        try:
+            with transaction.atomic():
+                self.written = _write_chunks(iter(self.queue.get, None), self.context, stop=self.abandoned)
+                if not self.commit:
+                    raise _Abandon
+            _merge_pending_trigrams()
+        except _Abandon:
+            self.written = 0
+        except BaseException as error:
+            self.error = error
+            self.abandoned.set()
+            while self.queue.get() is not None:  # let the checker finish instead of blocking on a full queue
+                pass
+        finally:
+            self.seconds = time.perf_counter() - begin
+            connection.close()
+
+    def put(self, rows: list[Clean], flagged: list[Flagged]) -> None:
+        if not self.abandoned.is_set():
+            self.queue.put((rows, flagged))
+
+    def abandon(self) -> None:
+        self.abandoned.set()
+
+    def finish(self, *, commit: bool) -> int:
+        self.commit = commit and not self.abandoned.is_set()
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.written
+
+
+def _merge_pending_trigrams() -> None:
+    """Merge the trigram index's pending list now, so the first searches after a big import are not slowed by it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list('registry_namevariant_sorted_key_trgm'::regclass)")
+
+
+def _write_chunks(
+    chunks: Iterator[tuple[list[Clean], list[Flagged]]], context: _WriteContext, stop: threading.Event | None = None
+) -> int:
+    """Write staged rows inside the caller's transaction; the audit row and the review queue rows come last."""
+    now = timezone.now()
+    note = (_("Imported from %(file)s") % {"file": context.source})[:300] if context.source else ""
+    organization = context.organization
+    writer = (
+        _CopyWriter(organization, now, note)
+        if connection.vendor == "postgresql"
+        else _BulkWriter(organization, now, note)
+    )
+    written = 0
+    pairs: list[DuplicateCandidate] = []
+    for rows, flagged in chunks:
+        if stop is not None and stop.is_set():
+            continue  # drain the queue; the transaction will be rolled back
+        begin = time.perf_counter()
+        ids = writer.write(rows)
+        context.report.copy_seconds += time.perf_counter() - begin
+        written += len(rows)
+        flagged_by_line = {item.line: item for item in flagged}
+        for row, pk in zip(rows, ids, strict=True):
+            item = flagged_by_line.get(row.line)
+            if item is not None:
+                a, b = sorted((pk, item.person_id))
+                pairs.append(DuplicateCandidate(person_a_id=a, person_b_id=b, score=item.score, reasons=item.reasons))
+    DuplicateCandidate.objects.bulk_create(pairs, batch_size=2000, ignore_conflicts=True)
+    report = context.report
+    audit.record(
+        context.acting_user,
+        "registry.people_imported",
+        organization,
+        file=context.source,
+        people=written,
+        bad_rows=report.bad_row_count,
+        possible_duplicates=report.flagged_count,
+    )
+    return written
+
+
+class _BulkWriter:
+    """Any database: `bulk_create`, which returns the new ids (RETURNING on SQLite ≥ 3.35 and PostgreSQL)."""
+
+    def __init__(self, organization: Organization, now: datetime, note: str) -> None:
+        self.organization, self.now, self.note = organization, now, note
+
+    def write(self, rows: list[Clean]) -> list[int]:
+        people = Person.objects.bulk_create(
+            [
+                Person(
+                    display_name=row.name,
+                    registered_by=self.organization,
+                    residence_country_id=row.country,
+                    residence_city=row.city,
+                    birth_year=row.birth_year,
+                    email=row.email,
+                    phone=row.phone,
+                    gender=row.gender,
+                    created_at=self.now,
+                    updated_at=self.now,
+                )
+                for row in rows
+            ],
+            batch_size=1000,
+        )
+        variants = NameVariant.objects.bulk_create(
+            [
+                NameVariant(
+                    person_id=person.pk,
+                    text=text,
+                    script=script,
+                    key=key,
+                    sorted_key=sorted_key,
+                    blocking=blocking,
+                )
+                for person, row in zip(people, rows, strict=True)
+                for text, script, key, sorted_key, blocking in row.variants
+            ],
+            batch_size=1000,
+        )
+        search.write_grams(variants)
+        Consent.objects.bulk_create(
+            [
+                Consent(
+                    person_id=person.pk,
+                    purpose=ConsentPurpose.REGISTRY,
+                    method=ConsentMethod.IMPORT,
+                    given_at=self.now,
+                    note=self.note,
+                )
+                for person in people
+            ],
+            batch_size=1000,
+        )
+        return [person.pk for person in people]
+
+
+class _CopyWriter:
+    """PostgreSQL: COPY into the three tables, with person ids reserved from the sequence beforehand.
+
+    New trigram index entries go to the index's pending list (made large for this transaction) and are merged in
+    bulk, which is several times faster than inserting each row's trigrams one by one."""
+
+    def __init__(self, organization: Organization, now: datetime, note: str) -> None:
+        self.organization, self.now, self.note = organization, now, note
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('gin_pending_list_limit', %s, true)", [str(GIN_PENDING_KB)])
+
+    def write(self, rows: list[Clean]) -> list[int]:
+        with connection.cursor() as wrapper:
+            wrapper.execute(
+                "SELECT nextval(pg_get_serial_sequence('registry_person', 'id')) FROM generate_series(1, %s)",
+                [len(rows)],
+            )
+            ids = [pk for (pk,) in wrapper.fetchall()]
+            cursor: Any = wrapper.cursor  # the psycopg cursor under Django's wrapper
+            with cursor.copy(
+                "COPY registry_person (id, created_at, updated_at, display_name, registered_by_id, "
+                "residence_country_id, residence_city, gender, birth_year, email, phone, expertise, heritage) "
+                "FROM STDIN"
+            ) as copy:
+                for pk, row in zip(ids, rows, strict=True):
+                    copy.write_row(
+                        (
+                            pk,
+                            self.now,
+                            self.now,
+                            row.name,
+                            self.organization.pk,
+                            row.country,
+                            row.city,
+                            row.gender,
+                            row.birth_year,
+                            row.email,
+                            row.phone,
+                            "[]",
+                            "",
+                        )
+                    )
+            with cursor.copy(
+                "COPY registry_namevariant (person_id, text, script, language, key, sorted_key, blocking) FROM STDIN"
+            ) as copy:
+                for pk, row in zip(ids, rows, strict=True):
+                    for text, script, key, sorted_key, blocking in row.variants:
+                        copy.write_row((pk, text, script, "", key, sorted_key, blocking))
+            with cursor.copy("COPY registry_consent (person_id, purpose, given_at, method, note) FROM STDIN") as copy:
+                for pk in ids:
+                    copy.write_row((pk, ConsentPurpose.REGISTRY.value, self.now, ConsentMethod.IMPORT.value, self.note))
+        return ids
+
+
+def stderr_progress(prefix: str = "import") -> ProgressCallback:
+    """A progress line on stderr at most twice a second, for the command line."""
+    last = [0.0]
+
+    def report(stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        final = total is not None and done >= total
+        if now - last[0] < 0.5 and not final:
+            return
+        last[0] = now
+        share = f" ({100 * done / total:.0f} %)" if total else ""
+        print(f"\r{prefix}: {stage} {done:,}{f'/{total:,}' if total else ''} rows{share}   ", end="", file=sys.stderr)
+        if final:
+            print(file=sys.stderr)
+        sys.stderr.flush()
+
+    return report
+
+
+def report_csv(report: ImportReport) -> str:
+    """The report as CSV text (for small reports shown or downloaded at once)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["line", "column", "value", "reason"])
+    for row in report.bad_rows:
+        writer.writerow([row.line, row.column, row.value, row.reason])
+    return buffer.getvalue()
+
+
+# --- the upload page's services -----------------------------------------------------------------------------------
+
+
+def person_import_create(
+    *,
+    file: Any,
+    organization: Organization,
+    acting_user: Any,
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+) -> PersonImport:
+    """Keep an uploaded file and guess its column mapping; nothing is read into the registry yet."""
+    name = Path(getattr(file, "name", "") or "people.csv").name
+    if Path(name).suffix.casefold() not in SUPPORTED:
+        raise DomainError(_("Upload a CSV or XLSX file."), code="unsupported_file", field="file")
+    record = PersonImport(
+        organization=organization,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        original_name=name[:255],
+        dry_run=dry_run,
+        skip_bad_rows=skip_bad_rows,
+    )
+    record.file.save(name, file, save=False)
+    try:
+        header = read_header(Path(record.file.path))
+    except DomainError:
+        record.file.delete(save=False)
+        raise
+    if not any(header):
+        record.file.delete(save=False)
+        raise DomainError(_("The file is empty: its first row must name the columns."), code="empty", field="file")
+    record.mapping = detect_mapping(header)
+    record.save()
+    audit.record(acting_user, "registry.people_import_uploaded", organization, file=name, import_id=record.pk)
+    return record
+
+
+def person_import_header(record: PersonImport) -> list[str]:
+    return read_header(Path(record.file.path))
+
+
+def person_import_start(*, record: PersonImport, mapping: dict[str, str], acting_user: Any) -> PersonImport:
+    """Confirm the column mapping and queue the import for the task worker."""
+    from tamyr.registry.tasks import run_import_task
+
+    if record.status != ImportStatus.PENDING or record.started_at is not None:
+        raise DomainError(_("This import has already been started."), code="started")
+    header = person_import_header(record)
+    clean = {field: column for field, column in mapping.items() if field in FIELDS and column}
+    Validator(clean, header)  # raises when the name has no column or a column is not in the file
+    if len(set(clean.values())) < len(clean):
+        raise DomainError(_("Each column can hold one field only."), code="mapping")
+    record.mapping = clean
+    record.started_at = timezone.now()
+    record.save(update_fields=["mapping", "started_at", "updated_at"])
+    transaction.on_commit(lambda: run_import_task(record.pk))
+    return record
+
+
+def person_import_run(*, record: PersonImport) -> PersonImport:
+    """The task's body: run the import and keep its figures and report on the record. No transaction is held
+    while checking, so every progress update is visible to the page polling it."""
+    PersonImport.objects.filter(pk=record.pk).update(status=ImportStatus.RUNNING, updated_at=timezone.now())
+    last = [0.0]
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - last[0] < 1.0 and not (total and done >= total):
+            return
+        last[0] = now
+        status = ImportStatus.WRITING if stage == "writing" else ImportStatus.RUNNING
+        if connection.in_atomic_block:
+            return  # the writes run in a transaction: an update here would be invisible until the end anyway
+        fields: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
+        if stage == "checking":
+            fields["processed_rows"] = done
+            if total:
+                fields["total_rows"] = total
+        PersonImport.objects.filter(pk=record.pk).update(**fields)
+
+    try:
+        report = import_people(
+            path=Path(record.file.path),
+            organization=record.organization,
+            acting_user=record.created_by,
+            mapping=record.mapping,
+            dry_run=record.dry_run,
+            skip_bad_rows=record.skip_bad_rows,
+            progress=progress,
+            source=record.original_name,
+        )
+    except Exception as error:
+        record.status, record.finished_at = ImportStatus.FAILED, timezone.now()
+        record.error = str(getattr(error, "message", error))[:2000]
+        record.save(update_fields=["status", "finished_at", "error", "updated_at"])
+        if not isinstance(error, DomainError):
+            raise
+        return record
+    record.refresh_from_db(fields=["file"])
+    record.total_rows = report.total_rows
+    record.processed_rows = report.total_rows
+    record.imported_rows = report.imported
+    record.bad_row_count = report.bad_row_count
+    record.bad_rows = [row.as_dict() for row in report.bad_rows]
+    record.flagged_duplicates = report.flagged_count
+    record.duplicates = [item.as_dict() for item in report.flagged]
+    record.status = ImportStatus.REFUSED if report.refused else ImportStatus.DONE
+    record.finished_at = timezone.now()
+    if report.report_path is not None:
+        with report.report_path.open("rb") as handle:
+            record.report.save(f"import-{record.pk}-report.csv", File(handle), save=False)
+        report.report_path.unlink(missing_ok=True)
+    record.save()
+    return record
