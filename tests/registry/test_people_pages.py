@@ -124,7 +124,7 @@ def test_people_search_runs_a_constant_number_of_queries(
     staff_client: Client, organization: Organization, django_assert_max_num_queries: Any
 ) -> None:
     PersonFactory.create_batch(30, registered_by=organization, variants=["Aidar Variant"])
-    with django_assert_max_num_queries(13):  # measured 10
+    with django_assert_max_num_queries(15):  # measured 10 on SQLite, 14 on PostgreSQL (the trigram pass)
         response = staff_client.get(PEOPLE, {"q": "Variant"})
     assert response.context["page"].paginator.count == 30
 
