@@ -484,10 +484,8 @@ def make_identity(number: int, names: Names, rng: random.Random) -> Identity:
     latin_given = _ascii_latin(given[0], group)
     latin_surname = _ascii_latin(surname, group)
     email = ""
-    if rng.random() < 0.45:
-        email = (
-            f"{latin_given}.{latin_surname}{rng.randrange(100) if rng.random() < 0.5 else ''}@example.{country.lower()}"
-        )
+    if rng.random() < 0.45:  # an address is one person's own: namesakes get different ones
+        email = f"{latin_given}.{latin_surname}.{number:x}@example.{country.lower()}"
     phone = ""
     if rng.random() < 0.35:
         digits = "".join(str(rng.randrange(10)) for _ in range(8))

@@ -20,17 +20,19 @@ hashed into one sorted list per kind, pairs are scored block by block and only t
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rapidfuzz.fuzz import ratio
 
 from tamyr.core import audit
 from tamyr.core.errors import DomainError
@@ -64,23 +66,27 @@ __all__ = [
 
 THRESHOLD = 0.9
 """Probability at or above which a pair is queued for review."""
+QUICK_DIFFERENT = 0.6
+"""rapidfuzz ratio of the loose order-free keys below which two names are taken as different without the full
+`keys_similarity` (ten times slower); one person's spellings stay far above it."""
 MAX_BLOCK = 60
 """Records sharing one key beyond this are not compared by that key (other keys still pair true duplicates)."""
-PRIOR = -5.0
-"""log₂ of the odds that two records sharing a blocking key are one person, before looking at them (about 1:30)."""
+PRIOR = -6.0
+"""log₂ of the odds that two records sharing a blocking key are one person, before looking at them (about 1:60)."""
 NAME_LEVELS: tuple[tuple[float, str], ...] = ((0.97, "name_same"), (0.92, "name_close"), (0.85, "name_similar"))
 WEIGHTS: dict[str, float] = {
     # log₂(m / u): m = how often the level is seen when both records are one person, u = when they are two people.
     "name_same": 9.0,  # same name up to script and convention (m 0.6, u 0.001)
     "name_close": 5.0,  # an irregular spelling or a small typing error (m 0.25, u 0.008)
-    "name_similar": 1.5,  # a typing error, or a near namesake (Serik / Berik): weak evidence
+    "name_similar": 0.0,  # a typing error, or a near namesake (Serik / Berik): no evidence either way
     "name_loosely": -2.0,
     "name_different": -8.0,
     "year_same": 5.5,  # m 0.88, u ≈ 1/60 (years of birth spread over six decades)
-    "year_near": 0.0,  # one year apart: a typing error or a different person
+    "year_near": -2.0,  # one year apart: more often a namesake than a typing error
     "year_different": -6.0,
     "country_same": 1.5,  # diasporas concentrate in a few countries, so u is high (≈ 0.3)
-    "country_different": -3.0,  # people move: m ≈ 0.1
+    "country_different": -6.0,  # people move, but two records of one person rarely disagree on where they live
+    "city_same": 1.0,  # in the same country; cities are written inconsistently, so no penalty when they differ
     "email_same": 12.0,
     "email_different": -2.0,  # people have several addresses
     "phone_same": 10.0,
@@ -108,7 +114,13 @@ class Record:
     email: str = ""
     phone: str = ""
     gender: str = ""
-    display_name: str = field(default="", compare=False)
+    city: str = ""
+    sortkeys: tuple[str, ...] = ()
+    """Each name's order-free key on the loose skeleton, filled in by `block_keys`: a cheap first comparison."""
+
+    @property
+    def display_name(self) -> str:
+        return self.names[0] if self.names else ""
 
 
 _BLOCK_VOWELS = str.maketrans({"o": "a", "i": "a", "e": "a", "u": "a"})
@@ -158,9 +170,11 @@ def _phone(value: str) -> str:
 
 
 def block_keys(record: Record) -> set[str]:
-    """Every blocking key of a record. Two records are compared when they share at least one."""
+    """Every blocking key of a record. Two records are compared when they share at least one. Also fills
+    `record.sortkeys`."""
     result: set[str] = set()
     year = record.birth_year
+    sortkeys: list[str] = []
     for text in record.names:
         keys = name_keys(text)
         parts = _name_parts(keys)
@@ -173,7 +187,10 @@ def block_keys(record: Record) -> set[str]:
             if record.country:
                 result.add(f"d|{surname}|{given}|{record.country}")  # year missing or mistyped
         if keys.sorted:
-            result.add(f"e|{loose(keys.sorted)}")  # the same name in any order, script and convention
+            sortkey = loose(keys.sorted)
+            sortkeys.append(sortkey)
+            result.add(f"e|{sortkey}")  # the same name in any order, script and convention
+    record.sortkeys = tuple(sortkeys)
     if record.email:
         result.add(f"m|{_email(record.email)}")
     phone = _phone(record.phone)
@@ -202,18 +219,25 @@ def _name_level(score: float) -> str:
 def compare(a: Record, b: Record) -> Comparison:
     """How likely `a` and `b` are one person, and why (each comparison level with its weight)."""
     best, name_a, name_b = 0.0, "", ""
-    for text_a in a.names:
-        keys_a = name_keys(text_a)
-        for text_b in b.names:
-            score = keys_similarity(keys_a, name_keys(text_b))
-            if score > best or not name_a:
-                best, name_a, name_b = score, text_a, text_b
+    quick = max((ratio(x, y) for x in a.sortkeys for y in b.sortkeys), default=100.0) / 100.0
+    if quick < QUICK_DIFFERENT:
+        # the loose order-free keys are far apart: the names are different whatever the finer comparison says
+        best, name_a, name_b = quick, a.names[0], b.names[0]
+    else:
+        for text_a in a.names:
+            keys_a = name_keys(text_a)
+            for text_b in b.names:
+                score = keys_similarity(keys_a, name_keys(text_b))
+                if score > best or not name_a:
+                    best, name_a, name_b = score, text_a, text_b
     levels = [_name_level(best)]
     if a.birth_year and b.birth_year:
         gap = abs(a.birth_year - b.birth_year)
         levels.append("year_same" if gap == 0 else "year_near" if gap == 1 else "year_different")
     if a.country and b.country:
         levels.append("country_same" if a.country == b.country else "country_different")
+        if a.country == b.country and a.city and b.city and a.city.casefold() == b.city.casefold():
+            levels.append("city_same")
     if a.email and b.email:
         levels.append("email_same" if _email(a.email) == _email(b.email) else "email_different")
     phone_a, phone_b = _phone(a.phone), _phone(b.phone)
@@ -274,6 +298,39 @@ def _blocks(values: array[int]) -> Iterator[list[int]]:
         yield group
 
 
+NAME_KINDS = frozenset("abcde")
+LOGIT_THRESHOLD = math.log2(THRESHOLD / (1 - THRESHOLD))
+BEST_NAME = max(WEIGHTS[level] for _floor, level in NAME_LEVELS)
+
+
+def _years_rule_out(kind: str, a: Record, b: Record) -> bool:
+    """Pairs found by a name key whose years of birth are both known and two or more apart are not one person
+    unless an e-mail or phone says so, which the e-mail and phone keys find; pairs found by a key without the
+    year ("d") whose years are equal were already found by the key with it ("a")."""
+    if kind not in NAME_KINDS or not a.birth_year or not b.birth_year:
+        return False
+    gap = abs(a.birth_year - b.birth_year)
+    return gap >= 2 or (kind == "d" and gap == 0)
+
+
+def _bound(a: Record, b: Record) -> float:
+    """The highest weight the pair could reach: everything but the name, plus the best name level. Cheap, so
+    hopeless pairs are never compared by name."""
+    weight = PRIOR + BEST_NAME
+    if a.birth_year and b.birth_year:
+        gap = abs(a.birth_year - b.birth_year)
+        weight += WEIGHTS["year_same"] if gap == 0 else WEIGHTS["year_near"] if gap == 1 else WEIGHTS["year_different"]
+    if a.country and b.country:
+        weight += (
+            WEIGHTS["country_same"] + WEIGHTS["city_same"] if a.country == b.country else WEIGHTS["country_different"]
+        )
+    if a.email and b.email:
+        weight += WEIGHTS["email_same"] if a.email == b.email else WEIGHTS["email_different"]
+    if a.phone and b.phone:
+        weight += WEIGHTS["phone_same"] if a.phone == b.phone else WEIGHTS["phone_different"]
+    return weight
+
+
 def find_duplicates(
     records: Sequence[Record],
     *,
@@ -293,11 +350,13 @@ def find_duplicates(
             for i, first in enumerate(group):
                 for second in group[i + 1 :]:
                     low, high = (first, second) if first < second else (second, first)
+                    a, b = records[low], records[high]
+                    if _years_rule_out(kind, a, b) or _bound(a, b) < LOGIT_THRESHOLD:
+                        continue
                     pair = (low << _INDEX_BITS) | high
                     if pair in seen:
                         continue
                     seen.add(pair)
-                    a, b = records[low], records[high]
                     if a.pk > b.pk:
                         a, b = b, a
                     if (a.pk, b.pk) in skip:
@@ -312,28 +371,48 @@ def find_duplicates(
         stats["pairs_scored"] = scored
 
 
+def _interned(value: str, table: dict[str, str]) -> str:
+    """One string object per distinct value (countries, genders): a million records share a few dozen."""
+    return table.setdefault(value, value)
+
+
 def load_records(people: QuerySet[Person] | None = None, *, chunk_size: int = 20000) -> list[Record]:
-    """Every person of `people` (default: all not merged, not erased) with their name variants, in pk order."""
+    """Every person of `people` (default: all not merged, not erased) with their name variants, in pk order.
+
+    People and variants are read as two streams in person order and merged, so nothing but the records
+    themselves is held: no dict of a million ids."""
     if people is None:
         people = Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True)
     rows = people.order_by("pk").values_list(
-        "pk", "display_name", "birth_year", "residence_country_id", "email", "phone", "gender"
+        "pk", "display_name", "birth_year", "residence_country_id", "email", "phone", "gender", "residence_city"
     )
+    variants = (
+        NameVariant.objects.filter(person__in=people.values("pk"))
+        .order_by("person_id", "pk")
+        .values_list("person_id", "text")
+        .iterator(chunk_size=chunk_size)
+    )
+    pending = next(variants, None)
+    shared: dict[str, str] = {}
     records: list[Record] = []
-    for pk, display_name, year, country, email, phone, gender in rows.iterator(chunk_size=chunk_size):
-        records.append(Record(pk, (), year, country or "", email, phone, gender, display_name))
-    position = {record.pk: index for index, record in enumerate(records)}
-    names: dict[int, list[str]] = {}
-    variants = NameVariant.objects.filter(person__in=people.values("pk")).values_list("person_id", "text")
-    for person_id, text in variants.iterator(chunk_size=chunk_size):
-        names.setdefault(person_id, []).append(text)
-    for pk, texts in names.items():
-        index = position.get(pk)
-        if index is not None:
-            records[index].names = tuple(dict.fromkeys(texts))
-    for record in records:
-        if not record.names:
-            record.names = (record.display_name,)
+    for pk, display_name, year, country, email, phone, gender, city in rows.iterator(chunk_size=chunk_size):
+        names: list[str] = []
+        while pending is not None and pending[0] <= pk:
+            if pending[0] == pk and pending[1] not in names:
+                names.append(pending[1])
+            pending = next(variants, None)
+        records.append(
+            Record(
+                pk,
+                tuple(names) or (display_name,),
+                year,
+                _interned(country or "", shared),
+                _email(email) if email else "",
+                _phone(phone) if phone else "",
+                _interned(gender, shared),
+                _interned(city.strip(), shared) if city else "",
+            )
+        )
     return records
 
 

@@ -67,9 +67,10 @@ MIN_SCORE = 0.7
 RELATIVE_SCORE = 0.8
 """People scoring under this share of the best match's score are left out too: they are other names that look a
 little alike (Marat Tokenov, 0.73, when "Тоқаев" finds Tokayev at 0.95), not other spellings of the one sought."""
-WORD_THRESHOLD = 0.3
+WORD_THRESHOLD = 0.2
 """`pg_trgm.similarity_threshold` when looking a typed word up in the vocabulary: low, because two typing errors
-in a short word leave few trigrams in common; the other word of the name keeps the candidates few."""
+in a short word leave few trigrams in common (Tokeyav and Tokayev share a quarter); the `SIMILAR_WORDS` most
+similar are taken, and the other word of the name keeps the candidates few."""
 TRIGRAM_THRESHOLD = 0.45
 """`pg_trgm.similarity_threshold` for the whole-key pass: lower ones make the index scan read far more rows."""
 PREFIX_SCORE = 0.7

@@ -143,11 +143,6 @@ def test_on_postgres_the_vocabulary_holds_every_word(people: dict[str, Person]) 
 
 
 @on_postgres
-@pytest.mark.xfail(
-    reason="Known gap (issue 5 left open): on PostgreSQL the word-vocabulary pass does not yet recover a typo in "
-    "every word of the query; the whole-key trigram pass finds one typo per name.",
-    strict=False,
-)
 def test_on_postgres_a_typo_in_each_word_is_found_through_the_vocabulary(people: dict[str, Person]) -> None:
     rows = search.candidate_rows(Person.objects.all(), search.name_keys("Kasym Tokeyav"), restricted=False)
     assert people["tokayev"].pk in {person_id for person_id, _text, _key in rows}
