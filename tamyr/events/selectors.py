@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tamyr.accounts import permissions
+from tamyr.core import rows
 from tamyr.core.i18n import LANGUAGE_CODES
 from tamyr.events.models import (
     Delegation,
     Event,
     EventStatus,
+    Question,
     Registration,
+    RegistrationCategory,
     RegistrationStatus,
     Session,
     SessionSpeaker,
@@ -131,3 +135,56 @@ def registration_for(event: Event, person: Any) -> Registration | None:
     if person is None:
         return None
     return Registration.objects.filter(event=event, person=person).first()
+
+
+# --- the seat decision ---------------------------------------------------------------------------------------------
+# Plain SQL: these run on every registration of a burst, where building the equivalent ORM queries cost more
+# processor time than the database spends answering them. Both statements are portable (SQLite and PostgreSQL).
+
+
+def registration_form_shape(event: Event) -> tuple[bool, bool]:
+    """(whether the event has categories, whether it has questions) in one round trip."""
+    categories, questions = RegistrationCategory._meta.db_table, Question._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {categories} WHERE event_id = %s), "  # table names from the models
+            f"EXISTS (SELECT 1 FROM {questions} WHERE event_id = %s)",
+            [event.pk, event.pk],
+        )
+        has_categories, has_questions = cursor.fetchone()
+    return bool(has_categories), bool(has_questions)
+
+
+SEAT_FIELDS = (
+    "status", "is_public", "ends_at", "capacity", "registration_opens_at", "registration_closes_at",
+    "requires_approval", "waiting_list",
+)  # fmt: skip
+"""What the seat decision reads from the event row once it is locked."""
+
+
+def lock_for_seats(event: Event) -> None:
+    """Lock the event row (PostgreSQL: `FOR UPDATE`; SQLite: the transaction's `BEGIN IMMEDIATE` already holds the
+    database) and read its `SEAT_FIELDS` again into `event`: an organizer may have changed them meanwhile."""
+    locked = rows.load(Event, "id = %s", [event.pk], lock=True)
+    if locked is None:
+        raise Event.DoesNotExist
+    for name in SEAT_FIELDS:
+        setattr(event, name, getattr(locked, name))
+
+
+def seats_taken(event: Event, person: Any, category: RegistrationCategory | None) -> tuple[int, int, int]:
+    """(registrations of `person` at the event, confirmed registrations, confirmed in `category`).
+
+    Meaningful only with the event row locked: the caller decides on a seat from these counts."""
+    table = Registration._meta.db_table
+    confirmed = RegistrationStatus.CONFIRMED.value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(CASE WHEN person_id = %s THEN 1 ELSE 0 END), 0), "  # the table name from the model
+            "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN status = %s AND category_id = %s THEN 1 ELSE 0 END), 0) "
+            f"FROM {table} WHERE event_id = %s",
+            [person.pk, confirmed, confirmed, category.pk if category is not None else None, event.pk],
+        )
+        earlier, taken, in_category = cursor.fetchone()
+    return int(earlier), int(taken), int(in_category)

@@ -53,7 +53,7 @@ from django.utils.translation import gettext_lazy
 
 from tamyr.core import audit
 from tamyr.core.errors import DomainError
-from tamyr.registry import dedupe, search
+from tamyr.registry import dedupe, import_checker, search
 from tamyr.registry.models import (
     Consent,
     ConsentMethod,
@@ -723,35 +723,16 @@ def _checked_chunks(
         return
     context = multiprocessing.get_context("spawn")  # no fork: the task worker runs threads
     state = (validator.mapping, validator.header, validator.countries.lookup, translation.get_language())
-    with context.Pool(workers, initializer=_init_checker, initargs=state) as pool:
+    with context.Pool(workers, initializer=import_checker.start, initargs=state) as pool:
         pending: deque[tuple[AsyncResult[tuple[list[Clean], list[BadRow], int]], int]] = deque()
         for chunk in _raw_chunks(table):
-            pending.append((pool.apply_async(_check_in_worker, (chunk,)), len(chunk)))
+            pending.append((pool.apply_async(import_checker.check, (chunk,)), len(chunk)))
             if len(pending) >= AHEAD:
                 result, size = pending.popleft()
                 yield (*result.get(), size)
         while pending:
             result, size = pending.popleft()
             yield (*result.get(), size)
-
-
-_worker_validator: Validator | None = None
-
-
-def _init_checker(mapping: dict[str, str], header: list[str], countries: dict[str, str], language: str) -> None:
-    """Set up a checking process: Django (for translations; no database is touched) and the validator."""
-    global _worker_validator
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamyr.settings.base")
-    import django
-
-    django.setup()
-    translation.activate(language or "en")
-    _worker_validator = Validator(mapping, header, countries)
-
-
-def _check_in_worker(chunk: list[tuple[int, list[str]]]) -> tuple[list[Clean], list[BadRow], int]:
-    assert _worker_validator is not None
-    return _worker_validator.check_chunk(chunk)
 
 
 # --- writing -----------------------------------------------------------------------------------------------------

@@ -193,6 +193,34 @@ def test_a_big_file_is_read_in_chunks(tmp_path: Path, organization: Organization
     assert seen[:6] == [7, 14, 21, 28, 35, 40]
 
 
+def test_a_big_file_is_checked_in_worker_processes_with_the_same_result(
+    tmp_path: Path, organization: Organization, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(imports, "PARALLEL_ROWS", 1)
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    monkeypatch.setattr(imports, "WORKERS", 2)
+    monkeypatch.setattr(imports.os, "cpu_count", lambda: 2)
+    contexts: list[str] = []
+    get_context = imports.multiprocessing.get_context
+    monkeypatch.setattr(
+        imports.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method)
+    )
+    report = run(write_csv(tmp_path, GOOD + BAD_ROWS), organization, skip_bad_rows=True)
+    assert contexts == ["spawn"]
+    assert (report.imported, report.bad_row_count) == (3, 3)
+    assert sorted(Person.objects.values_list("display_name", flat=True)) == [
+        "Aigerim Sarsenbayeva",
+        "Nacsa Lőrinc",
+        "Тоқаев Қасым Кемелұлы",
+    ]
+    assert {(row.line, row.column) for row in report.bad_rows} == {
+        (5, "E-mail"),
+        (6, "ФИО"),
+        (7, "Страна"),
+        (7, "Год рождения"),
+    }
+
+
 # --- the command --------------------------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from rest_framework.settings import api_settings
 from tamyr.accounts import permissions
 from tamyr.accounts.services import signed_in_user
 from tamyr.api.permissions import Can
-from tamyr.core import audit
+from tamyr.core import audit, rows
 from tamyr.core.errors import DomainError
 from tamyr.core.exports import EXPORT_FORMATS, export_response
 from tamyr.core.i18n import translate
@@ -449,7 +449,10 @@ class EventViewSet(
     )
     @registrations.mapping.post
     def register(self, request: Request, slug: str | None = None) -> Response:
-        event = get_object_or_404(Event, slug=slug)
+        # the event and the person are read with plain SQL (tamyr.core.rows): this view takes bursts
+        event = rows.load(Event, "slug = %s", [slug])
+        if event is None:
+            raise Http404
         if not _may_view(request.user, event):
             raise Http404
         serializer = RegistrationCreateSerializer(data=request.data)
@@ -482,7 +485,7 @@ class EventViewSet(
             if person is None:
                 raise DomainError(_("No person has the id %(id)s.") % {"id": data["person"]}, field="person")
         else:
-            person = Person.objects.filter(user=signed_in_user(request)).only("id", "display_name", "user_id").first()
+            person = rows.load(Person, "user_id = %s", [signed_in_user(request).pk])
         # a record made for this registration goes away again if the registration is refused
         with transaction.atomic() if person is None else contextlib.nullcontext():
             registration = services.registration_create(
