@@ -11,6 +11,11 @@ from tamyr.core.models import AuditEntry
 
 
 def record(actor: Any, action: str, target: models.Model | None = None, **data: Any) -> AuditEntry:
+    return record_named(actor, action, target, None, **data)
+
+
+def record_named(actor: Any, action: str, target: models.Model | None, label: str | None, **data: Any) -> AuditEntry:
+    """`record`, naming the target `label` in the log when `str(target)` would say something not yet true."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         actor=user,
@@ -21,7 +26,7 @@ def record(actor: Any, action: str, target: models.Model | None = None, **data: 
     if target is not None:
         entry.target_type = target._meta.label_lower
         entry.target_id = str(target.pk)
-        entry.target_label = str(target)[:300]
+        entry.target_label = (str(target) if label is None else label)[:300]
     rows.insert(entry)  # the plain insert `save()` would make, without building a query: every write pays for it
     return entry
 

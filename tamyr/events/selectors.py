@@ -142,17 +142,20 @@ def registration_for(event: Event, person: Any) -> Registration | None:
 # processor time than the database spends answering them. Both statements are portable (SQLite and PostgreSQL).
 
 
-def registration_form_shape(event: Event) -> tuple[bool, bool]:
-    """(whether the event has categories, whether it has questions) in one round trip."""
+def registration_form_shape(event: Event, person: Any) -> tuple[bool, bool, bool]:
+    """(whether the event has categories, whether it has questions, whether `person` has a registration row at it,
+    active or not) in one round trip."""
     categories, questions = RegistrationCategory._meta.db_table, Question._meta.db_table
+    registrations = Registration._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM {categories} WHERE event_id = %s), "  # table names from the models
-            f"EXISTS (SELECT 1 FROM {questions} WHERE event_id = %s)",
-            [event.pk, event.pk],
+            f"EXISTS (SELECT 1 FROM {questions} WHERE event_id = %s), "
+            f"EXISTS (SELECT 1 FROM {registrations} WHERE event_id = %s AND person_id = %s)",
+            [event.pk, event.pk, event.pk, person.pk],
         )
-        has_categories, has_questions = cursor.fetchone()
-    return bool(has_categories), bool(has_questions)
+        has_categories, has_questions, registered = cursor.fetchone()
+    return bool(has_categories), bool(has_questions), bool(registered)
 
 
 SEAT_FIELDS = (
@@ -188,3 +191,32 @@ def seats_taken(event: Event, person: Any, category: RegistrationCategory | None
         )
         earlier, taken, in_category = cursor.fetchone()
     return int(earlier), int(taken), int(in_category)
+
+
+def take_seat(registration: Registration, event: Event, category: RegistrationCategory | None, now: datetime) -> str:
+    """Confirm `registration` if a seat is free at the event (and in its category), else put it on the waiting
+    list; returns the new status. One statement, which counts the seats taken and writes the outcome: call it with
+    the event locked (`lock_for_seats`), whose capacity it reads from `event`."""
+    table = Registration._meta.db_table
+    confirmed = RegistrationStatus.CONFIRMED.value
+    limits: list[str] = []
+    params: list[Any] = []
+    if event.capacity is not None:
+        limits.append(f"(SELECT COUNT(*) FROM {table} WHERE event_id = %s AND status = %s) < %s")
+        params += [event.pk, confirmed, event.capacity]
+    if category is not None and category.capacity is not None:
+        limits.append(f"(SELECT COUNT(*) FROM {table} WHERE event_id = %s AND status = %s AND category_id = %s) < %s")
+        params += [event.pk, confirmed, category.pk, category.capacity]
+    seat = " AND ".join(limits) or "1 = 1"
+    moment = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = CASE WHEN free.seat = 1 THEN %s ELSE %s END, "
+            "confirmed_at = CASE WHEN free.seat = 1 THEN %s ELSE NULL END, "
+            "waitlisted_at = CASE WHEN free.seat = 1 THEN NULL ELSE %s END "
+            f"FROM (SELECT CASE WHEN {seat} THEN 1 ELSE 0 END AS seat) AS free "
+            f"WHERE {table}.id = %s RETURNING {table}.status",
+            [confirmed, RegistrationStatus.WAITLISTED.value, moment, moment, *params, registration.pk],
+        )
+        (status,) = cursor.fetchone()
+    return str(status)

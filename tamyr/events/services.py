@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -311,37 +311,107 @@ def registration_create(
     on_behalf = check_open(event)
     if category is not None and category.event_id != event.pk:
         raise DomainError(_("Choose a category of this event."), field="category")
-    has_categories, has_questions = selectors.registration_form_shape(event)
+    has_categories, has_questions, registered = selectors.registration_form_shape(event, person)
     if category is None and has_categories:
         raise DomainError(_("Choose a category."), field="category")
     cleaned, uploads = _clean_answers(event, answers or {}, files or {}) if has_questions else ({}, {})
+    if invitation is not None:
+        delegation = delegation or invitation.delegation
+
+    fresh: Registration | None = None
+    if not registered:
+        # A first registration is written before the event is locked (nobody else sees it before the commit), so
+        # that under the lock only the seat is decided: in a burst everyone waits for the lock in turn.
+        fresh = Registration(event=event, person=person, status=RegistrationStatus.PENDING)
+        _fill(fresh, category, delegation, organization, cleaned, language, acting_user if on_behalf else None)
+        try:
+            rows.insert(fresh)
+        except IntegrityError as error:
+            if "one_registration_per_person" not in str(error) and "event_id, events_registration.person" not in str(
+                error
+            ):
+                raise
+            raise _already_registered(person) from error  # the same person, at the same moment, from elsewhere
+        audit.record_named(
+            acting_user, "events.registration_created", fresh, f"{person} — {event}", on_behalf=on_behalf
+        )
 
     selectors.lock_for_seats(event)
     on_behalf = check_open(event) or on_behalf
-    if invitation is not None:
-        if invitation.event_id != event.pk or invitation.accepted_at is not None:
-            raise DomainError(_("This invitation is not valid for this event."), code="bad_invitation")
-        delegation = delegation or invitation.delegation
+    if invitation is not None and (invitation.event_id != event.pk or invitation.accepted_at is not None):
+        raise DomainError(_("This invitation is not valid for this event."), code="bad_invitation")
     if delegation is not None:
         if delegation.event_id != event.pk:
             raise DomainError(_("Choose a delegation of this event."), field="delegation")
-        members = delegation.registrations.filter(status__in=ACTIVE_STATUSES).count()
-        if delegation.size_limit is not None and members >= delegation.size_limit:
+        members = delegation.registrations.filter(status__in=ACTIVE_STATUSES)
+        if fresh is not None:
+            members = members.exclude(pk=fresh.pk)
+        if delegation.size_limit is not None and members.count() >= delegation.size_limit:
             raise DomainError(_("This delegation has no seats left."), code="delegation_full")
+    needs_approval = event.requires_approval and not (on_behalf or is_organizer())
 
-    # one query for what the decision needs: this person's earlier registration (if any) and the seats taken
-    earlier, confirmed, in_category = selectors.seats_taken(event, person, category)
-    existing = Registration.objects.filter(event=event, person=person).first() if earlier else None
-    if existing is not None and existing.status in ACTIVE_STATUSES:
-        raise DomainError(
-            _("%(name)s is already registered for this event.") % {"name": person.display_name},
-            code="already_registered",
-        )
+    if fresh is not None:
+        registration = fresh
+        status = RegistrationStatus.PENDING if needs_approval else selectors.take_seat(fresh, event, category, now)
+        if status == RegistrationStatus.WAITLISTED and not event.waiting_list:
+            raise DomainError(_("The event is full."), code="full")
+        registration.status = status
+        registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+        registration.waitlisted_at = now if status == RegistrationStatus.WAITLISTED else None
+    else:
+        registration, status = _register_again(event, person, category, needs_approval=needs_approval, now=now)
+        on_behalf = on_behalf or (not own and is_organizer())
+        _fill(registration, category, delegation, organization, cleaned, language, acting_user if on_behalf else None)
+        registration.save()
+        audit.record(acting_user, "events.registration_created", registration, status=status, on_behalf=on_behalf)
+    for question_id, upload in uploads.items():
+        RegistrationFile.objects.create(registration=registration, question_id=question_id, file=upload)
+    if invitation is not None:
+        invitation.accepted_at = now
+        invitation.person = person
+        invitation.save(update_fields=["accepted_at", "person", "updated_at"])
+    _notify(registration, status)
+    return registration
 
+
+def _already_registered(person: Person) -> DomainError:
+    return DomainError(
+        _("%(name)s is already registered for this event.") % {"name": person.display_name},
+        code="already_registered",
+    )
+
+
+def _fill(
+    registration: Registration,
+    category: RegistrationCategory | None,
+    delegation: Delegation | None,
+    organization: Organization | None,
+    answers: dict[str, Any],
+    language: str,
+    registered_by: Any,
+) -> None:
+    registration.category = category
+    registration.delegation = delegation
+    registration.organization = organization
+    registration.answers = answers
+    registration.language = language
+    own = registered_by is not None and registration.person.user_id == getattr(registered_by, "pk", None)
+    registration.registered_by = registered_by if registered_by is not None and not own and registered_by.pk else None
+
+
+def _register_again(
+    event: Event, person: Person, category: RegistrationCategory | None, *, needs_approval: bool, now: datetime
+) -> tuple[Registration, str]:
+    """A person with a registration row at this event (cancelled or declined earlier) registers again: the row is
+    reused. Call with the event locked."""
+    registration = Registration.objects.get(event=event, person=person)
+    if registration.status in ACTIVE_STATUSES:
+        raise _already_registered(person)
+    _earlier, confirmed, in_category = selectors.seats_taken(event, person, category)
     seat = (event.capacity is None or confirmed < event.capacity) and (
         category is None or category.capacity is None or in_category < category.capacity
     )
-    if event.requires_approval and not (on_behalf or is_organizer()):
+    if needs_approval:
         status = RegistrationStatus.PENDING
     elif seat:
         status = RegistrationStatus.CONFIRMED
@@ -349,33 +419,12 @@ def registration_create(
         status = RegistrationStatus.WAITLISTED
     else:
         raise DomainError(_("The event is full."), code="full")
-    on_behalf = on_behalf or (not own and is_organizer())
-
-    registration = existing or Registration(event=event, person=person)
-    registration.category = category
-    registration.delegation = delegation
-    registration.organization = organization
-    registration.answers = cleaned
-    registration.language = language
-    registration.registered_by = acting_user if on_behalf and not own and getattr(acting_user, "pk", None) else None
     registration.status = status
     registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
     registration.waitlisted_at = now if status == RegistrationStatus.WAITLISTED else None
     registration.cancelled_at = None
     registration.checked_in_at = None
-    if existing is None:
-        rows.insert(registration)  # the insert `save()` would make, without building the query (a burst's cost)
-    else:
-        registration.save()
-    for question_id, upload in uploads.items():
-        RegistrationFile.objects.create(registration=registration, question_id=question_id, file=upload)
-    if invitation is not None:
-        invitation.accepted_at = now
-        invitation.person = person
-        invitation.save(update_fields=["accepted_at", "person", "updated_at"])
-    audit.record(acting_user, "events.registration_created", registration, status=status, on_behalf=on_behalf)
-    _notify(registration, status)
-    return registration
+    return registration, status
 
 
 @transaction.atomic
