@@ -929,6 +929,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE registry_namevariant")
             cursor.execute("VACUUM ANALYZE registry_person")
+            cursor.execute("VACUUM ANALYZE registry_nameword")
 
     log(f"searching {len(search_queries)} times")
     people = selectors.people_filter(selectors.people_visible_to(user))

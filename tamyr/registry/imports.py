@@ -63,6 +63,7 @@ from tamyr.registry.models import (
     Gender,
     ImportStatus,
     NameVariant,
+    NameWord,
     Organization,
     Person,
     PersonImport,
@@ -647,12 +648,28 @@ def import_people(
             report.write_seconds = sink.seconds
             if commit:
                 progress("writing", report.imported, report.good_rows)
+                _refresh_statistics(report.imported)
         report.seconds = time.perf_counter() - started
         return report
     finally:
         if sink is not None:
             sink.close()
         table.close()
+
+
+ANALYZE_AFTER = 10_000
+"""Imports of at least this many rows refresh PostgreSQL's statistics of the name tables when they commit."""
+
+
+def _refresh_statistics(imported: int) -> None:
+    """After a big import the planner's row counts are stale until autovacuum catches up, and plans made from
+    them may scan a whole table where an index would answer in milliseconds: refresh them now. Outside any
+    transaction only (ANALYZE inside one would hold its locks until the end)."""
+    if connection.vendor != "postgresql" or imported < ANALYZE_AFTER or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in (Person, NameVariant, NameWord):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _concurrent(total: int | None) -> bool:

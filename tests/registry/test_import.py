@@ -335,3 +335,22 @@ def test_staff_cannot_import_for_another_organization(staff_client: Client, orga
     other = OrganizationFactory(slug="not-mine")
     response = upload(staff_client, other, GOOD)
     assert response.status_code == 200 and PersonImport.objects.count() == 0  # not among the form's choices
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgres_a_big_import_refreshes_the_planner_statistics(tmp_path: Path, monkeypatch: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    from tests.factories import OrganizationFactory
+
+    monkeypatch.setattr(imports, "ANALYZE_AFTER", 1)
+    run(write_csv(tmp_path, GOOD), OrganizationFactory())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN "
+            "('registry_person', 'registry_namevariant', 'registry_nameword')"
+        )
+        analyzed = {row[0] for row in cursor.fetchall()}
+    assert analyzed == {"registry_person", "registry_namevariant", "registry_nameword"}
