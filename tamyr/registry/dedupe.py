@@ -21,11 +21,15 @@ hashed into one sorted list per kind, pairs are scored block by block and only t
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import sys
 import time
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from django.db import transaction
@@ -264,6 +268,12 @@ _HASH_MASK = (1 << (63 - _INDEX_BITS)) - 1
 KEY_KINDS = ("a", "b", "c", "d", "e", "m", "p")
 
 
+PARALLEL_RECORDS = 200_000
+"""Runs over more records than this compute their keys in worker processes (when there are several processors)."""
+AHEAD = 4
+KEY_CHUNK = 5000
+
+
 def _packed_keys(records: Sequence[Record], progress: ProgressCallback) -> dict[str, array[int]]:
     """Per kind of key, one flat array of (hash of key, record index) packed in 63 bits.
 
@@ -272,13 +282,52 @@ def _packed_keys(records: Sequence[Record], progress: ProgressCallback) -> dict[
     are then compared needlessly, never missed."""
     packed: dict[str, array[int]] = {kind: array("q") for kind in KEY_KINDS}
     total = len(records)
-    for index, record in enumerate(records):
-        for key in block_keys(record):
+    for index, (keys, sortkeys) in enumerate(_record_keys(records)):
+        records[index].sortkeys = sortkeys
+        for key in keys:
             packed[key[0]].append(((hash(key) & _HASH_MASK) << _INDEX_BITS) | index)
         if index % 20000 == 0:
             progress("keys", index, total)
     progress("keys", total, total)
     return packed
+
+
+def record_fields(record: Record) -> tuple[Any, ...]:
+    """What `block_keys` reads of a record, as a plain tuple (cheap to send to a worker process)."""
+    return (record.names, record.birth_year, record.country, record.email, record.phone)
+
+
+def keys_of_fields(chunk: list[tuple[Any, ...]]) -> list[tuple[list[str], tuple[str, ...]]]:
+    """(blocking keys, sort keys) of each record given by `record_fields`."""
+    result = []
+    for names, year, country, email, phone in chunk:
+        record = Record(0, names, year, country, email, phone)
+        keys = block_keys(record)
+        result.append((sorted(keys), record.sortkeys))
+    return result
+
+
+def _record_keys(records: Sequence[Record]) -> Iterator[tuple[list[str] | set[str], tuple[str, ...]]]:
+    """Each record's blocking keys and sort keys, in order. Computing name keys is most of a run's work and Python
+    runs it on one processor per process, so big runs use a worker process per processor, at most `AHEAD` chunks
+    in flight (memory stays bounded)."""
+    processors = os.cpu_count() or 1
+    if len(records) < PARALLEL_RECORDS or processors < 2:
+        for record in records:
+            yield block_keys(record), record.sortkeys
+        return
+    from tamyr.registry import dedupe_worker
+
+    context = multiprocessing.get_context("spawn")  # no fork: the task worker runs threads
+    with context.Pool(processors, initializer=dedupe_worker.start) as pool:
+        pending: deque[AsyncResult[list[tuple[list[str], tuple[str, ...]]]]] = deque()
+        for start in range(0, len(records), KEY_CHUNK):
+            chunk = [record_fields(record) for record in records[start : start + KEY_CHUNK]]
+            pending.append(pool.apply_async(dedupe_worker.keys, (chunk,)))
+            if len(pending) >= AHEAD:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def _blocks(values: array[int]) -> Iterator[list[int]]:

@@ -61,6 +61,26 @@ def test_dedupe_proposes_the_true_duplicate_and_no_near_miss(family: dict[str, P
     assert pairs() == {("Kassym-Jomart Tokayev", "Тоқаев Қасым-Жомарт Кемелұлы")}
 
 
+def test_a_big_run_computes_keys_in_worker_processes_with_the_same_result(
+    family: dict[str, Person], monkeypatch: Any
+) -> None:
+    records = dedupe.load_records()
+    serial = {(a.pk, b.pk) for a, b, _comparison in dedupe.find_duplicates(records)}
+    monkeypatch.setattr(dedupe, "PARALLEL_RECORDS", 1)
+    monkeypatch.setattr(dedupe, "KEY_CHUNK", 5)
+    monkeypatch.setattr(dedupe.os, "cpu_count", lambda: 2)
+    contexts: list[str] = []
+    get_context = dedupe.multiprocessing.get_context
+    monkeypatch.setattr(
+        dedupe.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method)
+    )
+    fresh = dedupe.load_records()
+    parallel = {(a.pk, b.pk) for a, b, _comparison in dedupe.find_duplicates(fresh)}
+    assert contexts == ["spawn"]
+    assert parallel == serial == {(family["cyrillic"].pk, family["latin"].pk)}
+    assert [record.sortkeys for record in fresh] == [record.sortkeys for record in records]
+
+
 def test_the_pair_carries_its_reasons(family: dict[str, Person]) -> None:
     dedupe.run_dedupe(acting_user=None)
     candidate = DuplicateCandidate.objects.get()

@@ -1,0 +1,24 @@
+"""The entry points of duplicate detection's key-computing processes (see `dedupe._record_keys`).
+
+Imports nothing of Django at load time: a spawned process loads the module of the function it runs first, and
+model modules cannot load before `django.setup()`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def start() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamyr.settings.base")
+    import django
+
+    django.setup()
+
+
+def keys(chunk: list[tuple[Any, ...]]) -> Any:
+    """(blocking keys, sort keys) of each record of the chunk; see `dedupe.keys_of_fields`."""
+    from tamyr.registry.dedupe import keys_of_fields
+
+    return keys_of_fields(chunk)
