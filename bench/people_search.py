@@ -833,7 +833,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def peak_child_rss_mb() -> float:
+    """The peak resident memory of the largest worker process (the import's checker, dedupe's key workers): up to
+    one per processor runs beside this process."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
 
 
 def _setup_database(kind: str, keep: bool) -> tuple[str, Callable[[], None]]:
@@ -992,6 +999,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "dedupe_seconds": round(dedupe_seconds, 1),
         "dedupe_f1": round(f1, 3),
         "peak_rss_mb": peak_rss_mb(),
+        "peak_worker_rss_mb": peak_child_rss_mb(),
         "recall_at_1": round(hits_at_1 / len(search_queries), 3),
         "raw_trgm_recall_at_5": round(raw_hits / len(search_queries), 3) if raw_timings else None,
         "dedupe_precision": round(precision, 3),

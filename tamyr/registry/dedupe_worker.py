@@ -19,6 +19,11 @@ def start() -> None:
 
 def keys(chunk: list[tuple[Any, ...]]) -> Any:
     """(blocking keys, sort keys) of each record of the chunk; see `dedupe.keys_of_fields`."""
+    from tamyr.names import name_keys
     from tamyr.registry.dedupe import keys_of_fields
 
-    return keys_of_fields(chunk)
+    try:
+        return keys_of_fields(chunk)
+    finally:
+        # each name passes through a worker once: its cache of name keys would only grow (to hundreds of MB)
+        name_keys.cache_clear()

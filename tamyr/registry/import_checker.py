@@ -31,4 +31,9 @@ def check(chunk: list[tuple[int, list[str]]]) -> Any:
     """(good rows, problems, number of bad rows) of one chunk."""
     if _validator is None:
         raise RuntimeError("the checking process was not started")
-    return _validator.check_chunk(chunk)
+    from tamyr.names import name_keys
+
+    try:
+        return _validator.check_chunk(chunk)
+    finally:
+        name_keys.cache_clear()  # rows pass through once: the cache of name keys would only grow
