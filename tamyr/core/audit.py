@@ -16,6 +16,13 @@ def record(actor: Any, action: str, target: models.Model | None = None, **data: 
 
 def record_named(actor: Any, action: str, target: models.Model | None, label: str | None, **data: Any) -> AuditEntry:
     """`record`, naming the target `label` in the log when `str(target)` would say something not yet true."""
+    entry = unsaved(actor, action, target, label, **data)
+    rows.insert(entry)  # the plain insert `save()` would make, without building a query: every write pays for it
+    return entry
+
+
+def unsaved(actor: Any, action: str, target: models.Model | None, label: str | None, **data: Any) -> AuditEntry:
+    """The row `record_named` would write, not yet written: for a statement that writes it beside its target."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         actor=user,
@@ -27,7 +34,6 @@ def record_named(actor: Any, action: str, target: models.Model | None, label: st
         entry.target_type = target._meta.label_lower
         entry.target_id = str(target.pk)
         entry.target_label = (str(target) if label is None else label)[:300]
-    rows.insert(entry)  # the plain insert `save()` would make, without building a query: every write pays for it
     return entry
 
 

@@ -23,9 +23,9 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(max_length=200, blank=True, help_text=_("Kept when the user is deleted."))
-    action = models.CharField(max_length=100, db_index=True)
+    action = models.CharField(max_length=100)
     target_type = models.CharField(max_length=100, blank=True)
-    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -33,7 +33,9 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        # Meta indexes rather than db_index: PostgreSQL would add a second, LIKE-pattern index to each text column,
+        # and every audited write pays for every index.
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["action"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from django.db import connections, models
 
-__all__ = ["insert", "load"]
+__all__ = ["build", "columns", "insert", "insert_sql", "load"]
 
 M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -52,19 +52,17 @@ def _shape(model: type[models.Model], alias: str) -> _Shape:
     )
 
 
-def load(model: type[M], where: str, params: Sequence[Any], *, using: str = "default", lock: bool = False) -> M | None:
-    """The first row of `model` for which `where` (SQL over its table's columns, with `%s` placeholders) holds, as
-    an instance with every concrete field loaded; None when there is none. `lock`: `FOR UPDATE` where the database
-    has it."""
+def columns(model: type[models.Model], *, using: str = "default") -> tuple[str, int]:
+    """The select list of every concrete column of `model` (qualified with its table's name) and how many there are:
+    for a statement that reads it beside other tables, whose row part `build` then turns into an instance."""
+    shape = _shape(model, using)
+    return shape.columns, len(shape.attnames)
+
+
+def build(model: type[M], row: Sequence[Any], *, using: str = "default") -> M:
+    """An instance of `model` from the values of its `columns`, converted as the ORM converts them."""
     connection = connections[using]
     shape = _shape(model, using)
-    suffix = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {shape.columns} FROM {table} WHERE {where} LIMIT 1{suffix}", list(params))
-        row = cursor.fetchone()
-    if row is None:
-        return None
     values = list(row)
     for index, found, column in shape.converters:
         value = values[index]
@@ -72,6 +70,28 @@ def load(model: type[M], where: str, params: Sequence[Any], *, using: str = "def
             value = converter(value, column, connection)
         values[index] = value
     return model.from_db(using, shape.attnames, values)
+
+
+def load(model: type[M], where: str, params: Sequence[Any], *, using: str = "default", lock: str = "") -> M | None:
+    """The first row of `model` for which `where` (SQL over its table's columns, with `%s` placeholders) holds, as
+    an instance with every concrete field loaded; None when there is none.
+
+    `lock`, where the database has row locks: "update" (`FOR UPDATE`) or "no key update" (`FOR NO KEY UPDATE` on
+    PostgreSQL, which excludes other writers but not the foreign-key checks of rows that point at this one;
+    `FOR UPDATE` elsewhere)."""
+    connection = connections[using]
+    shape = _shape(model, using)
+    suffix = ""
+    if lock and connection.features.has_select_for_update:
+        no_key = lock == "no key update" and connection.features.has_select_for_no_key_update
+        suffix = " FOR NO KEY UPDATE" if no_key else " FOR UPDATE"
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {shape.columns} FROM {table} WHERE {where} LIMIT 1{suffix}", list(params))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return build(model, row, using=using)
 
 
 @functools.cache
@@ -93,13 +113,23 @@ def _insert_sql(model: type[models.Model], alias: str) -> tuple[str, list[models
     return sql, fields, returning
 
 
+def insert_sql(
+    instance: models.Model, *, using: str = "default"
+) -> tuple[str, list[models.Field[Any, Any]], list[Any], bool]:
+    """For an insert that adds to the plain one: its statement, the fields it writes (in its column order), their
+    values prepared as `save()` prepares them, and whether the statement returns the new key."""
+    connection = connections[using]
+    sql, fields, returning = _insert_sql(type(instance), using)
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    return sql, fields, values, returning
+
+
 def insert(instance: models.Model, *, using: str = "default") -> None:
     """Write a new `instance` as `save()` would (field defaults, `auto_now` and `auto_now_add` applied) and set its
     primary key."""
     connection = connections[using]
     model = type(instance)
-    sql, fields, returning = _insert_sql(model, using)
-    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    sql, _fields, values, returning = insert_sql(instance, using=using)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         if returning:

@@ -23,6 +23,7 @@ from tamyr.events.models import (
     Session,
     SessionSpeaker,
 )
+from tamyr.registry.models import Person
 
 
 def _with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
@@ -142,20 +143,50 @@ def registration_for(event: Event, person: Any) -> Registration | None:
 # processor time than the database spends answering them. Both statements are portable (SQLite and PostgreSQL).
 
 
-def registration_form_shape(event: Event, person: Any) -> tuple[bool, bool, bool]:
-    """(whether the event has categories, whether it has questions, whether `person` has a registration row at it,
-    active or not) in one round trip."""
+FormShape = tuple[bool, bool, bool]
+"""(whether the event has categories, whether it has questions, whether the person has a registration row at it,
+active or not)."""
+
+
+def _shape_sql(person_id: str) -> str:
     categories, questions = RegistrationCategory._meta.db_table, Question._meta.db_table
-    registrations = Registration._meta.db_table
+    registrations, events = Registration._meta.db_table, Event._meta.db_table
+    return (  # table names from the models
+        f"EXISTS (SELECT 1 FROM {categories} WHERE event_id = {events}.id), "
+        f"EXISTS (SELECT 1 FROM {questions} WHERE event_id = {events}.id), "
+        f"EXISTS (SELECT 1 FROM {registrations} WHERE event_id = {events}.id AND person_id = {person_id})"
+    )
+
+
+def registration_form_shape(event: Event, person: Any) -> FormShape:
+    """The `FormShape` of `person` at `event`, in one round trip."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {categories} WHERE event_id = %s), "  # table names from the models
-            f"EXISTS (SELECT 1 FROM {questions} WHERE event_id = %s), "
-            f"EXISTS (SELECT 1 FROM {registrations} WHERE event_id = %s AND person_id = %s)",
-            [event.pk, event.pk, event.pk, person.pk],
-        )
+        cursor.execute(f"SELECT {_shape_sql('%s')} FROM {Event._meta.db_table} WHERE id = %s", [person.pk, event.pk])
         has_categories, has_questions, registered = cursor.fetchone()
     return bool(has_categories), bool(has_questions), bool(registered)
+
+
+def registration_start(slug: str, user_id: Any) -> tuple[Event | None, Person | None, FormShape | None]:
+    """What registering the signed-in user needs first, in one round trip: the event with this slug (None when there
+    is none), the user's person record (None when they have none) and, with both, their `FormShape`."""
+    events, people = Event._meta.db_table, Person._meta.db_table
+    event_columns, event_width = rows.columns(Event)
+    person_columns, person_width = rows.columns(Person)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {event_columns}, {person_columns}, {_shape_sql(f'{people}.id')} "
+            f"FROM {events} LEFT JOIN {people} ON {people}.user_id = %s WHERE {events}.slug = %s LIMIT 1",
+            [user_id, slug],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, None, None
+    event = rows.build(Event, row[:event_width])
+    person_row = row[event_width : event_width + person_width]
+    if person_row[0] is None:
+        return event, None, None
+    has_categories, has_questions, registered = row[event_width + person_width :]
+    return event, rows.build(Person, person_row), (bool(has_categories), bool(has_questions), bool(registered))
 
 
 SEAT_FIELDS = (
@@ -166,9 +197,11 @@ SEAT_FIELDS = (
 
 
 def lock_for_seats(event: Event) -> None:
-    """Lock the event row (PostgreSQL: `FOR UPDATE`; SQLite: the transaction's `BEGIN IMMEDIATE` already holds the
-    database) and read its `SEAT_FIELDS` again into `event`: an organizer may have changed them meanwhile."""
-    locked = rows.load(Event, "id = %s", [event.pk], lock=True)
+    """Lock the event row and read its `SEAT_FIELDS` again into `event`: an organizer may have changed them
+    meanwhile. PostgreSQL: `FOR NO KEY UPDATE`, which every other seat decision and every change of the event
+    waits for, but not the foreign-key checks of registrations committing meanwhile. SQLite: the transaction's
+    `BEGIN IMMEDIATE` already holds the database."""
+    locked = rows.load(Event, "id = %s", [event.pk], lock="no key update")
     if locked is None:
         raise Event.DoesNotExist
     for name in SEAT_FIELDS:
@@ -193,10 +226,11 @@ def seats_taken(event: Event, person: Any, category: RegistrationCategory | None
     return int(earlier), int(taken), int(in_category)
 
 
-def take_seat(registration: Registration, event: Event, category: RegistrationCategory | None, now: datetime) -> str:
-    """Confirm `registration` if a seat is free at the event (and in its category), else put it on the waiting
-    list; returns the new status. One statement, which counts the seats taken and writes the outcome: call it with
-    the event locked (`lock_for_seats`), whose capacity it reads from `event`."""
+def seat_free_sql(event: Event, category: RegistrationCategory | None) -> tuple[str, list[Any]]:
+    """An SQL condition that holds when a seat is free at `event` (and in `category`) and its parameters; true when
+    there is no limit. Meaningful only in a statement sent after the event row was locked (`lock_for_seats`): on
+    PostgreSQL a statement sees what was committed before it began, so the lock and the count cannot be one
+    statement."""
     table = Registration._meta.db_table
     confirmed = RegistrationStatus.CONFIRMED.value
     limits: list[str] = []
@@ -207,16 +241,4 @@ def take_seat(registration: Registration, event: Event, category: RegistrationCa
     if category is not None and category.capacity is not None:
         limits.append(f"(SELECT COUNT(*) FROM {table} WHERE event_id = %s AND status = %s AND category_id = %s) < %s")
         params += [event.pk, confirmed, category.pk, category.capacity]
-    seat = " AND ".join(limits) or "1 = 1"
-    moment = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status = CASE WHEN free.seat = 1 THEN %s ELSE %s END, "
-            "confirmed_at = CASE WHEN free.seat = 1 THEN %s ELSE NULL END, "
-            "waitlisted_at = CASE WHEN free.seat = 1 THEN NULL ELSE %s END "
-            f"FROM (SELECT CASE WHEN {seat} THEN 1 ELSE 0 END AS seat) AS free "
-            f"WHERE {table}.id = %s RETURNING {table}.status",
-            [confirmed, RegistrationStatus.WAITLISTED.value, moment, moment, *params, registration.pk],
-        )
-        (status,) = cursor.fetchone()
-    return str(status)
+    return " AND ".join(limits) or "1 = 1", params

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from tamyr.accounts import permissions
 from tamyr.core import audit, rows
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
+from tamyr.core.models import AuditEntry
 from tamyr.events import selectors
 from tamyr.events.models import (
     ACTIVE_STATUSES,
@@ -274,6 +275,7 @@ def registration_create(
     invitation: Invitation | None = None,
     language: str = "",
     now: datetime | None = None,
+    form_shape: selectors.FormShape | None = None,
 ) -> Registration:
     """Register a person, or put them on the waiting list (or up for approval) when that is the rule.
 
@@ -284,6 +286,8 @@ def registration_create(
     What does not depend on the seats (the permission, the category, the answers) is checked before the event row
     is locked, so the lock is held only for the seat decision: in a burst every registration waits for it in turn.
     The window and status checks run again on the locked row, which may have changed meanwhile.
+
+    `form_shape`: the person's `selectors.FormShape` at the event, when the caller has read it already.
     """
     now = now or timezone.now()
     own = person.user_id is not None and person.user_id == getattr(acting_user, "pk", None)
@@ -311,54 +315,75 @@ def registration_create(
     on_behalf = check_open(event)
     if category is not None and category.event_id != event.pk:
         raise DomainError(_("Choose a category of this event."), field="category")
-    has_categories, has_questions, registered = selectors.registration_form_shape(event, person)
+    has_categories, has_questions, registered = form_shape or selectors.registration_form_shape(event, person)
     if category is None and has_categories:
         raise DomainError(_("Choose a category."), field="category")
     cleaned, uploads = _clean_answers(event, answers or {}, files or {}) if has_questions else ({}, {})
     if invitation is not None:
         delegation = delegation or invitation.delegation
 
-    fresh: Registration | None = None
-    if not registered:
-        # A first registration is written before the event is locked (nobody else sees it before the commit), so
-        # that under the lock only the seat is decided: in a burst everyone waits for the lock in turn.
-        fresh = Registration(event=event, person=person, status=RegistrationStatus.PENDING)
-        _fill(fresh, category, delegation, organization, cleaned, language, acting_user if on_behalf else None)
-        try:
-            rows.insert(fresh)
-        except IntegrityError as error:
-            if "one_registration_per_person" not in str(error) and "event_id, events_registration.person" not in str(
-                error
-            ):
-                raise
-            raise _already_registered(person) from error  # the same person, at the same moment, from elsewhere
-        audit.record_named(
-            acting_user, "events.registration_created", fresh, f"{person} — {event}", on_behalf=on_behalf
+    def check_locked(own_row: Registration | None) -> bool:
+        """The checks that need the event locked; returns `on_behalf` again (the locked row may bend rules)."""
+        bent = check_open(event) or on_behalf
+        if invitation is not None and (invitation.event_id != event.pk or invitation.accepted_at is not None):
+            raise DomainError(_("This invitation is not valid for this event."), code="bad_invitation")
+        if delegation is not None:
+            if delegation.event_id != event.pk:
+                raise DomainError(_("Choose a delegation of this event."), field="delegation")
+            members = delegation.registrations.filter(status__in=ACTIVE_STATUSES)
+            if own_row is not None:
+                members = members.exclude(pk=own_row.pk)
+            if delegation.size_limit is not None and members.count() >= delegation.size_limit:
+                raise DomainError(_("This delegation has no seats left."), code="delegation_full")
+        return bent
+
+    if not registered and connections[Registration.objects.db].vendor == "postgresql":
+        # PostgreSQL: the lock, the seat and the audit row in one round trip; the checks follow on the locked row,
+        # and a refusal takes the registration back with the transaction.
+        rules = (event.capacity, event.requires_approval, event.waiting_list)
+        needs_approval = event.requires_approval and not (on_behalf or is_organizer())
+        registration = Registration(event=event, person=person, status=RegistrationStatus.PENDING)
+        _fill(registration, category, delegation, organization, cleaned, language, acting_user if on_behalf else None)
+        entry = audit.unsaved(
+            acting_user, "events.registration_created", registration, f"{person} — {event}", on_behalf=on_behalf
         )
-
-    selectors.lock_for_seats(event)
-    on_behalf = check_open(event) or on_behalf
-    if invitation is not None and (invitation.event_id != event.pk or invitation.accepted_at is not None):
-        raise DomainError(_("This invitation is not valid for this event."), code="bad_invitation")
-    if delegation is not None:
-        if delegation.event_id != event.pk:
-            raise DomainError(_("Choose a delegation of this event."), field="delegation")
-        members = delegation.registrations.filter(status__in=ACTIVE_STATUSES)
-        if fresh is not None:
-            members = members.exclude(pk=fresh.pk)
-        if delegation.size_limit is not None and members.count() >= delegation.size_limit:
-            raise DomainError(_("This delegation has no seats left."), code="delegation_full")
-    needs_approval = event.requires_approval and not (on_behalf or is_organizer())
-
-    if fresh is not None:
-        registration = fresh
-        status = RegistrationStatus.PENDING if needs_approval else selectors.take_seat(fresh, event, category, now)
+        try:
+            status = _lock_and_insert(registration, entry, event, category, needs_approval=needs_approval, now=now)
+        except IntegrityError as error:
+            raise _one_registration_per_person(error, person) from error
+        if rules != (event.capacity, event.requires_approval, event.waiting_list):
+            raise DomainError(_("The event's registration rules changed just now. Please try again."), code="changed")
+        on_behalf = check_locked(registration)
         if status == RegistrationStatus.WAITLISTED and not event.waiting_list:
             raise DomainError(_("The event is full."), code="full")
-        registration.status = status
-        registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
-        registration.waitlisted_at = now if status == RegistrationStatus.WAITLISTED else None
+    elif not registered:
+        selectors.lock_for_seats(event)
+        on_behalf = check_locked(None)
+        needs_approval = event.requires_approval and not (on_behalf or is_organizer())
+        registration = Registration(event=event, person=person, status=RegistrationStatus.PENDING)
+        _fill(registration, category, delegation, organization, cleaned, language, acting_user if on_behalf else None)
+        try:
+            if needs_approval:
+                rows.insert(registration)
+                status = RegistrationStatus.PENDING
+            else:
+                status = _insert_taking_seat(registration, event, category, now)
+        except IntegrityError as error:
+            raise _one_registration_per_person(error, person) from error
+        if status == RegistrationStatus.WAITLISTED and not event.waiting_list:
+            raise DomainError(_("The event is full."), code="full")  # and the row goes with the transaction
+        audit.record_named(
+            acting_user,
+            "events.registration_created",
+            registration,
+            f"{person} — {event}",
+            status=status,
+            on_behalf=on_behalf,
+        )
     else:
+        selectors.lock_for_seats(event)
+        on_behalf = check_locked(None)
+        needs_approval = event.requires_approval and not (on_behalf or is_organizer())
         registration, status = _register_again(event, person, category, needs_approval=needs_approval, now=now)
         on_behalf = on_behalf or (not own and is_organizer())
         _fill(registration, category, delegation, organization, cleaned, language, acting_user if on_behalf else None)
@@ -372,6 +397,161 @@ def registration_create(
         invitation.save(update_fields=["accepted_at", "person", "updated_at"])
     _notify(registration, status)
     return registration
+
+
+def _insert_taking_seat(
+    registration: Registration, event: Event, category: RegistrationCategory | None, now: datetime
+) -> str:
+    """Write a first registration, confirmed if a seat is free at the event (and in its category), else waitlisted,
+    and return its status. One statement, which counts the seats taken and writes the row with its outcome: call it
+    with the event locked (`selectors.lock_for_seats`), whose capacity it reads from `event`. Deciding in the
+    insert, rather than inserting and then updating, writes each of the row's index entries once."""
+    connection = connections[Registration.objects.db]
+    _sql, fields, values, _returning = rows.insert_sql(registration)
+    seat, seat_params = selectors.seat_free_sql(event, category)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    decided: dict[str, tuple[str, list[Any] | None]] = {
+        "status": ("CASE WHEN free.seat = 1 THEN %s ELSE %s END", [RegistrationStatus.CONFIRMED.value,
+                                                                   RegistrationStatus.WAITLISTED.value]),
+        "confirmed_at": ("CASE WHEN free.seat = 1 THEN %s ELSE NULL END", [moment]),
+        "waitlisted_at": ("CASE WHEN free.seat = 1 THEN NULL ELSE %s END", [moment]),
+    }  # fmt: skip
+    expressions, params = _select_list(fields, values, decided)
+    quote = connection.ops.quote_name
+    table = quote(Registration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quote(field.column) for field in fields)}) "
+            f"SELECT {', '.join(expressions)} FROM (SELECT CASE WHEN {seat} THEN 1 ELSE 0 END AS seat) AS free "
+            f"RETURNING {quote('id')}, {quote('status')}",
+            [*params, *seat_params],
+        )
+        registration.pk, status = cursor.fetchone()
+    registration._state.adding = False
+    registration._state.db = Registration.objects.db
+    registration.status = str(status)
+    registration.confirmed_at = now if registration.status == RegistrationStatus.CONFIRMED else None
+    registration.waitlisted_at = now if registration.status == RegistrationStatus.WAITLISTED else None
+    return registration.status
+
+
+def _one_registration_per_person(error: IntegrityError, person: Person) -> DomainError:
+    """The refusal for the same person registering at the same moment from elsewhere; re-raises anything else."""
+    if "one_registration_per_person" not in str(error) and "event_id, events_registration.person" not in str(error):
+        raise error
+    return _already_registered(person)
+
+
+def _lock_and_insert(
+    registration: Registration,
+    entry: AuditEntry,
+    event: Event,
+    category: RegistrationCategory | None,
+    *,
+    needs_approval: bool,
+    now: datetime,
+) -> str:
+    """PostgreSQL: lock the event row and read its `SEAT_FIELDS` into `event`, then write a first registration with
+    its seat decided (pending when `needs_approval`) and its audit row `entry`, in one round trip; returns the
+    status.
+
+    Two statements sent together: in PostgreSQL's read-committed mode each statement sees what was committed before
+    it began, so the second, which counts the seats, sees every seat taken by whoever held the lock before. It
+    decides with the capacity read before the lock; the caller compares that with the locked row's."""
+    connection = connections[Registration.objects.db]
+    quote = connection.ops.quote_name
+    event_columns, _width = rows.columns(Event)
+    _sql, fields, values, _returning = rows.insert_sql(registration)
+    seat, seat_params = selectors.seat_free_sql(event, category)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    confirmed, waitlisted = RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value
+    decided: dict[str, tuple[str, list[Any] | None]]
+    if needs_approval:
+        seat, seat_params = "1 = 0", []
+        decided = {"status": ("%s", [RegistrationStatus.PENDING.value])}
+    else:
+        decided = {
+            "status": ("CASE WHEN free.seat = 1 THEN %s ELSE %s END", [confirmed, waitlisted]),
+            "confirmed_at": ("CASE WHEN free.seat = 1 THEN %s ELSE NULL END", [moment]),
+            "waitlisted_at": ("CASE WHEN free.seat = 1 THEN NULL ELSE %s END", [moment]),
+        }
+    expressions, params = _select_list(fields, values, decided)
+    _audit_sql, audit_fields, audit_values, _ = rows.insert_sql(entry)
+    audit_expressions, audit_params = _select_list(
+        audit_fields,
+        audit_values,
+        {"target_id": ("made.id::text", []), "data": ("%s || jsonb_build_object('status', made.status)", None)},
+    )
+    registrations, entries = quote(Registration._meta.db_table), quote(AuditEntry._meta.db_table)
+    with _client_side_cursor(connection) as cursor:
+        cursor.execute(
+            f"SELECT {event_columns} FROM {quote(Event._meta.db_table)} WHERE id = %s FOR NO KEY UPDATE; "
+            f"WITH made AS (INSERT INTO {registrations} ({', '.join(quote(field.column) for field in fields)}) "
+            f"SELECT {', '.join(expressions)} FROM (SELECT CASE WHEN {seat} THEN 1 ELSE 0 END AS seat) AS free "
+            "RETURNING id, status) "
+            f"INSERT INTO {entries} ({', '.join(quote(field.column) for field in audit_fields)}) "
+            f"SELECT {', '.join(audit_expressions)} FROM made RETURNING id, target_id, data->>'status'",
+            [event.pk, *params, *seat_params, *audit_params],
+        )
+        locked = cursor.fetchone()
+        if locked is None:
+            raise Event.DoesNotExist
+        cursor.nextset()
+        entry.pk, registration_pk, status = cursor.fetchone()
+    fresh = rows.build(Event, locked)
+    for name in selectors.SEAT_FIELDS:
+        setattr(event, name, getattr(fresh, name))
+    registration.pk = int(registration_pk)
+    registration._state.adding = entry._state.adding = False
+    registration._state.db = entry._state.db = Registration.objects.db
+    entry.target_id = registration_pk
+    entry.data = {**entry.data, "status": status}
+    registration.status = str(status)
+    registration.confirmed_at = now if registration.status == RegistrationStatus.CONFIRMED else None
+    registration.waitlisted_at = now if registration.status == RegistrationStatus.WAITLISTED else None
+    return registration.status
+
+
+def _client_side_cursor(connection: Any) -> Any:
+    """A cursor that binds parameters in the client, which two statements sent together need: Django's own, unless
+    the database settings turned on server-side binding (then a psycopg `ClientCursor` on the same connection)."""
+    if not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    return _DjangoErrors(connection, psycopg.ClientCursor(connection.connection))
+
+
+class _DjangoErrors:
+    """A raw cursor whose errors are Django's (`IntegrityError`, …), as with Django's own cursors."""
+
+    def __init__(self, connection: Any, cursor: Any) -> None:
+        self.connection, self.cursor = connection, cursor
+
+    def __enter__(self) -> Any:
+        self.connection.wrap_database_errors.__enter__()
+        return self.cursor
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self.cursor.close()
+        finally:
+            self.connection.wrap_database_errors.__exit__(*exc)
+
+
+def _select_list(
+    fields: list[Any], values: list[Any], decided: dict[str, tuple[str, list[Any] | None]]
+) -> tuple[list[str], list[Any]]:
+    """The select list of an `INSERT … SELECT` writing `values` to `fields`, some of them (by attribute name)
+    written by the SQL expressions in `decided` instead, with their own parameters (None: the field's value)."""
+    expressions: list[str] = []
+    params: list[Any] = []
+    for field, value in zip(fields, values, strict=True):
+        expression, own = decided.get(field.attname, ("%s", None))
+        expressions.append(expression)
+        params += [value] if own is None else own
+    return expressions, params
 
 
 def _already_registered(person: Person) -> DomainError:

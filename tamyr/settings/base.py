@@ -93,6 +93,11 @@ DATABASES = {
         conn_max_age=env_int("TAMYR_DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("TAMYR_DB_PREPARED", True):
+    # Parameters bound by the server, and a statement sent five times by one connection prepared there: PostgreSQL
+    # then plans it once instead of on every request (a quarter of its processor time per registration in a burst;
+    # docs/decisions/0005). Behind PgBouncer in transaction mode older than 1.21, set TAMYR_DB_PREPARED=false.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the worker share the embedded database.
     DATABASES["default"]["OPTIONS"] = {

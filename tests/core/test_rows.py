@@ -44,7 +44,7 @@ def test_loading_a_missing_row_gives_none() -> None:
 
 def test_a_loaded_instance_saves_like_any_other() -> None:
     event = EventFactory(capacity=5)
-    loaded = rows.load(Event, "id = %s", [event.pk], lock=True)
+    loaded = rows.load(Event, "id = %s", [event.pk], lock="update")
     assert loaded is not None and loaded._state.adding is False
     loaded.capacity = 7
     loaded.save(update_fields=["capacity"])
@@ -102,5 +102,23 @@ def test_the_lock_is_taken_on_postgres() -> None:
         pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE instead")
     event = EventFactory()
     with CaptureQueriesContext(connection) as captured:
-        rows.load(Event, "id = %s", [event.pk], lock=True)
+        rows.load(Event, "id = %s", [event.pk], lock="update")
     assert captured.captured_queries[-1]["sql"].endswith("FOR UPDATE")
+
+
+def test_the_no_key_lock_lets_foreign_key_checks_through_on_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE instead")
+    event = EventFactory()
+    with CaptureQueriesContext(connection) as captured:
+        rows.load(Event, "id = %s", [event.pk], lock="no key update")
+    assert captured.captured_queries[-1]["sql"].endswith("FOR NO KEY UPDATE")
+
+
+def test_a_row_read_beside_another_table_builds_the_same_instance() -> None:
+    event = EventFactory(title={"kk": "Құрылтай", "en": "Kurultai"})
+    columns, width = rows.columns(Event)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}, 1 FROM {Event._meta.db_table} WHERE id = %s", [event.pk])
+        row = cursor.fetchone()
+    assert field_values(rows.build(Event, row[:width])) == field_values(Event.objects.get(pk=event.pk))

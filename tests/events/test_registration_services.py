@@ -76,3 +76,63 @@ def test_confirmation_mail_is_sent_with_calendar_and_qr(mailoutbox, django_captu
     message = mailoutbox[-1]
     assert registration.code in message.body
     assert {name.rsplit(".", 1)[-1] for name, _content, _type in message.attachments} == {"ics", "png"}
+
+
+def test_the_audit_row_of_a_registration_says_the_seat_it_got():
+    from tamyr.core import audit
+
+    event = EventFactory(capacity=1)
+    _register(event)
+    waiting = _register(event)
+    (entry,) = audit.entries_for(waiting).filter(action="events.registration_created")
+    assert entry.data["status"] == RegistrationStatus.WAITLISTED
+    assert entry.target_label.endswith(str(event))
+
+
+def test_a_full_event_without_waiting_list_writes_no_registration():
+    from tamyr.events.models import Registration
+
+    event = EventFactory(capacity=1, waiting_list=False)
+    _register(event)
+    with pytest.raises(DomainError) as error:
+        _register(event)
+    assert error.value.code == "full"
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_a_capacity_changed_while_registering_is_never_passed():
+    """The organizer lowers the capacity after the registration read the event and before it took the lock: the
+    seat is decided on the new capacity (SQLite re-reads it under the lock) or refused with a request to try again
+    (PostgreSQL decides in the statement that follows the lock, on what it read before); never confirmed."""
+    from django.db import connection
+
+    from tamyr.events.models import Event, Registration
+
+    event = EventFactory(capacity=1)
+    _register(event)
+    stale = Event.objects.get(pk=event.pk)
+    stale.capacity = 5  # what the registration read
+    user, person = _self_registering_person()
+    if connection.vendor == "postgresql":
+        with pytest.raises(DomainError) as error:
+            services.registration_create(event=stale, person=person, acting_user=user)
+        assert error.value.code == "changed"
+        assert not Registration.objects.filter(person=person).exists()
+    else:
+        registration = services.registration_create(event=stale, person=person, acting_user=user)
+        assert registration.status == RegistrationStatus.WAITLISTED
+
+
+def test_registration_start_reads_the_event_the_person_and_the_form_in_one_query(
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+):
+    from tamyr.events import selectors
+
+    event = EventFactory(capacity=5)
+    CategoryFactory(event=event)
+    user, person = _self_registering_person()
+    with django_assert_num_queries(1):
+        found, own, shape = selectors.registration_start(event.slug, user.pk)
+    assert (found.pk, own.pk, shape) == (event.pk, person.pk, (True, False, False))
+    assert selectors.registration_start(event.slug, UserFactory().pk)[1:] == (None, None)
+    assert selectors.registration_start("no-such-event", user.pk) == (None, None, None)

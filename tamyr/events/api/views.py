@@ -32,7 +32,7 @@ from rest_framework.settings import api_settings
 from tamyr.accounts import permissions
 from tamyr.accounts.services import signed_in_user
 from tamyr.api.permissions import Can
-from tamyr.core import audit, rows
+from tamyr.core import audit
 from tamyr.core.errors import DomainError
 from tamyr.core.exports import EXPORT_FORMATS, export_response
 from tamyr.core.i18n import translate
@@ -449,8 +449,9 @@ class EventViewSet(
     )
     @registrations.mapping.post
     def register(self, request: Request, slug: str | None = None) -> Response:
-        # the event and the person are read with plain SQL (tamyr.core.rows): this view takes bursts
-        event = rows.load(Event, "slug = %s", [slug])
+        # the event, the signed-in person and what the form needs of them are read in one round trip with plain SQL
+        # (tamyr.core.rows): this view takes bursts
+        event, own_person, form_shape = selectors.registration_start(slug or "", signed_in_user(request).pk)
         if event is None:
             raise Http404
         if not _may_view(request.user, event):
@@ -485,7 +486,7 @@ class EventViewSet(
             if person is None:
                 raise DomainError(_("No person has the id %(id)s.") % {"id": data["person"]}, field="person")
         else:
-            person = rows.load(Person, "user_id = %s", [signed_in_user(request).pk])
+            person = own_person
         # a record made for this registration goes away again if the registration is refused
         with transaction.atomic() if person is None else contextlib.nullcontext():
             registration = services.registration_create(
@@ -498,6 +499,7 @@ class EventViewSet(
                 invitation=invitation,
                 answers={str(key): value for key, value in data.get("answers", {}).items()},
                 language=data.get("language") or translation.get_language() or "",
+                form_shape=form_shape if person is not None and person is own_person else None,
             )
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
