@@ -182,6 +182,7 @@ class Person(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="residents",
+        db_index=False,  # a plain index in Meta: PostgreSQL would add a LIKE-pattern twin to this text key
     )
     residence_city = models.CharField(_("city of residence"), max_length=120, blank=True)
     citizenships = models.ManyToManyField(Country, verbose_name=_("citizenships"), blank=True, related_name="citizens")
@@ -205,12 +206,21 @@ class Person(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="merged_people",
         help_text=_("Set when this record was found to be a duplicate and merged; it is then hidden everywhere."),
+        db_index=False,
     )
 
     class Meta:
         ordering = ["display_name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # Each index is written for each of a million imported rows: the country one without its LIKE twin, the
+        # merge one only over the few merged records.
+        indexes = [
+            models.Index(fields=["residence_country"], name="registry_person_country"),
+            models.Index(
+                fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="registry_person_merged"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
