@@ -354,3 +354,25 @@ def test_on_postgres_a_big_import_refreshes_the_planner_statistics(tmp_path: Pat
         )
         analyzed = {row[0] for row in cursor.fetchall()}
     assert analyzed == {"registry_person", "registry_namevariant", "registry_nameword"}
+
+
+@pytest.mark.parametrize("row_triggers", ["skip", "keep"])
+def test_on_postgres_both_ways_of_writing_give_the_same_people_and_vocabulary(
+    tmp_path: Path, organization: Organization, monkeypatch: Any, row_triggers: str
+) -> None:
+    """Skipping the per-row triggers (a role that may) and keeping them (one that may not) write the same rows,
+    consents and name vocabulary."""
+    from django.db import connection
+
+    from tamyr.registry.models import NameWord
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY and row triggers are PostgreSQL's")
+    monkeypatch.setattr(imports, "SKIP_ROW_TRIGGERS", row_triggers == "skip")
+    report = run(write_csv(tmp_path, GOOD), organization)
+    assert report.imported == 3
+    tokayev = Person.objects.get(display_name="Тоқаев Қасым Кемелұлы")
+    assert (tokayev.residence_country_id, tokayev.registered_by_id) == ("TR", organization.pk)
+    assert tokayev.name_variants.count() == 3
+    assert tokayev.consents.count() == 1
+    assert NameWord.objects.filter(word__in=["tokaev", "kasim"]).count() == 2
