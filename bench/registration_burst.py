@@ -123,6 +123,17 @@ def populate(users: int, seats: int) -> str:
     return event.slug
 
 
+def settle() -> None:
+    """What a database in service has and a freshly filled one lacks: planner statistics and visibility maps
+    (VACUUM ANALYZE), and no checkpoint pending from the bulk writes (CHECKPOINT), which would otherwise land in
+    the middle of the measurement."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")
+
+
 def tokens() -> list[str]:
     from rest_framework.authtoken.models import Token
 
@@ -259,6 +270,18 @@ class Client:
         raise AssertionError("unreachable")
 
 
+def busy_seconds() -> float:
+    """Processor time the whole machine has spent busy (all processors, every process), from /proc/stat; 0 where
+    there is none."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def run_all(
     client: Client, calls: list[tuple[str, str, bytes | None, dict[str, str]]], concurrency: int
 ) -> tuple[Counter[int], float]:
@@ -276,9 +299,13 @@ def run_all(
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(lambda _index: client.request("GET", "/api/v1/hello/"), range(concurrency)))  # connect all
-        started = time.perf_counter()
+        started, busy = time.perf_counter(), busy_seconds()
         list(pool.map(one, calls))
         elapsed = time.perf_counter() - started
+        busy = busy_seconds() - busy
+    if busy:
+        capacity = elapsed * (os.cpu_count() or 1)
+        log(f"  machine busy {busy:.2f} s of {capacity:.2f} s: {1000 * busy / len(calls):.2f} ms processor a request")
     return statuses, elapsed
 
 
@@ -317,6 +344,7 @@ def main() -> None:
     try:
         slug = populate(args.users, args.seats)
         keys = tokens()
+        settle()
         from django.db import connections
 
         connections.close_all()  # the server's workers will want every connection they can get

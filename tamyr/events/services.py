@@ -455,12 +455,13 @@ def _lock_and_insert(
     its seat decided (pending when `needs_approval`) and its audit row `entry`, in one round trip; returns the
     status.
 
-    Two statements sent together: in PostgreSQL's read-committed mode each statement sees what was committed before
-    it began, so the second, which counts the seats, sees every seat taken by whoever held the lock before. It
-    decides with the capacity read before the lock; the caller compares that with the locked row's."""
+    Two statements sent together (in one psycopg pipeline, or in one string): in PostgreSQL's read-committed mode
+    each statement sees what was committed before it began, so the second, which counts the seats, sees every seat
+    taken by whoever held the lock before. It decides with the capacity read before the lock; the caller compares
+    that with the locked row's."""
     connection = connections[Registration.objects.db]
     quote = connection.ops.quote_name
-    event_columns, _width = rows.columns(Event)
+    seat_columns = ", ".join(quote(name) for name in selectors.SEAT_FIELDS)  # plain fields: column = name
     _sql, fields, values, _returning = rows.insert_sql(registration)
     seat, seat_params = selectors.seat_free_sql(event, category)
     moment = connection.ops.adapt_datetimefield_value(now)
@@ -475,32 +476,52 @@ def _lock_and_insert(
             "confirmed_at": ("CASE WHEN free.seat = 1 THEN %s ELSE NULL END", [moment]),
             "waitlisted_at": ("CASE WHEN free.seat = 1 THEN NULL ELSE %s END", [moment]),
         }
-    expressions, params = _select_list(fields, values, decided)
+    typed = connection.settings_dict.get("OPTIONS", {}).get("server_side_binding", False)
+    expressions, params = _select_list(fields, values, decided, connection if typed else None)
     _audit_sql, audit_fields, audit_values, _ = rows.insert_sql(entry)
     audit_expressions, audit_params = _select_list(
         audit_fields,
         audit_values,
         {"target_id": ("made.id::text", []), "data": ("%s || jsonb_build_object('status', made.status)", None)},
+        connection if typed else None,
     )
     registrations, entries = quote(Registration._meta.db_table), quote(AuditEntry._meta.db_table)
-    with _client_side_cursor(connection) as cursor:
-        cursor.execute(
-            f"SELECT {event_columns} FROM {quote(Event._meta.db_table)} WHERE id = %s FOR NO KEY UPDATE; "
-            f"WITH made AS (INSERT INTO {registrations} ({', '.join(quote(field.column) for field in fields)}) "
-            f"SELECT {', '.join(expressions)} FROM (SELECT CASE WHEN {seat} THEN 1 ELSE 0 END AS seat) AS free "
-            "RETURNING id, status) "
-            f"INSERT INTO {entries} ({', '.join(quote(field.column) for field in audit_fields)}) "
-            f"SELECT {', '.join(audit_expressions)} FROM made RETURNING id, target_id, data->>'status'",
-            [event.pk, *params, *seat_params, *audit_params],
-        )
-        locked = cursor.fetchone()
-        if locked is None:
-            raise Event.DoesNotExist
-        cursor.nextset()
-        entry.pk, registration_pk, status = cursor.fetchone()
-    fresh = rows.build(Event, locked)
-    for name in selectors.SEAT_FIELDS:
-        setattr(event, name, getattr(fresh, name))
+    lock_sql = f"SELECT {seat_columns} FROM {quote(Event._meta.db_table)} WHERE id = %s FOR NO KEY UPDATE"
+    insert_sql = (
+        f"WITH made AS (INSERT INTO {registrations} ({', '.join(quote(field.column) for field in fields)}) "
+        f"SELECT {', '.join(expressions)} FROM (SELECT CASE WHEN {seat} THEN 1 ELSE 0 END AS seat) AS free "
+        "RETURNING id, status) "
+        f"INSERT INTO {entries} ({', '.join(quote(field.column) for field in audit_fields)}) "
+        f"SELECT {', '.join(audit_expressions)} FROM made RETURNING id, target_id, data->>'status'"
+    )
+    insert_params = [*params, *seat_params, *audit_params]
+    if typed:
+        # server-side binding: the two statements (and the transaction's BEGIN) go in one psycopg pipeline, each
+        # prepared once per connection
+        connection.ensure_connection()
+        raw = connection.connection
+        with (
+            connection.wrap_database_errors,
+            raw.pipeline(),
+            raw.cursor() as lock_cursor,
+            raw.cursor() as insert_cursor,
+        ):
+            lock_cursor.execute(lock_sql, [event.pk])
+            insert_cursor.execute(insert_sql, insert_params)
+            locked = lock_cursor.fetchone()
+            made = insert_cursor.fetchone()
+    else:
+        # client-side binding: the two statements in one string, sent as one simple query
+        with connection.cursor() as cursor:
+            cursor.execute(f"{lock_sql}; {insert_sql}", [event.pk, *insert_params])
+            locked = cursor.fetchone()
+            cursor.nextset()
+            made = cursor.fetchone()
+    if locked is None:
+        raise Event.DoesNotExist
+    entry.pk, registration_pk, status = made
+    for name, value in zip(selectors.SEAT_FIELDS, locked, strict=True):
+        setattr(event, name, value)  # booleans, numbers and dates: PostgreSQL's values need no converting
     registration.pk = int(registration_pk)
     registration._state.adding = entry._state.adding = False
     registration._state.db = entry._state.db = Registration.objects.db
@@ -512,43 +533,22 @@ def _lock_and_insert(
     return registration.status
 
 
-def _client_side_cursor(connection: Any) -> Any:
-    """A cursor that binds parameters in the client, which two statements sent together need: Django's own, unless
-    the database settings turned on server-side binding (then a psycopg `ClientCursor` on the same connection)."""
-    if not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
-        return connection.cursor()
-    import psycopg
-
-    connection.ensure_connection()
-    return _DjangoErrors(connection, psycopg.ClientCursor(connection.connection))
-
-
-class _DjangoErrors:
-    """A raw cursor whose errors are Django's (`IntegrityError`, …), as with Django's own cursors."""
-
-    def __init__(self, connection: Any, cursor: Any) -> None:
-        self.connection, self.cursor = connection, cursor
-
-    def __enter__(self) -> Any:
-        self.connection.wrap_database_errors.__enter__()
-        return self.cursor
-
-    def __exit__(self, *exc: Any) -> None:
-        try:
-            self.cursor.close()
-        finally:
-            self.connection.wrap_database_errors.__exit__(*exc)
-
-
 def _select_list(
-    fields: list[Any], values: list[Any], decided: dict[str, tuple[str, list[Any] | None]]
+    fields: list[Any],
+    values: list[Any],
+    decided: dict[str, tuple[str, list[Any] | None]],
+    typed_for: Any = None,
 ) -> tuple[list[str], list[Any]]:
     """The select list of an `INSERT … SELECT` writing `values` to `fields`, some of them (by attribute name)
-    written by the SQL expressions in `decided` instead, with their own parameters (None: the field's value)."""
+    written by the SQL expressions in `decided` instead, with their own parameters (None: the field's value).
+
+    `typed_for` (a PostgreSQL connection binding parameters on the server): each plain value is cast to its
+    column's type, which PostgreSQL cannot infer for a parameter in a select list (a NULL would be text)."""
     expressions: list[str] = []
     params: list[Any] = []
     for field, value in zip(fields, values, strict=True):
-        expression, own = decided.get(field.attname, ("%s", None))
+        plain = f"%s::{field.db_type(typed_for)}" if typed_for is not None else "%s"
+        expression, own = decided.get(field.attname, (plain, None))
         expressions.append(expression)
         params += [value] if own is None else own
     return expressions, params

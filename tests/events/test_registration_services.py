@@ -136,3 +136,30 @@ def test_registration_start_reads_the_event_the_person_and_the_form_in_one_query
     assert (found.pk, own.pk, shape) == (event.pk, person.pk, (True, False, False))
     assert selectors.registration_start(event.slug, UserFactory().pk)[1:] == (None, None)
     assert selectors.registration_start("no-such-event", user.pk) == (None, None, None)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("server_side_binding", [True, False])
+def test_on_postgres_both_ways_of_sending_the_seat_decision_keep_capacity(server_side_binding):  # type: ignore[no-untyped-def]
+    """With prepared statements (a psycopg pipeline) and without them (two statements in one string), the lock, the
+    seat and the audit row are written alike."""
+    from django.db import connection
+
+    from tamyr.core.models import AuditEntry
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-round-trip seat decision is PostgreSQL's")
+    options = connection.settings_dict["OPTIONS"]
+    saved = dict(options)
+    connection.close()
+    options["server_side_binding"] = server_side_binding
+    try:
+        event = EventFactory(capacity=1)
+        statuses = [_register(event).status for _ in range(2)]
+        assert statuses == [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+        audited = AuditEntry.objects.filter(action="events.registration_created").order_by("id")
+        assert [entry.data["status"] for entry in audited] == statuses
+    finally:
+        connection.close()
+        options.clear()
+        options.update(saved)

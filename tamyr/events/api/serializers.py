@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tamyr.api.serializers import ShallowFieldsSerializer
 from tamyr.core.i18n import translate
 from tamyr.events.models import (
     Delegation,
@@ -326,6 +327,10 @@ class EventCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
+_MOMENT = serializers.DateTimeField()
+"""Formats dates as the API's DateTimeFields do (it keeps no state: the time zone is read per call)."""
+
+
 class RegistrationSerializer(serializers.Serializer):
     """A registration. A plain Serializer, not a ModelSerializer: it is built on every registration in a burst,
     and a ModelSerializer introspects the model each time it is made."""
@@ -353,7 +358,7 @@ class RegistrationSerializer(serializers.Serializer):
     def to_representation(self, registration: Registration) -> dict[str, Any]:
         """The fields above, written out directly (they still describe the schema): building them field by field
         costs more than the rest of a registration request's Python."""
-        moment = serializers.DateTimeField().to_representation
+        moment = _MOMENT.to_representation
 
         def when(value: datetime | None) -> str | None:
             return moment(value) if value is not None else None
@@ -396,7 +401,7 @@ class RegistrationSerializer(serializers.Serializer):
         return registration.registered_by_id is not None
 
 
-class RegistrationCreateSerializer(serializers.Serializer):
+class RegistrationCreateSerializer(ShallowFieldsSerializer):
     """Register the signed-in person; organizers may name another `person` (an id) to register on their behalf."""
 
     category = serializers.IntegerField(required=False, allow_null=True, help_text="Id of a registration category.")
