@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from django.db import connections, models
 
-__all__ = ["build", "columns", "insert", "insert_sql", "load"]
+__all__ = ["build", "columns", "insert", "insert_fields", "insert_sql", "load"]
 
 M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -111,6 +111,11 @@ def _insert_sql(model: type[models.Model], alias: str) -> tuple[str, list[models
         f" RETURNING {quote(pk.column)}" if returning else "",
     )
     return sql, fields, returning
+
+
+def insert_fields(model: type[models.Model], using: str = "default") -> list[models.Field[Any, Any]]:
+    """The fields an insert of `model` writes, in the order `insert_sql` gives their values."""
+    return _insert_sql(model, using)[1]
 
 
 def insert_sql(

@@ -6,6 +6,7 @@ On PostgreSQL the lock is `SELECT … FOR UPDATE` on the event; on SQLite every 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -410,13 +411,11 @@ def _insert_taking_seat(
     _sql, fields, values, _returning = rows.insert_sql(registration)
     seat, seat_params = selectors.seat_free_sql(event, category)
     moment = connection.ops.adapt_datetimefield_value(now)
-    decided: dict[str, tuple[str, list[Any] | None]] = {
-        "status": ("CASE WHEN free.seat = 1 THEN %s ELSE %s END", [RegistrationStatus.CONFIRMED.value,
-                                                                   RegistrationStatus.WAITLISTED.value]),
-        "confirmed_at": ("CASE WHEN free.seat = 1 THEN %s ELSE NULL END", [moment]),
-        "waitlisted_at": ("CASE WHEN free.seat = 1 THEN NULL ELSE %s END", [moment]),
-    }  # fmt: skip
-    expressions, params = _select_list(fields, values, decided)
+    confirmed, waitlisted = RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value
+    expressions = _select_expressions(fields, _SEAT_DECIDED)
+    params = _select_params(
+        fields, values, {"status": [confirmed, waitlisted], "confirmed_at": [moment], "waitlisted_at": [moment]}
+    )
     quote = connection.ops.quote_name
     table = quote(Registration._meta.db_table)
     with connection.cursor() as cursor:
@@ -460,41 +459,23 @@ def _lock_and_insert(
     taken by whoever held the lock before. It decides with the capacity read before the lock; the caller compares
     that with the locked row's."""
     connection = connections[Registration.objects.db]
-    quote = connection.ops.quote_name
-    seat_columns = ", ".join(quote(name) for name in selectors.SEAT_FIELDS)  # plain fields: column = name
     _sql, fields, values, _returning = rows.insert_sql(registration)
+    _audit_sql, audit_fields, audit_values, _ = rows.insert_sql(entry)
     seat, seat_params = selectors.seat_free_sql(event, category)
     moment = connection.ops.adapt_datetimefield_value(now)
-    confirmed, waitlisted = RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value
-    decided: dict[str, tuple[str, list[Any] | None]]
     if needs_approval:
         seat, seat_params = "1 = 0", []
-        decided = {"status": ("%s", [RegistrationStatus.PENDING.value])}
+        decided: dict[str, list[Any] | None] = {"status": [RegistrationStatus.PENDING.value]}
     else:
-        decided = {
-            "status": ("CASE WHEN free.seat = 1 THEN %s ELSE %s END", [confirmed, waitlisted]),
-            "confirmed_at": ("CASE WHEN free.seat = 1 THEN %s ELSE NULL END", [moment]),
-            "waitlisted_at": ("CASE WHEN free.seat = 1 THEN NULL ELSE %s END", [moment]),
-        }
-    typed = connection.settings_dict.get("OPTIONS", {}).get("server_side_binding", False)
-    expressions, params = _select_list(fields, values, decided, connection if typed else None)
-    _audit_sql, audit_fields, audit_values, _ = rows.insert_sql(entry)
-    audit_expressions, audit_params = _select_list(
-        audit_fields,
-        audit_values,
-        {"target_id": ("made.id::text", []), "data": ("%s || jsonb_build_object('status', made.status)", None)},
-        connection if typed else None,
-    )
-    registrations, entries = quote(Registration._meta.db_table), quote(AuditEntry._meta.db_table)
-    lock_sql = f"SELECT {seat_columns} FROM {quote(Event._meta.db_table)} WHERE id = %s FOR NO KEY UPDATE"
-    insert_sql = (
-        f"WITH made AS (INSERT INTO {registrations} ({', '.join(quote(field.column) for field in fields)}) "
-        f"SELECT {', '.join(expressions)} FROM (SELECT CASE WHEN {seat} THEN 1 ELSE 0 END AS seat) AS free "
-        "RETURNING id, status) "
-        f"INSERT INTO {entries} ({', '.join(quote(field.column) for field in audit_fields)}) "
-        f"SELECT {', '.join(audit_expressions)} FROM made RETURNING id, target_id, data->>'status'"
-    )
-    insert_params = [*params, *seat_params, *audit_params]
+        confirmed, waitlisted = RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value
+        decided = {"status": [confirmed, waitlisted], "confirmed_at": [moment], "waitlisted_at": [moment]}
+    typed = bool(connection.settings_dict.get("OPTIONS", {}).get("server_side_binding", False))
+    lock_sql, insert_sql = _seat_statements(connection.alias, typed, needs_approval, seat)
+    insert_params = [
+        *_select_params(fields, values, decided),
+        *seat_params,
+        *_select_params(audit_fields, audit_values, {"target_id": [], "data": None}),
+    ]
     if typed:
         # server-side binding: the two statements (and the transaction's BEGIN) go in one psycopg pipeline, each
         # prepared once per connection
@@ -533,25 +514,59 @@ def _lock_and_insert(
     return registration.status
 
 
-def _select_list(
-    fields: list[Any],
-    values: list[Any],
-    decided: dict[str, tuple[str, list[Any] | None]],
-    typed_for: Any = None,
-) -> tuple[list[str], list[Any]]:
-    """The select list of an `INSERT … SELECT` writing `values` to `fields`, some of them (by attribute name)
-    written by the SQL expressions in `decided` instead, with their own parameters (None: the field's value).
+_SEAT_DECIDED = {
+    "status": "CASE WHEN free.seat = 1 THEN %s ELSE %s END",
+    "confirmed_at": "CASE WHEN free.seat = 1 THEN %s ELSE NULL END",
+    "waitlisted_at": "CASE WHEN free.seat = 1 THEN NULL ELSE %s END",
+}
+_APPROVAL_DECIDED = {"status": "%s"}
+_AUDIT_DECIDED = {"target_id": "made.id::text", "data": "%s || jsonb_build_object('status', made.status)"}
 
-    `typed_for` (a PostgreSQL connection binding parameters on the server): each plain value is cast to its
+
+@functools.lru_cache(maxsize=64)
+def _seat_statements(alias: str, typed: bool, needs_approval: bool, seat: str) -> tuple[str, str]:
+    """The text of `_lock_and_insert`'s two statements, built once per shape (they are the same for every
+    registration of a burst, and PostgreSQL prepares them by their text)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = rows.insert_fields(Registration, alias)
+    audit_fields = rows.insert_fields(AuditEntry, alias)
+    typed_for = connection if typed else None
+    expressions = _select_expressions(fields, _APPROVAL_DECIDED if needs_approval else _SEAT_DECIDED, typed_for)
+    audit_expressions = _select_expressions(audit_fields, _AUDIT_DECIDED, typed_for)
+    seat_columns = ", ".join(quote(name) for name in selectors.SEAT_FIELDS)  # plain fields: column = name
+    registrations, entries = quote(Registration._meta.db_table), quote(AuditEntry._meta.db_table)
+    lock_sql = f"SELECT {seat_columns} FROM {quote(Event._meta.db_table)} WHERE id = %s FOR NO KEY UPDATE"
+    insert_sql = (
+        f"WITH made AS (INSERT INTO {registrations} ({', '.join(quote(field.column) for field in fields)}) "
+        f"SELECT {', '.join(expressions)} FROM (SELECT CASE WHEN {seat} THEN 1 ELSE 0 END AS seat) AS free "
+        "RETURNING id, status) "
+        f"INSERT INTO {entries} ({', '.join(quote(field.column) for field in audit_fields)}) "
+        f"SELECT {', '.join(audit_expressions)} FROM made RETURNING id, target_id, data->>'status'"
+    )
+    return lock_sql, insert_sql
+
+
+def _select_expressions(fields: list[Any], decided: dict[str, str], typed_for: Any = None) -> list[str]:
+    """The select list of an `INSERT … SELECT` over `fields`: a placeholder per field, or the SQL expression
+    `decided` gives for it (by attribute name).
+
+    `typed_for` (a PostgreSQL connection binding parameters on the server): each placeholder is cast to its
     column's type, which PostgreSQL cannot infer for a parameter in a select list (a NULL would be text)."""
-    expressions: list[str] = []
+    return [
+        decided.get(field.attname) or (f"%s::{field.db_type(typed_for)}" if typed_for is not None else "%s")
+        for field in fields
+    ]
+
+
+def _select_params(fields: list[Any], values: list[Any], decided: dict[str, list[Any] | None]) -> list[Any]:
+    """The parameters of `_select_expressions`: each field's value, or the parameters of its expression in
+    `decided` (None: the field's value)."""
     params: list[Any] = []
     for field, value in zip(fields, values, strict=True):
-        plain = f"%s::{field.db_type(typed_for)}" if typed_for is not None else "%s"
-        expression, own = decided.get(field.attname, (plain, None))
-        expressions.append(expression)
+        own = decided.get(field.attname)
         params += [value] if own is None else own
-    return expressions, params
+    return params
 
 
 def _already_registered(person: Person) -> DomainError:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from tamyr.core.errors import DomainError
 from tamyr.events import services
@@ -138,7 +139,11 @@ def test_registration_start_reads_the_event_the_person_and_the_form_in_one_query
     assert selectors.registration_start("no-such-event", user.pk) == (None, None, None)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the one-round-trip seat decision is PostgreSQL's",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as tests/events/test_concurrency.py says why
 @pytest.mark.parametrize("server_side_binding", [True, False])
 def test_on_postgres_both_ways_of_sending_the_seat_decision_keep_capacity(server_side_binding):  # type: ignore[no-untyped-def]
     """With prepared statements (a psycopg pipeline) and without them (two statements in one string), the lock, the
@@ -147,8 +152,6 @@ def test_on_postgres_both_ways_of_sending_the_seat_decision_keep_capacity(server
 
     from tamyr.core.models import AuditEntry
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the one-round-trip seat decision is PostgreSQL's")
     options = connection.settings_dict["OPTIONS"]
     saved = dict(options)
     connection.close()
