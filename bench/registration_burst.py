@@ -1,5 +1,8 @@
 """A burst of registrations over HTTP: gunicorn on 127.0.0.1 against PostgreSQL, 2,000 people at once for 500 seats.
 
+PostgreSQL is reached through its Unix socket when it has one on this machine (as docs/deploy.md advises for a
+database on the same machine), else over TCP; `--database-url` chooses. The task queue is Redis when it answers.
+
 Creates a fresh PostgreSQL database (dropped at the end), migrates it, makes an event with 500 seats and 2,000
 users, each with a person record and a DRF token, and starts gunicorn with the production settings on a free port.
 It measures the same server's throughput on the minimal JSON view `/api/v1/hello/` with the same number of client
@@ -41,6 +44,17 @@ sys.path.insert(0, str(ROOT))
 
 def log(message: str) -> None:
     print(f"[registration_burst] {message}", file=sys.stderr, flush=True)
+
+
+SOCKET_DIRECTORY = Path("/var/run/postgresql")
+
+
+def default_database_url() -> str:
+    """PostgreSQL through its Unix socket when it listens on one here, else over TCP on 127.0.0.1."""
+    name = f"tamyr_bench_{os.getpid()}"
+    if (SOCKET_DIRECTORY / ".s.PGSQL.5432").exists():
+        return f"postgres://postgres@{str(SOCKET_DIRECTORY).replace('/', '%2F')}/{name}"
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def free_port() -> int:
@@ -311,7 +325,12 @@ def run_all(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=f"postgres://postgres@127.0.0.1:5432/tamyr_bench_{os.getpid()}")
+    parser.add_argument(
+        "--database-url",
+        default=default_database_url(),
+        help="default: PostgreSQL's Unix socket in /var/run/postgresql when there is one (as docs/deploy.md advises "
+        "for a database on the same machine), else 127.0.0.1:5432",
+    )
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--seats", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=64, help="client threads (default 64)")
@@ -351,6 +370,7 @@ def main() -> None:
         port = free_port()
         server = start_gunicorn(port, args.database_url, var, args.workers, args.threads, redis_url)
         queue = f"Redis at {redis_url}" if redis_url else "SQLite (no Redis)"
+        log(f"database: {args.database_url}")
         log(f"gunicorn on 127.0.0.1:{port} with {args.workers} workers x {args.threads} threads; task queue: {queue}")
         client = Client(port)
 
