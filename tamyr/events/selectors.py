@@ -208,24 +208,6 @@ def lock_for_seats(event: Event) -> None:
         setattr(event, name, getattr(locked, name))
 
 
-def seats_taken(event: Event, person: Any, category: RegistrationCategory | None) -> tuple[int, int, int]:
-    """(registrations of `person` at the event, confirmed registrations, confirmed in `category`).
-
-    Meaningful only with the event row locked: the caller decides on a seat from these counts."""
-    table = Registration._meta.db_table
-    confirmed = RegistrationStatus.CONFIRMED.value
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COALESCE(SUM(CASE WHEN person_id = %s THEN 1 ELSE 0 END), 0), "  # the table name from the model
-            "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
-            "COALESCE(SUM(CASE WHEN status = %s AND category_id = %s THEN 1 ELSE 0 END), 0) "
-            f"FROM {table} WHERE event_id = %s",
-            [person.pk, confirmed, confirmed, category.pk if category is not None else None, event.pk],
-        )
-        earlier, taken, in_category = cursor.fetchone()
-    return int(earlier), int(taken), int(in_category)
-
-
 def seat_free_sql(event: Event, category: RegistrationCategory | None) -> tuple[str, list[Any]]:
     """An SQL condition that holds when a seat is free at `event` (and in `category`) and its parameters; true when
     there is no limit. Meaningful only in a statement sent after the event row was locked (`lock_for_seats`): on
@@ -242,3 +224,12 @@ def seat_free_sql(event: Event, category: RegistrationCategory | None) -> tuple[
         limits.append(f"(SELECT COUNT(*) FROM {table} WHERE event_id = %s AND status = %s AND category_id = %s) < %s")
         params += [event.pk, confirmed, category.pk, category.capacity]
     return " AND ".join(limits) or "1 = 1", params
+
+
+def seat_free(event: Event, category: RegistrationCategory | None) -> bool:
+    """Whether a seat is free at `event` (and in `category`), by `seat_free_sql`: call it with the event locked."""
+    seat, params = seat_free_sql(event, category)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CASE WHEN {seat} THEN 1 ELSE 0 END", params)
+        (free,) = cursor.fetchone()
+    return bool(free)

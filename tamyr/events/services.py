@@ -1,7 +1,8 @@
 """Writes for events. Registration never oversells: every seat decision happens with the event row locked.
 
-On PostgreSQL the lock is `SELECT … FOR UPDATE` on the event; on SQLite every transaction starts with
-`BEGIN IMMEDIATE` (settings), which serializes writers the same way.
+On PostgreSQL the lock is `SELECT … FOR NO KEY UPDATE` on the event (changes of the event take it `FOR UPDATE`);
+on SQLite every transaction starts with `BEGIN IMMEDIATE` (settings), which serializes writers the same way. The
+seats are counted by one SQL condition, `selectors.seat_free_sql`, in a statement sent after the lock.
 """
 
 from __future__ import annotations
@@ -149,20 +150,9 @@ def event_cancel(*, event: Event, acting_user: Any, reason: str = "") -> Event:
 # --- seats -----------------------------------------------------------------------
 
 
-def _confirmed(event: Event, category: RegistrationCategory | None = None) -> int:
-    qs = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
-    if category is not None:
-        qs = qs.filter(category=category)
-    return qs.count()
-
-
 def has_seat(event: Event, category: RegistrationCategory | None) -> bool:
     """Call only with the event locked (inside a service)."""
-    if event.capacity is not None and _confirmed(event) >= event.capacity:
-        return False
-    return not (
-        category is not None and category.capacity is not None and _confirmed(event, category) >= category.capacity
-    )
+    return selectors.seat_free(event, category)
 
 
 def _promote_waitlisted(event: Event) -> list[Registration]:
@@ -170,7 +160,7 @@ def _promote_waitlisted(event: Event) -> list[Registration]:
     promoted: list[Registration] = []
     waiting = Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED).select_related("category")
     for registration in waiting.order_by("waitlisted_at", "id"):
-        if event.capacity is not None and _confirmed(event) >= event.capacity:
+        if not has_seat(event, None):
             break
         if not has_seat(event, registration.category):
             continue
@@ -410,12 +400,8 @@ def _insert_taking_seat(
     connection = connections[Registration.objects.db]
     _sql, fields, values, _returning = rows.insert_sql(registration)
     seat, seat_params = selectors.seat_free_sql(event, category)
-    moment = connection.ops.adapt_datetimefield_value(now)
-    confirmed, waitlisted = RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value
     expressions = _select_expressions(fields, _SEAT_DECIDED)
-    params = _select_params(
-        fields, values, {"status": [confirmed, waitlisted], "confirmed_at": [moment], "waitlisted_at": [moment]}
-    )
+    params = _select_params(fields, values, _seat_decided_params(connection, now))
     quote = connection.ops.quote_name
     table = quote(Registration._meta.db_table)
     with connection.cursor() as cursor:
@@ -425,7 +411,21 @@ def _insert_taking_seat(
             f"RETURNING {quote('id')}, {quote('status')}",
             [*params, *seat_params],
         )
-        registration.pk, status = cursor.fetchone()
+        registration_pk, status = cursor.fetchone()
+    return _written(registration, registration_pk, status, now)
+
+
+def _seat_decided_params(connection: Any, now: datetime) -> dict[str, list[Any] | None]:
+    """The parameters of `_SEAT_DECIDED`'s expressions."""
+    moment = connection.ops.adapt_datetimefield_value(now)
+    confirmed, waitlisted = RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value
+    return {"status": [confirmed, waitlisted], "confirmed_at": [moment], "waitlisted_at": [moment]}
+
+
+def _written(registration: Registration, pk: Any, status: Any, now: datetime) -> str:
+    """Make `registration` what the insert deciding its seat wrote (its key, status and moments); returns the
+    status."""
+    registration.pk = int(pk)
     registration._state.adding = False
     registration._state.db = Registration.objects.db
     registration.status = str(status)
@@ -462,13 +462,10 @@ def _lock_and_insert(
     _sql, fields, values, _returning = rows.insert_sql(registration)
     _audit_sql, audit_fields, audit_values, _ = rows.insert_sql(entry)
     seat, seat_params = selectors.seat_free_sql(event, category)
-    moment = connection.ops.adapt_datetimefield_value(now)
+    decided: dict[str, list[Any] | None] = _seat_decided_params(connection, now)
     if needs_approval:
         seat, seat_params = "1 = 0", []
-        decided: dict[str, list[Any] | None] = {"status": [RegistrationStatus.PENDING.value]}
-    else:
-        confirmed, waitlisted = RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value
-        decided = {"status": [confirmed, waitlisted], "confirmed_at": [moment], "waitlisted_at": [moment]}
+        decided = {"status": [RegistrationStatus.PENDING.value]}
     typed = bool(connection.settings_dict.get("OPTIONS", {}).get("server_side_binding", False))
     lock_sql, insert_sql = _seat_statements(connection.alias, typed, needs_approval, seat)
     insert_params = [
@@ -503,15 +500,11 @@ def _lock_and_insert(
     entry.pk, registration_pk, status = made
     for name, value in zip(selectors.SEAT_FIELDS, locked, strict=True):
         setattr(event, name, value)  # booleans, numbers and dates: PostgreSQL's values need no converting
-    registration.pk = int(registration_pk)
-    registration._state.adding = entry._state.adding = False
-    registration._state.db = entry._state.db = Registration.objects.db
+    entry._state.adding = False
+    entry._state.db = Registration.objects.db
     entry.target_id = registration_pk
     entry.data = {**entry.data, "status": status}
-    registration.status = str(status)
-    registration.confirmed_at = now if registration.status == RegistrationStatus.CONFIRMED else None
-    registration.waitlisted_at = now if registration.status == RegistrationStatus.WAITLISTED else None
-    return registration.status
+    return _written(registration, registration_pk, status, now)
 
 
 _SEAT_DECIDED = {
@@ -602,13 +595,9 @@ def _register_again(
     registration = Registration.objects.get(event=event, person=person)
     if registration.status in ACTIVE_STATUSES:
         raise _already_registered(person)
-    _earlier, confirmed, in_category = selectors.seats_taken(event, person, category)
-    seat = (event.capacity is None or confirmed < event.capacity) and (
-        category is None or category.capacity is None or in_category < category.capacity
-    )
     if needs_approval:
         status = RegistrationStatus.PENDING
-    elif seat:
+    elif has_seat(event, category):
         status = RegistrationStatus.CONFIRMED
     elif event.waiting_list:
         status = RegistrationStatus.WAITLISTED

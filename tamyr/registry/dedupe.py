@@ -21,15 +21,12 @@ hashed into one sorted list per kind, pairs are scored block by block and only t
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import sys
 import time
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from django.db import transaction
@@ -38,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz.fuzz import ratio
 
-from tamyr.core import audit
+from tamyr.core import audit, processes
 from tamyr.core.errors import DomainError
 from tamyr.names import NameKeys, keys_similarity, name_keys
 from tamyr.names.transliterate import loose
@@ -318,16 +315,14 @@ def _record_keys(records: Sequence[Record]) -> Iterator[tuple[list[str] | set[st
         return
     from tamyr.registry import dedupe_worker
 
-    context = multiprocessing.get_context("spawn")  # no fork: the task worker runs threads
-    with context.Pool(processors, initializer=dedupe_worker.start) as pool:
-        pending: deque[AsyncResult[list[tuple[list[str], tuple[str, ...]]]]] = deque()
-        for start in range(0, len(records), KEY_CHUNK):
-            chunk = [record_fields(record) for record in records[start : start + KEY_CHUNK]]
-            pending.append(pool.apply_async(dedupe_worker.keys, (chunk,)))
-            if len(pending) >= AHEAD:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    chunks = (
+        [record_fields(record) for record in records[start : start + KEY_CHUNK]]
+        for start in range(0, len(records), KEY_CHUNK)
+    )
+    for _chunk, keys in processes.in_order(
+        dedupe_worker.keys, chunks, workers=processors, initializer=dedupe_worker.start, ahead=AHEAD
+    ):
+        yield from keys
 
 
 def _blocks(values: array[int]) -> Iterator[list[int]]:

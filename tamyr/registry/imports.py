@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import multiprocessing
 import os
 import pickle
 import queue
@@ -37,11 +36,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -53,7 +50,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tamyr.core import audit
+from tamyr.core import audit, processes
 from tamyr.core.errors import DomainError
 from tamyr.registry import dedupe, import_checker, search
 from tamyr.registry.models import (
@@ -743,18 +740,17 @@ def _checked_chunks(
         for chunk in _raw_chunks(table):
             yield (*validator.check_chunk(chunk), len(chunk))
         return
-    context = multiprocessing.get_context("spawn")  # no fork: the task worker runs threads
     state = (validator.mapping, validator.header, validator.countries.lookup, translation.get_language())
-    with context.Pool(workers, initializer=import_checker.start, initargs=state) as pool:
-        pending: deque[tuple[AsyncResult[tuple[list[Clean], list[BadRow], int]], int]] = deque()
-        for chunk in _raw_chunks(table):
-            pending.append((pool.apply_async(import_checker.check, (chunk,)), len(chunk)))
-            if len(pending) >= AHEAD:
-                result, size = pending.popleft()
-                yield (*result.get(), size)
-        while pending:
-            result, size = pending.popleft()
-            yield (*result.get(), size)
+    checked = processes.in_order(
+        import_checker.check,
+        _raw_chunks(table),
+        workers=workers,
+        initializer=import_checker.start,
+        initargs=state,
+        ahead=AHEAD,
+    )
+    for chunk, (good, problems, bad) in checked:
+        yield good, problems, bad, len(chunk)
 
 
 # --- writing -----------------------------------------------------------------------------------------------------
@@ -913,8 +909,7 @@ def _write_chunks(
             if item is not None:
                 a, b = sorted((pk, item.person_id))
                 pairs.append(DuplicateCandidate(person_a_id=a, person_b_id=b, score=item.score, reasons=item.reasons))
-    if isinstance(writer, _CopyWriter):
-        writer.finish()
+    writer.finish()
     DuplicateCandidate.objects.bulk_create(pairs, batch_size=2000, ignore_conflicts=True)
     report = context.report
     audit.record(
@@ -984,6 +979,9 @@ class _BulkWriter:
             batch_size=1000,
         )
         return [person.pk for person in people]
+
+    def finish(self) -> None:
+        """Nothing to check: `bulk_create` ran every row's own checks."""
 
 
 class _CopyWriter:

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from tamyr.accounts.models import User
+from tamyr.core import processes
 from tamyr.core.models import AuditEntry
 from tamyr.registry import dedupe
 from tamyr.registry.models import DedupeRun, DuplicateCandidate, DuplicateStatus, Organization, Person, RunStatus
@@ -70,9 +71,9 @@ def test_a_big_run_computes_keys_in_worker_processes_with_the_same_result(
     monkeypatch.setattr(dedupe, "KEY_CHUNK", 5)
     monkeypatch.setattr(dedupe.os, "cpu_count", lambda: 2)
     contexts: list[str] = []
-    get_context = dedupe.multiprocessing.get_context
+    get_context = processes.multiprocessing.get_context
     monkeypatch.setattr(
-        dedupe.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method)
+        processes.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method)
     )
     fresh = dedupe.load_records()
     parallel = {(a.pk, b.pk) for a, b, _comparison in dedupe.find_duplicates(fresh)}

@@ -14,6 +14,7 @@ from django.test import Client
 from openpyxl import Workbook
 
 from tamyr.accounts.models import User
+from tamyr.core import processes
 from tamyr.core.models import AuditEntry
 from tamyr.registry import imports, selectors
 from tamyr.registry.models import (
@@ -201,9 +202,9 @@ def test_a_big_file_is_checked_in_worker_processes_with_the_same_result(
     monkeypatch.setattr(imports, "WORKERS", 2)
     monkeypatch.setattr(imports.os, "cpu_count", lambda: 2)
     contexts: list[str] = []
-    get_context = imports.multiprocessing.get_context
+    get_context = processes.multiprocessing.get_context
     monkeypatch.setattr(
-        imports.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method)
+        processes.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method)
     )
     report = run(write_csv(tmp_path, GOOD + BAD_ROWS), organization, skip_bad_rows=True)
     assert contexts == ["spawn"]
