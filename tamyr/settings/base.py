@@ -152,6 +152,9 @@ STATICFILES_DIRS = [BASE_DIR / "tamyr" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("TAMYR_MEDIA_ROOT", str(VAR_DIR / "media"))
 SERVE_MEDIA = env_bool("TAMYR_SERVE_MEDIA", True)
+# Files that are not public by nature (imports, answers, certificates, documents) live here, outside MEDIA_ROOT,
+# and leave only through a view that asks `permissions.can()` (docs/deploy.md: X-Accel-Redirect).
+PRIVATE_MEDIA_ROOT = env_str("TAMYR_PRIVATE_ROOT", str(VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
