@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, User
+from tamyr.accounts.models import MachineToken, NetworkCoordinator, OrganizationRole, User
 
 
 class OrganizationRoleInline(admin.TabularInline):
@@ -33,3 +33,12 @@ class OrganizationRoleAdmin(admin.ModelAdmin):
 class NetworkCoordinatorAdmin(admin.ModelAdmin):
     list_display = ["user", "network", "granted_at"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(MachineToken)
+class MachineTokenAdmin(admin.ModelAdmin):
+    """Tokens an operator vouched for: their owners' staff roles work through the API without a second factor."""
+
+    list_display = ["token", "created_by", "created_at", "note"]
+    raw_id_fields = ["token", "created_by"]
+    readonly_fields = ["created_at"]

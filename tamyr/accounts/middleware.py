@@ -1,4 +1,7 @@
-"""Staff must set up a second factor before they can do anything else."""
+"""Staff must set up a second factor before they can do anything else, in the browser and through the API.
+
+This holds every request that a session signs in; requests signed by an API token are held to the same rule by
+`tamyr.accounts.authentication.TokenAuthentication`."""
 
 from __future__ import annotations
 
@@ -23,7 +26,10 @@ class RequireStaffMFAMiddleware:
         if self._must_enrol(request):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"code": "mfa_required", "detail": _("Set up two-factor authentication first, or use a token.")},
+                    {
+                        "code": "mfa_required",
+                        "detail": _("Set up two-factor authentication first, or ask an operator for a machine token."),
+                    },
                     status=403,
                 )
             messages.warning(
@@ -40,8 +46,8 @@ class RequireStaffMFAMiddleware:
             return False
         if request.path.startswith(EXEMPT_PREFIXES) or request.path == "/":
             return False
-        if request.path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
-            return False
+        # No header exempts a request: `request.user` here is the session's user (a token's user is checked by
+        # `accounts.authentication`), and DRF falls back to the session whenever a header is not a valid token.
         if not permissions.requires_mfa(user):
             return False
         from allauth.mfa.models import Authenticator

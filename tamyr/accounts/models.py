@@ -56,3 +56,26 @@ class NetworkCoordinator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.network}"
+
+
+class MachineToken(models.Model):
+    """Marks an API token as a machine's, made by an operator (`tamyr drf_create_token`) or an admin.
+
+    Staff tokens need their owner to have a second factor, as sessions do; a machine (a nightly export, another
+    system) has no authenticator app, so an operator vouches for its token here instead."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="machine", verbose_name=_("token")
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("machine token")
+        verbose_name_plural = _("machine tokens")
+
+    def __str__(self) -> str:
+        return f"{self.token.user} (machine)"

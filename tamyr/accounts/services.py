@@ -6,8 +6,9 @@ from typing import cast
 
 from django.db import transaction
 from django.http import HttpRequest
+from rest_framework.authtoken.models import Token
 
-from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, User
+from tamyr.accounts.models import MachineToken, NetworkCoordinator, OrganizationRole, User
 from tamyr.accounts.permissions import forget_roles
 from tamyr.core import audit
 
@@ -68,3 +69,18 @@ def account_close(*, user: User, acting_user: User | None) -> None:
     user.save()
     user.emailaddress_set.all().delete()  # type: ignore[attr-defined]
     audit.forget(target=user, actor=user, label=user.username)
+
+
+@transaction.atomic
+def machine_token_create(*, user: User, reset: bool = False, acting_user: User | None, note: str = "") -> Token:
+    """The API token of `user`, marked as a machine's: an operator vouches for it, so staff powers work without the
+    owner's authenticator app. A new key when `reset`, which also ends every use of the old one."""
+    if reset:
+        Token.objects.filter(user=user).delete()
+    token, _created = Token.objects.get_or_create(user=user)
+    _machine, created = MachineToken.objects.get_or_create(
+        token=token, defaults={"created_by": acting_user, "note": note}
+    )
+    if created:
+        audit.record(acting_user, "accounts.machine_token_created", user, user=user.get_username())
+    return token

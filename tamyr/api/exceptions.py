@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tamyr.accounts.authentication import MFARequired
 from tamyr.core.errors import DomainError
 
 
@@ -19,4 +20,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             body, status=status.HTTP_403_FORBIDDEN if exc.code == "not_allowed" else status.HTTP_400_BAD_REQUEST
         )
+    if isinstance(exc, MFARequired):  # the same body as the middleware's answer to a session
+        return Response({"code": "mfa_required", "detail": str(exc.detail)}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)

@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -50,6 +49,8 @@ INSTALLED_APPS = [
     "tamyr.cooperation",
     "tamyr.content",
     "tamyr.analytics",
+    # after tamyr.accounts, whose drf_create_token (which marks machine tokens) must win over DRF's
+    "rest_framework.authtoken",
 ]
 
 MIDDLEWARE = [

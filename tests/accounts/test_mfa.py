@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -12,11 +13,15 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
-from tamyr.accounts.models import User
-from tests.factories import UserFactory, grant, with_totp
+from tamyr.accounts.models import MachineToken, User
+from tamyr.accounts.services import machine_token_create
+from tamyr.registry.models import Person
+from tests.factories import NetworkFactory, OrganizationFactory, UserFactory, coordinate, grant, with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +214,92 @@ def test_a_few_failed_logins_do_not_block_the_account(client: Client, compatriot
         log_in(client, "compatriot", "wrong-password")
     log_in(client, "compatriot")
     assert is_signed_in(client)
+
+
+# --- every way of being signed in to the API × every staff role ------------------------------------------------
+
+STAFF_ROLES = ("admin", "staff", "teacher", "reviewer", "coordinator", "platform_admin", "django_staff")
+
+
+def a_staff_user(role: str) -> User:
+    user = UserFactory(username=f"no-totp-{role}")
+    if role == "coordinator":
+        coordinate(user, NetworkFactory())
+    elif role == "platform_admin":
+        user.is_superuser = True
+        user.save(update_fields=["is_superuser"])
+    elif role == "django_staff":
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    else:
+        grant(user, OrganizationFactory(), role)
+    return user
+
+
+def api_get(client: Client, **headers: str) -> Any:
+    return client.get("/api/v1/people/", headers=headers)
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+@pytest.mark.parametrize("header", ["", "Bearer anything", "Basic c3RhZmY6cGFzcw==", "Token"])
+def test_a_session_without_a_second_factor_is_refused_by_the_api_whatever_header_rides_along(
+    client: Client, role: str, header: str
+) -> None:
+    client.force_login(a_staff_user(role))
+    response = api_get(client, **({"Authorization": header} if header else {}))
+    assert response.status_code in (401, 403)
+    if response.status_code == 403:
+        assert response.json()["code"] == "mfa_required"
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_a_session_without_a_second_factor_cannot_write_through_the_api(client: Client, role: str) -> None:
+    client.force_login(a_staff_user(role))
+    response = client.post(
+        "/api/v1/people/",
+        {"display_name": "Ерлан Сапаров"},
+        content_type="application/json",
+        headers={"Authorization": "Bearer anything"},
+    )
+    assert response.status_code == 403
+    assert not Person.objects.filter(display_name="Ерлан Сапаров").exists()
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_a_staff_token_needs_its_owner_to_have_a_second_factor(client: Client, role: str) -> None:
+    token = Token.objects.create(user=a_staff_user(role))
+    response = api_get(client, Authorization=f"Token {token.key}")
+    assert (response.status_code, response.json()["code"]) == (403, "mfa_required")
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_a_staff_token_works_once_its_owner_has_a_second_factor(client: Client, role: str) -> None:
+    user = a_staff_user(role)
+    with_totp(user)
+    token = Token.objects.create(user=user)
+    assert api_get(client, Authorization=f"Token {token.key}").status_code in (200, 403)
+    assert api_get(client, Authorization=f"Token {token.key}").json().get("code") != "mfa_required"
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_a_machine_token_made_by_an_operator_works_without_a_second_factor(client: Client, role: str) -> None:
+    out = StringIO()
+    call_command("drf_create_token", a_staff_user(role).username, stdout=out)
+    key = out.getvalue().split()[2]
+    assert MachineToken.objects.filter(token_id=key).exists()
+    assert api_get(client, Authorization=f"Token {key}").json().get("code") != "mfa_required"
+
+
+def test_a_compatriots_token_needs_no_second_factor(client: Client) -> None:
+    token = Token.objects.create(user=UserFactory())
+    assert api_get(client, Authorization=f"Token {token.key}").status_code == 403  # no role to read people
+    assert api_get(client, Authorization=f"Token {token.key}").json().get("code") != "mfa_required"
+
+
+def test_resetting_a_machine_token_ends_the_old_key(client: Client) -> None:
+    user = a_staff_user("staff")
+    old = machine_token_create(user=user, acting_user=None)
+    new = machine_token_create(user=user, reset=True, acting_user=None)
+    assert old.key != new.key
+    assert api_get(client, Authorization=f"Token {old.key}").status_code == 401
+    assert api_get(client, Authorization=f"Token {new.key}").json().get("code") != "mfa_required"

@@ -39,6 +39,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
+from tamyr.accounts.services import machine_token_create
 from tests.factories import ROLE_NAMES, RoleWorld, UserFactory, grant
 
 OK, NO, LOGIN, NF = "allowed", "denied", "login", "not found"
@@ -477,7 +478,7 @@ def outcome_of(response: Any, *, signed_in: bool, endpoint: str = "") -> str:
     if status == 401:
         return LOGIN
     if status == 403:
-        is_json = response.get("Content-Type", "").startswith("application/json")
+        is_json = "json" in response.get("Content-Type", "")  # application/json, or the schema's +json
         return MFA if is_json and response.json().get("code") == "mfa_required" else NO
     if status == 404:
         return NF
@@ -565,6 +566,12 @@ def test_drafts_are_listed_only_for_those_who_may_change_them(
 # --- staff without an authenticator app ---------------------------------------------------------------------
 
 
+# Public verification reads no credentials, so a token changes nothing there; the API's HTML pages refuse without
+# the JSON body.
+READ_NO_CREDENTIALS = {"GET /api/v1/certificates/{certificate}/", "POST /api/v1/certificates/verify/"}
+API_PAGES = {"GET /api/v1/docs/", "GET /api/v1/redoc/"}
+
+
 @pytest.fixture
 def staff_without_totp(world: World) -> Any:
     user = UserFactory(username="staff-no-totp")
@@ -594,10 +601,34 @@ def test_staff_without_authenticator_gets_mfa_required_from_the_api_with_a_sessi
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", list(API))
-def test_staff_without_authenticator_may_use_the_api_with_a_token(
+def test_staff_without_authenticator_gets_mfa_required_from_the_api_whatever_header_rides_with_the_session(
+    world: World, client: Client, staff_without_totp: Any, endpoint: str
+) -> None:
+    client.force_login(staff_without_totp)
+    response = request(client, world, endpoint, Authorization="Bearer anything")
+    assert outcome_of(response, signed_in=True, endpoint=endpoint) == MFA
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", list(API))
+def test_staff_without_authenticator_gets_mfa_required_with_their_own_token(
     world: World, client: Client, staff_without_totp: Any, endpoint: str
 ) -> None:
     token = Token.objects.create(user=staff_without_totp)
+    response = request(client, world, endpoint, Authorization=f"Token {token.key}")
+    if endpoint in READ_NO_CREDENTIALS:
+        expected = MATRIX[endpoint, "anonymous"]
+    else:
+        expected = NO if endpoint in API_PAGES else MFA
+    assert outcome_of(response, signed_in=True, endpoint=endpoint) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", list(API))
+def test_staff_without_authenticator_may_use_the_api_with_a_machine_token(
+    world: World, client: Client, staff_without_totp: Any, endpoint: str
+) -> None:
+    token = machine_token_create(user=staff_without_totp, acting_user=None)
     response = request(client, world, endpoint, Authorization=f"Token {token.key}")
     assert outcome_of(response, signed_in=True, endpoint=endpoint) == MATRIX[endpoint, "staff_a"]
 

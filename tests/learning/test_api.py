@@ -297,6 +297,7 @@ def taught() -> dict[str, Any]:
     group = GroupFactory(course=rule.course, capacity=10)
     teacher = UserFactory(username="tutor")
     grant(teacher, rule.course.provider, "teacher")
+    with_totp(teacher)
     group.teachers.add(teacher)
     user, person = signed_up()
     enrollment = services.enrollment_create(group=group, person=person, acting_user=user)
