@@ -36,6 +36,7 @@ ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "utf-16": ("UTF-16", ()),
     "utf-16-le": ("UTF-16 LE", ()),
     "utf-16-be": ("UTF-16 BE", ()),
+    "utf-32": ("UTF-32", ()),
     "cp1250": ("Windows-1250", ("hu", "cs", "pl")),
     "cp1251": ("Windows-1251", ("ru", "kk", "ky", "uz")),
     "kz1048": ("KZ-1048", ("kk",)),

@@ -45,6 +45,14 @@ CYRILLIC = [
     ["Щукина Юлия", "1999", "Новосибирск"],
 ]
 
+KAZAKH = [
+    ["Аты-жөні", "Туған жылы", "Қала"],
+    ["Сәрсенбаева Әйгерім", "1990", "Алматы"],
+    ["Нұрғалиев Қайрат", "1985", "Өскемен"],
+    ["Жұмабаев Ерлан", "1970", "Шымкент"],
+    ["Ағыбаева Гүлнар", "1977", "Қарағанды"],
+]
+
 
 def encoded(rows: list[list[str]], encoding: str) -> bytes:
     return "".join(",".join(row) + "\r\n" for row in rows).encode(encoding)
@@ -70,6 +78,7 @@ def run(path: Path, organization: Organization, **options: Any) -> imports.Impor
         (HUNGARIAN, "cp1250", "cp1250"),
         (TURKISH, "cp1254", "cp1254"),
         (CYRILLIC, "cp1251", "cp1251"),
+        (KAZAKH, "kz1048", "kz1048"),
         (TURKISH, "utf-16", "utf-16"),
         (HUNGARIAN, "utf-8", "utf-8"),
         (CYRILLIC, "utf-8-sig", "utf-8"),
@@ -125,6 +134,19 @@ def test_a_file_whose_encoding_is_not_recognised_with_confidence_stops_for_a_cho
         run(path, organization)
     assert caught.value.code == "encoding" and "encoding" in str(caught.value.message)
     assert Person.objects.count() == 0
+
+
+def test_utf8_holding_mojibake_is_not_imported_without_a_choice(tmp_path: Path, organization: Organization) -> None:
+    """UTF-8 saved from text that had been read in the wrong code page: valid UTF-8, garbled names."""
+    twice = encoded(HUNGARIAN, "utf-8").decode("cp1252", errors="replace").encode("utf-8")
+    with pytest.raises(imports.EncodingUncertain):
+        run(write(tmp_path, twice), organization)
+    assert Person.objects.count() == 0
+
+
+def test_utf32_is_read_by_its_byte_order_mark(tmp_path: Path, organization: Organization) -> None:
+    run(write(tmp_path, encoded(CYRILLIC, "utf-32")), organization)
+    assert sorted(Person.objects.values_list("display_name", flat=True)) == names(CYRILLIC)
 
 
 def test_choosing_the_encoding_explicitly_imports_the_file(tmp_path: Path, organization: Organization) -> None:
