@@ -922,7 +922,8 @@ def import_people(
         if not dry_run:
             context = _WriteContext(organization, acting_user, source, report)
             sink = _ThreadSink(context) if _concurrent(total) else _StagedSink(context)
-        with report_file.open("w", encoding="utf-8", newline="") as handle:
+        # with the byte-order mark, like the exports, so that spreadsheet programs read Cyrillic and Turkic names right
+        with report_file.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([_("kind"), _("line"), _("column"), _("value"), _("reason")])
             _check(table, validator, existing, report, writer, sink, progress, total)

@@ -495,3 +495,10 @@ def test_the_page_keeps_and_shows_rows_with_a_nul_byte_and_neutralised_formulas(
     assert [row["value"] for row in record.bad_rows] == ["Nul\\x00Byte", "'" + FORMULAS[1]]
     report = b"".join(staff_client.get(f"/people/import/{record.pk}/report/").streaming_content)  # type: ignore[attr-defined]
     assert b"'=cmd|" in report and b",=cmd|" not in report
+
+
+def test_the_report_file_has_the_byte_order_mark_spreadsheets_need_for_utf8(
+    tmp_path: Path, organization: Organization
+) -> None:
+    report = run(write_csv(tmp_path, GOOD + BAD_ROWS), organization)
+    assert report.report_path is not None and report.report_path.read_bytes().startswith(b"\xef\xbb\xbf")
