@@ -116,12 +116,31 @@ class PersonImportForm(forms.Form):
 
 
 class ImportMappingForm(forms.Form):
-    """One choice per field of a person: which column of the file holds it."""
+    """The file's encoding (CSV only) and one choice per field of a person: which column of the file holds it.
 
-    def __init__(self, *args: Any, header: list[str], mapping: dict[str, str], **kwargs: Any) -> None:
+    `shown_encoding` is the encoding the page showed the sample and the columns in: when the user picks another
+    one, the view shows the file in it first instead of starting (the columns may read differently)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        header: list[str],
+        mapping: dict[str, str],
+        encoding: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        from tamyr.registry.imports import FIELDS
+        from tamyr.registry.imports import FIELDS, encoding_choices
 
+        if encoding is not None:
+            self.fields["encoding"] = forms.ChoiceField(
+                label=_("Encoding of the file"),
+                choices=[("", _("— choose —")), *encoding_choices()],
+                required=False,
+                initial=encoding,
+                help_text=_("If the names in the sample are garbled, choose another encoding and show the file again."),
+            )
+            self.fields["shown_encoding"] = forms.CharField(required=False, initial=encoding, widget=forms.HiddenInput)
         choices = [("", _("— not in the file —")), *[(column, column) for column in header if column]]
         for name, spec in FIELDS.items():
             self.fields[name] = forms.ChoiceField(
@@ -129,4 +148,8 @@ class ImportMappingForm(forms.Form):
             )
 
     def mapping(self) -> dict[str, str]:
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value and name not in ("encoding", "shown_encoding")
+        }

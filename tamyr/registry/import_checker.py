@@ -12,7 +12,7 @@ from typing import Any
 _validator: Any = None
 
 
-def start(mapping: dict[str, str], header: list[str], countries: dict[str, str], language: str) -> None:
+def start(mapping: dict[str, str], header: list[str], countries: dict[str, str], language: str, encoding: str) -> None:
     """Set up a checking process: Django (translations of the messages; no database is touched) and the validator."""
     global _validator
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamyr.settings.base")
@@ -24,10 +24,10 @@ def start(mapping: dict[str, str], header: list[str], countries: dict[str, str],
     from tamyr.registry.imports import Validator
 
     translation.activate(language or "en")
-    _validator = Validator(mapping, header, countries)
+    _validator = Validator(mapping, header, countries, encoding)
 
 
-def check(chunk: list[tuple[int, list[str]]]) -> Any:
+def check(chunk: list[tuple[int, Any]]) -> Any:
     """(good rows, problems, number of bad rows) of one chunk."""
     if _validator is None:
         raise RuntimeError("the checking process was not started")

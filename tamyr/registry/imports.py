@@ -50,8 +50,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tamyr.core import audit, processes
+from tamyr.core import audit, encodings, processes
 from tamyr.core.errors import DomainError
+from tamyr.core.exports import safe_cell
 from tamyr.registry import dedupe, import_checker, search
 from tamyr.registry.models import (
     Consent,
@@ -72,6 +73,7 @@ __all__ = [
     "CHUNK",
     "FIELDS",
     "BadRow",
+    "EncodingUncertain",
     "Flagged",
     "ImportReport",
     "detect_mapping",
@@ -79,6 +81,7 @@ __all__ = [
     "person_import_create",
     "person_import_run",
     "person_import_start",
+    "preview",
     "read_header",
     "stderr_progress",
 ]
@@ -93,7 +96,15 @@ GIN_PENDING_KB = 16384
 bulk, much faster than one by one; not larger, so merging happens during the import, not all at its end."""
 KEEP_BAD_ROWS = 1000
 KEEP_DUPLICATES = 1000
-MAX_NAME = 200
+MAX_NAME = Person._meta.get_field("display_name").max_length or 200
+MAX_CITY = Person._meta.get_field("residence_city").max_length or 120
+MAX_EMAIL = Person._meta.get_field("email").max_length or 254
+FIELD_LIMIT = 1 << 20
+"""The longest cell the CSV reader accepts (characters). Python's default, 131,072, stopped a whole import at
+the first longer cell; a spreadsheet cell holds at most 32,767. Longer cells are reported as their row's error, and
+the limit keeps an unclosed quote from reading a whole big file into memory as one cell."""
+SHOWN_VALUE = 100
+"""Characters of a bad cell kept in the report."""
 SUPPORTED = (".csv", ".txt", ".tsv", ".xlsx")
 ProgressCallback = Callable[[str, int, int | None], None]
 
@@ -212,12 +223,26 @@ def detect_mapping(header: Sequence[str]) -> dict[str, str]:
 # --- reading CSV and XLSX ---------------------------------------------------------------------------------------
 
 
+class Unreadable(NamedTuple):
+    """In place of a row's cells: the reader could not make cells of these lines (a quote not closed, a cell
+    longer than `FIELD_LIMIT`); the validator reports it as the row's error."""
+
+    reason: str
+    value: str = ""
+
+
+Cells = list[str] | Unreadable
+
+
 class Table:
     """A file's header and its rows as (line number, cells), streamed."""
 
     header: list[str]
+    encoding: str = ""
+    """The encoding the file is read in ("" for XLSX, which has none of its own)."""
+    detection: encodings.Detection | None = None
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self) -> Iterator[tuple[int, Cells]]:
         raise NotImplementedError
 
     def estimate(self) -> int | None:
@@ -237,24 +262,143 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    """`text` with control characters written out ("\\x00"), so a report can show them and a database (PostgreSQL
+    refuses NUL in text and JSON) can keep it."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _header(cells: list[str]) -> list[str]:
+    """Column names as shown and stored: without a byte-order mark that a codec left in, control characters
+    written out."""
+    if cells and cells[0].startswith("\ufeff"):
+        cells[0] = cells[0][1:].strip()
+    return [_visible(cell) for cell in cells]
+
+
+class EncodingUncertain(DomainError):
+    """The file's encoding could not be told with confidence: the user must choose it (see `tamyr.core.encodings`)."""
+
+    code = "encoding"
+
+    def __init__(self, detection: encodings.Detection) -> None:
+        super().__init__(
+            _(
+                "The file's encoding could not be recognised with confidence (perhaps %(encoding)s, %(confidence)s %%)"
+                ": choose the encoding the file was saved in."
+            )
+            % {"encoding": encoding_label(detection.choice), "confidence": round(100 * detection.confidence)},
+            code=self.code,
+        )
+        self.detection = detection
+
+
+def encoding_label(choice: str) -> str:
+    """An encoding's name with the languages it is used for, in the user's language ("Windows-1250 — Hungarian,
+    Czech, Polish"); the language names are Django's own translations."""
+    name, languages = encodings.ENCODINGS.get(choice, (choice, ()))
+    if not languages:
+        return name
+    named = []
+    for code in languages:
+        try:
+            named.append(str(translation.get_language_info(code)["name_translated"]))
+        except KeyError:
+            named.append(code)
+    return f"{name} — {', '.join(named)}"
+
+
+def encoding_choices() -> list[tuple[str, str]]:
+    return [(choice, encoding_label(choice)) for choice in encodings.ENCODINGS]
+
+
+def detect_encoding(path: Path) -> encodings.Detection:
+    """The encoding of a CSV file, decided once from its head (BOM, strict UTF-8, then the detector)."""
+    with path.open("rb") as handle:
+        return encodings.detect(handle.read(encodings.SAMPLE_BYTES))
+
+
 class CsvTable(Table):
-    def __init__(self, path: Path) -> None:
+    """A CSV file read in `encoding` (a choice from `encodings.ENCODINGS`) or, without one, in the detected
+    encoding — and only when the detection is confident (else `EncodingUncertain`, unless `guess`: the header
+    for the mapping form may be read in the best guess).
+
+    Bytes that are not valid in the encoding become U+FFFD, which the validator reports as that row's error: the
+    head decided the encoding, and a bad byte further down must not stop the whole reading."""
+
+    def __init__(self, path: Path, encoding: str | None = None, *, guess: bool = False) -> None:
         self.path = path
-        self.encoding = _encoding(path)
-        self.handle: IO[str] = path.open(encoding=self.encoding, newline="")
+        if encoding:
+            if encoding not in encodings.ENCODINGS:
+                raise DomainError(_("Choose one of the encodings offered."), code="encoding")
+            self.encoding = encoding
+        else:
+            self.detection = detect_encoding(path)
+            if not self.detection.confident and not guess:
+                raise EncodingUncertain(self.detection)
+            self.encoding = self.detection.choice
+        csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+        self.handle: IO[str] = path.open(encoding=encodings.codec(self.encoding), errors="replace", newline="")
         sample = self.handle.read(65536)
         self.handle.seek(0)
         try:
             self.dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             self.dialect = csv.excel
-        self.reader = csv.reader(self.handle, self.dialect)
-        self.header = [_cell(value) for value in next(self.reader, [])]
+        # strict: a quote left open at the end of the file, or text after a closing quote, is an error (reported at
+        # its line by `rows`) instead of silently swallowing the lines that follow into one cell
+        self.reader = csv.reader(self.handle, self.dialect, strict=True)
+        try:
+            first = next(self.reader, [])
+        except csv.Error as error:
+            raise DomainError(
+                _("The first row, which names the columns, cannot be read: %(error)s") % {"error": error},
+                code="unreadable",
+            ) from error
+        self.header = _header([_cell(value) for value in first])
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        for cells in self.reader:
-            if any(cell.strip() for cell in cells):
-                yield self.reader.line_num, [cell.strip() for cell in cells]
+    def rows(self) -> Iterator[tuple[int, Cells]]:
+        """(first line of the row, its cells); rows that run over several lines start where their first cell does."""
+        reader = self.reader
+        previous = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                start, previous = previous + 1, reader.line_num
+                yield start, Unreadable(self._problem(error, start, previous))
+                continue
+            start, previous = previous + 1, reader.line_num
+            if previous > start and self._swallowed(cells):
+                yield start, Unreadable(_unclosed(start, previous))
+            elif any(cell.strip() for cell in cells):
+                yield start, [cell.strip() for cell in cells]
+
+    def _problem(self, error: csv.Error, start: int, end: int) -> str:
+        if end > start or "end of data" in str(error):
+            return _unclosed(start, end)
+        if "field limit" in str(error):
+            return _("A cell of this row is longer than %(limit)s characters.") % {"limit": f"{FIELD_LIMIT:,}"}
+        return _("A quoted cell of this row goes on after its closing quote: %(error)s") % {"error": error}
+
+    def _swallowed(self, cells: list[str]) -> bool:
+        """Whether a cell running over several lines holds what look like whole rows (as many separators as the
+        header has columns): a quote opened and closed far too late. A note or an address over several lines
+        does not."""
+        if len(self.header) < 2:
+            return False
+        separator = getattr(self.dialect, "delimiter", ",")
+        return any(
+            line.count(separator) >= len(self.header) - 1
+            for cell in cells
+            if "\n" in cell
+            for line in cell.splitlines()
+        )
 
     def estimate(self) -> int | None:
         lines = 0
@@ -267,17 +411,11 @@ class CsvTable(Table):
         self.handle.close()
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8 (with or without the byte-order mark spreadsheet programs write), else Windows-1251, which Russian
-    and Kazakh offices still export."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(head) - 4:  # not just a character cut at the end of the sample
-            return "cp1251"
-    return "utf-8-sig"
+def _unclosed(start: int, end: int) -> str:
+    return _("Unclosed quote starting at line %(start)s: the lines up to %(end)s were read as one cell.") % {
+        "start": start,
+        "end": end,
+    }
 
 
 class XlsxTable(Table):
@@ -291,10 +429,10 @@ class XlsxTable(Table):
         for _line, values in self.iterator:
             cells = [_cell(value) for value in values]
             if any(cells):
-                self.header = cells
+                self.header = _header(cells)
                 break
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self) -> Iterator[tuple[int, Cells]]:
         for line, values in self.iterator:
             cells = [_cell(value) for value in values]
             if any(cells):
@@ -308,25 +446,85 @@ class XlsxTable(Table):
         self.workbook.close()
 
 
-def open_table(path: Path) -> Table:
+def open_table(path: Path, encoding: str | None = None, *, guess: bool = False) -> Table:
+    """The file as a table; a CSV file in `encoding`, or in its detected encoding (see `CsvTable`)."""
     suffix = path.suffix.casefold()
     if suffix not in SUPPORTED:
         raise DomainError(_("Upload a CSV or XLSX file."), code="unsupported_file")
     try:
-        return XlsxTable(path) if suffix == ".xlsx" else CsvTable(path)
+        return XlsxTable(path) if suffix == ".xlsx" else CsvTable(path, encoding, guess=guess)
     except DomainError:
         raise
     except Exception as error:
         raise DomainError(_("The file could not be read: %(error)s") % {"error": error}, code="unreadable") from error
 
 
-def read_header(path: Path) -> list[str]:
-    """The column headers of a file, for the mapping form."""
-    table = open_table(path)
+def read_header(path: Path, encoding: str | None = None) -> list[str]:
+    """The column headers of a file, for the mapping form (in the best guess when the encoding is uncertain)."""
+    table = open_table(path, encoding, guess=True)
     try:
         return table.header
     finally:
         table.close()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the mapping step shows before anything runs: the encoding (detected or chosen), the header and the
+    first rows as they will be read, and whether the encoding still needs the user's choice."""
+
+    encoding: str
+    detection: encodings.Detection | None
+    header: list[str]
+    rows: list[list[str]]
+    assessment: encodings.Assessment | None
+    undecodable: bool = False
+    """The chosen encoding does not decode the head of the file."""
+
+    @property
+    def needs_choice(self) -> bool:
+        return self.detection is not None and not self.detection.confident
+
+    @property
+    def looks_garbled(self) -> bool:
+        return self.undecodable or bool(self.assessment and self.assessment.suspects)
+
+    @property
+    def label(self) -> str:
+        return encoding_label(self.encoding)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.detection.confidence) if self.detection else None
+
+    @property
+    def examples(self) -> str:
+        return ", ".join(self.assessment.examples) if self.assessment else ""
+
+
+PREVIEW_ROWS = 5
+
+
+def preview(path: Path, encoding: str | None = None) -> Preview:
+    """The file's first rows in `encoding`, or in the detected one; XLSX files have no encoding to choose."""
+    table = open_table(path, encoding, guess=True)
+    try:
+        rows: list[list[str]] = []
+        for _line, cells in table.rows():
+            if len(rows) >= PREVIEW_ROWS:
+                break
+            rows.append([_visible(cell) for cell in cells] if isinstance(cells, list) else [cells.reason])
+        header = table.header
+    finally:
+        table.close()
+    if not isinstance(table, CsvTable):
+        return Preview("", None, header, rows, None)
+    if encoding:
+        with path.open("rb") as handle:
+            decodes, assessment = encodings.check_choice(handle.read(encodings.SAMPLE_BYTES), encoding)
+        return Preview(encoding, None, header, rows, assessment, undecodable=not decodes)
+    detection = table.detection
+    return Preview(table.encoding, detection, header, rows, detection.assessment if detection else None)
 
 
 # --- validating rows --------------------------------------------------------------------------------------------
@@ -340,7 +538,14 @@ class BadRow:
     reason: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"line": self.line, "column": self.column, "value": self.value, "reason": self.reason}
+        """For the page and the stored record: formulas neutralised like the exports', in case the table is
+        copied into a spreadsheet."""
+        return {
+            "line": self.line,
+            "column": safe_cell(self.column),
+            "value": safe_cell(self.value),
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +562,7 @@ class Flagged:
     def as_dict(self) -> dict[str, object]:
         return {
             "line": self.line,
-            "name": self.name,
+            "name": safe_cell(self.name),
             "person_id": self.person_id,
             "person_name": self.person_name,
             "score": round(self.score, 3),
@@ -399,8 +604,17 @@ class Countries:
 
 
 class Validator:
-    def __init__(self, mapping: dict[str, str], header: Sequence[str], countries: dict[str, str] | None = None) -> None:
-        self.mapping, self.header = dict(mapping), list(header)
+    """Checks every row as the database would, and more: whatever the database would refuse (a length, a NUL byte)
+    is this row's error here, so that one bad row never fails the whole import at the write."""
+
+    def __init__(
+        self,
+        mapping: dict[str, str],
+        header: Sequence[str],
+        countries: dict[str, str] | None = None,
+        encoding: str = "",
+    ) -> None:
+        self.mapping, self.header, self.encoding = dict(mapping), list(header), encoding
         missing = [FIELDS[name].label for name, spec in FIELDS.items() if spec.required and name not in mapping]
         if missing:
             raise DomainError(
@@ -417,7 +631,7 @@ class Validator:
         self.countries = Countries(countries)
         self.this_year = timezone.now().year
 
-    def check_chunk(self, chunk: list[tuple[int, list[str]]]) -> tuple[list[Clean], list[BadRow], int]:
+    def check_chunk(self, chunk: list[tuple[int, Cells]]) -> tuple[list[Clean], list[BadRow], int]:
         """(good rows, every problem of the bad ones, number of bad rows) of a chunk of rows."""
         good: list[Clean] = []
         problems: list[BadRow] = []
@@ -438,8 +652,47 @@ class Validator:
         index, column = place
         return (cells[index] if index < len(cells) else ""), column
 
-    def check(self, line: int, cells: list[str]) -> tuple[Clean | None, list[BadRow]]:
+    def _characters(self, line: int, cells: list[str]) -> list[BadRow]:
+        """The mapped cells holding a control character (NUL and the like, which PostgreSQL refuses or which show
+        a broken file) or U+FFFD (bytes that are not valid in the file's encoding). Runs only for rows that are
+        not all printable, so the usual row costs two C-speed checks."""
         errors: list[BadRow] = []
+        for name, (index, column) in self.columns.items():
+            value = cells[index] if index < len(cells) else ""
+            if "\ufffd" in value:
+                reason = _(
+                    "This cell has bytes that are not valid in the file's encoding (%(encoding)s): choose the "
+                    "encoding the file was saved in."
+                ) % {"encoding": self.encoding or "?"}
+            elif name == "other_names":
+                found = _CONTROL.search(value.replace("\n", "").replace("\r", ""))
+                if found is None:
+                    continue
+                reason = _("This cell holds the control character U+%(code)04X; remove it.") % {
+                    "code": ord(found.group())
+                }
+            else:
+                found = _CONTROL.search(value)
+                if found is None:
+                    continue
+                if found.group() in "\r\n":
+                    reason = _("This cell runs over several lines; it must hold one line.")
+                else:
+                    reason = _("This cell holds the control character U+%(code)04X; remove it.") % {
+                        "code": ord(found.group())
+                    }
+            errors.append(BadRow(line, column, _visible(value[:SHOWN_VALUE]), reason))
+        return errors
+
+    def check(self, line: int, cells: Cells) -> tuple[Clean | None, list[BadRow]]:
+        if isinstance(cells, Unreadable):
+            return None, [BadRow(line, "", cells.value, cells.reason)]
+        row_text = "".join(cells)
+        if not row_text.isprintable() or "\ufffd" in row_text:
+            errors = self._characters(line, cells)
+            if errors:
+                return None, errors
+        errors = []
         name, name_column = self._value(cells, "name")
         if not name:
             errors.append(BadRow(line, name_column, "", _("The name is missing.")))
@@ -451,14 +704,27 @@ class Validator:
             if len(other) > MAX_NAME:
                 errors.append(BadRow(line, others_column, other[:50], _("A name can have at most 200 characters.")))
         email, email_column = self._value(cells, "email")
-        if email:
+        if len(email) > MAX_EMAIL:
+            errors.append(
+                BadRow(
+                    line,
+                    email_column,
+                    email[:SHOWN_VALUE],
+                    _("An e-mail address can have at most %(count)s characters.") % {"count": MAX_EMAIL},
+                )
+            )
+        elif email:
             try:
                 validate_email(email)
             except ValidationError:
-                errors.append(BadRow(line, email_column, email, _("This is not an e-mail address.")))
+                errors.append(BadRow(line, email_column, email[:SHOWN_VALUE], _("This is not an e-mail address.")))
         phone, phone_column = self._value(cells, "phone")
         if phone and not _PHONE.match(phone):
-            errors.append(BadRow(line, phone_column, phone, _("A phone number has digits, spaces and + - ( ) only.")))
+            errors.append(
+                BadRow(
+                    line, phone_column, phone[:SHOWN_VALUE], _("A phone number has digits, spaces and + - ( ) only.")
+                )
+            )
         country_text, country_column = self._value(cells, "country")
         country = None
         if country_text:
@@ -468,7 +734,7 @@ class Validator:
                     BadRow(
                         line,
                         country_column,
-                        country_text,
+                        country_text[:SHOWN_VALUE],
                         _("Unknown country: give the ISO code (KZ, TR) or the country's name."),
                     )
                 )
@@ -484,20 +750,24 @@ class Validator:
                     BadRow(
                         line,
                         year_column,
-                        year_text,
+                        year_text[:SHOWN_VALUE],
                         _("The year of birth must be between 1900 and %(year)s.") % {"year": self.this_year},
                     )
                 )
                 year = None
         city, city_column = self._value(cells, "city")
-        if len(city) > 120:
+        if len(city) > MAX_CITY:
             errors.append(BadRow(line, city_column, city[:50], _("A city can have at most 120 characters.")))
         gender_text, gender_column = self._value(cells, "gender")
         gender = ""
         if gender_text:
             gender = _GENDERS.get(gender_text.casefold(), "")
             if not gender:
-                errors.append(BadRow(line, gender_column, gender_text, _("Write the gender as female, male or other.")))
+                errors.append(
+                    BadRow(
+                        line, gender_column, gender_text[:SHOWN_VALUE], _("Write the gender as female, male or other.")
+                    )
+                )
         if errors:
             return None, errors
         texts = list(dict.fromkeys([name, *others]))
@@ -597,6 +867,10 @@ class ImportReport:
     copy_seconds: float = 0.0
     """Time spent in the bulk writes themselves (COPY on PostgreSQL, bulk_create elsewhere)."""
     report_path: Path | None = None
+    encoding: str = ""
+    """The encoding the file was read in ("" for XLSX)."""
+    detection: encodings.Detection | None = None
+    """How it was detected, when it was not chosen."""
 
     @property
     def bad_lines(self) -> int:
@@ -618,26 +892,38 @@ def import_people(
     progress: ProgressCallback | None = None,
     report_dir: Path | None = None,
     source: str = "",
+    encoding: str | None = None,
 ) -> ImportReport:
-    """Check every row of a people file and, unless told otherwise, write them all or none (see the module)."""
+    """Check every row of a people file and, unless told otherwise, write them all or none (see the module).
+
+    A CSV file is read in `encoding` (a choice of `tamyr.core.encodings.ENCODINGS`), else in its detected encoding;
+    when that cannot be told with confidence, `EncodingUncertain` stops the import before any row is read."""
     path = Path(path)
     progress = progress or _noop
     started = time.perf_counter()
-    table = open_table(path)
+    table = open_table(path, encoding)
     report_file = Path(
         tempfile.mkstemp(prefix="tamyr-import-report-", suffix=".csv", dir=str(report_dir) if report_dir else None)[1]
     )
     sink: _Sink | None = None
     try:
         mapping = dict(mapping) if mapping else detect_mapping(table.header)
-        validator = Validator(mapping, table.header)
-        report = ImportReport(mapping=mapping, dry_run=dry_run, skip_bad_rows=skip_bad_rows, report_path=report_file)
+        validator = Validator(mapping, table.header, encoding=table.encoding)
+        report = ImportReport(
+            mapping=mapping,
+            dry_run=dry_run,
+            skip_bad_rows=skip_bad_rows,
+            report_path=report_file,
+            encoding=table.encoding,
+            detection=table.detection,
+        )
         existing = ExistingPeople()
         total = table.estimate()
         if not dry_run:
             context = _WriteContext(organization, acting_user, source, report)
             sink = _ThreadSink(context) if _concurrent(total) else _StagedSink(context)
-        with report_file.open("w", encoding="utf-8", newline="") as handle:
+        # with the byte-order mark, like the exports, so that spreadsheet programs read Cyrillic and Turkic names right
+        with report_file.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([_("kind"), _("line"), _("column"), _("value"), _("reason")])
             _check(table, validator, existing, report, writer, sink, progress, total)
@@ -695,7 +981,9 @@ def _check(
     for good, problems, bad, size in _checked_chunks(table, validator, parallel=(total or 0) >= PARALLEL_ROWS):
         report.bad_row_count += bad
         for error in problems:
-            writer.writerow(["bad_row", error.line, error.column, error.value, error.reason])
+            writer.writerow(
+                ["bad_row", error.line, safe_cell(error.column), safe_cell(error.value), safe_cell(error.reason)]
+            )
             if len(report.bad_rows) < KEEP_BAD_ROWS:
                 report.bad_rows.append(error)
         report.total_rows += size
@@ -707,7 +995,7 @@ def _check(
         flagged = existing.flag(good)
         for item in flagged:
             report.flagged_count += 1
-            writer.writerow(["possible_duplicate", item.line, "", item.name, f"#{item.person_id}"])
+            writer.writerow(["possible_duplicate", item.line, "", safe_cell(item.name), f"#{item.person_id}"])
             if len(report.flagged) < KEEP_DUPLICATES:
                 report.flagged.append(item)
         if good and sink is not None:
@@ -715,8 +1003,8 @@ def _check(
         progress("checking", report.total_rows, total)
 
 
-def _raw_chunks(table: Table) -> Iterator[list[tuple[int, list[str]]]]:
-    chunk: list[tuple[int, list[str]]] = []
+def _raw_chunks(table: Table) -> Iterator[list[tuple[int, Cells]]]:
+    chunk: list[tuple[int, Cells]] = []
     for item in table.rows():
         chunk.append(item)
         if len(chunk) >= CHUNK:
@@ -740,7 +1028,13 @@ def _checked_chunks(
         for chunk in _raw_chunks(table):
             yield (*validator.check_chunk(chunk), len(chunk))
         return
-    state = (validator.mapping, validator.header, validator.countries.lookup, translation.get_language())
+    state = (
+        validator.mapping,
+        validator.header,
+        validator.countries.lookup,
+        translation.get_language(),
+        validator.encoding,
+    )
     checked = processes.in_order(
         import_checker.check,
         _raw_chunks(table),
@@ -1130,7 +1424,7 @@ def report_csv(report: ImportReport) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["line", "column", "value", "reason"])
     for row in report.bad_rows:
-        writer.writerow([row.line, row.column, row.value, row.reason])
+        writer.writerow([row.line, safe_cell(row.column), safe_cell(row.value), safe_cell(row.reason)])
     return buffer.getvalue()
 
 
@@ -1171,24 +1465,46 @@ def person_import_create(
     return record
 
 
-def person_import_header(record: PersonImport) -> list[str]:
-    return read_header(Path(record.file.path))
+def person_import_header(record: PersonImport, encoding: str | None = None) -> list[str]:
+    return read_header(Path(record.file.path), encoding or record.encoding or None)
 
 
-def person_import_start(*, record: PersonImport, mapping: dict[str, str], acting_user: Any) -> PersonImport:
-    """Confirm the column mapping and queue the import for the task worker."""
+def person_import_preview(record: PersonImport, encoding: str | None = None) -> Preview:
+    """The mapping step's view of the file: in `encoding` when the user is trying one, else in the one already
+    chosen, else in the detected one."""
+    return preview(Path(record.file.path), encoding or record.encoding or None)
+
+
+def not_in_encoding(choice: str) -> str:
+    return _("The file is not in %(encoding)s: choose another encoding.") % {"encoding": encoding_label(choice)}
+
+
+def person_import_start(
+    *, record: PersonImport, mapping: dict[str, str], acting_user: Any, encoding: str | None = None
+) -> PersonImport:
+    """Confirm the column mapping (and, for a CSV file, the encoding) and queue the import for the task worker.
+
+    Without a chosen encoding, the detected one is used only when the detection is confident: otherwise nothing
+    runs until the user has looked at the sample and chosen (`EncodingUncertain`). A chosen encoding that does not
+    even decode the head of the file is refused here rather than row by row."""
     from tamyr.registry.tasks import run_import_task
 
     if record.status != ImportStatus.PENDING or record.started_at is not None:
         raise DomainError(_("This import has already been started."), code="started")
-    header = person_import_header(record)
+    seen = preview(Path(record.file.path), encoding or None)
+    if seen.needs_choice:
+        assert seen.detection is not None
+        raise EncodingUncertain(seen.detection)
+    if seen.undecodable:
+        raise DomainError(not_in_encoding(seen.encoding), code="encoding")
     clean = {field: column for field, column in mapping.items() if field in FIELDS and column}
-    Validator(clean, header)  # raises when the name has no column or a column is not in the file
+    Validator(clean, seen.header)  # raises when the name has no column or a column is not in the file
     if len(set(clean.values())) < len(clean):
         raise DomainError(_("Each column can hold one field only."), code="mapping")
     record.mapping = clean
+    record.encoding = seen.encoding
     record.started_at = timezone.now()
-    record.save(update_fields=["mapping", "started_at", "updated_at"])
+    record.save(update_fields=["mapping", "encoding", "started_at", "updated_at"])
     transaction.on_commit(lambda: run_import_task(record.pk))
     return record
 
@@ -1224,6 +1540,7 @@ def person_import_run(*, record: PersonImport) -> PersonImport:
             skip_bad_rows=record.skip_bad_rows,
             progress=progress,
             source=record.original_name,
+            encoding=record.encoding or None,
         )
     except Exception as error:
         record.status, record.finished_at = ImportStatus.FAILED, timezone.now()

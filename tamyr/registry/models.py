@@ -526,6 +526,8 @@ class PersonImport(TimeStampedModel):
     )
     dry_run = models.BooleanField(_("dry run"), default=False)
     skip_bad_rows = models.BooleanField(_("import the good rows, skip the bad ones"), default=False)
+    # the encoding a CSV file is read in, chosen or confirmed at the mapping step; empty for XLSX
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING, db_index=True
     )

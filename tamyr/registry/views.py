@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
-from tamyr.core import audit
+from tamyr.core import audit, encodings
 from tamyr.core.errors import DomainError
 from tamyr.core.exports import EXPORT_FORMATS, export_response
 from tamyr.registry import dedupe, imports, selectors, services
@@ -488,18 +488,40 @@ def _import_or_404(request: HttpRequest, pk: int) -> PersonImport:
 def person_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Before the start: the column mapping. After: progress (polled), then the report."""
     record = _import_or_404(request, pk)
-    form = None
+    form = seen = None
+    initial = ""
     if record.started_at is None:
-        header = imports.person_import_header(record)
-        form = ImportMappingForm(request.POST or None, header=header, mapping=record.mapping)
-        if request.method == "POST" and form.is_valid():
+        posted = request.POST if request.method == "POST" else None
+        chosen = posted.get("encoding", "") if posted is not None else ""
+        chosen = chosen if chosen in encodings.ENCODINGS else ""
+        # another encoding than the one the page showed: show the file in it before anything starts
+        switching = posted is not None and ("show" in posted or chosen != posted.get("shown_encoding", ""))
+        seen = imports.person_import_preview(record, chosen or None)
+        if seen.encoding:
+            initial = chosen or (seen.encoding if seen.detection is None or seen.detection.confident else "")
+        mapping = imports.detect_mapping(seen.header) if switching else record.mapping
+        form = ImportMappingForm(
+            None if switching else posted,
+            header=seen.header,
+            mapping=mapping,
+            encoding=initial if seen.encoding else None,
+        )
+        if switching:
+            messages.info(request, _("The file is shown in the encoding you chose: check the names, then start."))
+        elif posted is not None and seen.undecodable:
+            form.is_valid()
+            form.add_error("encoding", imports.not_in_encoding(seen.encoding))
+        elif posted is not None and form.is_valid():
             try:
-                imports.person_import_start(record=record, mapping=form.mapping(), acting_user=request.user)
+                imports.person_import_start(
+                    record=record, mapping=form.mapping(), acting_user=request.user, encoding=chosen or None
+                )
             except DomainError as error:
-                form.add_error(None, str(error.message))
+                place = "encoding" if error.code == "encoding" and "encoding" in form.fields else None
+                form.add_error(place, str(error.message))
             else:
                 return redirect(record)
-    return render(request, "registry/person_import_detail.html", {"record": record, "form": form})
+    return render(request, "registry/person_import_detail.html", {"record": record, "form": form, "preview": seen})
 
 
 @login_required

