@@ -55,7 +55,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Country.objects.all(), required=False, allow_null=True
     )
     parent = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
+        slug_field="slug", queryset=Organization.objects.filter(is_active=True), required=False, allow_null=True
     )
     kind = serializers.ChoiceField(choices=OrganizationKind.choices)
     networks = MembershipSerializer(source="network_memberships", many=True, read_only=True)
