@@ -1140,6 +1140,28 @@ def render_markdown() -> str:
         "(`not_allowed`) when it refuses, as for the owner approving their own registration, staff marking a",
         "learner's lesson done, or admin of B creating an event or course for organization A.",
         "",
+        "## References to another organization's objects",
+        "",
+        "Every reference a write accepts is checked against what the caller may see or act on (decision record",
+        "0012). Each row is a write that the role may make, sent with organization B's object in the reference:",
+        "it is refused (the API: 400 as for an id that does not exist, or 403 where the reference is an",
+        "organization the caller would act for; a page: the form again with its error) and nothing is written.",
+        "The same write with organization A's object goes through (the control; — where the field can never",
+        "be written). Organization B's objects: `person_b`, `org-b`, its admin's account, and an event, a course",
+        "and their category, delegation, invitation, registration, group, lessons and enrollment.",
+        "",
+        "| Write | Reference | Role | B's object | Control (A's) |",
+        "| --- | --- | --- | --- | --- |",
+        *(
+            f"| `{case.endpoint}` | {'`' + form + '` ' if form != 'POST' and not form.startswith('/') else ''}"
+            f"`{field}` | {ROLE_LABELS[case.role]} | `{case.other}` | {f'`{case.own}`' if case.own else '—'} |"
+            for (form, field), case in [*API_REFERENCES.items(), *WEB_REFERENCES.items()]
+        ),
+        "",
+        "References open to everyone by nature, not checked against an organization:",
+        "",
+        *(f"- `{where}` `{field}`: {why}" for (where, field), why in PUBLIC_REFERENCES.items()),
+        "",
         "## Who appears in the people lists",
         "",
         "`/people/` and `/api/v1/people/` list only the people kept by (or affiliated with) the organizations",
