@@ -96,7 +96,8 @@ def _active_organizations() -> QuerySet[Organization]:
 
 
 def people_queryset(user: Any) -> QuerySet[Person]:
-    return registry_selectors.people_visible_to(user).filter(erased_at__isnull=True)
+    """Whom organizers may register, make speaker, head or member of a delegation: `people_in_reach`."""
+    return registry_selectors.people_in_reach(user)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -472,7 +473,7 @@ def _category_field(event: Event) -> forms.ModelChoiceField:
 
 
 class OnBehalfForm(forms.Form):
-    """Staff register a person they may see; the service skips the window and the approval step for them."""
+    """Staff register a person their organization keeps; the service skips the window and the approval step."""
 
     person = PersonChoiceField(label=_("Person"), queryset=Person.objects.none())
 

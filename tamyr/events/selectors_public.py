@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tamyr.events.models import (
     ACTIVE_STATUSES,
+    Delegation,
     Event,
     EventStatus,
     Invitation,
@@ -22,6 +23,7 @@ from tamyr.events.models import (
     RegistrationCategory,
     RegistrationStatus,
 )
+from tamyr.registry import selectors as registry_selectors
 from tamyr.registry.models import Network, Organization, Person
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -193,3 +195,22 @@ def active_registration(event: Event, person: Person | None) -> Registration | N
         .filter(event=event, person=person, status__in=ACTIVE_STATUSES)
         .first()
     )
+
+
+def delegations_for_page(event: Event, *, organizer: bool) -> list[Delegation]:
+    """The event's delegations (prefetched by `selectors.event_get`), each with `head_name`: the head as the page
+    may show them. Organizers see the name; everyone else sees it only when the head consented to showing their
+    name on public pages, and their initials otherwise (the rule of certificates,
+    `registry.selectors.people_showing_their_name`)."""
+    delegations = list(event.delegations.all())
+    heads = [delegation.head_id for delegation in delegations if delegation.head_id]
+    shown = None if organizer else registry_selectors.people_showing_their_name(heads)
+    for delegation in delegations:
+        head = delegation.head
+        if head is None:
+            delegation.head_name = ""  # type: ignore[attr-defined]
+        elif shown is None or head.pk in shown:
+            delegation.head_name = head.display_name  # type: ignore[attr-defined]
+        else:
+            delegation.head_name = registry_selectors.initials(head.display_name)  # type: ignore[attr-defined]
+    return delegations

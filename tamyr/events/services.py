@@ -38,6 +38,7 @@ from tamyr.events.models import (
     RegistrationStatus,
 )
 from tamyr.registry.models import Organization, Person
+from tamyr.registry.services import require_person_in_reach
 
 EVENT_EDITABLE = (
     "title", "description", "kind", "is_public", "organizer", "venue", "online_url", "time_zone", "starts_at",
@@ -282,6 +283,8 @@ def registration_create(
     """
     now = now or timezone.now()
     own = person.user_id is not None and person.user_id == getattr(acting_user, "pk", None)
+    if not own:
+        require_person_in_reach(acting_user, person, field="person")
     organizer: list[bool] = []
 
     def is_organizer() -> bool:
@@ -699,6 +702,8 @@ def delegation_create(
         raise NotAllowed(_("Only the organizers can add delegations."))
     if country is None and organization is None:
         raise DomainError(_("A delegation represents a country or an organization."), field="country")
+    if head is not None:
+        require_person_in_reach(acting_user, head, field="head")
     exists = Delegation.objects.filter(event=event).filter(
         Q(country=country, organization=organization)
     ).exists()  # fmt: skip

@@ -42,6 +42,7 @@ from tamyr.events.models import (
     validate_time_zone,
 )
 from tamyr.registry.models import Country, Organization, Person
+from tamyr.registry.services import require_person_in_reach
 
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 MAX_MATERIAL_BYTES = 25 * 1024 * 1024
@@ -168,6 +169,7 @@ def speaker_add(*, session: Session, person: Person, acting_user: Any, title_at_
     _require_change(acting_user, event)
     if person.is_erased:
         raise DomainError(_("This record has been erased."), field="person")
+    require_person_in_reach(acting_user, person, field="person")
     if session.speakers.filter(person=person).exists():
         raise DomainError(_("%(name)s already speaks in this session.") % {"name": person.display_name})
     order = (session.speakers.aggregate(top=Max("order"))["top"] or 0) + 1
@@ -291,6 +293,8 @@ def delegation_update(
 ) -> Delegation:
     event = delegation.event
     _require_change(acting_user, event, _("Only the organizers can change delegations."))
+    if head is not None and head.pk != delegation.head_id:
+        require_person_in_reach(acting_user, head, field="head")
     delegation.head = head
     delegation.head_title = head_title.strip()[:300]
     delegation.size_limit = size_limit

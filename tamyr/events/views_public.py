@@ -324,7 +324,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "co_organizers": list(event.co_organizers.all()),
         "co_chairs": list(event.co_chairs.all()),
         "timetable": _timetable(event),
-        "delegations": list(event.delegations.all()),
+        "delegations": selectors_public.delegations_for_page(event, organizer=can_manage),
         "photos": list(event.photos.all()),
         "categories": categories,
         "seats_left": selectors_public.seats_left(event),

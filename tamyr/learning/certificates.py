@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -39,7 +38,8 @@ from tamyr.learning.models import (
     EnrollmentStatus,
 )
 from tamyr.learning.pdf import CertificateContent, certificate_pdf
-from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
+from tamyr.registry.models import Organization, Person
+from tamyr.registry.selectors import initials, people_showing_their_name
 
 logger = logging.getLogger(__name__)
 
@@ -52,20 +52,6 @@ certificate_revoked = Signal()  # kwargs: certificate_id
 
 
 # --- the holder as they consented -----------------------------------------------------------------------------
-
-
-def initials(name: str) -> str:
-    """ "Айгерім Сүлейменова" → "А. С."; hyphenated parts count as one word."""
-    return " ".join(f"{part[0].upper()}." for part in name.split() if part[0].isalpha()) or "—"
-
-
-def people_showing_their_name(person_ids: Iterable[int]) -> set[int]:
-    """Who among `person_ids` has an active consent to show their name on public pages and certificates."""
-    return set(
-        Consent.objects.filter(
-            person_id__in=list(person_ids), purpose=ConsentPurpose.PUBLIC_PROFILE, withdrawn_at__isnull=True
-        ).values_list("person_id", flat=True)
-    )
 
 
 ERASED_HOLDER = "—"

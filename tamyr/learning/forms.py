@@ -159,9 +159,7 @@ class EnrollOnBehalfForm(forms.Form):
         super().__init__(*args, **kwargs)
         from tamyr.registry import selectors as registry_selectors
 
-        self.fields["person"].queryset = registry_selectors.people_visible_to(user).filter(  # type: ignore[attr-defined]
-            erased_at__isnull=True
-        )
+        self.fields["person"].queryset = registry_selectors.people_in_reach(user)  # type: ignore[attr-defined]
 
 
 # --- authoring ----------------------------------------------------------------------------------------------

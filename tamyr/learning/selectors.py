@@ -405,6 +405,16 @@ def teacher_candidates(organizations: Any) -> QuerySet[Any]:
     )
 
 
+def teachers_in_reach(user: Any) -> QuerySet[Any]:
+    """Whom the user may name a teacher in a write: holders of a role at one of the organizations where the user is
+    admin or staff (every active user, for a platform admin). The service then asks for a role at the course's own
+    provider; a user of another organization is refused here as a username that does not exist."""
+    scope = permissions.people_write_scope(user)
+    if scope is None:
+        return get_user_model().objects.filter(is_active=True)
+    return teacher_candidates(scope)
+
+
 def course_for_manage(slug: str) -> Course:
     return (
         Course.objects.select_related("provider", "completion_rule")

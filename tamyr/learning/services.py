@@ -24,6 +24,7 @@ from tamyr.learning.models import (
     QuizAttempt,
 )
 from tamyr.registry.models import Person
+from tamyr.registry.services import require_person_in_reach
 
 SEAT_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
 
@@ -49,6 +50,8 @@ def enrollment_create(*, group: CourseGroup, person: Person, acting_user: Any) -
     """Enroll, or put on the waiting list when the group is full. The group row is locked while seats are counted."""
     group = CourseGroup.objects.select_for_update().select_related("course").get(pk=group.pk)
     by_staff = permissions.can(acting_user, "learning.manage_enrollments", group)
+    if by_staff and person.user_id != getattr(acting_user, "pk", None):
+        require_person_in_reach(acting_user, person, field="person")
     if not by_staff:
         if not group.course.is_published or not group.self_enrollment:
             raise DomainError(_("This group is not open for enrollment."), code="closed")

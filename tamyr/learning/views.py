@@ -540,7 +540,7 @@ def _candidates(request: HttpRequest) -> tuple[str, list[Person]]:
     text = request.GET.get("who", "").strip()
     if not text:
         return "", []
-    people = registry_selectors.people_visible_to(request.user).filter(erased_at__isnull=True)
+    people = registry_selectors.people_in_reach(request.user)  # whom the enroll form accepts
     return text, registry_selectors.person_search(people, text, limit=200)[:CANDIDATES]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -11,6 +12,8 @@ from tamyr.accounts import permissions
 from tamyr.core.i18n import LANGUAGE_CODES
 from tamyr.registry import search
 from tamyr.registry.models import (
+    Consent,
+    ConsentPurpose,
     Country,
     DedupeRun,
     DuplicateCandidate,
@@ -170,6 +173,56 @@ def people_writable_by(user: Any) -> QuerySet[Person]:
     if not scope:
         return qs.none()
     return qs.filter(Q(registered_by_id__in=scope) | Q(affiliations__organization_id__in=scope)).distinct()
+
+
+def people_in_reach(user: Any) -> QuerySet[Person]:
+    """People the user may name in a write (register for an event, enroll in a course, make head of a delegation or
+    a speaker): the records their own organizations keep (`people_writable_by`), and their own record.
+
+    Every person reference a write accepts is checked against this one queryset, in the API (as the queryset of the
+    field) and on the staff pages (as the choices of the form): a write never reaches a record the caller may not
+    change, so it cannot carry that record's name or e-mail into an export, an e-mail or a public page. A network
+    coordinator's reading scope does not count: reading a record is not a licence to hand it to an event or a
+    course. Erased and merged records are left out (a merged record's data belongs to the kept one)."""
+    qs = Person.objects.filter(erased_at__isnull=True, merged_into__isnull=True).select_related("residence_country")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    scope = permissions.people_write_scope(user)
+    if scope is None:
+        return qs
+    condition = Q(user_id=user.pk)
+    if scope:
+        condition |= Q(registered_by_id__in=scope) | Q(affiliations__organization_id__in=scope)
+    return qs.filter(condition).distinct()
+
+
+def person_in_reach(user: Any, person: Person) -> bool:
+    """Whether `people_in_reach(user)` holds `person`; for services, which check again what a form or serializer
+    offered (a command or a future caller may skip those)."""
+    return people_in_reach(user).filter(pk=person.pk).exists()
+
+
+def organizations_to_name() -> QuerySet[Organization]:
+    """Organizations a write may name without acting for them (a delegation's or a registrant's organization, a
+    co-organizer, a parent): those of the public directory, which everyone may see. Naming one reads nothing of
+    theirs; acting for one (an event's organizer, a course's provider, the keeper of a record) is a permission,
+    asked of `permissions.can()` by the service."""
+    return Organization.objects.filter(is_active=True)
+
+
+def initials(name: str) -> str:
+    """ "Айгерім Сүлейменова" → "А. С."; hyphenated parts count as one word."""
+    return " ".join(f"{part[0].upper()}." for part in name.split() if part[0].isalpha()) or "—"
+
+
+def people_showing_their_name(person_ids: Iterable[int]) -> set[int]:
+    """Who among `person_ids` has an active consent to show their name on public pages and certificates: the one
+    rule for every name a page shows to anyone (certificates, delegation heads); without it, initials."""
+    return set(
+        Consent.objects.filter(
+            person_id__in=list(person_ids), purpose=ConsentPurpose.PUBLIC_PROFILE, withdrawn_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
 
 
 def duplicate_list(user: Any, *, status: str = DuplicateStatus.OPEN) -> QuerySet[DuplicateCandidate]:

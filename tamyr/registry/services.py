@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tamyr.core import audit
 from tamyr.core.errors import DomainError
 from tamyr.core.i18n import clean_translations
-from tamyr.registry import search
+from tamyr.registry import search, selectors
 from tamyr.registry.models import (
     Consent,
     ConsentPurpose,
@@ -172,6 +172,15 @@ def _check_person_fields(fields: dict[str, Any]) -> None:
 
 def _has_active_consent(person: Person, purpose: str) -> bool:
     return person.pk is not None and person.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists()
+
+
+def require_person_in_reach(acting_user: Any, person: Person, *, field: str) -> None:
+    """Refuse a person the caller may not name in a write (`selectors.people_in_reach`) with the answer of an id
+    that does not exist. The API's serializers and the staff forms offer only those people already; the services
+    of every domain ask again, so that no other caller (a command, a task, a new page) can carry a record across an
+    organization's boundary."""
+    if not selectors.person_in_reach(acting_user, person):
+        raise DomainError(_("No person has the id %(id)s.") % {"id": person.pk}, field=field)
 
 
 @transaction.atomic

@@ -24,8 +24,10 @@ refused after the permission check (the form again with its errors, or a 400 wit
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +42,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
 from tamyr.accounts.services import machine_token_create
-from tests.factories import ROLE_NAMES, RoleWorld, UserFactory, grant
+from tests.factories import ROLE_NAMES, RoleWorld, UserFactory, country, grant
 
 OK, NO, LOGIN, NF = "allowed", "denied", "login", "not found"
 MFA = "mfa set-up"
@@ -682,6 +684,413 @@ def test_every_page_and_endpoint_of_the_project_has_a_row_in_the_matrix() -> Non
     )
 
 
+# --- references: another organization's object in every reference a write accepts ---------------------------
+#
+# Every reference a write accepts (a field of an API request, a choice field of a form) is checked against what the
+# caller may see or act on (docs/decisions/0012-organization-boundaries-on-writes.md). Each reference has a case: a
+# role that may make the write sends it with organization B's object in that reference, and is refused with nothing
+# written; the same write with organization A's object (the control) goes through, so that a refusal for another
+# reason cannot pass for the check. References open to every caller by nature are listed with the reason in
+# PUBLIC_REFERENCES. The guards below fail for any reference of a write (every write operation of the OpenAPI
+# schema, every form of the project) that has neither a case nor a reason.
+
+
+# fmt: off
+@dataclass(frozen=True)
+class Ref:
+    """`body` holds "{ref}" where B's object (`other`) goes, or A's (`own`) for the control; `own` None: the field
+    can never be written, there is no control."""
+
+    role: str
+    endpoint: str
+    body: dict[str, Any]
+    other: str
+    own: str | None
+
+
+API_EVENT = {"slug": "ref-event", "title": {"en": "Reference event"}, "kind": "forum",
+             "starts_at": "{in_a_month}", "ends_at": "{in_a_month}"}
+API_COURSE = {"slug": "ref-course", "title": {"en": "Reference course"}, "format": "self_paced"}
+REGISTER = "POST /api/v1/events/event-a/registrations/"
+ATTENDANCE = "POST /api/v1/groups/{group}/attendance/"
+
+# (path in the OpenAPI schema, field) -> the case
+API_REFERENCES: dict[tuple[str, str], Ref] = {
+    ("/api/v1/events/", "organizer"): Ref("staff_a", "POST /api/v1/events/", {**API_EVENT, "organizer": "{ref}"},
+                                          "org-b", "org-a"),
+    ("/api/v1/events/{slug}/", "organizer"): Ref("staff_a", "PATCH /api/v1/events/event-a/", {"organizer": "{ref}"},
+                                                 "org-b", "org-a"),
+    ("/api/v1/events/{slug}/delegations/", "head"): Ref(
+        "staff_a", "POST /api/v1/events/event-a/delegations/", {"country": "TR", "head": "{ref}"},
+        "{person_b}", "{alfa}"),
+    ("/api/v1/events/{slug}/registrations/", "person"): Ref(
+        "staff_a", REGISTER, {"person": "{ref}", "category": "{category_a}"}, "{person_b}", "{alfa}"),
+    ("/api/v1/events/{slug}/registrations/", "category"): Ref(
+        "staff_a", REGISTER, {"person": "{alfa}", "category": "{ref}"}, "{category_b}", "{category_a}"),
+    ("/api/v1/events/{slug}/registrations/", "delegation"): Ref(
+        "staff_a", REGISTER, {"person": "{alfa}", "category": "{category_a}", "delegation": "{ref}"},
+        "{delegation_b}", "{delegation_a}"),
+    ("/api/v1/events/{slug}/registrations/", "invitation"): Ref(
+        "compatriot", REGISTER, {"category": "{category_a}", "invitation": "{ref}"}, "{invitation_b}",
+        "{invitation}"),
+    ("/api/v1/events/{slug}/check-in/", "code"): Ref(
+        "staff_a", "POST /api/v1/events/event-a/check-in/", {"code": "{ref}"}, "{registration_b}", "{registration}"),
+    ("/api/v1/courses/", "provider"): Ref("staff_a", "POST /api/v1/courses/", {**API_COURSE, "provider": "{ref}"},
+                                          "org-b", "org-a"),
+    ("/api/v1/courses/", "teachers"): Ref(
+        "staff_a", "POST /api/v1/courses/", {**API_COURSE, "provider": "org-a", "teachers": ["{ref}"]},
+        "org-admin-b", "teacher-a"),
+    ("/api/v1/courses/{slug}/", "provider"): Ref("staff_a", "PATCH /api/v1/courses/course-a/", {"provider": "{ref}"},
+                                                 "org-b", "org-a"),
+    ("/api/v1/courses/{slug}/", "teachers"): Ref(
+        "staff_a", "PATCH /api/v1/courses/course-a/", {"teachers": ["{ref}"]}, "org-admin-b", "teacher-a"),
+    ("/api/v1/enrollments/", "group"): Ref(
+        "staff_a", "POST /api/v1/enrollments/", {"group": "{ref}", "person": "{alfa}"}, "{group_b}", "{group}"),
+    ("/api/v1/enrollments/", "person"): Ref(
+        "staff_a", "POST /api/v1/enrollments/", {"group": "{group}", "person": "{ref}"}, "{person_b}", "{alfa}"),
+    ("/api/v1/enrollments/{id}/progress/", "lesson"): Ref(
+        "person_owner", "POST /api/v1/enrollments/{enrollment}/progress/", {"lesson": "{ref}"}, "{lesson_b}",
+        "{lesson}"),
+    ("/api/v1/groups/{id}/attendance/", "lesson"): Ref(
+        "teacher_a", ATTENDANCE, {"lesson": "{ref}", "present": {"{enrollment}": True}}, "{live_lesson_b}",
+        "{live_lesson}"),
+    ("/api/v1/groups/{id}/attendance/", "present"): Ref(
+        "teacher_a", ATTENDANCE, {"lesson": "{live_lesson}", "present": {"{ref}": True}}, "{enrollment_b}",
+        "{enrollment}"),
+    ("/api/v1/people/", "registered_by"): Ref(
+        "staff_a", "POST /api/v1/people/", {"display_name": "Reference Person", "registered_by": "{ref}"}, "org-b",
+        "org-a"),
+    ("/api/v1/people/{id}/", "registered_by"): Ref(
+        "staff_a", "PATCH /api/v1/people/{person_a}/", {"registered_by": "{ref}"}, "org-b", None),
+}
+
+COUNTRY = "a country (reference data, the same for everyone)"
+DIRECTORY = "an organization of the public directory, only named (the write acts for it in no way)"
+VENUE = "a venue: venues are shared places, offered to every organizer"
+PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
+    ("/api/v1/events/", "venue"): VENUE,
+    ("/api/v1/events/{slug}/", "venue"): VENUE,
+    ("/api/v1/events/{slug}/delegations/", "country"): COUNTRY,
+    ("/api/v1/events/{slug}/delegations/", "organization"): DIRECTORY + ": the organization the delegation represents",
+    ("/api/v1/events/{slug}/registrations/", "organization"): DIRECTORY + ": the organization the registrant represents",
+    ("/api/v1/organizations/", "country"): COUNTRY,
+    ("/api/v1/organizations/", "parent"): DIRECTORY,
+    ("/api/v1/organizations/{slug}/", "country"): COUNTRY,
+    ("/api/v1/organizations/{slug}/", "parent"): DIRECTORY,
+    ("/api/v1/people/", "residence_country"): COUNTRY,
+    ("/api/v1/people/", "citizenships"): COUNTRY,
+    ("/api/v1/people/{id}/", "residence_country"): COUNTRY,
+    ("/api/v1/people/{id}/", "citizenships"): COUNTRY,
+    ("EventForm", "co_organizers"): DIRECTORY + ": naming a co-organizer shares the event with it, reads nothing of theirs",
+    ("EventForm", "venue"): VENUE,
+    ("EventForm", "venue_country"): COUNTRY,
+    ("SessionForm", "venue"): VENUE,
+    ("DelegationForm", "country"): COUNTRY,
+    ("DelegationForm", "organization"): DIRECTORY + ": the organization the delegation represents",
+    ("OnBehalfForm", "organization"): DIRECTORY + ": the organization the registrant represents",
+    ("RegistrationForm", "organization"): DIRECTORY + ": the organization the registrant represents",
+    ("PersonForm", "residence_country"): COUNTRY,
+    ("PersonForm", "citizenships"): COUNTRY,
+    ("OrganizationForm", "country"): COUNTRY,
+}
+
+# Fields of API writes that name no object (texts, numbers, dates, choices). `answers` is keyed by the ids of the
+# event's own questions: any other key is ignored.
+NOT_REFERENCES = frozenset({
+    "address", "answers", "birth_year", "cancellation_closes_at", "capacity", "city", "complete", "description",
+    "display_name", "email", "ends_at", "expertise", "format", "gender", "head_title", "is_active", "is_public",
+    "is_published", "kind", "language", "level", "name", "name_variants", "online_url", "phone", "reason",
+    "registration_closes_at", "registration_opens_at", "requires_approval", "residence_city", "short_name",
+    "size_limit", "slug", "starts_at", "syllabus", "time_zone", "title", "url", "waiting_list", "website",
+})
+
+STAFF_REGISTER = "POST /events/event-a/registrations/"
+DELEGATIONS = "POST /events/event-a/delegations/"
+MANAGE_COURSE = "POST /courses/course-a/manage/"
+WEB_EVENT = {"title_en": "Reference event", "kind": "forum", "access": "public", "time_zone": "Europe/Vienna",
+             "online_url": "https://meet.example.org/reference",
+             "starts_at": "2031-01-13T18:00",
+             "ends_at": "2031-01-14T17:00", "waiting_list": "on"}
+WEB_COURSE = {"title_en": "Reference course", "slug": "ref-course", "language": "kk", "format": "self_paced"}
+
+# (form class, field) -> the case; entries whose form is "POST" are references read from the request without a form
+WEB_REFERENCES: dict[tuple[str, str], Ref] = {
+    ("OnBehalfForm", "person"): Ref(
+        "staff_a", STAFF_REGISTER, {"action": "register", "person": "{ref}", "category": "{category_a}"},
+        "{person_b}", "{alfa}"),
+    ("OnBehalfForm", "category"): Ref(
+        "staff_a", STAFF_REGISTER, {"action": "register", "person": "{alfa}", "category": "{ref}"}, "{category_b}",
+        "{category_a}"),
+    ("OnBehalfForm", "delegation"): Ref(
+        "staff_a", STAFF_REGISTER,
+        {"action": "register", "person": "{alfa}", "category": "{category_a}", "delegation": "{ref}"},
+        "{delegation_b}", "{delegation_a}"),
+    ("MemberForm", "person"): Ref(
+        "staff_a", DELEGATIONS,
+        {"action": "member", "person": "{ref}", "delegation": "{delegation_a}", "category": "{category_a}"},
+        "{person_b}", "{alfa}"),
+    ("MemberForm", "delegation"): Ref(
+        "staff_a", DELEGATIONS,
+        {"action": "member", "person": "{alfa}", "delegation": "{ref}", "category": "{category_a}"},
+        "{delegation_b}", "{delegation_a}"),
+    ("MemberForm", "category"): Ref(
+        "staff_a", DELEGATIONS,
+        {"action": "member", "person": "{alfa}", "delegation": "{delegation_a}", "category": "{ref}"},
+        "{category_b}", "{category_a}"),
+    ("DelegationForm", "head"): Ref(
+        "staff_a", DELEGATIONS, {"action": "delegation", "country": "TR", "head": "{ref}"}, "{person_b}", "{alfa}"),
+    ("DelegationEditForm", "head"): Ref(
+        "staff_a", DELEGATIONS, {"action": "delegation_edit", "delegation": "{delegation_a}", "head": "{ref}"},
+        "{person_b}", "{alfa}"),
+    ("InvitationForm", "delegation"): Ref(
+        "staff_a", DELEGATIONS, {"action": "invite", "emails": "new-guest@example.org", "delegation": "{ref}"},
+        "{delegation_b}", "{delegation_a}"),
+    ("SpeakerForm", "person"): Ref(
+        "staff_a", "POST /events/event-a/sessions/", {"action": "speaker_add", "session": "{session_a}",
+                                                       "person": "{ref}"}, "{person_b}", "{alfa}"),
+    ("EventForm", "organizer"): Ref("staff_a", "POST /events/new/", {**WEB_EVENT, "organizer": "{ref}"},
+                                    "{org_b}", "{org_a}"),
+    ("CourseForm", "provider"): Ref("staff_a", "POST /courses/new/", {**WEB_COURSE, "provider": "{ref}"},
+                                    "{org_b}", "{org_a}"),
+    ("CourseForm", "teachers"): Ref(
+        "staff_a", "POST /courses/new/", {**WEB_COURSE, "provider": "{org_a}", "teachers": "{ref}"},
+        "{admin_b_user}", "{teacher_a_user}"),
+    ("GroupForm", "teachers"): Ref(
+        "staff_a", MANAGE_COURSE, {"action": "group_save", "group-add-name": "Reference group",
+                                   "group-add-time_zone": "Asia/Almaty", "group-add-teachers": "{ref}"},
+        "{admin_b_user}", "{teacher_a_user}"),
+    ("QuizForm", "lesson"): Ref(
+        "staff_a", MANAGE_COURSE, {"action": "quiz_save", "quiz-add-title_en": "Reference quiz",
+                                   "quiz-add-pass_mark": "60", "quiz-add-lesson": "{ref}"},
+        "{lesson_b}", "{lesson}"),
+    ("EnrollOnBehalfForm", "person"): Ref("staff_a", "POST /courses/groups/{group}/", {"person": "{ref}"},
+                                          "{person_b}", "{alfa}"),
+    ("PersonImportForm", "organization"): Ref(
+        "staff_a", "POST /people/import/", {"organization": "{ref}", "file": "<people.csv>"}, "{org_b}", "{org_a}"),
+    ("POST", "keep"): Ref("org_admin_a", "POST /people/duplicates/{duplicate}/", {"action": "merge", "keep": "{ref}"},
+                          "{person_b}", "{person_a}"),
+}
+
+# Forms that filter a list: they write nothing.
+FILTER_FORMS = frozenset({
+    "CourseFilterForm", "EventFilterForm", "OrganizationFilterForm", "OverviewFilterForm", "PersonFilterForm",
+    "RegistrationFilterForm", "StatisticsFilterForm",
+})
+# fmt: on
+
+
+@dataclass
+class Others:
+    """Organization B's objects of every kind a write names (built per test, rolled back after it), and a few more
+    of A's for the controls."""
+
+    values: dict[str, Any]
+
+    @classmethod
+    def build(cls, world: World) -> Others:
+        from tamyr.events.models import Delegation, Invitation
+        from tamyr.learning.models import Enrollment, EnrollmentStatus
+        from tests.events.factories import CategoryFactory, EventFactory, RegistrationFactory, SessionFactory
+        from tests.learning.factories import CourseFactory, GroupFactory, LessonFactory
+
+        cast = world.cast
+        event_b = EventFactory(slug="event-b", organizer=cast.org_b, capacity=None)
+        course_b = CourseFactory(slug="course-b", provider=cast.org_b)
+        group_b = GroupFactory(course=course_b, capacity=None)
+        return cls(
+            {
+                "org_a": cast.org_a.pk,
+                "org_b": cast.org_b.pk,
+                "alfa": cast.alfa.pk,
+                "admin_b_user": cast.users["org_admin_b"].pk,
+                "teacher_a_user": cast.users["teacher_a"].pk,
+                "category_a": CategoryFactory(event=cast.event_a, capacity=None).pk,
+                "category_b": CategoryFactory(event=event_b, capacity=None).pk,
+                "delegation_a": Delegation.objects.create(event=cast.event_a, country=country("KZ")).pk,
+                "delegation_b": Delegation.objects.create(event=event_b, country=country("KZ")).pk,
+                "invitation_b": Invitation.objects.create(event=event_b, email="guest@example.org").token,
+                "registration_b": RegistrationFactory(event=event_b, person=cast.person_b).code,
+                "session_a": SessionFactory(event=cast.event_a).pk,
+                "group_b": group_b.pk,
+                "lesson_b": LessonFactory(course=course_b, is_live=False).pk,
+                "live_lesson_b": LessonFactory(course=course_b, is_live=True).pk,
+                "enrollment_b": Enrollment.objects.create(
+                    person=cast.person_b, group=group_b, status=EnrollmentStatus.ACTIVE
+                ).pk,
+            }
+        )
+
+
+def _fill_ref(world: World, others: Others, value: Any, ref: str) -> Any:
+    if isinstance(value, dict):
+        return {_fill_ref(world, others, key, ref): _fill_ref(world, others, item, ref) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill_ref(world, others, item, ref) for item in value]
+    if not isinstance(value, str):
+        return value
+    if value == "<people.csv>":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return SimpleUploadedFile("people.csv", b"display_name\nReference Person\n", content_type="text/csv")
+    text = value.replace("{ref}", ref)
+    for key, known in others.values.items():
+        text = text.replace("{" + key + "}", str(known))
+    return world.fill(text)
+
+
+READS = ("_listed", "_viewed")  # audit rows of the page shown again with the form's errors: reads, not writes
+
+
+def _written() -> dict[str, tuple[Any, ...]]:
+    """How many rows each table of the project holds, and when the latest changed: a refused write changes neither.
+    Audit rows of reads (the page shown again lists what it shows) do not count."""
+    from django.apps import apps
+    from django.db.models import Count, Max, Q
+
+    from tamyr.core.models import AuditEntry
+
+    state: dict[str, tuple[Any, ...]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.app_config.name.startswith("tamyr."):
+            continue
+        measures: dict[str, Any] = {"n": Count("pk"), "top": Max("pk")}
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+            measures["latest"] = Max("updated_at")
+        rows = model._default_manager.all()
+        if model is AuditEntry:
+            rows = rows.exclude(Q(action__endswith=READS[0]) | Q(action__endswith=READS[1]))
+        state[model._meta.label] = tuple(rows.aggregate(**measures).values())
+    return state
+
+
+def _send_ref(client: Client, world: World, others: Others, case: Ref, ref: str) -> Any:
+    method, template = case.endpoint.split(" ", 1)
+    path = _fill_ref(world, others, template, ref)
+    body = _fill_ref(world, others, case.body, ref)
+    world.sign_in(client, case.role)
+    if path.startswith("/api/"):
+        return client.generic(method, path, json.dumps(body), content_type="application/json")
+    return client.post(path, body)
+
+
+def _accepted(response: Any) -> bool:
+    if response.wsgi_request.path.startswith("/api/"):
+        return 200 <= response.status_code < 300
+    target = urlsplit(response.get("Location", "")).path
+    return response.status_code == 302 and not target.startswith(("/accounts/", "/admin/"))
+
+
+REFERENCE_CASES = [
+    *(pytest.param(case, id=f"{path} {field}") for (path, field), case in API_REFERENCES.items()),
+    *(pytest.param(case, id=f"{form} {field}") for (form, field), case in WEB_REFERENCES.items()),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", REFERENCE_CASES)
+def test_another_organizations_object_in_a_reference_is_refused_and_nothing_is_written(
+    world: World, client: Client, case: Ref
+) -> None:
+    others = Others.build(world)
+    before = _written()
+    response = _send_ref(client, world, others, case, case.other)
+    assert not _accepted(response), response.content[:500]
+    assert response.status_code in (200, 400, 403, 404), response.status_code
+    assert _written() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", [param for param in REFERENCE_CASES if param.values[0].own is not None])
+def test_the_same_write_with_the_callers_own_object_goes_through(world: World, client: Client, case: Ref) -> None:
+    """The control: the refusal above is the reference's, not the rest of the body's."""
+    others = Others.build(world)
+    assert case.own is not None
+    response = _send_ref(client, world, others, case, case.own)
+    assert _accepted(response), re.findall(rb"class=\"errors?[^>]*>[^<]*<[^>]*>[^<]*", response.content)
+    assert b'class="errors"' not in response.content
+
+
+def _request_fields_of_writes() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(public=True)
+    components = schema["components"]["schemas"]
+    found = set()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("post", "put", "patch"):
+                continue
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                ref = content["schema"].get("$ref", "")
+                properties = components[ref.rsplit("/", 1)[-1]].get("properties", {}) if ref else {}
+                found |= {(path, name) for name, spec in properties.items() if not spec.get("readOnly")}
+    return found
+
+
+def test_every_reference_of_an_api_write_has_a_case_or_is_public() -> None:
+    missing = sorted(
+        (path, field)
+        for path, field in _request_fields_of_writes()
+        if (path, field) not in API_REFERENCES
+        and (path, field) not in PUBLIC_REFERENCES
+        and field not in NOT_REFERENCES
+    )
+    assert not missing, (
+        f"These fields of API writes are neither known plain values nor references with a case: {missing}. Check "
+        "the reference against a scope (tamyr.api.serializers.ScopedPrimaryKeyRelatedField and a domain selector), "
+        "then add a case to API_REFERENCES (or the reason to PUBLIC_REFERENCES) in tests/accounts/test_role_matrix.py"
+    )
+
+
+def _project_forms() -> list[type[Any]]:
+    import importlib
+    import pkgutil
+
+    from django import forms
+
+    import tamyr
+
+    for module in pkgutil.walk_packages(tamyr.__path__, "tamyr."):
+        if not any(part in module.name for part in (".migrations", ".management", ".settings")):
+            importlib.import_module(module.name)
+
+    def subclasses(cls: type[Any]) -> Iterator[type[Any]]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    return sorted({form for form in subclasses(forms.BaseForm) if form.__module__.startswith("tamyr.")},
+                  key=lambda form: form.__name__)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_every_reference_of_a_form_has_a_case_or_is_public(world: World) -> None:
+    from django import forms
+
+    from tamyr.events.models import Event
+    from tamyr.registry.models import Organization
+
+    cast = world.cast
+    samples = {
+        "user": cast.users["staff_a"], "event": cast.event_a, "course": cast.course_a, "events": Event.objects.all(),
+        "providers": Organization.objects.all(), "years": [2026], "questions": [], "categories": [],
+        "organizations": Organization.objects.all(), "organizers": (), "header": ["name"], "mapping": {},
+    }  # fmt: skip
+    missing = []
+    for form_class in _project_forms():
+        if form_class.__name__ in FILTER_FORMS:
+            continue
+        wanted = inspect.signature(form_class.__init__).parameters
+        form = form_class(**{name: value for name, value in samples.items() if name in wanted})
+        for name, field in form.fields.items():
+            key = (form_class.__name__, name)
+            if isinstance(field, forms.ModelChoiceField) and key not in WEB_REFERENCES and key not in PUBLIC_REFERENCES:
+                missing.append(key)
+    assert not missing, (
+        f"These choice fields of forms are references without a case: {missing}. Give them a scope (a domain "
+        "selector as the queryset), then add a case to WEB_REFERENCES (or the reason to PUBLIC_REFERENCES) in "
+        "tests/accounts/test_role_matrix.py"
+    )
+
+
 # --- the generated page -------------------------------------------------------------------------------------
 
 SYMBOLS = {OK: "✓", NO: "✗", LOGIN: "login", NF: "404"}
@@ -761,6 +1170,28 @@ def render_markdown() -> str:
         "Some endpoints pass the permission check but leave the final word to the service: the API answers 403",
         "(`not_allowed`) when it refuses, as for the owner approving their own registration, staff marking a",
         "learner's lesson done, or admin of B creating an event or course for organization A.",
+        "",
+        "## References to another organization's objects",
+        "",
+        "Every reference a write accepts is checked against what the caller may see or act on (decision record",
+        "0012). Each row is a write that the role may make, sent with organization B's object in the reference:",
+        "it is refused (the API: 400 as for an id that does not exist, or 403 where the reference is an",
+        "organization the caller would act for; a page: the form again with its error) and nothing is written.",
+        "The same write with organization A's object goes through (the control; — where the field can never",
+        "be written). Organization B's objects: `person_b`, `org-b`, its admin's account, and an event, a course",
+        "and their category, delegation, invitation, registration, group, lessons and enrollment.",
+        "",
+        "| Write | Reference | Role | B's object | Control (A's) |",
+        "| --- | --- | --- | --- | --- |",
+        *(
+            f"| `{case.endpoint}` | {'`' + form + '` ' if form != 'POST' and not form.startswith('/') else ''}"
+            f"`{field}` | {ROLE_LABELS[case.role]} | `{case.other}` | {f'`{case.own}`' if case.own else '—'} |"
+            for (form, field), case in [*API_REFERENCES.items(), *WEB_REFERENCES.items()]
+        ),
+        "",
+        "References open to everyone by nature, not checked against an organization:",
+        "",
+        *(f"- `{where}` `{field}`: {why}" for (where, field), why in PUBLIC_REFERENCES.items()),
         "",
         "## Who appears in the people lists",
         "",

@@ -123,6 +123,12 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     given_at = factory.Faker("date_time_this_year", tzinfo=__import__("datetime").timezone.utc)
 
 
+def showing_their_name(person: Person) -> Person:
+    """Give `person` the consent to show their name on public pages (certificates, delegation heads)."""
+    ConsentFactory(person=person, purpose="public_profile")
+    return person
+
+
 def grant(user: User, organization: Organization, role: str) -> OrganizationRole:
     return OrganizationRole.objects.create(user=user, organization=organization, role=role)
 

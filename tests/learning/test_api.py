@@ -223,7 +223,7 @@ def test_a_compatriot_cannot_enroll_someone_else(client: Client) -> None:
     user, _person = signed_up()
     other = PersonFactory()
     response = post(client, ENROLLMENTS, {"group": group.pk, "person": other.pk}, **token_for(user))
-    assert response.status_code == 403
+    assert response.status_code == 400  # as for an id that does not exist: a compatriot may name only themself
     assert not Enrollment.objects.exists()
 
 

@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tamyr.api.serializers import ShallowFieldsSerializer
+from tamyr.api.serializers import ScopedPrimaryKeyRelatedField, ShallowFieldsSerializer
 from tamyr.core.i18n import translate
 from tamyr.events.models import (
     Delegation,
@@ -31,8 +31,9 @@ from tamyr.events.models import (
     Venue,
     validate_time_zone,
 )
+from tamyr.registry import selectors as registry_selectors
 from tamyr.registry.api.serializers import TranslationsField
-from tamyr.registry.models import Country, Organization
+from tamyr.registry.models import Country, Organization, Person
 
 
 def _local(moment: datetime | None, zone_name: str) -> str | None:
@@ -235,9 +236,16 @@ class DelegationSerializer(serializers.ModelSerializer):
     )
     country_name = serializers.SerializerMethodField()
     organization = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
+        slug_field="slug", queryset=registry_selectors.organizations_to_name(), required=False, allow_null=True
     )
     organization_name = serializers.SerializerMethodField()
+    head = ScopedPrimaryKeyRelatedField(
+        scope=registry_selectors.people_in_reach,
+        queryset=Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of a person whose record the caller's organization keeps (or the caller's own).",
+    )
     head_name = serializers.SerializerMethodField()
     member_count = serializers.SerializerMethodField()
 
@@ -255,7 +263,6 @@ class DelegationSerializer(serializers.ModelSerializer):
             "size_limit",
             "member_count",
         ]
-        extra_kwargs = {"head": {"required": False, "allow_null": True}}
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("country"), str):
@@ -269,7 +276,15 @@ class DelegationSerializer(serializers.ModelSerializer):
         return delegation.organization.display_name if delegation.organization else ""
 
     def get_head_name(self, delegation: Delegation) -> str:
-        return delegation.head.display_name if delegation.head else ""
+        """The head's name for the event's organizers; for everyone else only with the head's consent to show their
+        name on public pages (`public_heads`, read once for the list), else their initials."""
+        head = delegation.head
+        if head is None:
+            return ""
+        shown = self.context.get("public_heads")
+        if shown is None or head.pk in shown:
+            return head.display_name
+        return registry_selectors.initials(head.display_name)
 
     def get_member_count(self, delegation: Delegation) -> int:
         return int(getattr(delegation, "member_count", 0) or 0)
@@ -411,7 +426,13 @@ class RegistrationCreateSerializer(ShallowFieldsSerializer):
         child=serializers.JSONField(), required=False, help_text="Answers keyed by question id."
     )
     language = serializers.CharField(required=False, allow_blank=True, max_length=8)
-    person = serializers.IntegerField(required=False, allow_null=True, help_text="Organizers only: a person's id.")
+    person = ScopedPrimaryKeyRelatedField(
+        scope=registry_selectors.people_in_reach,
+        queryset=Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Organizers only: the id of a person whose record their organization keeps.",
+    )
     invitation = serializers.CharField(
         required=False,
         allow_blank=True,

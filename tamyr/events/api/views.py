@@ -66,7 +66,7 @@ from tamyr.events.models import (
 )
 from tamyr.registry import selectors as registry_selectors
 from tamyr.registry import services as registry_services
-from tamyr.registry.models import ConsentMethod, ConsentPurpose, Organization, Person
+from tamyr.registry.models import ConsentMethod, ConsentPurpose, Person
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS = OpenApiResponse(ErrorSerializer, description="A rule refused the request; `code` says which.")
@@ -248,8 +248,20 @@ class EventViewSet(
             .annotate(n=Count("id"))
             .values_list("category", "n")
         )
-        context = {**self.get_serializer_context(), "confirmed_by_category": confirmed, "time_zone": event.time_zone}
+        context = {
+            **self.get_serializer_context(),
+            **self._heads_context(event, [d.head_id for d in event.delegations.all() if d.head_id]),
+            "confirmed_by_category": confirmed,
+            "time_zone": event.time_zone,
+        }
         return dict(EventDetailSerializer(event, context=context).data)
+
+    def _heads_context(self, event: Event, head_ids: list[int]) -> dict[str, Any]:
+        """Organizers see delegation heads by name; everyone else sees the names of the heads who consented to
+        show them on public pages, and initials for the others (the rule of certificates)."""
+        if permissions.can(self.request.user, "events.change_event", event):
+            return {}
+        return {"public_heads": registry_selectors.people_showing_their_name(head_ids)}
 
     # --- events ----------------------------------------------------------------------------------------------
 
@@ -343,14 +355,15 @@ class EventViewSet(
             .order_by("country", "organization", "id")
         )
         page = self.paginate_queryset(delegations)
-        return self.get_paginated_response(DelegationSerializer(page, many=True).data)
+        context = self._heads_context(event, [d.head_id for d in page or [] if d.head_id])
+        return self.get_paginated_response(DelegationSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=DelegationSerializer, responses={201: DelegationSerializer, 400: ERRORS})
     @delegations.mapping.post
     def create_delegation(self, request: Request, slug: str | None = None) -> Response:
         """Organizers: add a delegation (a country code and/or an organization slug, head, seats)."""
         event = self.get_object()
-        serializer = DelegationSerializer(data=request.data)
+        serializer = DelegationSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         delegation = services.delegation_create(
@@ -456,7 +469,7 @@ class EventViewSet(
             raise Http404
         if not _may_view(request.user, event):
             raise Http404
-        serializer = RegistrationCreateSerializer(data=request.data)
+        serializer = RegistrationCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         category = delegation = organization = None
@@ -469,7 +482,7 @@ class EventViewSet(
             if delegation is None:
                 raise DomainError(_("Choose a delegation of this event."), field="delegation")
         if data.get("organization"):
-            organization = Organization.objects.filter(slug=data["organization"]).first()
+            organization = registry_selectors.organizations_to_name().filter(slug=data["organization"]).first()
             if organization is None:
                 message = _("Unknown organization %(slug)s.") % {"slug": data["organization"]}
                 raise DomainError(message, field="organization")
@@ -478,13 +491,12 @@ class EventViewSet(
             invitation = Invitation.objects.filter(event=event, token=data["invitation"]).first()
             if invitation is None:
                 raise DomainError(_("This invitation is not valid for this event."), code="bad_invitation")
-        person: Person | None = None
-        if data.get("person") is not None:
+        # `person` is one of the people the caller may name (`people_in_reach`): anyone else was refused as a missing
+        # id by the serializer; naming oneself is registering oneself
+        person: Person | None = data.get("person")
+        if person is not None and person.user_id != request.user.pk:
             if not permissions.can(request.user, "events.manage_registrations", event):
                 raise PermissionDenied(_("Only the organizers can register someone else."))
-            person = Person.objects.filter(pk=data["person"], erased_at__isnull=True).first()
-            if person is None:
-                raise DomainError(_("No person has the id %(id)s.") % {"id": data["person"]}, field="person")
         else:
             person = own_person
         # a record made for this registration goes away again if the registration is refused

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tamyr.api.serializers import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from tamyr.core.i18n import translate
 from tamyr.learning import selectors
 from tamyr.learning.models import (
@@ -25,8 +26,9 @@ from tamyr.learning.models import (
     LessonMaterial,
     Level,
 )
+from tamyr.registry import selectors as registry_selectors
 from tamyr.registry.api.serializers import TranslationsField
-from tamyr.registry.models import Organization
+from tamyr.registry.models import Organization, Person
 
 
 def _name(user: Any) -> str:
@@ -201,8 +203,12 @@ class CourseWriteSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True)
     format = serializers.ChoiceField(choices=CourseFormat.choices)
     provider = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.filter(is_active=True))
-    teachers = serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.filter(is_active=True), many=True, required=False
+    teachers = ScopedSlugRelatedField(
+        slug_field="username",
+        scope=selectors.teachers_in_reach,
+        queryset=get_user_model().objects.all(),
+        many=True,
+        required=False,
     )
     is_published = serializers.BooleanField(required=False, default=False)
 
@@ -315,8 +321,14 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
 class EnrollmentCreateSerializer(serializers.Serializer):
     group = serializers.IntegerField(help_text="Id of the group.")
-    person = serializers.IntegerField(
-        required=False, help_text="Staff only: id of the person to enroll. Without it, the signed-in person enrolls."
+    person = ScopedPrimaryKeyRelatedField(
+        scope=registry_selectors.people_in_reach,
+        queryset=Person.objects.all(),
+        required=False,
+        help_text=(
+            "Staff only: id of the person to enroll, one whose record their organization keeps. Without it, the "
+            "signed-in person enrolls."
+        ),
     )
 
 

@@ -212,7 +212,7 @@ class CourseViewSet(
         return Response(self._detail(self.get_object()))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = CourseWriteSerializer(data=request.data)
+        serializer = CourseWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         course = services_authoring.course_create(
@@ -226,7 +226,9 @@ class CourseViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         course = self.get_object()
-        serializer = CourseUpdateSerializer(data=request.data, partial=kwargs.pop("partial", False))
+        serializer = CourseUpdateSerializer(
+            data=request.data, partial=kwargs.pop("partial", False), context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         teachers = data.pop("teachers", None)
@@ -350,23 +352,18 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ),
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = EnrollmentCreateSerializer(data=request.data)
+        serializer = EnrollmentCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         group = CourseGroup.objects.select_related("course").filter(pk=data["group"]).first()
         if group is None or not _course_visible(request.user, group.course):
             raise DomainError(_("No group has the id %(id)s.") % {"id": data["group"]}, field="group")
-        person: Person | None = None
-        if data.get("person") is not None:
+        # `person` is one of the people the caller may name (`people_in_reach`); anyone else was refused by the
+        # serializer as a missing id
+        person: Person | None = data.get("person")
+        if person is not None and person.user_id != request.user.pk:
             if not permissions.can(request.user, "learning.manage_enrollments", group):
                 raise PermissionDenied(_("Only the provider's staff can enroll someone else."))
-            person = (
-                registry_selectors.people_visible_to(request.user)
-                .filter(pk=data["person"], erased_at__isnull=True)
-                .first()
-            )
-            if person is None:
-                raise DomainError(_("No person has the id %(id)s.") % {"id": data["person"]}, field="person")
         else:
             person = registry_selectors.person_of_user(request.user)
         # a record made for this enrollment goes away again if the enrollment is refused

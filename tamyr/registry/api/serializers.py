@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tamyr.core.i18n import clean_translations, translate
+from tamyr.registry import selectors
 from tamyr.registry.models import (
     Country,
     Network,
@@ -55,7 +56,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Country.objects.all(), required=False, allow_null=True
     )
     parent = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
+        slug_field="slug", queryset=selectors.organizations_to_name(), required=False, allow_null=True
     )
     kind = serializers.ChoiceField(choices=OrganizationKind.choices)
     networks = MembershipSerializer(source="network_memberships", many=True, read_only=True)
