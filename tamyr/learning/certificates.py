@@ -314,7 +314,9 @@ def certificate_files_remove_orphans(*, older_than: timedelta = ORPHANS_OLDER_TH
         names = list(_stored_files(storage, folder))
     except FileNotFoundError:
         return 0
-    referenced = set(Certificate.objects.filter(pdf__in=names).values_list("pdf", flat=True)) if names else set()
+    if not names:
+        return 0
+    referenced = set(Certificate.objects.exclude(pdf="").values_list("pdf", flat=True).iterator(chunk_size=5000))
     cutoff = timezone.now() - older_than
     removed = 0
     for name in names:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -88,10 +88,12 @@ def test_finished_failed_and_exhausted_jobs_are_not_claimed() -> None:
     assert jobs.claim(CertificateBatch, a_job(attempts=jobs.MAX_ATTEMPTS).pk) is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="the in-memory SQLite test database is not shared between threads' connections",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as tests/events/test_concurrency.py says why
 def test_of_workers_claiming_at_the_same_moment_exactly_one_wins() -> None:
-    if connection.vendor == "sqlite":
-        pytest.skip("the in-memory SQLite test database is not shared between threads' connections")
     job = a_job()
     barrier = threading.Barrier(4)
     won: list[bool] = []

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -142,9 +143,10 @@ class WorkerWorld:
             self.sqlite_file = tmp_path / "worker.sqlite3"
             url = f"sqlite:///{self.sqlite_file}"
         else:
-            user, password = database["USER"], database.get("PASSWORD") or ""
+            user, password = quote(database["USER"] or "", safe=""), quote(database.get("PASSWORD") or "", safe="")
             credentials = f"{user}:{password}" if password else user
-            url = f"postgres://{credentials}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
+            host = quote(database["HOST"] or "", safe="")  # a Unix socket's folder, percent-encoded
+            url = f"postgres://{credentials}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tamyr.settings.base",  # the real worker settings: SIGTERM is graceful
@@ -218,8 +220,13 @@ class WorkerWorld:
                 worker.wait(10)
 
 
+# Committed transactions, so that the worker sees the rows; serialized_rollback as tests/events/test_concurrency.py
+# says why (a transactional test ends by emptying the tables, migrations' data included).
+worker_test = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
-def world(transactional_db: None, tmp_path: Path) -> Iterator[WorkerWorld]:
+def world(tmp_path: Path) -> Iterator[WorkerWorld]:
     shared = WorkerWorld(tmp_path)
     yield shared
     shared.stop_all()
@@ -234,6 +241,7 @@ def assert_finished_once_each(course: Course, batch_id: int, total: int) -> None
     assert all(certificate.pdf.open("rb").read(4) == b"%PDF" for certificate in issued)
 
 
+@worker_test
 def test_sigterm_hands_the_batch_back_at_once_and_the_next_worker_finishes_it(world: WorkerWorld) -> None:
     course = course_with_learners(24)
     batch = certificates.certificates_issue_batch(course=course, acting_user=None, in_worker=False)
@@ -258,6 +266,7 @@ def test_sigterm_hands_the_batch_back_at_once_and_the_next_worker_finishes_it(wo
     assert CertificateBatch.objects.get(pk=batch.pk).attempts == 2
 
 
+@worker_test
 def test_a_killed_workers_batch_is_taken_over_when_its_lease_expires(world: WorkerWorld) -> None:
     course = course_with_learners(24)
     batch = certificates.certificates_issue_batch(course=course, acting_user=None, in_worker=False)
