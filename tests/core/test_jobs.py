@@ -183,6 +183,19 @@ def test_a_worker_that_lost_its_lease_stops_before_its_next_step(monkeypatch: py
 
 
 @pytest.mark.django_db
+def test_an_interrupted_run_in_the_foreground_hands_the_job_back() -> None:
+    job = a_job()
+
+    def interrupted() -> int:
+        raise KeyboardInterrupt  # Ctrl-C on `tamyr issue_certificates --inline`
+
+    with pytest.raises(KeyboardInterrupt):
+        jobs.run(CertificateBatch, job.pk, interrupted)
+    job.refresh_from_db()
+    assert job.status == jobs.JobStatus.PENDING and job.lease_owner == "" and not job.is_running_now
+
+
+@pytest.mark.django_db
 def test_a_held_job_is_not_run_by_a_second_worker() -> None:
     job = a_job()
     assert jobs.claim(CertificateBatch, job.pk) is not None
