@@ -1,8 +1,12 @@
 """Writes for certificates: issue one (on completion), issue a course's missing ones as a batch job, revoke one.
 
 A certificate is made complete in one go: the row, the signed Open Badges 3.0 credential and the PDF. The batch job
-works in chunks, each in its own transaction and counted in its `CertificateBatch` row, so a crash loses at most
-the chunk in flight; starting the batch again picks up the completed enrollments that still have no certificate.
+is a resumable job (`tamyr.core.jobs`): it works in chunks, each in its own transaction and counted in its
+`CertificateBatch` row, so a worker that dies loses at most the chunk in flight, and the next run (after a
+SIGTERM at once, after a kill when the lease expires) picks up the completed enrollments that still have no
+certificate. A PDF is stored under a name that follows from its enrollment (keyed with the secret key, so nobody
+can guess it): a chunk that died after writing some PDFs but before committing leaves files that the next attempt
+writes over, not orphans beside them.
 
 The holder's name is shown as they consented: their display name with an active "public profile" consent,
 their initials ("A. S.") without one. A certificate is issued only when the course's completion rule says so, and
@@ -12,26 +16,27 @@ only one per enrollment (the database enforces it too).
 from __future__ import annotations
 
 import logging
-import secrets
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
-from tamyr.core import audit
+from tamyr.core import audit, jobs
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import translate
 from tamyr.learning.credentials import keys, openbadges
 from tamyr.learning.models import (
     Certificate,
     CertificateBatch,
-    CertificateBatchStatus,
     CompletionRule,
     Course,
     Enrollment,
@@ -43,8 +48,8 @@ from tamyr.registry.selectors import initials, people_showing_their_name
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 100
-STALE_AFTER = timedelta(minutes=10)  # a running batch with no progress for this long died with its worker
+CHUNK_SIZE = 100  # certificates per transaction of the batch: about 1 s, well inside the job's lease
+ORPHANS_OLDER_THAN = timedelta(days=1)
 
 # Sent after commit; analytics and notifications react to these without learning importing them.
 certificates_issued = Signal()  # kwargs: certificate_ids
@@ -121,10 +126,23 @@ def _render(
     unsigned = openbadges.build_credential(certificate, course=course, issuer=issuer, rule=rule)
     certificate.credential = openbadges.sign(unsigned, signing_key, timezone.now())
     pdf = certificate_pdf(_pdf_content(certificate, course, issuer))
-    if certificate.pdf:
-        certificate.pdf.delete(save=False)
-    # media files can be served without a permission check (by the proxy): the name must not follow from the code
-    certificate.pdf.save(f"{certificate.code}-{secrets.token_hex(12)}.pdf", ContentFile(pdf), save=False)
+    storage = certificate.pdf.storage
+    name = certificate.pdf.field.generate_filename(certificate, _pdf_name(certificate.enrollment_id))
+    previous = certificate.pdf.name
+    if not previous:
+        # A new certificate: a file under its name can only be an earlier attempt's that never committed (this
+        # transaction holds the only certificate row the enrollment may have), so it is written over.
+        storage.delete(name)
+    certificate.pdf.name = storage.save(name, ContentFile(pdf))
+    if previous and previous != certificate.pdf.name:
+        transaction.on_commit(lambda: storage.delete(previous))  # the old copy goes only once the new one counts
+
+
+def _pdf_name(enrollment_id: int) -> str:
+    """The PDF's file name: fixed per enrollment so that a retried issue overwrites a dead attempt's file, and
+    keyed with the secret key so that nobody can derive it (or the code) from what they know."""
+    digest = salted_hmac("tamyr.learning.certificate_pdf", str(enrollment_id), algorithm="sha256").hexdigest()
+    return f"{digest[:32]}.pdf"
 
 
 def _issue(
@@ -148,10 +166,17 @@ def _issue(
         for enrollment in enrollments
     ]
     Certificate.objects.bulk_create(certificates)
-    for certificate in certificates:
-        _render(certificate, course=course, issuer=issuer, rule=rule, signing_key=signing_key)
-        audit.record(acting_user, "learning.certificate_issued", certificate, enrollment=certificate.enrollment_id)
-    Certificate.objects.bulk_update(certificates, ["credential", "pdf"])
+    try:
+        for certificate in certificates:
+            _render(certificate, course=course, issuer=issuer, rule=rule, signing_key=signing_key)
+            audit.record(acting_user, "learning.certificate_issued", certificate, enrollment=certificate.enrollment_id)
+        Certificate.objects.bulk_update(certificates, ["credential", "pdf"])
+    except BaseException:
+        # The rows roll back: their files go too (safe: these rows, uncommitted, are the enrollments' only ones).
+        for certificate in certificates:
+            if certificate.pdf.name:
+                certificate.pdf.storage.delete(certificate.pdf.name)
+        raise
     ids = [certificate.pk for certificate in certificates]
     transaction.on_commit(lambda: certificates_issued.send(sender=Certificate, certificate_ids=ids))
     return certificates
@@ -202,28 +227,28 @@ def certificate_issue_for_enrollment(*, enrollment_id: int) -> Certificate | Non
 @transaction.atomic
 def certificates_issue_batch(*, course: Course, acting_user: Any, in_worker: bool = True) -> CertificateBatch:
     """Start the batch job for the course's missing certificates: in the task worker, or (`in_worker=False`) by
-    the caller, who then runs `certificate_batch_run`. One batch per course runs at a time; one whose worker died
-    (no progress for ten minutes) may be replaced."""
+    the caller, who then runs `certificate_batch_run`. One batch per course at a time: while a worker holds it
+    (its lease is live) it only shows its progress; one that was handed back or whose worker died is continued
+    (the same row, its count kept), one that finished or failed is followed by a new one."""
     if acting_user is not None and not permissions.can(acting_user, "learning.issue_certificates", course):
         raise NotAllowed(_("Only the provider's staff can issue this course's certificates."))
     course = Course.objects.select_for_update().get(pk=course.pk)
     _rule_issuing(course)
-    running = course.certificate_batches.filter(
-        status__in=[CertificateBatchStatus.PENDING, CertificateBatchStatus.RUNNING]
-    ).first()
-    if running is not None:
-        if running.updated_at > timezone.now() - STALE_AFTER:
+    missing = eligible_enrollments(course).count()
+    batch = course.certificate_batches.filter(status__in=jobs.ACTIVE).first()
+    if batch is not None:
+        if batch.is_running_now:
             raise DomainError(_("Certificates of this course are being issued already."), code="batch_running")
-        running.status = CertificateBatchStatus.FAILED
-        running.error = _("Interrupted: no progress for ten minutes. A new batch continues where it stopped.")
-        running.finished_at = timezone.now()
-        running.save(update_fields=["status", "error", "finished_at", "updated_at"])
-    batch = CertificateBatch.objects.create(
-        course=course,
-        started_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-        total=eligible_enrollments(course).count(),
-    )
-    audit.record(acting_user, "learning.certificate_batch_started", course, batch=batch.pk, total=batch.total)
+        batch.total = batch.done + missing
+        batch.save(update_fields=["total", "updated_at"])
+        audit.record(acting_user, "learning.certificate_batch_resumed", course, batch=batch.pk, total=batch.total)
+    else:
+        batch = CertificateBatch.objects.create(
+            course=course,
+            started_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            total=missing,
+        )
+        audit.record(acting_user, "learning.certificate_batch_started", course, batch=batch.pk, total=batch.total)
     batch_id = batch.pk
 
     def enqueue() -> None:
@@ -236,50 +261,58 @@ def certificates_issue_batch(*, course: Course, acting_user: Any, in_worker: boo
     return batch
 
 
-def certificate_batch_run(*, batch_id: int, chunk_size: int = CHUNK_SIZE) -> CertificateBatch:
+def certificate_batch_run(*, batch_id: int, chunk_size: int | None = None) -> CertificateBatch:
     """The job: chunk after chunk, each committed with the batch's progress, until no completed enrollment of the
-    course lacks its certificate. A failure stops the batch and records why; what was committed stays."""
+    course lacks its certificate. When the worker is told to stop it finishes the chunk in hand and hands the
+    batch back; a failure stops the batch and records why; what was committed stays. Running it for a batch
+    that another worker holds, or that is finished, does nothing."""
     batch = CertificateBatch.objects.select_related("course__provider").get(pk=batch_id)
-    if batch.status in (CertificateBatchStatus.DONE, CertificateBatchStatus.FAILED):
-        return batch
     course = batch.course
-    CertificateBatch.objects.filter(pk=batch_id).update(
-        status=CertificateBatchStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
-    )
-    try:
+    size = chunk_size or CHUNK_SIZE
+
+    def issue_a_chunk() -> int:
         rule = _rule_issuing(course)
-        while True:
-            with transaction.atomic():
-                chunk = list(
-                    eligible_enrollments(course)
-                    .select_for_update(of=("self",))
-                    .select_related("person")
-                    .order_by("pk")[:chunk_size]
-                )
-                if not chunk:
-                    break
-                _issue(chunk, course=course, rule=rule, acting_user=None)
-                CertificateBatch.objects.filter(pk=batch_id).update(
-                    done=F("done") + len(chunk), updated_at=timezone.now()
-                )
-    except Exception as error:
-        logger.exception("Certificate batch %s stopped", batch_id)
-        CertificateBatch.objects.filter(pk=batch_id).update(
-            status=CertificateBatchStatus.FAILED,
-            error=str(error)[:2000] or error.__class__.__name__,
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
+        chunk = list(
+            eligible_enrollments(course).select_for_update(of=("self",)).select_related("person").order_by("pk")[:size]
         )
-    else:
-        batch.refresh_from_db(fields=["done", "total"])
-        CertificateBatch.objects.filter(pk=batch_id).update(
-            status=CertificateBatchStatus.DONE,
-            total=max(batch.total, batch.done),
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        if chunk:
+            _issue(chunk, course=course, rule=rule, acting_user=None)
+        return len(chunk)
+
+    jobs.run(CertificateBatch, batch_id, issue_a_chunk)
     batch.refresh_from_db()
     return batch
+
+
+def _stored_files(storage: Storage, folder: str) -> Iterator[str]:
+    directories, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for directory in directories:
+        yield from _stored_files(storage, f"{folder}/{directory}")
+
+
+def certificate_files_remove_orphans(*, older_than: timedelta = ORPHANS_OLDER_THAN) -> int:
+    """Delete certificate PDFs that no certificate references and that are older than `older_than` (younger ones
+    may belong to a transaction that has not committed yet). Returns how many."""
+    storage = Certificate._meta.get_field("pdf").storage
+    folder = "certificates"
+    try:
+        names = list(_stored_files(storage, folder))
+    except FileNotFoundError:
+        return 0
+    if not names:
+        return 0
+    referenced = set(Certificate.objects.exclude(pdf="").values_list("pdf", flat=True).iterator(chunk_size=5000))
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in names:
+        if name not in referenced and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            removed += 1
+    if removed:
+        logger.warning("Removed %s certificate files that no certificate references", removed)
+    return removed
 
 
 # --- erasure ------------------------------------------------------------------------------------------------

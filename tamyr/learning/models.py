@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.core.i18n import translate
+from tamyr.core.jobs import Job, JobStatus
 from tamyr.core.models import TimeStampedModel
 from tamyr.registry.models import Organization, Person
 
@@ -306,30 +307,21 @@ class IssuerKey(TimeStampedModel):
         return f"{self.organization} {self.public_key_multibase[:16]}…"
 
 
-class CertificateBatchStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to start")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Finished")
-    FAILED = "failed", _("Stopped with an error")
+CertificateBatchStatus = JobStatus
 
 
-class CertificateBatch(TimeStampedModel):
-    """One run of the batch job that issues a course's missing certificates. Each chunk of certificates is
-    committed on its own and counted here, so the staff page can show progress and a failed run can be started
-    again: the next run picks up the completed enrollments that still have no certificate."""
+class CertificateBatch(Job):
+    """One run of the batch job that issues a course's missing certificates: a resumable job (`tamyr.core.jobs`).
+    Each chunk of certificates is committed on its own and counted here, so the staff page shows progress; a
+    worker that stops hands the batch back and the next one continues with the completed enrollments that still
+    have no certificate."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="certificate_batches")
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=CertificateBatchStatus.choices, default=CertificateBatchStatus.PENDING
-    )
     total = models.PositiveIntegerField(_("certificates to issue"), default=0)
     done = models.PositiveIntegerField(_("certificates issued"), default=0)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -338,11 +330,3 @@ class CertificateBatch(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.course} {self.done}/{self.total} ({self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (CertificateBatchStatus.PENDING, CertificateBatchStatus.RUNNING)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)

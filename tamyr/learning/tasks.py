@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from tamyr.core import jobs
+from tamyr.learning.models import CertificateBatch
 
 
 @db_task(retries=2, retry_delay=30)
@@ -26,3 +30,22 @@ def run_certificate_batch(batch_id: int) -> None:
     from tamyr.learning.certificates import certificate_batch_run
 
     certificate_batch_run(batch_id=batch_id)
+
+
+def _queue_certificate_batch(batch_id: int, delay: float) -> None:
+    if delay > 0:
+        run_certificate_batch.schedule(args=(batch_id,), delay=delay)
+    else:
+        run_certificate_batch(batch_id)
+
+
+jobs.register(CertificateBatch, _queue_certificate_batch)
+
+
+@db_periodic_task(crontab(hour="4", minute="17"))
+def remove_orphan_certificate_files() -> None:
+    """PDFs that no certificate references (a worker died between writing one and committing its certificate,
+    and the enrollment was not issued again): removed once they are a day old."""
+    from tamyr.learning.certificates import certificate_files_remove_orphans
+
+    certificate_files_remove_orphans()

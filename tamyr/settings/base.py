@@ -183,15 +183,25 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tamyr <no-reply@tamyr.local>")
 
 # --- Task queue: Huey on SQLite by default, on Redis across machines ----------
+# SIGTERM (systemctl stop/restart) stops the worker gracefully: running jobs checkpoint between items and hand
+# themselves back (tamyr.core.worker, tamyr.core.jobs); after TAMYR_WORKER_SHUTDOWN_TIMEOUT seconds (keep it below
+# systemd's TimeoutStopSec, 90 s) the worker exits anyway and the jobs' leases let the next worker take over.
 HUEY = {
     "name": "tamyr",
     "immediate": env_bool("TAMYR_TASKS_IMMEDIATE", False),
-    "consumer": {"workers": env_int("TAMYR_WORKERS", 2), "worker_type": "thread"},
+    "consumer": {
+        "workers": env_int("TAMYR_WORKERS", 2),
+        "worker_type": "thread",
+        "graceful_signal": "TERM",
+        "shutdown_timeout": env_int("TAMYR_WORKER_SHUTDOWN_TIMEOUT", 60),
+    },
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    HUEY.update({"huey_class": "tamyr.core.worker.RedisHuey", "url": REDIS_URL})
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")})
+    HUEY.update({"huey_class": "tamyr.core.worker.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")})
+# A job's lease (tamyr.core.jobs): a killed worker's job is taken over this long after its last step began.
+TAMYR_JOB_LEASE_SECONDS = env_int("TAMYR_JOB_LEASE_SECONDS", 120)
 
 # --- Accounts (django-allauth) ----------------------------------------------
 SITE_ID = 1
