@@ -19,6 +19,7 @@ docs/decisions/0010-backup-and-restore.md.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -511,4 +512,18 @@ def task_queue_discard() -> int:
 
     discarded = int(HUEY.pending_count()) + int(HUEY.scheduled_count())
     HUEY.flush()
+    return discarded
+
+
+def after_restore_discard() -> int:
+    """What follows every restore: the task queue emptied (`task_queue_discard`) and the caches cleared, since
+    cached pages and counts describe the state before it. Returns how many tasks were discarded."""
+    from django.core.cache import caches
+    from django.db import DatabaseError
+
+    discarded = task_queue_discard()
+    for alias in settings.CACHES:
+        # a database cache whose table the backup did not have holds nothing
+        with contextlib.suppress(DatabaseError):
+            caches[alias].clear()
     return discarded

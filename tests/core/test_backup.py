@@ -25,8 +25,10 @@ from django.db import connection, connections
 from huey.contrib.djhuey import HUEY
 from huey.storage import SqliteStorage
 
-from tamyr.core import backup
+from tamyr.core import backup, crypto
 from tamyr.core.tasks import deliver_email
+from tamyr.learning.credentials import keys
+from tests.factories import OrganizationFactory
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
@@ -262,3 +264,29 @@ def test_a_task_queued_after_the_backup_does_not_run_after_the_restore(
         HUEY.execute(task)
     assert mail.outbox == []
     assert "Discarded 1 queued task(s)" in out
+
+
+# --- the key ---------------------------------------------------------------------------------------------------------
+
+
+@committed
+def test_the_restore_names_the_key_the_signing_keys_need_when_it_is_not_configured(
+    settings: Any, folders: dict[str, Path], restore_target: dict[str, Any], tmp_path: Path
+) -> None:
+    keys.create_issuer_key(OrganizationFactory())  # encrypted under the secret key
+    run_backup(tmp_path / "backup")
+    settings.TAMYR_KEY_ENCRYPTION_KEY = "the new site's key"
+    use_target_folders(settings, restore_target)
+    out = run_restore(tmp_path / "backup")
+    assert f"need the key-encryption key with fingerprint {crypto.fingerprint(settings.SECRET_KEY)}" in out
+    assert "tamyr rotate_keys --old-key-file" in out
+
+
+def test_include_key_writes_the_key_into_the_backup_and_says_so(
+    settings: Any, folders: dict[str, Path], tmp_path: Path
+) -> None:
+    settings.TAMYR_KEY_ENCRYPTION_KEY = "kek-2026,kek-2025"
+    out = run_backup(tmp_path / "backup", include_key=True)
+    assert (tmp_path / "backup" / backup.KEY_FILE).read_text().strip() == "kek-2026,kek-2025"
+    assert backup.read_manifest(tmp_path / "backup")["keys"]["included"] is True
+    assert "The backup includes the key" in out

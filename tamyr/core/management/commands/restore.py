@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connections
+from django.db import connections
 
 from tamyr.core import backup
 
@@ -43,12 +41,7 @@ class Command(BaseCommand):
             )
         except backup.BackupError as error:
             raise CommandError(str(error))
-        discarded = backup.task_queue_discard()
-        for cache_alias in settings.CACHES:
-            # cached pages and counts describe the state before the restore (a database cache whose table the
-            # backup did not have holds nothing)
-            with contextlib.suppress(DatabaseError):
-                caches[cache_alias].clear()
+        discarded = backup.after_restore_discard()
         self.stdout.write(
             f"Restored {report.tables} tables ({report.rows} rows) and {report.files} files; every checksum "
             f"matches the manifest. Discarded {discarded} queued task(s): nothing queued before the restore runs."
