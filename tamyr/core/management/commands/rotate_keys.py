@@ -45,7 +45,12 @@ class Command(BaseCommand):
         if options["check"]:
             self.stdout.write(f"Encrypted values: {by_key}. The key in force is {crypto.fingerprint(new)}.")
             return
+        then = (
+            "Remove the old keys from TAMYR_KEY_ENCRYPTION_KEY now"
+            if len(crypto.configured_secrets()) > 1
+            else "Keep the old key as long as you keep backups made before this"
+        )
         self.stdout.write(
             f"Re-encrypted {sum(counts.values())} value(s) ({by_key}) under the key {crypto.fingerprint(new)} "
-            f"({crypto.secrets_source()}). Remove the old keys from TAMYR_KEY_ENCRYPTION_KEY now."
+            f"({crypto.secrets_source()}). {then}."
         )
