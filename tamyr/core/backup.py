@@ -385,6 +385,8 @@ def database_is_empty(database: dict[str, Any]) -> bool:
 
 def verify_backup(source: Path, manifest: dict[str, Any]) -> None:
     """Every file the manifest names is there with its SHA-256 (the database dump included), before any write."""
+    if manifest["database"]["file"] not in DUMP_FILES.values():
+        raise BackupError(f"The manifest names an unknown database file ({manifest['database']['file']!r}).")
     wrong: list[str] = []
     expected = {manifest["database"]["file"]: manifest["database"]["sha256"]}
     expected.update({name: item["sha256"] for name, item in manifest["files"].items()})
