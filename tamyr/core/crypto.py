@@ -9,21 +9,27 @@ is derived with HKDF-SHA256 from a secret that lives only in the environment:
   decrypts, so a new secret can be introduced before the old one is retired (`re_encrypt` moves a token over);
 - otherwise `SECRET_KEY`.
 
-Losing the secret makes the stored keys useless: organizations then get new keys on their next certificate, and
-credentials signed with the old keys still verify as long as the old public keys stay published (they do: public
-keys are stored in clear).
+Losing the secret makes the stored keys useless: issuing then stops with `learning`'s "signing key unavailable"
+error until the secret is set again; credentials signed with the old keys still verify as long as the old public
+keys stay published (they do: public keys are stored in clear).
+
+Which columns hold tokens: each app names them in its AppConfig (`encrypted_fields = ("Model.field", ...)`), so
+`tamyr rotate_keys` and `tamyr backup` find every one without core importing an app (docs/decisions/0010).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.apps import apps
 from django.conf import settings
+from django.db import models
 
 HKDF_SALT = b"tamyr.core.crypto"
 HKDF_INFO = b"tamyr: keys encrypted at rest, v1"
@@ -33,17 +39,60 @@ class DecryptionError(Exception):
     """The token was not made with any of the configured secrets, or it was altered."""
 
 
+def split_secrets(value: str) -> list[str]:
+    """Secrets written one after another, separated by commas or new lines (an environment value, a key file)."""
+    return [item.strip() for item in value.replace("\n", ",").split(",") if item.strip()]
+
+
+def configured_value() -> str:
+    return getattr(settings, "TAMYR_KEY_ENCRYPTION_KEY", "") or os.environ.get("TAMYR_KEY_ENCRYPTION_KEY", "")
+
+
 def configured_secrets() -> list[str]:
     """The secrets in force, the encrypting one first."""
-    value = getattr(settings, "TAMYR_KEY_ENCRYPTION_KEY", "") or os.environ.get("TAMYR_KEY_ENCRYPTION_KEY", "")
-    secrets = [item.strip() for item in value.split(",") if item.strip()]
-    return secrets or [settings.SECRET_KEY]
+    return split_secrets(configured_value()) or [settings.SECRET_KEY]
+
+
+def secrets_source() -> str:
+    """Where the secrets in force come from, to tell an operator which one to keep."""
+    return "TAMYR_KEY_ENCRYPTION_KEY" if split_secrets(configured_value()) else "TAMYR_SECRET_KEY"
+
+
+def fingerprint(secret: str) -> str:
+    """A short name for a secret that reveals nothing usable: a hash of the derived Fernet key under its own label.
+    (Whoever holds a backup can already test guesses against the stored tokens; this gives them nothing more.)"""
+    derived = _fernet_key_bytes(secret)
+    return hashlib.sha256(b"tamyr key fingerprint\0" + derived).hexdigest()[:16]
+
+
+def fingerprint_of_token(token: bytes, *, secrets: list[str] | None = None) -> str | None:
+    """The fingerprint of the secret (among `secrets`, or the configured ones) that decrypts `token`, or None."""
+    for secret in secrets or configured_secrets():
+        try:
+            _fernet_for(secret).decrypt(bytes(token))
+        except InvalidToken:
+            continue
+        return fingerprint(secret)
+    return None
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], str]]:
+    """(model, field name) of every column holding tokens made here, as the apps declare them."""
+    found: list[tuple[type[models.Model], str]] = []
+    for config in apps.get_app_configs():
+        for dotted in getattr(config, "encrypted_fields", ()):
+            model_name, field_name = dotted.rsplit(".", 1)
+            found.append((config.get_model(model_name), field_name))
+    return found
+
+
+def _fernet_key_bytes(secret: str) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=HKDF_SALT, info=HKDF_INFO).derive(secret.encode())
 
 
 @lru_cache(maxsize=16)
 def _fernet_for(secret: str) -> Fernet:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=HKDF_SALT, info=HKDF_INFO).derive(secret.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
+    return Fernet(base64.urlsafe_b64encode(_fernet_key_bytes(secret)))
 
 
 def _cipher(secrets: list[str] | None) -> MultiFernet:
@@ -68,3 +117,36 @@ def re_encrypt(token: bytes, *, secrets: list[str] | None = None) -> bytes:
         return _cipher(secrets).rotate(bytes(token))
     except InvalidToken as error:
         raise DecryptionError("The stored secret cannot be decrypted with the configured key.") from error
+
+
+class RotationError(Exception):
+    """Some stored tokens decrypt with none of the given secrets; nothing was changed."""
+
+
+def re_encrypt_all(*, old_secrets: list[str] | None = None, check_only: bool = False) -> dict[str, int]:
+    """Re-encrypt every stored token under the first configured secret, in one transaction: either every value
+    moves to the new secret or none does. A token may be under any configured secret or any of `old_secrets`
+    (read from a file by `tamyr rotate_keys --old-key-file`). Returns how many values each secret decrypted, by
+    fingerprint. Raises RotationError, changing nothing, when some value decrypts with none of them."""
+    from django.db import transaction
+
+    secrets = [*configured_secrets(), *(old_secrets or [])]
+    counts: dict[str, int] = {}
+    lost = 0
+    with transaction.atomic():
+        for model, field_name in encrypted_fields():
+            rows = model._default_manager.select_for_update().order_by("pk").values_list("pk", field_name)
+            for pk, token in rows:
+                found = fingerprint_of_token(bytes(token), secrets=secrets)
+                if found is None:
+                    lost += 1
+                    continue
+                counts[found] = counts.get(found, 0) + 1
+                if not check_only:
+                    fresh = re_encrypt(bytes(token), secrets=secrets)
+                    model._default_manager.filter(pk=pk).update(**{field_name: fresh})
+        if lost:  # leaving the block by an exception rolls every update back
+            raise RotationError(
+                f"{lost} stored value(s) decrypt with none of the {len(secrets)} key(s) given; nothing was changed."
+            )
+    return counts

@@ -8,6 +8,8 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning")
     # `tamyr demo` calls this (inside its transaction) to load Otandastar's courses, learners and certificates
     demo_builder = "tamyr.learning.demo.build"
+    # columns holding `core.crypto` tokens: `tamyr rotate_keys` re-encrypts them, `tamyr backup` names their key
+    encrypted_fields = ("IssuerKey.private_key_encrypted",)
 
     def ready(self) -> None:
         from tamyr.registry.signals import person_erased

@@ -12,6 +12,7 @@ for tools that know JOSE rather than DIDs.
 from __future__ import annotations
 
 import base64
+import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -21,10 +22,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tamyr.core import crypto
+from tamyr.core.errors import DomainError
 from tamyr.learning.models import IssuerKey
 from tamyr.registry.models import Organization
+
+logger = logging.getLogger(__name__)
 
 ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub
 BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -123,6 +128,15 @@ def did_document_url(organization: Organization) -> str:
 # --- keys -------------------------------------------------------------------------------------------------------
 
 
+class SigningKeyUnavailable(DomainError, crypto.DecryptionError):
+    """The organization's stored key does not decrypt with the configured key-encryption key: after a restore
+    with another secret, or a key changed without `tamyr rotate_keys`. Issuing stops with a message that says
+    what to do instead of a traceback; nothing is signed with a new key behind the operator's back, because
+    the stored key is still the organization's published identity."""
+
+    code = "signing_key_unavailable"
+
+
 @dataclass(frozen=True)
 class SigningKey:
     """What signing needs, decrypted once per process."""
@@ -163,7 +177,26 @@ def signing_key_for(organization: Organization) -> SigningKey:
     cache_key = (key.pk, key.public_key_multibase)
     cached = _signing_keys.get(cache_key)
     if cached is None:
-        raw = crypto.decrypt(bytes(key.private_key_encrypted))
+        try:
+            raw = crypto.decrypt(bytes(key.private_key_encrypted))
+        except crypto.DecryptionError:
+            logger.error(
+                "The signing key %s of %s does not decrypt with the configured key(s) %s (from %s). Set the key it "
+                "was encrypted with after the new one in TAMYR_KEY_ENCRYPTION_KEY (or in a file) and run "
+                "`tamyr rotate_keys`; `tamyr rotate_keys --check` and the backup manifest name the fingerprints.",
+                key.pk,
+                organization.slug,
+                ", ".join(crypto.fingerprint(secret) for secret in crypto.configured_secrets()),
+                crypto.secrets_source(),
+            )
+            raise SigningKeyUnavailable(
+                _(
+                    "Certificates of %(organization)s cannot be signed: its signing key does not decrypt with the "
+                    "configured key-encryption key. An administrator must configure the key it was encrypted with "
+                    "and run “tamyr rotate_keys” (see “Backup and restore” in the deploy guide)."
+                )
+                % {"organization": organization.display_name}
+            )
         cached = SigningKey(
             private_key=Ed25519PrivateKey.from_private_bytes(raw),
             verification_method=verification_method_id(organization.slug, key.public_key_multibase),
