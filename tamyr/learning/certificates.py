@@ -137,7 +137,7 @@ def _render(
     pdf = certificate_pdf(_pdf_content(certificate, course, issuer))
     if certificate.pdf:
         certificate.pdf.delete(save=False)
-    # media files can be served without a permission check (by the proxy): the name must not follow from the code
+    # a private file (PRIVATE_MEDIA_ROOT, served by tamyr.core.files after can()); the stored name is random
     certificate.pdf.save(f"{certificate.code}-{secrets.token_hex(12)}.pdf", ContentFile(pdf), save=False)
 
 
