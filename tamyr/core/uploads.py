@@ -76,6 +76,11 @@ class Policy:
     private: bool
     max_pixels: int = 40_000_000  # a 7,000 × 5,700 photo; decoding it takes ~160 MB, well within a worker
 
+    @property
+    def limit(self) -> int:
+        """The size limit in bytes: `max_bytes`, unless TAMYR_UPLOAD_LIMITS (policy name → bytes) says otherwise."""
+        return int(getattr(settings, "TAMYR_UPLOAD_LIMITS", {}).get(self.name, self.max_bytes))
+
 
 LOGO = Policy("logo", IMAGES, 2 * MB, private=False, max_pixels=16_000_000)
 BANNER = Policy("banner", IMAGES, 5 * MB, private=False)
@@ -84,6 +89,7 @@ ANSWER = Policy("answer", DOCUMENTS, 10 * MB, private=True)
 SESSION_MATERIAL = Policy("session_material", DOCUMENTS, 25 * MB, private=True)
 LESSON_MATERIAL = Policy("lesson_material", DOCUMENTS, 25 * MB, private=True)
 PEOPLE_IMPORT = Policy("people_import", frozenset({CSV, XLSX}), 50 * MB, private=True)
+POLICIES = {p.name: p for p in (LOGO, BANNER, PHOTO, ANSWER, SESSION_MATERIAL, LESSON_MATERIAL, PEOPLE_IMPORT)}
 
 
 class UploadRefused(DomainError):
@@ -206,7 +212,7 @@ def _refuse_type(policy: Policy) -> UploadRefused:
 
 
 def _size_text(size: int) -> str:
-    return f"{size // MB} MB" if size >= MB else f"{size // 1024} KB"
+    return f"{size // MB} MB" if size >= MB else f"{max(1, size // 1024)} KB"
 
 
 def _reencode(file: IO[bytes], kind: Kind, policy: Policy) -> bytes:
@@ -280,9 +286,9 @@ def _check(upload: Any, policy: Policy) -> CheckedFile:
     if size is None:
         upload.seek(0, io.SEEK_END)
         size = upload.tell()
-    if size > policy.max_bytes:
+    if size > policy.limit:
         raise UploadRefused(
-            _("The file is larger than %(size)s. Upload a smaller file.") % {"size": _size_text(policy.max_bytes)},
+            _("The file is larger than %(size)s. Upload a smaller file.") % {"size": _size_text(policy.limit)},
             code="too_large",
         )
     if not size:
@@ -332,7 +338,7 @@ class UploadField(forms.FileField):
 
 
 def _help_text(policy: Policy) -> str:
-    return _("%(kinds)s, up to %(size)s.") % {"kinds": _kinds_text(policy), "size": _size_text(policy.max_bytes)}
+    return _("%(kinds)s, up to %(size)s.") % {"kinds": _kinds_text(policy), "size": _size_text(policy.limit)}
 
 
 def upload_help(policy: Policy) -> Any:
