@@ -198,9 +198,9 @@ def _clean_answers(
                 if question.required:
                     raise DomainError(_("Attach a file for “%(q)s”.") % {"q": label}, field=f"q{key}")
                 continue
-            upload = storage.check(upload, storage.ANSWER, field=f"q{key}")  # by content; stored privately
-            uploads[question.pk] = upload
-            cleaned[key] = upload.original_name
+            checked = storage.check(upload, storage.ANSWER, field=f"q{key}")  # by content; stored privately
+            uploads[question.pk] = checked
+            cleaned[key] = checked.original_name
             continue
         if value in (None, "", []):
             if question.required:

@@ -387,13 +387,13 @@ def photos_add(*, event: Event, images: Sequence[UploadedFile], acting_user: Any
         raise DomainError(_("Choose at least one photo."), field="images")
     cleaned_caption = _translations(caption, "caption")
     thumbnails = []
-    images = [storage.check(image, storage.PHOTO, field="images") for image in images]  # re-encoded, renamed
-    for image in images:
+    checked = [storage.check(image, storage.PHOTO, field="images") for image in images]  # re-encoded, renamed
+    for image in checked:
         thumbnails.append(gallery.make_thumbnail(image))
     order = event.photos.aggregate(top=Max("order"))["top"]
     order = -1 if order is None else order
     photos = []
-    for image, thumbnail in zip(images, thumbnails, strict=True):
+    for image, thumbnail in zip(checked, thumbnails, strict=True):
         order += 1
         photo = Photo(event=event, caption=cleaned_caption, order=order)
         photo.image.save(image.name, image, save=False)

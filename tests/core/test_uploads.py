@@ -214,7 +214,7 @@ def files_under(root: str) -> set[Path]:
 
 @pytest.fixture(autouse=True)
 def _small_limits(settings: Any) -> None:
-    settings.TAMYR_UPLOAD_LIMITS = {name: LIMIT for name in uploads.POLICIES}
+    settings.TAMYR_UPLOAD_LIMITS = dict.fromkeys(uploads.POLICIES, LIMIT)
 
 
 @pytest.mark.parametrize("trick", TRICKS)
