@@ -366,7 +366,8 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:
-        raise ValueError("Private files have no public URL; link them with tamyr.core.files.private_url().")
+        """No address: pages link private files with `tamyr.core.files.private_url()` (the admin shows the name)."""
+        return ""
 
 
 _PRIVATE = PrivateStorage()

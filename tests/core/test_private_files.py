@@ -258,3 +258,18 @@ def test_the_migration_moves_existing_private_files_out_of_media() -> None:
     private_path.rename(public_path)  # where it was before this change
     uploads.move_files_between(apps, "registry", "PersonImport", ("file", "report"), to_private=True)
     assert private_path.is_file() and not public_path.exists()
+
+
+def test_the_admin_shows_stored_files_and_takes_no_upload(client: Client) -> None:
+    material = LessonMaterial.objects.create(
+        lesson=LessonFactory(),
+        title="Alphabet",
+        file=uploads.check(SimpleUploadedFile("a.pdf", b"%PDF-1.4 alphabet"), uploads.LESSON_MATERIAL),
+    )
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    with_totp(admin)
+    client.force_login(admin)
+    response = client.get(f"/admin/learning/lessonmaterial/{material.pk}/change/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert material.file.name in content and 'type="file"' not in content
