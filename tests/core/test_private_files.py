@@ -273,3 +273,21 @@ def test_the_admin_shows_stored_files_and_takes_no_upload(client: Client) -> Non
     assert response.status_code == 200
     content = response.content.decode()
     assert material.file.name in content and 'type="file"' not in content
+
+
+def test_a_refused_import_deletes_its_upload_and_keeps_its_report(django_capture_on_commit_callbacks: Any) -> None:
+    organization = OrganizationFactory()
+    user = staff_of(organization)
+    record = imports.person_import_create(
+        file=SimpleUploadedFile("p.csv", "name,birth year\nАйдос,next year\n".encode()),
+        organization=organization,
+        acting_user=user,
+    )
+    path = Path(record.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.person_import_start(
+            record=record, mapping={"name": "name", "birth_year": "birth year"}, acting_user=user
+        )
+    record.refresh_from_db()
+    assert record.status == ImportStatus.REFUSED and not record.file and not path.exists()
+    assert record.report and Path(record.report.path).is_file()
