@@ -4,6 +4,7 @@ role, is in tests/accounts/test_role_matrix.py."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from tamyr.core import files, uploads
 from tamyr.core.models import AuditEntry
@@ -261,18 +263,21 @@ def test_the_migration_moves_existing_private_files_out_of_media() -> None:
 
 
 def test_the_admin_shows_stored_files_and_takes_no_upload(client: Client) -> None:
-    material = LessonMaterial.objects.create(
-        lesson=LessonFactory(),
-        title="Alphabet",
-        file=uploads.check(SimpleUploadedFile("a.pdf", b"%PDF-1.4 alphabet"), uploads.LESSON_MATERIAL),
+    from tamyr.events import services_programme
+
+    event = EventFactory()
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(png, "PNG")
+    photo = services_programme.photo_add(
+        event=event, image=SimpleUploadedFile("p.png", png.getvalue()), acting_user=staff_of(event.organizer)
     )
     admin = UserFactory(is_superuser=True, is_staff=True)
     with_totp(admin)
     client.force_login(admin)
-    response = client.get(f"/admin/learning/lessonmaterial/{material.pk}/change/")
+    response = client.get(f"/admin/events/photo/{photo.pk}/change/")
     assert response.status_code == 200
     content = response.content.decode()
-    assert material.file.name in content and 'type="file"' not in content
+    assert photo.image.name in content and 'type="file"' not in content
 
 
 def test_a_refused_import_deletes_its_upload_and_keeps_its_report(django_capture_on_commit_callbacks: Any) -> None:
