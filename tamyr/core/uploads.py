@@ -246,7 +246,8 @@ def _reencode(file: IO[bytes], kind: Kind, policy: Policy) -> bytes:
                 clean[0].save(out, "GIF", save_all=True, append_images=clean[1:], loop=image.info.get("loop", 0))
                 return out.getvalue()
             clean_image = ImageOps.exif_transpose(image) or image  # turn it upright before the EXIF goes
-            clean_image.info = {}
+            transparency = clean_image.info.get("transparency")
+            clean_image.info = {} if transparency is None else {"transparency": transparency}  # nothing else
             if kind == JPEG:
                 if clean_image.mode not in ("RGB", "L"):
                     clean_image = clean_image.convert("RGB")

@@ -90,6 +90,7 @@ def test_staff_download_the_import_as_an_attachment_with_nosniff_and_an_audit_ro
     assert response["Content-Type"] == "text/csv"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;") and "people" in response["Content-Disposition"]
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert AuditEntry.objects.filter(action="registry.people_import_file_downloaded", actor=user).exists()
 
 
