@@ -386,3 +386,22 @@ def test_a_service_called_without_the_form_still_checks_the_file() -> None:
         )
     assert not SessionMaterial.objects.exists() and not LessonMaterial.objects.exists()
     assert not Photo.objects.exists() and not Registration.objects.exists() and not PersonImport.objects.exists()
+
+
+def test_an_xlsx_import_is_recognised_by_content_and_its_header_read() -> None:
+    from openpyxl import Workbook
+
+    from tamyr.registry import imports
+
+    workbook = Workbook()
+    workbook.active.append(["ФИО", "e-mail"])  # type: ignore[union-attr]
+    workbook.active.append(["Айдос Омаров", "a@example.org"])  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    organization = OrganizationFactory()
+    record = imports.person_import_create(
+        file=SimpleUploadedFile("people.bin", buffer.getvalue()),  # the name says nothing; the content does
+        organization=organization,
+        acting_user=staff_of(organization),
+    )
+    assert record.file.name.endswith(".xlsx") and imports.person_import_header(record) == ["ФИО", "e-mail"]
