@@ -102,8 +102,8 @@ class UploadRefused(DomainError):
 
 
 def _looks_like_markup_or_script(head: bytes) -> bool:
-    """HTML, SVG, XML or a script, in any of the encodings a browser would sniff. Checked before anything else
-    so that no kind (CSV is plain text) can smuggle a page through."""
+    """HTML, SVG or XML, also in UTF-16. Checked for text and for what no signature matched, so that plain text
+    (a CSV) cannot carry a page in; images are re-encoded and the rest leave only as attachments with nosniff."""
     for candidate in (head, head.replace(b"\x00", b"")):
         low = candidate.lower()
         stripped = low.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
