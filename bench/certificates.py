@@ -4,7 +4,7 @@ then verify every credential, on a throwaway SQLite database.
 Makes one organization, one Kazakh course whose rule issues certificates, and 10,000 learners with completed
 enrollments (bulk_create; half consent to show their name). Issuing runs `certificates_issue_batch` exactly as the
 staff page does, with the task queue in immediate mode so the Huey task runs in this process: chunks of 100, each
-in its own transaction with the PDFs written to the media folder. Verifying runs `verify_credential` (signature,
+in its own transaction with the PDFs written to the private files folder. Verifying runs `verify_credential` (signature,
 issuer key, revocation in the database) on every stored credential, spread over a process per core.
 
 Prints one JSON line: {"certificates", "issue_seconds", "issued_per_s", "verified_per_s", "processes",
@@ -35,6 +35,7 @@ def log(message: str) -> None:
 def setup_django(var: str) -> None:
     os.environ["TAMYR_VAR_DIR"] = var
     os.environ["TAMYR_MEDIA_ROOT"] = os.path.join(var, "media")
+    os.environ["TAMYR_PRIVATE_ROOT"] = os.path.join(var, "private")
     os.environ["DJANGO_SETTINGS_MODULE"] = "tamyr.settings.base"
     os.environ["TAMYR_TASKS_IMMEDIATE"] = "true"
     os.environ.pop("DATABASE_URL", None)  # always the throwaway SQLite database under `var`
@@ -112,7 +113,7 @@ def main() -> None:
         batch = CertificateBatch.objects.get(pk=batch.pk)
         if batch.status != "done" or batch.done != args.certificates:
             raise SystemExit(f"the batch did not finish: {batch.status}, {batch.done} done, {batch.error}")
-        pdfs = sum(1 for _path in Path(var, "media", "certificates").rglob("*.pdf"))
+        pdfs = sum(1 for _path in Path(var, "private", "certificates").rglob("*.pdf"))
         log(f"issued {batch.done} certificates ({pdfs} PDF files) in {issue_seconds:.1f} s")
 
         credentials = list(Certificate.objects.order_by("pk").values_list("credential", flat=True))

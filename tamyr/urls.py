@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from tamyr.accounts.roles_views import organization_roles
+from tamyr.core import files
 from tamyr.core import views as core_views
 
 # The admin signs in through allauth, so the same rate limits and two-factor rules apply there.
@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("files/<str:kind>/<str:key>/", files.private_file, name="private_file"),
     path("api/v1/", include("tamyr.api.urls")),
     path("me/", include("tamyr.accounts.urls")),
     path("organizations/<slug:slug>/roles/", organization_roles, name="organization_roles"),
@@ -27,4 +28,4 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", files.public_media)]

@@ -14,6 +14,7 @@ from tests.factories import OrganizationFactory, RoleWorld, UserFactory, grant, 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
 
 @pytest.fixture
@@ -56,6 +57,7 @@ def platform_admin(db):  # type: ignore[no-untyped-def]
 # changes and no middleware reads, is left out).
 
 _HANDLERS: dict[tuple[bool, str], ClientHandler] = {}
+MEDIA_SETTINGS = frozenset({"MEDIA_ROOT", "PRIVATE_MEDIA_ROOT"})
 
 
 def _settings_fingerprint() -> str:
@@ -67,7 +69,7 @@ def _settings_fingerprint() -> str:
     holder = django_settings._wrapped
     while isinstance(holder, UserSettingsHolder):
         overrides = vars(holder)
-        layers.append(sorted((k, repr(v)) for k, v in overrides.items() if k.isupper() and k != "MEDIA_ROOT"))
+        layers.append(sorted((k, repr(v)) for k, v in overrides.items() if k.isupper() and k not in MEDIA_SETTINGS))
         layers.append(sorted(overrides.get("_deleted", ())))
         holder = holder.default_settings
     layers.append(id(holder))
@@ -101,7 +103,10 @@ def role_world(
     certificate's PDF) go to a folder of the module's, `world.media_root`, never to the project's media folder.
     """
     media_root = str(tmp_path_factory.mktemp("role-world-media"))
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media_root, PRIVATE_MEDIA_ROOT=media_root + "-private"),
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

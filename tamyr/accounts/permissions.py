@@ -20,6 +20,7 @@ STAFF = OrganizationRoleKind.STAFF
 TEACHER = OrganizationRoleKind.TEACHER
 REVIEWER = OrganizationRoleKind.REVIEWER
 PEOPLE_ROLES = frozenset({ADMIN, STAFF})
+SEATED = ("active", "completed")  # enrollment statuses that hold a seat (learning.selectors.SEAT_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -306,7 +307,56 @@ def _revoke_certificate(user: Any, certificate: Any) -> bool:
     return roles.platform_admin or ADMIN in roles.by_organization.get(certificate.issuer_id, frozenset())
 
 
+# --- private files (served by tamyr.core.files after asking these) ---------------------------------------------
+
+
+def _view_import_file(user: Any, record: Any) -> bool:
+    """An import's uploaded file and its report: who may import people for its organization."""
+    return record is not None and _import_people(user, record.organization)
+
+
+def _view_answer_file(user: Any, answer: Any) -> bool:
+    """A file given as a registration answer: who may see the registration (the person, the event's staff)."""
+    return answer is not None and _view_registration(user, answer.registration)
+
+
+def _view_session_material(user: Any, material: Any) -> bool:
+    """A session's attachment: whoever may see the event (everyone once it is published; its staff before)."""
+    return material is not None and _view_event(user, material.session.event)
+
+
+def _view_lesson_material(user: Any, material: Any) -> bool:
+    """A lesson's file: learners with a seat in a group of the course, its teachers, the provider's staff."""
+    if material is None:
+        return False
+    course = material.lesson.course
+    if _change_course(user, course):
+        return True
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return False
+    if any(t.pk == user_id for t in course.teachers.all()):
+        return True
+    if course.groups.filter(teachers__pk=user_id).exists():
+        return True
+    return course.groups.filter(enrollments__person__user_id=user_id, enrollments__status__in=SEATED).exists()
+
+
+def _view_certificate_pdf(user: Any, certificate: Any) -> bool:
+    """The PDF of a certificate: its holder, the issuer's admins and staff, the group's teachers."""
+    if certificate is None:
+        return False
+    if _is_self(user, certificate.person) or _in_scope(people_write_scope(user), {certificate.issuer_id}):
+        return True
+    return _view_enrollment(user, certificate.enrollment)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "registry.view_import_file": _view_import_file,
+    "events.view_answer_file": _view_answer_file,
+    "events.view_session_material": _view_session_material,
+    "learning.view_lesson_material": _view_lesson_material,
+    "learning.view_certificate_pdf": _view_certificate_pdf,
     "learning.add_course": _add_course,
     "learning.change_course": _change_course,
     "learning.manage_enrollments": lambda user, group: group is not None and _change_course(user, group.course),

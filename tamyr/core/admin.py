@@ -1,6 +1,21 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
 
 from tamyr.core.models import AuditEntry
+
+
+class StoredFilesReadOnly:
+    """For admins of models with file fields: the admin shows what is stored but takes no upload, since uploads go
+    through the pages, whose upload service checks the content and re-encodes images (tamyr.core.uploads)."""
+
+    model: type[models.Model]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        declared = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        files = [f.name for f in self.model._meta.fields if isinstance(f, models.FileField) and f.name not in declared]
+        return [*declared, *files]
 
 
 @admin.register(AuditEntry)

@@ -165,7 +165,7 @@ def codec(choice: str) -> str:
     return "utf-8-sig" if choice == "utf-8" else choice
 
 
-_BOMS = (
+BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -185,7 +185,7 @@ def decode_head(data: bytes, encoding: str) -> str | None:
 
 def detect(data: bytes) -> Detection:
     """Which encoding `data` (the head of a file) is in, and how sure that is (see the module)."""
-    for bom, name in _BOMS:
+    for bom, name in BYTE_ORDER_MARKS:
         if data.startswith(bom):
             text = decode_head(data, name)
             if text is not None:
@@ -194,7 +194,7 @@ def detect(data: bytes) -> Detection:
     if text is not None:
         assessment = assess(text[:SCORE_BYTES])
         return Detection("utf-8-sig", min(1.0, assessment.plausibility), "utf-8", assessment)
-    utf16 = _utf16_without_bom(data[:SCORE_BYTES])
+    utf16 = utf16_without_bom(data[:SCORE_BYTES])
     if utf16:
         text = decode_head(data, utf16)
         if text is not None:
@@ -202,7 +202,7 @@ def detect(data: bytes) -> Detection:
     return _detect_single_byte(data[:SCORE_BYTES])
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
+def utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 without a byte-order mark: mostly-Latin text has a NUL in every other byte."""
     if len(data) < 16 or data.count(0) < len(data) // 4:
         return None

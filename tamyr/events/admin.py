@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tamyr.core.admin import StoredFilesReadOnly
 from tamyr.events.models import (
     Delegation,
     Event,
@@ -40,7 +41,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(StoredFilesReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["slug", "display_title", "kind", "status", "starts_at", "organizer", "capacity"]
     list_filter = ["kind", "status", "is_public"]
     search_fields = ["slug", "title"]
@@ -55,7 +56,7 @@ class SpeakerInline(admin.TabularInline):
     autocomplete_fields = ["person"]
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(StoredFilesReadOnly, admin.TabularInline):  # type: ignore[type-arg]
     model = SessionMaterial
     extra = 0
 
@@ -97,6 +98,6 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(StoredFilesReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["__str__", "event", "order"]
     list_filter = ["event"]

@@ -14,7 +14,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tamyr.core import uploads
 from tamyr.core.i18n import translate
+from tamyr.core.uploads import UploadField
 from tamyr.events.models import EventKind, Question, QuestionKind, RegistrationCategory
 from tamyr.registry.models import Country, Network, Organization
 
@@ -148,8 +150,8 @@ class RegistrationForm(forms.Form):
                 error_messages={"required": _("Answer yes or no.")},
             )  # fmt: skip
         if question.kind == QuestionKind.FILE:
-            return forms.FileField(
-                label=label, required=required, help_text=_("Up to 10 MB."),
+            return UploadField(
+                label=label, required=required, policy=uploads.ANSWER,
                 error_messages={"required": _("Attach a file.")},
             )  # fmt: skip
         return forms.CharField(

@@ -14,7 +14,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.accounts import permissions
+from tamyr.core import uploads
 from tamyr.core.i18n import TranslationsField
+from tamyr.core.uploads import UploadField
 from tamyr.events.models import (
     Delegation,
     Event,
@@ -165,7 +167,7 @@ class EventForm(forms.Form):
     )
     starts_at = ZonedDateTimeField(label=_("Starts"))
     ends_at = ZonedDateTimeField(label=_("Ends"))
-    banner = forms.ImageField(label=_("Banner image"), required=False)
+    banner = UploadField(label=_("Banner image"), required=False, policy=uploads.BANNER)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False, help_text=_("Empty: no limit."))
     registration_opens_at = ZonedDateTimeField(label=_("Registration opens"), required=False)
     registration_closes_at = ZonedDateTimeField(label=_("Registration deadline"), required=False)
@@ -401,7 +403,7 @@ class SpeakerForm(forms.Form):
 
 class MaterialForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(label=_("File"), required=False)
+    file = UploadField(label=_("File"), required=False, policy=uploads.SESSION_MATERIAL)
     url = forms.URLField(label=_("Or a link"), required=False, assume_scheme="https")
 
     def clean(self) -> dict[str, Any]:
@@ -643,7 +645,15 @@ class MultipleImageField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:  # type: ignore[override]
         single = super().clean
         files = [single(item, initial) for item in data] if isinstance(data, (list, tuple)) else [single(data, initial)]
-        return [item for item in files if item]
+        checked = []
+        for item in files:
+            if not item:
+                continue
+            try:  # by content, re-encoded: a GIF or a page named .jpg, or a script riding along, never gets stored
+                checked.append(uploads.check(item, uploads.PHOTO))
+            except uploads.UploadRefused as error:
+                raise forms.ValidationError(f"{item.name}: {error.message}", code=error.code) from error
+        return checked
 
 
 class PhotoUploadForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamyr.core.i18n import translate
 from tamyr.core.models import TimeStampedModel
+from tamyr.core.uploads import RandomName, private_storage
 from tamyr.registry.models import Country, Organization, Person
 
 
@@ -89,7 +90,7 @@ class Event(TimeStampedModel):
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
-    banner = models.ImageField(_("banner image"), upload_to="events/banners/", blank=True)
+    banner = models.ImageField(_("banner image"), upload_to=RandomName("events/banners"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration deadline"), null=True, blank=True)
@@ -287,7 +288,8 @@ class Registration(TimeStampedModel):
 class RegistrationFile(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="files")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    file = models.FileField(upload_to="events/answers/%Y/")
+    file = models.FileField(upload_to=RandomName("events/answers"), storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("uploaded answer")
@@ -385,7 +387,7 @@ class SessionSpeaker(models.Model):
 class SessionMaterial(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="events/materials/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("events/materials"), storage=private_storage, blank=True)
     url = models.URLField(_("link"), blank=True)
 
     class Meta:
@@ -398,8 +400,8 @@ class SessionMaterial(models.Model):
 
 class Photo(TimeStampedModel):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="events/photos/%Y/")
-    thumbnail = models.ImageField(upload_to="events/thumbnails/%Y/", blank=True, editable=False)
+    image = models.ImageField(_("photo"), upload_to=RandomName("events/photos"))
+    thumbnail = models.ImageField(upload_to=RandomName("events/thumbnails"), blank=True, editable=False)
     caption = models.JSONField(_("caption"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 

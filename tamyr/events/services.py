@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
 from tamyr.core import audit, rows
+from tamyr.core import uploads as storage
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
 from tamyr.core.models import AuditEntry
@@ -89,6 +90,8 @@ def event_create(*, slug: str, acting_user: Any, **fields: Any) -> Event:
     organizer = fields.get("organizer")
     if organizer is None or not permissions.can(acting_user, "events.add_event", organizer):
         raise NotAllowed(_("You can only create events for organizations where you are admin or staff."))
+    if fields.get("banner"):
+        fields["banner"] = storage.check(fields["banner"], storage.BANNER, field="banner")
     cleaned = _check_event_fields(fields)
     if cleaned.get("venue") is not None and "time_zone" not in fields:
         cleaned["time_zone"] = cleaned["venue"].time_zone
@@ -112,7 +115,10 @@ def event_update(*, event: Event, acting_user: Any, **fields: Any) -> Event:
     cleaned = _check_event_fields({"starts_at": event.starts_at, "ends_at": event.ends_at, **fields})
     changed = []
     for key, value in cleaned.items():
-        if key in fields and getattr(event, key) != value:
+        if key == "banner" and value:
+            storage.replace(event, "banner", value, storage.BANNER)  # the old banner goes after the commit
+            changed.append(key)
+        elif key in fields and getattr(event, key) != value:
             setattr(event, key, value)
             changed.append(key)
     if changed:
@@ -179,10 +185,10 @@ def _promote_waitlisted(event: Event) -> list[Registration]:
 
 def _clean_answers(
     event: Event, answers: Mapping[str, Any], files: Mapping[str, UploadedFile]
-) -> tuple[dict[str, Any], dict[int, UploadedFile]]:
+) -> tuple[dict[str, Any], dict[int, storage.CheckedFile]]:
     """Answers keyed by question id (as a string); every error names its question."""
     cleaned: dict[str, Any] = {}
-    uploads: dict[int, UploadedFile] = {}
+    uploads: dict[int, storage.CheckedFile] = {}
     for question in event.questions.all():
         key = str(question.pk)
         value = answers.get(key)
@@ -193,10 +199,9 @@ def _clean_answers(
                 if question.required:
                     raise DomainError(_("Attach a file for “%(q)s”.") % {"q": label}, field=f"q{key}")
                 continue
-            if upload.size and upload.size > 10 * 1024 * 1024:
-                raise DomainError(_("The file for “%(q)s” is larger than 10 MB.") % {"q": label}, field=f"q{key}")
-            uploads[question.pk] = upload
-            cleaned[key] = upload.name
+            checked = storage.check(upload, storage.ANSWER, field=f"q{key}")  # by content; stored privately
+            uploads[question.pk] = checked
+            cleaned[key] = checked.original_name
             continue
         if value in (None, "", []):
             if question.required:
@@ -384,7 +389,9 @@ def registration_create(
         registration.save()
         audit.record(acting_user, "events.registration_created", registration, status=status, on_behalf=on_behalf)
     for question_id, upload in uploads.items():
-        RegistrationFile.objects.create(registration=registration, question_id=question_id, file=upload)
+        RegistrationFile.objects.create(
+            registration=registration, question_id=question_id, file=upload, original_name=upload.original_name
+        )
     if invitation is not None:
         invitation.accepted_at = now
         invitation.person = person

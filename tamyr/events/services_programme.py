@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
 from tamyr.core import audit
+from tamyr.core import uploads as storage
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
 from tamyr.events.models import (
@@ -44,8 +45,8 @@ from tamyr.events.models import (
 from tamyr.registry.models import Country, Organization, Person
 from tamyr.registry.services import require_person_in_reach
 
-MAX_PHOTO_BYTES = 15 * 1024 * 1024
-MAX_MATERIAL_BYTES = 25 * 1024 * 1024
+MAX_PHOTO_BYTES = storage.PHOTO.max_bytes
+MAX_MATERIAL_BYTES = storage.SESSION_MATERIAL.max_bytes
 
 
 def _require_change(acting_user: Any, event: Event, message: str | None = None) -> None:
@@ -205,11 +206,10 @@ def material_add(
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError as error:
             raise DomainError(_("Enter a full link starting with https://."), field="url") from error
-    if file is not None and file.size and file.size > MAX_MATERIAL_BYTES:
-        raise DomainError(_("The file is larger than 25 MB."), field="file")
+    checked = storage.check(file, storage.SESSION_MATERIAL, field="file") if file is not None else None
     material = SessionMaterial(session=session, title=title[:200], url=url)
-    if file is not None:
-        material.file = file
+    if checked is not None:
+        material.file = checked  # type: ignore[assignment]
     material.save()
     audit.record(acting_user, "events.material_added", event, session=session.pk, material=material.pk)
     return material
@@ -220,8 +220,7 @@ def material_remove(*, material: SessionMaterial, acting_user: Any) -> None:
     event = material.session.event
     _require_change(acting_user, event)
     data = {"session": material.session_id, "material": material.pk}
-    if material.file:
-        material.file.delete(save=False)
+    storage.delete_on_commit(material.file)
     material.delete()
     audit.record(acting_user, "events.material_removed", event, **data)
 
@@ -392,17 +391,16 @@ def photos_add(*, event: Event, images: Sequence[UploadedFile], acting_user: Any
         raise DomainError(_("Choose at least one photo."), field="images")
     cleaned_caption = _translations(caption, "caption")
     thumbnails = []
-    for image in images:
-        if image.size and image.size > MAX_PHOTO_BYTES:
-            raise DomainError(_("%(name)s is larger than 15 MB.") % {"name": image.name}, field="images")
-        thumbnails.append(gallery.make_thumbnail(image))  # raises DomainError when it is not an image
+    checked = [storage.check(image, storage.PHOTO, field="images") for image in images]  # re-encoded, renamed
+    for image in checked:
+        thumbnails.append(gallery.make_thumbnail(image))
     order = event.photos.aggregate(top=Max("order"))["top"]
     order = -1 if order is None else order
     photos = []
-    for image, thumbnail in zip(images, thumbnails, strict=True):
+    for image, thumbnail in zip(checked, thumbnails, strict=True):
         order += 1
         photo = Photo(event=event, caption=cleaned_caption, order=order)
-        photo.image.save(image.name or "photo.jpg", image, save=False)
+        photo.image.save(image.name, image, save=False)
         photo.thumbnail.save(gallery.thumbnail_name(photo.image.name), thumbnail, save=False)
         photo.save()
         audit.record(acting_user, "events.photo_added", event, photo=photo.pk)

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from tamyr.accounts import permissions
 from tamyr.accounts.services import signed_in_user
 from tamyr.core.errors import DomainError
+from tamyr.core.files import private_url
 from tamyr.events import selectors, selectors_public, services
 from tamyr.events.calendar import event_ics as build_event_ics
 from tamyr.events.calendar import feed_ics
@@ -469,9 +470,11 @@ def _answers(registration: Registration) -> list[dict[str, Any]]:
     rows = []
     for question in registration.event.questions.all():
         value = registration.answers.get(str(question.pk))
+        url = ""
         if question.kind == QuestionKind.FILE:
             upload = files.get(question.pk)
-            text = upload.file.name.rsplit("/", 1)[-1] if upload else ""
+            text = (upload.original_name or upload.file.name.rsplit("/", 1)[-1]) if upload else ""
+            url = private_url("answer", upload) if upload else ""  # a private file: the view asks can()
         elif value is None or value == "":
             text = ""
         elif question.kind == QuestionKind.YES_NO:
@@ -482,7 +485,7 @@ def _answers(registration: Registration) -> list[dict[str, Any]]:
             text = ", ".join(choices[index] for index in indexes if isinstance(index, int) and index < len(choices))
         else:
             text = str(value)
-        rows.append({"question": question, "answer": text})
+        rows.append({"question": question, "answer": text, "url": url})
     return rows
 
 

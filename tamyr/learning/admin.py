@@ -4,6 +4,7 @@ waiting list, re-evaluate completion and audit), never by editing a row here."""
 
 from django.contrib import admin
 
+from tamyr.core.admin import StoredFilesReadOnly
 from tamyr.learning import models
 
 
@@ -71,7 +72,7 @@ class CourseGroupAdmin(admin.ModelAdmin):
     list_select_related = ["course"]
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(StoredFilesReadOnly, admin.TabularInline):  # type: ignore[type-arg]
     model = models.LessonMaterial
     extra = 0
 
@@ -87,7 +88,7 @@ class LessonAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.LessonMaterial)
-class LessonMaterialAdmin(admin.ModelAdmin):
+class LessonMaterialAdmin(StoredFilesReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["title", "lesson", "url", "file"]
     search_fields = ["title"]
     autocomplete_fields = ["lesson"]

@@ -15,6 +15,32 @@ class LearningConfig(AppConfig):
         from tamyr.registry.signals import person_erased
 
         person_erased.connect(_forget_certificate_holder, dispatch_uid="learning.forget_certificate_holder")
+        _register_private_files()
+
+
+def _register_private_files() -> None:
+    from tamyr.core import files
+    from tamyr.learning.models import Certificate, LessonMaterial
+
+    files.register(
+        files.PrivateFile(
+            kind="lesson-material",
+            queryset=lambda: LessonMaterial.objects.select_related("lesson__course"),
+            field="file",
+            action="learning.view_lesson_material",
+            filename=lambda material: material.title,
+        )
+    )
+    files.register(
+        files.PrivateFile(
+            kind="certificate",
+            queryset=lambda: Certificate.objects.select_related("person", "enrollment__group__course"),
+            field="pdf",
+            action="learning.view_certificate_pdf",
+            filename=lambda certificate: f"certificate-{certificate.code}.pdf",
+            lookup="code",
+        )
+    )
 
 
 def _forget_certificate_holder(sender: object, person: object, **kwargs: object) -> None:

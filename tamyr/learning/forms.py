@@ -10,7 +10,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tamyr.core import uploads
 from tamyr.core.i18n import TranslationsField, translate
+from tamyr.core.uploads import UploadField
 from tamyr.learning import selectors
 from tamyr.learning.models import Course, CourseFormat, Lesson, Level, QuestionKind, Quiz, QuizQuestion
 from tamyr.registry.models import Organization, Person
@@ -316,7 +318,7 @@ class LessonForm(forms.Form):
 class MaterialForm(forms.Form):
     title = forms.CharField(label=_("Material's title"), max_length=200)
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
-    file = forms.FileField(label=_("Or a file"), required=False)
+    file = UploadField(label=_("Or a file"), required=False, policy=uploads.LESSON_MATERIAL)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tamyr.core.i18n import translate
 from tamyr.core.jobs import Job, JobStatus
 from tamyr.core.models import TimeStampedModel
+from tamyr.core.uploads import RandomName, private_storage
 from tamyr.registry.models import Organization, Person
 
 
@@ -134,7 +135,7 @@ class Lesson(models.Model):
 class LessonMaterial(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="learning/materials/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("learning/materials"), storage=private_storage, blank=True)
     url = models.URLField(_("link"), blank=True)
 
     class Meta:
@@ -271,7 +272,7 @@ class Certificate(TimeStampedModel):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
     credential = models.JSONField(_("signed credential"), default=dict, blank=True)
-    pdf = models.FileField(upload_to="certificates/%Y/", blank=True)
+    pdf = models.FileField(upload_to=RandomName("certificates", generated=True), storage=private_storage, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "id"]

@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
-from tamyr.core import audit
+from tamyr.core import audit, uploads
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
 from tamyr.learning import selectors, services
@@ -438,9 +438,10 @@ def material_add(*, lesson: Lesson, title: str, acting_user: Any, url: str = "",
     url = _url(url, "url")
     if not url and not file:
         raise DomainError(_("Give a link or choose a file."), field="url")
+    checked = uploads.check(file, uploads.LESSON_MATERIAL, field="file") if file else None
     material = LessonMaterial(lesson=lesson, title=title, url=url)
-    if file:
-        material.file = file
+    if checked is not None:
+        material.file = checked  # type: ignore[assignment]
     material.save()
     audit.record(acting_user, "learning.material_added", material, lesson=lesson.pk)
     return material
@@ -450,8 +451,7 @@ def material_add(*, lesson: Lesson, title: str, acting_user: Any, url: str = "",
 def material_delete(*, material: LessonMaterial, acting_user: Any) -> None:
     _may_change(acting_user, material.lesson.course)
     audit.record(acting_user, "learning.material_deleted", material, lesson=material.lesson_id)
-    if material.file:
-        material.file.delete(save=False)
+    uploads.delete_on_commit(material.file)
     material.delete()
 
 

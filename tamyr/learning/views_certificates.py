@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tamyr.accounts import permissions
+from tamyr.core import files
 from tamyr.core.errors import DomainError
 from tamyr.learning import certificates as services
 from tamyr.learning.credentials import keys, openbadges
@@ -79,9 +80,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             request, "learning/certificates/verify_not_found.html", {"code": code, "form": VerifyFileForm()}, status=404
         )
     result = openbadges.verify_credential(certificate.credential) if certificate.credential else None
-    can_view_pdf = bool(certificate.pdf) and permissions.can(
-        request.user, "learning.view_enrollment", certificate.enrollment
-    )
+    can_view_pdf = bool(certificate.pdf) and permissions.can(request.user, "learning.view_certificate_pdf", certificate)
     context = {
         "certificate": certificate,
         "course": certificate.course,
@@ -117,18 +116,9 @@ def verify_file(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def certificate_pdf(request: HttpRequest, code: str) -> FileResponse:
-    certificate = _certificate(code)
-    if certificate is None or not certificate.pdf:
-        raise Http404(_("No certificate has this code."))
-    if not permissions.can(request.user, "learning.view_enrollment", certificate.enrollment):
-        raise PermissionDenied(_("Only the holder and the issuer's staff can download this certificate."))
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        content_type="application/pdf",
-        as_attachment=False,
-        filename=f"certificate-{certificate.code}.pdf",
-    )
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The holder's address of the PDF; the one private-file view answers (asks can(), attachment, nosniff)."""
+    return files.private_file(request, kind="certificate", key=code.upper())
 
 
 class RevokeForm(forms.Form):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tamyr.core.admin import StoredFilesReadOnly
 from tamyr.registry.models import (
     Affiliation,
     Consent,
@@ -26,7 +27,7 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(StoredFilesReadOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["slug", "display_name", "kind", "country", "city", "is_active"]
     list_filter = ["kind", "is_active", "country"]
     search_fields = ["slug", "short_name", "name", "city"]

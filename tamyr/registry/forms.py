@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tamyr.core import uploads
 from tamyr.core.i18n import TranslationsField
+from tamyr.core.uploads import UploadField
 from tamyr.registry.models import Country, Gender, Organization, OrganizationKind
 
 
@@ -20,7 +22,7 @@ class OrganizationForm(forms.Form):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    logo = forms.ImageField(label=_("Logo"), required=False)
+    logo = UploadField(label=_("Logo"), required=False, policy=uploads.LOGO)
 
     @classmethod
     def initial_for(cls, organization: Organization) -> dict[str, Any]:
@@ -94,7 +96,8 @@ class PersonFilterForm(forms.Form):
 
 
 class PersonImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        policy=uploads.PEOPLE_IMPORT,
         label=_("File"),
         help_text=_("CSV or XLSX; the first row names the columns (e.g. ФИО, Аты-жөні, ad soyad, e-mail, country)."),
     )

@@ -50,7 +50,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tamyr.core import audit, encodings, processes
+from tamyr.core import audit, encodings, processes, uploads
 from tamyr.core.errors import DomainError
 from tamyr.core.exports import safe_cell
 from tamyr.registry import dedupe, import_checker, search
@@ -1439,10 +1439,13 @@ def person_import_create(
     dry_run: bool = False,
     skip_bad_rows: bool = False,
 ) -> PersonImport:
-    """Keep an uploaded file and guess its column mapping; nothing is read into the registry yet."""
-    name = Path(getattr(file, "name", "") or "people.csv").name
-    if Path(name).suffix.casefold() not in SUPPORTED:
-        raise DomainError(_("Upload a CSV or XLSX file."), code="unsupported_file", field="file")
+    """Keep an uploaded file (checked by its content, stored privately under a random name) and guess its column
+    mapping; nothing is read into the registry yet."""
+    try:
+        file = uploads.check(file, uploads.PEOPLE_IMPORT)
+    except uploads.UploadRefused as error:
+        raise DomainError(error.message, code=error.code, field="file") from error
+    name = file.original_name or f"people{file.kind.extension}"
     record = PersonImport(
         organization=organization,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
@@ -1450,7 +1453,7 @@ def person_import_create(
         dry_run=dry_run,
         skip_bad_rows=skip_bad_rows,
     )
-    record.file.save(name, file, save=False)
+    record.file.save(file.name, file, save=False)
     try:
         header = read_header(Path(record.file.path))
     except DomainError:
@@ -1545,7 +1548,8 @@ def person_import_run(*, record: PersonImport) -> PersonImport:
     except Exception as error:
         record.status, record.finished_at = ImportStatus.FAILED, timezone.now()
         record.error = str(getattr(error, "message", error))[:2000]
-        record.save(update_fields=["status", "finished_at", "error", "updated_at"])
+        record.file.delete(save=False)  # a failed import keeps nobody's data: the upload goes at once
+        record.save(update_fields=["status", "finished_at", "error", "file", "updated_at"])
         if not isinstance(error, DomainError):
             raise
         return record
@@ -1559,9 +1563,23 @@ def person_import_run(*, record: PersonImport) -> PersonImport:
     record.duplicates = [item.as_dict() for item in report.flagged]
     record.status = ImportStatus.REFUSED if report.refused else ImportStatus.DONE
     record.finished_at = timezone.now()
+    if report.refused:
+        record.file.delete(save=False)  # nothing was imported and it cannot be restarted; the report says why
     if report.report_path is not None:
         with report.report_path.open("rb") as handle:
             record.report.save(f"import-{record.pk}-report.csv", File(handle), save=False)
         report.report_path.unlink(missing_ok=True)
     record.save()
     return record
+
+
+def person_imports_purge_files(*, before: Any) -> int:
+    """Retention: imports finished before `before` lose their uploaded file and their report (the figures and the
+    first bad rows stay on the record). Returns how many imports lost files."""
+    count = 0
+    for record in PersonImport.objects.filter(created_at__lt=before).exclude(file="", report="").iterator():
+        record.file.delete(save=False)
+        record.report.delete(save=False)
+        record.save(update_fields=["file", "report", "updated_at"])
+        count += 1
+    return count

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamyr.core.i18n import translate
 from tamyr.core.models import TimeStampedModel
+from tamyr.core.uploads import RandomName, private_storage
 
 
 class Country(models.Model):
@@ -74,7 +75,7 @@ class Organization(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to=RandomName("logos"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -515,7 +516,7 @@ class ImportStatus(models.TextChoices):
 class PersonImport(TimeStampedModel):
     """One upload of a people file: its column mapping, its progress (polled by the page) and its report."""
 
-    file = models.FileField(_("file"), upload_to="imports/%Y/")
+    file = models.FileField(_("file"), upload_to=RandomName("imports"), storage=private_storage, blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, help_text=_("Field name → column header."))
     organization = models.ForeignKey(
@@ -538,7 +539,7 @@ class PersonImport(TimeStampedModel):
     bad_rows = models.JSONField(
         _("bad rows"), default=list, blank=True, help_text=_("The first bad rows; the full list is in the report.")
     )
-    report = models.FileField(_("report"), upload_to="imports/reports/%Y/", blank=True)
+    report = models.FileField(_("report"), upload_to=RandomName("imports/reports"), storage=private_storage, blank=True)
     flagged_duplicates = models.PositiveIntegerField(_("possible duplicates"), default=0)
     duplicates = models.JSONField(_("possible duplicates"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tamyr.core import audit
+from tamyr.core import audit, uploads
 from tamyr.core.errors import DomainError
 from tamyr.core.i18n import clean_translations
 from tamyr.registry import search, selectors
@@ -90,6 +90,9 @@ def organization_update(*, organization: Organization, data: dict[str, Any], act
                 raise DomainError(_("An organization needs a name in at least one language."), field="name")
         if field == "parent" and value is not None and value.pk == organization.pk:
             raise DomainError(_("An organization cannot be its own parent."), field="parent")
+        if field == "logo" and value:
+            changed[field] = uploads.replace(organization, "logo", value, uploads.LOGO).name
+            continue
         if getattr(organization, field) != value:
             changed[field] = _audit_value(value)
             setattr(organization, field, value)
@@ -109,6 +112,9 @@ def organization_create(*, slug: str, name: dict[str, str], kind: str, acting_us
     for field, value in fields.items():
         if field not in ORGANIZATION_EDITABLE:
             raise DomainError(_("Unknown field %(field)s.") % {"field": field}, field=field)
+        if field == "logo" and value:
+            uploads.replace(organization, "logo", value, uploads.LOGO)
+            continue
         setattr(organization, field, clean_translations(value) if field == "description" else value)
     organization.save()
     audit.record(acting_user, "registry.organization_created", organization)

@@ -156,6 +156,14 @@ SERVE_MEDIA = env_bool("TAMYR_SERVE_MEDIA", True)
 # Files that are not public by nature (imports, answers, certificates, documents) live here, outside MEDIA_ROOT,
 # and leave only through a view that asks `permissions.can()` (docs/deploy.md: X-Accel-Redirect).
 PRIVATE_MEDIA_ROOT = env_str("TAMYR_PRIVATE_ROOT", str(VAR_DIR / "private"))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (e.g. /_private/); empty, Django streams files.
+TAMYR_PRIVATE_ACCEL_PREFIX = env_str("TAMYR_PRIVATE_ACCEL_PREFIX", "")
+# Uploaded import files and their reports are deleted this many days after the import (`tamyr purge_files`).
+TAMYR_FILE_RETENTION_DAYS = env_int("TAMYR_FILE_RETENTION_DAYS", 30)
+# Size limits of upload fields, by policy name (tamyr.core.uploads), e.g. {"people_import": 100 * 1024 * 1024};
+# unset, each field keeps its own (logos 2 MB, banners 5 MB, photos 15 MB, answers 10 MB, materials 25 MB,
+# people imports 50 MB).
+TAMYR_UPLOAD_LIMITS: dict[str, int] = {}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

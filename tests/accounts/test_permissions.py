@@ -43,6 +43,7 @@ RULES: dict[tuple[str, str | None], tuple[bool, ...]] = {
     ("registry.import_people", None):             (N, N, N, Y, Y, N, N, Y, N, N, Y),
     ("registry.import_people", "org_a"):          (N, N, N, Y, Y, N, N, N, N, N, Y),
     ("registry.import_people", "org_b"):          (N, N, N, N, N, N, N, Y, N, N, Y),
+    ("registry.view_import_file", "import_a"):    (N, N, N, Y, Y, N, N, N, N, N, Y),
     ("registry.add_organization", None):          (N, N, N, N, N, N, N, N, N, N, Y),
     ("registry.change_organization", "org_a"):    (N, N, N, Y, N, N, N, N, N, N, Y),
     ("registry.change_organization", "org_b"):    (N, N, N, N, N, N, N, Y, N, N, Y),
@@ -71,6 +72,7 @@ def _module_media_root(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _media_root(settings: Any, _module_media_root: str) -> None:
     """One media folder for the module instead of conftest's folder per test: this module runs many small tests."""
     settings.MEDIA_ROOT = _module_media_root
+    settings.PRIVATE_MEDIA_ROOT = _module_media_root + "-private"
 
 
 def _user(world: RoleWorld, role: str) -> Any:

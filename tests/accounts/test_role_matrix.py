@@ -109,7 +109,7 @@ WEB: dict[str, tuple[str, ...]] = {
     "POST /people/import/":                                    (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
     "GET /people/import/{people_import}/":                     (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /people/import/{people_import}/progress/":            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
-    "GET /people/import/{people_import}/report/":              (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /people/import/{people_import}/report/":              (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "GET /me/":                                                (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /me/":                                               (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /me/consents/":                                      (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -175,7 +175,7 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /courses/course-a/manage/":                           (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "POST /courses/course-a/manage/":                          (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /courses/statistics/":                                (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
-    "GET /courses/certificates/{certificate}.pdf":             (LOGIN, NO, NO, OK, OK, OK, NO, NO, NO, NO, OK),
+    "GET /courses/certificates/{certificate}.pdf":             (LOGIN, NF, NF, OK, OK, OK, NF, NF, NF, NF, OK),
     "GET /courses/certificates/{certificate}/revoke/":         (LOGIN, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK),
     "POST /courses/certificates/{certificate}/revoke/":        (LOGIN, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK),
     "GET /courses/course-a/certificates/batch/":               (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
@@ -184,6 +184,13 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /verify/":                                            (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /verify/":                                           (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /verify/{certificate}/":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    # private files: one view asks can(); whoever may not have the file gets the 404 of a file that does not exist
+    "GET /files/import/{people_import}/":                      (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /files/import-report/{people_import}/":               (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /files/answer/{answer}/":                             (NF,    NF, OK, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /files/session-material/{session_material}/":         (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /files/lesson-material/{lesson_material}/":           (NF,    NF, OK, OK, OK, OK, NF, NF, NF, NF, OK),
+    "GET /files/certificate/{certificate}/":                   (NF,    NF, NF, OK, OK, OK, NF, NF, NF, NF, OK),
     "GET /verify/NOSUCHCODE/":                                 (NF,    NF, NF, NF, NF, NF, NF, NF, NF, NF, NF),
     "GET /organizations/org-a/did.json":                       (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /organizations/org-a/credentials/status.json":        (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -389,6 +396,9 @@ class World:
             duplicate=cast.duplicate_a.pk,
             merge=cast.merge_a.pk,
             people_import=cast.import_a.pk,
+            answer=cast.answer_a.pk,
+            session_material=cast.session_material_a.pk,
+            lesson_material=cast.lesson_material_a.pk,
             in_a_month=cast.event_a.starts_at.isoformat(),
             month=cast.event_a.starts_at.strftime("%Y-%m"),
         )
@@ -426,6 +436,7 @@ def _module_media_root(role_world: RoleWorld) -> str:
 def _media_root(settings: Any, _module_media_root: str) -> None:
     """One media folder for the module instead of conftest's folder per test: this module runs many small tests."""
     settings.MEDIA_ROOT = _module_media_root
+    settings.PRIVATE_MEDIA_ROOT = _module_media_root + "-private"  # where the world's certificate PDF was written
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -658,6 +669,9 @@ SAMPLE_VALUES = {
     "duplicate": 9,
     "merge": 10,
     "people_import": 11,
+    "answer": 12,
+    "session_material": 13,
+    "lesson_material": 14,
 }
 
 
@@ -1127,6 +1141,11 @@ def render_markdown() -> str:
         "person id that does not exist. Organization A's registry work: `{duplicate}`, a possible duplicate pair",
         "of two of its records; `{merge}`, a merge into person A that can be undone; `{people_import}`, a finished",
         "people import with its report.",
+        "",
+        "Private files (served by one view, `/files/<kind>/<key>/`, after `can()`): the import's file and report;",
+        "`{answer}`, a file person A gave as a registration answer for `event-a`; `{session_material}`, an",
+        "attachment of a session of `draft-event-a`; `{lesson_material}`, a file of course A's lesson; the",
+        "certificate's PDF. Whoever may not have one gets the same 404 as for a file that does not exist.",
         "",
         "Organization A organizes `event-a` (published; person A is registered, confirmed, with the code",
         "`{registration}`; `{invitation}` is an invitation to it) and `draft-event-a` (a draft, with the",

@@ -195,6 +195,7 @@ class RoleWorld:
         self._add_duplicates_and_imports()
         self._add_events()
         self._add_learning()
+        self._add_private_files()
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -282,3 +283,29 @@ class RoleWorld:
             person=self.graduate, group=self.group_a, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
         )
         self.certificate = certificates.certificate_issue(enrollment=self.graduate_enrollment, acting_user=None)
+
+    def _add_private_files(self) -> None:
+        """Private files besides the import's and the certificate's: `answer_a`, a file person A gave as an answer
+        when registering for event A; `session_material_a`, an attachment of a session of the draft event;
+        `lesson_material_a`, a file of course A's self-paced lesson."""
+        from django.core.files.base import ContentFile
+
+        from tamyr.events.models import RegistrationFile, SessionMaterial
+        from tamyr.learning.models import LessonMaterial
+        from tests.events.factories import QuestionFactory, SessionFactory
+
+        question = QuestionFactory(event=self.event_a, kind="file", required=False)
+        self.answer_a = RegistrationFile.objects.create(
+            registration=self.registration_a,
+            question=question,
+            file=ContentFile(b"%PDF-1.4 answer\n", name="answer.pdf"),
+            original_name="cv.pdf",
+        )
+        self.session_material_a = SessionMaterial.objects.create(
+            session=SessionFactory(event=self.draft_event_a),
+            title="Slides",
+            file=ContentFile(b"%PDF-1.4 slides\n", name="slides.pdf"),
+        )
+        self.lesson_material_a = LessonMaterial.objects.create(
+            lesson=self.lesson_a, title="Chart", file=ContentFile(b"%PDF-1.4 chart\n", name="chart.pdf")
+        )

@@ -178,11 +178,13 @@ def test_the_holder_and_the_issuers_staff_download_the_pdf_and_no_one_else(clien
     client.force_login(holder)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(staff_of(course))
     assert client.get(url).status_code == 200
     client.force_login(UserFactory(username="someone-else"))
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # the same answer as for a code that does not exist
     assert client.get(reverse("learning:certificate_pdf", kwargs={"code": "NOSUCHCODE22"})).status_code == 404
 
 

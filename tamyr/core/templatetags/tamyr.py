@@ -27,3 +27,11 @@ def query(context: dict[str, Any], **changes: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter(name="private_url")
+def private_url(obj: Any, kind: str) -> str:
+    """{{ material|private_url:"lesson-material" }}: the address of a private file (the view asks `can()`)."""
+    from tamyr.core.files import private_url as url_of
+
+    return url_of(kind, obj)

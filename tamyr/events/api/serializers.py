@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tamyr.api.serializers import ScopedPrimaryKeyRelatedField, ShallowFieldsSerializer
+from tamyr.core.files import private_url
 from tamyr.core.i18n import translate
 from tamyr.events.models import (
     Delegation,
@@ -179,10 +180,11 @@ class MaterialSerializer(serializers.ModelSerializer):
     def get_link(self, material: SessionMaterial) -> str:
         if material.url:
             return material.url
+        if not material.file:
+            return ""
         request = self.context.get("request")
-        if material.file and request is not None:
-            return request.build_absolute_uri(material.file.url)
-        return material.file.url if material.file else ""
+        url = private_url("session-material", material)  # a private file: the view asks can()
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class SessionSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tamyr.api.serializers import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from tamyr.core.files import private_url
 from tamyr.core.i18n import translate
 from tamyr.learning import selectors
 from tamyr.learning.models import (
@@ -230,7 +231,7 @@ class LessonMaterialSerializer(serializers.ModelSerializer):
     def get_link(self, material: LessonMaterial) -> str:
         if material.file:
             request = self.context.get("request")
-            url = material.file.url
+            url = private_url("lesson-material", material)  # a private file: the view asks can()
             return request.build_absolute_uri(url) if request is not None else url
         return material.url
 
