@@ -317,6 +317,16 @@ def test_utf16_and_cp1251_text_are_csv_for_an_import() -> None:
     assert uploads.check(SimpleUploadedFile("a.txt", cp1251), uploads.PEOPLE_IMPORT).kind == uploads.CSV
 
 
+def test_a_csv_with_a_stray_nul_byte_is_left_for_the_import_to_report_that_row() -> None:
+    text = "Name,E-mail\nNul\x00Byte,\nAidos,aidos@example.org\n".encode()
+    assert uploads.sniff(io.BytesIO(text)) is uploads.CSV
+    assert uploads.sniff(io.BytesIO("Name,City\nAidos,Győr\n".encode("utf-16-le"))) is uploads.CSV  # no byte-order mark
+
+
+def test_binary_data_is_not_text() -> None:
+    assert uploads.sniff(io.BytesIO(bytes(range(256)) * 64)) is None
+
+
 def test_an_empty_file_is_refused() -> None:
     with pytest.raises(uploads.UploadRefused) as refused:
         uploads.check(SimpleUploadedFile("a.csv", b""), uploads.PEOPLE_IMPORT)
