@@ -318,7 +318,7 @@ def test_utf16_and_cp1251_text_are_csv_for_an_import() -> None:
 
 
 def test_a_csv_with_a_stray_nul_byte_is_left_for_the_import_to_report_that_row() -> None:
-    text = "Name,E-mail\nNul\x00Byte,\nAidos,aidos@example.org\n".encode()
+    text = b"Name,E-mail\nNul\x00Byte,\nAidos,aidos@example.org\n"
     assert uploads.sniff(io.BytesIO(text)) is uploads.CSV
     assert uploads.sniff(io.BytesIO("Name,City\nAidos,Győr\n".encode("utf-16-le"))) is uploads.CSV  # no byte-order mark
 
