@@ -20,7 +20,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from tamyr.learning.credentials.openbadges import verify_credential
@@ -69,7 +68,6 @@ class CredentialVerifyView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, JSONLDParser]
-    throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
         operation_id="certificate_verify",
