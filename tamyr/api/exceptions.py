@@ -2,9 +2,10 @@
 
 Domain errors become 400s (403 for `not_allowed`) with their code, message and field. DRF's own errors keep their
 status and gain the code DRF already knows (`not_authenticated`, `permission_denied`, `not_found`, `throttled`,
-`parse_error`, ...). Validation errors answer `{"code": "invalid", "detail": <the first message>, "field": <the first
-field>, "errors": {field: [messages]}}`; for v1 clients written against DRF's usual shape the field keys also stay at
-the top level, except where a field's name is one of ours (`code`, `detail`, `field`, `errors`).
+`parse_error`, ...); Django's 404 is DRF's plain `not_found`, the same for a missing object and a hidden one.
+Validation errors answer `{"code": "invalid", "detail": <the first message>, "field": <the first field>, "errors":
+{field: [messages]}}`; for v1 clients written against DRF's usual shape the field keys also stay at the top level,
+except where a field's name is one of ours (`code`, `detail`, `field`, `errors`).
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             body, status=status.HTTP_403_FORBIDDEN if exc.code == "not_allowed" else status.HTTP_400_BAD_REQUEST
         )
-    if isinstance(exc, Http404):  # as DRF's handler does, so that the code is DRF's too
-        exc = exceptions.NotFound(*exc.args)
+    if isinstance(exc, Http404):
+        # one answer for every missing object and every object the caller may not see: Django's message would name
+        # the model and differ between the two (a view that means to say more raises DRF's NotFound itself)
+        exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)

@@ -38,8 +38,13 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
-        error = {"application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}}
         responses = operation.setdefault("responses", {})
+        # an error is rendered like the answer the client asked for: JSON, or JSON-LD where that is offered
+        media_types = sorted(
+            {media for response in responses.values() for media in response.get("content", {}) if "json" in media}
+        ) or ["application/json"]
+        ref = self.resolve_serializer(ErrorSerializer, "response").ref
+        error = {media: {"schema": ref} for media in media_types}
         for status in self._error_statuses(operation):
             known = responses.get(status)
             if known is None:

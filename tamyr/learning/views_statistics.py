@@ -223,7 +223,7 @@ class LearningStatisticsView(APIView):
             if not permissions.can(user, "learning.view_statistics", provider):
                 raise ApiPermissionDenied(_("You may not see the statistics of this organization's courses."))
         year_text = request.query_params.get("year") or ""
-        if year_text and not year_text.isdigit():
+        if year_text and not (len(year_text) <= 4 and year_text.isascii() and year_text.isdigit() and int(year_text)):
             raise ValidationError({"year": [_("Give the year as a number, e.g. 2021.")]})
         year = int(year_text) if year_text else None
         stats = statistics.learning_statistics(providers=_scope_ids(user, provider), year=year)

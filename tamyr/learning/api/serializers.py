@@ -121,7 +121,7 @@ class CourseSerializer(serializers.ModelSerializer):
     title = TranslationsField(read_only=True)
     display_title = serializers.CharField(read_only=True)
     language_name = serializers.SerializerMethodField()
-    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    level = serializers.ChoiceField(choices=Level.choices, read_only=True, allow_blank=True)
     format = serializers.ChoiceField(choices=CourseFormat.choices, read_only=True)
     provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     provider_name = serializers.SerializerMethodField()
