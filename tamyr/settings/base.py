@@ -228,6 +228,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tamyr"
 TAMYR_REQUIRE_STAFF_MFA = env_bool("TAMYR_REQUIRE_STAFF_MFA", True)
 
+# How many learners `tamyr demo` generates (tamyr.learning.demo.LEARNERS when unset); fewer make a quicker demo.
+if env_str("TAMYR_DEMO_LEARNERS"):
+    TAMYR_DEMO_LEARNERS = env_int("TAMYR_DEMO_LEARNERS", 0)
+
 # --- API -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
