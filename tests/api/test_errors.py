@@ -63,4 +63,3 @@ def test_a_refusal_answers_403_permission_denied(client: Client, compatriot: Use
     response = client.get("/api/v1/people/")
     assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
     assert response.json()["detail"]
-

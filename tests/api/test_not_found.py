@@ -56,7 +56,9 @@ def test_a_person_of_another_organization_answers_as_a_missing_one(
     assert hidden.json() == {"code": "not_found", "detail": "Not found."}
 
 
-def test_a_compatriot_asking_for_a_person_gets_404_as_for_a_missing_one(client: Client, someone_elses_person: Any) -> None:
+def test_a_compatriot_asking_for_a_person_gets_404_as_for_a_missing_one(
+    client: Client, someone_elses_person: Any
+) -> None:
     user = UserFactory(username="aruzhan")
     hidden = call(client, "get", f"/api/v1/people/{someone_elses_person.pk}/", user)
     missing = call(client, "get", f"/api/v1/people/{MISSING_ID}/", user)
