@@ -29,7 +29,7 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable for programs: invalid, not_found, throttled, not_allowed, ...")
     detail = serializers.CharField(help_text="For people, in the request's language.")
     field = serializers.CharField(required=False, help_text="The (first) field at fault, when there is one.")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field of the body, not Serializer.errors
         child=serializers.JSONField(), required=False, help_text="Invalid input: each field's messages."
     )
 
@@ -55,5 +55,5 @@ class OptionalURLField(serializers.URLField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**{"read_only": True, "allow_null": True, **kwargs})
 
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> str | None:  # type: ignore[override]
         return str(value) if value else None

@@ -25,11 +25,10 @@ THROTTLE_CACHE = "throttle"
 
 
 class _Configured:
-    scope: str
     cache: Any = ConnectionProxy(caches, THROTTLE_CACHE)
 
     def get_rate(self) -> str | None:
-        return getattr(settings, "TAMYR_API_THROTTLE_RATES", {}).get(self.scope)
+        return getattr(settings, "TAMYR_API_THROTTLE_RATES", {}).get(getattr(self, "scope", None))
 
 
 class AnonThrottle(_Configured, AnonRateThrottle):
