@@ -120,6 +120,8 @@ def main() -> int:
     parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated, of " + ", ".join(ROLES))
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--parallel", type=int, default=2, help="roles tested at the same time")
+    parser.add_argument("--mode", default="positive", help="positive (CI), negative or all: invalid input too")
+    parser.add_argument("--checks", default=",".join(CHECKS), help="comma-separated schemathesis checks")
     parser.add_argument("--report-dir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")
     args = parser.parse_args()
@@ -179,8 +181,8 @@ def main() -> int:
             # CPython 3.11's compiler does not survive ("AST constructor recursion depth mismatch"); roles run
             # side by side as processes instead
             command = [str(VENV_BIN / "schemathesis"), "--config-file", str(config), "run"]
-            command += [f"{base}/api/v1/schema/?format=json", "--url", base, "--checks", ",".join(CHECKS)]
-            command += ["--phases", "examples,fuzzing", "--mode", "positive", "--max-examples", str(args.examples)]
+            command += [f"{base}/api/v1/schema/?format=json", "--url", base, "--checks", args.checks]
+            command += ["--phases", "examples,fuzzing", "--mode", args.mode, "--max-examples", str(args.examples)]
             command += ["--seed", str(args.seed), "--workers", "1", "--no-shrink"]
             command += ["--suppress-health-check", "all", "--request-timeout", "60"]
             if role in tokens:
