@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tamyr.api.serializers import NULLABLE_DATETIME, OptionalURLField, ShallowFieldsSerializer
+from tamyr.api.serializers import ErrorSerializer as ErrorSerializer  # re-exported: the body of every API error
 from tamyr.core.i18n import translate
 from tamyr.events.models import (
     Delegation,
