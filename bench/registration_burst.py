@@ -210,6 +210,9 @@ def start_gunicorn(
         "TAMYR_DB_CONN_MAX_AGE": "60",
         "TAMYR_LOG_LEVEL": "WARNING",
         "REDIS_URL": redis_url,
+        # every client thread is 127.0.0.1: API throttles off, as a deployment that throttles at its proxy
+        "TAMYR_API_ANON_RATE": "",
+        "TAMYR_API_USER_RATE": "",
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")),

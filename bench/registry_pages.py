@@ -28,6 +28,8 @@ def main() -> None:
     os.environ["TAMYR_VAR_DIR"] = var
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamyr.settings.base")
     os.environ["TAMYR_REQUIRE_STAFF_MFA"] = "false"
+    # one client sends thousands of requests a minute: API throttles off, as a deployment that throttles at its proxy
+    os.environ["TAMYR_API_ANON_RATE"] = os.environ["TAMYR_API_USER_RATE"] = ""
     import django
 
     django.setup()

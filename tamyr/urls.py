@@ -12,6 +12,10 @@ admin.site.login = login_required(admin.site.login)  # type: ignore[method-assig
 admin.site.site_header = "Tamyr"
 admin.site.site_title = "Tamyr admin"
 
+# under /api/ a missing address or a crash answers JSON with `code` and `detail`, as every API error does
+handler404 = "tamyr.api.exceptions.page_not_found"
+handler500 = "tamyr.api.exceptions.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("admin/", admin.site.urls),

@@ -17,6 +17,14 @@ def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    """Each test starts with empty API throttle counts: the role matrix alone sends thousands of requests."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+
+
 @pytest.fixture
 def organization(db):  # type: ignore[no-untyped-def]
     return OrganizationFactory()

@@ -48,3 +48,41 @@ class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRel
 
 class ScopedSlugRelatedField(ScopedRelatedMixin, serializers.SlugRelatedField):  # type: ignore[type-arg]
     """A reference by slug (or username), checked against `scope(user)`."""
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error the API answers (tamyr.api.exceptions): a stable `code` for programs, a translated
+    `detail` for people, the first `field` at fault, and, for invalid input, every field's messages in `errors`.
+    (Invalid input also repeats the field keys at the top level, as DRF answers them, for v1 clients.)"""
+
+    code = serializers.CharField(help_text="Stable for programs: invalid, not_found, throttled, not_allowed, ...")
+    detail = serializers.CharField(help_text="For people, in the request's language.")
+    field = serializers.CharField(required=False, help_text="The (first) field at fault, when there is one.")
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field of the body, not Serializer.errors
+        child=serializers.JSONField(), required=False, help_text="Invalid input: each field's messages."
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+# Schemas for computed fields that may be null: `extend_schema_field(NULLABLE_URI)` and the like, so the schema
+# says `nullable` where the answer can be null.
+NULLABLE_URI: dict[str, Any] = {"type": "string", "format": "uri", "nullable": True}
+NULLABLE_DATETIME: dict[str, Any] = {"type": "string", "format": "date-time", "nullable": True}
+NULLABLE_TRANSLATIONS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": {"type": "string"},
+    "nullable": True,
+    "description": "{language code: text}",
+}
+
+
+class OptionalURLField(serializers.URLField):
+    """An output URL that may be empty in the database: answered as null, never as "" (which is no URI)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"read_only": True, "allow_null": True, **kwargs})
+
+    def to_representation(self, value: Any) -> str | None:  # type: ignore[override]
+        return str(value) if value else None

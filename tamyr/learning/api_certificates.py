@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from tamyr.learning.credentials.openbadges import verify_credential
 from tamyr.learning.models import Certificate
 
 MAX_CREDENTIAL_BYTES = 256 * 1024
+CREDENTIAL = "OpenBadgeCredential with its proof"
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -49,15 +49,15 @@ class CertificateCredentialView(APIView):
         operation_id="certificate_credential",
         summary="A certificate as an Open Badges 3.0 verifiable credential",
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="OpenBadgeCredential with its proof"),
-            404: None,
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description=CREDENTIAL),
+            (200, "application/ld+json"): OpenApiResponse(OpenApiTypes.OBJECT, description=CREDENTIAL),
         },
         tags=["certificates"],
     )
     def get(self, request: Request, code: str) -> Response:
         credential = Certificate.objects.filter(code=code).values_list("credential", flat=True).first()
         if not credential:
-            raise Http404(_("No certificate has this code."))
+            raise NotFound(_("No certificate has this code."))
         response = Response(credential)
         response["Access-Control-Allow-Origin"] = "*"
         return response
@@ -69,7 +69,6 @@ class CredentialVerifyView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, JSONLDParser]
-    throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
         operation_id="certificate_verify",

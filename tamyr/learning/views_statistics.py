@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -219,11 +219,11 @@ class LearningStatisticsView(APIView):
         if slug:
             provider = Organization.objects.filter(slug=slug).first()
             if provider is None:
-                raise NotFound(_("There is no organization %(slug)s.") % {"slug": slug})
+                raise ValidationError({"provider": [_("There is no organization %(slug)s.") % {"slug": slug}]})
             if not permissions.can(user, "learning.view_statistics", provider):
                 raise ApiPermissionDenied(_("You may not see the statistics of this organization's courses."))
         year_text = request.query_params.get("year") or ""
-        if year_text and not year_text.isdigit():
+        if year_text and not (len(year_text) <= 4 and year_text.isascii() and year_text.isdigit() and int(year_text)):
             raise ValidationError({"year": [_("Give the year as a number, e.g. 2021.")]})
         year = int(year_text) if year_text else None
         stats = statistics.learning_statistics(providers=_scope_ids(user, provider), year=year)

@@ -112,10 +112,24 @@ AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    }
 else:
-    # A database cache is shared by every process (web and worker), which login rate limits need.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tamyr_cache"}}
+    CACHES = {
+        # A database cache is shared by every process (web and worker), which login rate limits need.
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tamyr_cache"},
+        # API throttle counts: each process's memory, not two more database round trips per API request; the
+        # limit is then per worker process (docs/decisions/0011).
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tamyr-throttle"},
+    }
+
+# How many reverse proxies (nginx: 1) stand before the application. The client's address is then the one the
+# nearest proxy put in X-Forwarded-For; with 0 it is the connection's, and X-Forwarded-For is ignored, so nobody
+# can pick their own address to escape a rate limit or to spend someone else's.
+TRUSTED_PROXIES = env_int("TAMYR_TRUSTED_PROXIES", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -220,8 +234,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("TAMYR_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed sign-ins: the key is the account *and* the client's address (tamyr.accounts.adapter), so wrong passwords
+# typed elsewhere never lock an account for its owner; per address, 10 a minute and 30 an hour across all accounts,
+# so one address cannot try many accounts either (docs/decisions/0011).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,30/h/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
@@ -229,6 +246,10 @@ ACCOUNT_ADAPTER = "tamyr.accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tamyr"
 TAMYR_REQUIRE_STAFF_MFA = env_bool("TAMYR_REQUIRE_STAFF_MFA", True)
+
+# How many learners `tamyr demo` generates (tamyr.learning.demo.LEARNERS when unset); fewer make a quicker demo.
+if env_str("TAMYR_DEMO_LEARNERS"):
+    TAMYR_DEMO_LEARNERS = env_int("TAMYR_DEMO_LEARNERS", 0)
 
 # --- API -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -243,9 +264,17 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tamyr.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tamyr.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "600/min", "user": "3000/min"},
+    # per signed-in user, and per IP address for the anonymous; 429 with Retry-After (docs/decisions/0011)
+    "DEFAULT_THROTTLE_CLASSES": ["tamyr.api.throttling.AnonThrottle", "tamyr.api.throttling.UserThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXIES,
+}
+# Requests per user (signed in) and per IP address (anonymous); read on every request. An empty value turns that
+# throttle off (load tests; a deployment that throttles at its proxy instead).
+TAMYR_API_THROTTLE_RATES = {
+    "anon": env_str("TAMYR_API_ANON_RATE", "600/min") or None,
+    "user": env_str("TAMYR_API_USER_RATE", "3000/min") or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tamyr API",

@@ -100,3 +100,85 @@ def test_docs_start_up_script_is_served_as_javascript(client: Client) -> None:
 def test_redoc_page_loads_nothing_from_another_site(client: Client) -> None:
     html = client.get("/api/v1/redoc/").content.decode()
     assert not re.findall(r'(?:src|href)\s*=\s*["\'](?:https?:)?//', html)
+
+
+# --- the schema tells the truth about nulls, URIs and errors ----------------------------------------------------
+
+
+def _component(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    return schema["components"]["schemas"][name]
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("Group", "meeting_url"),
+        ("Lesson", "body"),
+        ("Lesson", "video_url"),
+        ("Lesson", "embed_url"),
+        ("Lesson", "materials"),
+        ("Event", "venue"),
+        ("Event", "online_url"),
+        ("EventDetail", "venue"),
+        ("Session", "venue"),
+    ],
+)
+def test_fields_that_can_be_null_are_declared_nullable(schema: dict[str, Any], component: str, field: str) -> None:
+    declared = _component(schema, component)["properties"][field]
+    assert declared.get("nullable") is True or any(
+        option.get("nullable") for option in declared.get("allOf", []) + declared.get("oneOf", [])
+    ), declared
+
+
+def test_an_event_without_an_online_link_answers_null_not_an_empty_uri(client: Client) -> None:
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(status="published", online_url="")
+    body = client.get(f"/api/v1/events/{event.slug}/").json()
+    assert body["online_url"] is None
+
+
+def test_the_error_body_is_a_component_with_code_and_detail(schema: dict[str, Any]) -> None:
+    error = _component(schema, "Error")
+    assert set(error["required"]) == {"code", "detail"}
+    assert {"code", "detail", "field", "errors"} <= set(error["properties"])
+
+
+def _operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+def test_every_operation_declares_403_and_429_with_the_error_body(schema: dict[str, Any]) -> None:
+    for path, method, operation in _operations(schema):
+        for status in ("403", "429"):
+            response = operation["responses"].get(status)
+            assert response, (method, path, status)
+            assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_every_operation_that_authenticates_declares_401(schema: dict[str, Any]) -> None:
+    public_by_design = {"/api/v1/certificates/{code}/", "/api/v1/certificates/verify/"}  # no authentication at all
+    for path, method, operation in _operations(schema):
+        assert ("401" in operation["responses"]) != (path in public_by_design), (method, path)
+
+
+def test_every_operation_on_an_object_declares_404(schema: dict[str, Any]) -> None:
+    for path, method, operation in _operations(schema):
+        if "{" in path:
+            assert "404" in operation["responses"], (method, path)
+
+
+def test_400_is_declared_where_there_is_input_and_only_there(schema: dict[str, Any]) -> None:
+    for path, method, operation in _operations(schema):
+        has_input = method != "get" or any(p["in"] == "query" for p in operation.get("parameters", []))
+        assert ("400" in operation["responses"]) == has_input, (method, path)
+
+
+def test_429_declares_retry_after(schema: dict[str, Any]) -> None:
+    response = schema["paths"]["/api/v1/people/"]["get"]["responses"]["429"]
+    assert response["headers"]["Retry-After"]["schema"]["type"] == "integer"

@@ -254,11 +254,11 @@ def test_withdrawing_promotes_the_waiting(client: Client) -> None:
     assert waiting.status == EnrollmentStatus.ACTIVE
 
 
-def test_someone_elses_enrollment_is_forbidden(client: Client) -> None:
+def test_someone_elses_enrollment_is_not_found(client: Client) -> None:
     enrollment = EnrollmentFactory()
     user, _person = signed_up()
-    assert client.get(f"{ENROLLMENTS}{enrollment.pk}/", headers=token_for(user)).status_code == 403
-    assert post(client, f"{ENROLLMENTS}{enrollment.pk}/withdraw/", **token_for(user)).status_code == 403
+    assert client.get(f"{ENROLLMENTS}{enrollment.pk}/", headers=token_for(user)).status_code == 404
+    assert post(client, f"{ENROLLMENTS}{enrollment.pk}/withdraw/", **token_for(user)).status_code == 404
 
 
 # --- progress -----------------------------------------------------------------------------------------------

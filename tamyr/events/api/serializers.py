@@ -11,11 +11,16 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tamyr.api.serializers import ScopedPrimaryKeyRelatedField, ShallowFieldsSerializer
+from tamyr.api.serializers import (
+    NULLABLE_DATETIME,
+    OptionalURLField,
+    ScopedPrimaryKeyRelatedField,
+    ShallowFieldsSerializer,
+)
+from tamyr.api.serializers import ErrorSerializer as ErrorSerializer  # re-exported: the body of every API error
 from tamyr.core.files import private_url
 from tamyr.core.i18n import translate
 from tamyr.events.models import (
@@ -73,7 +78,8 @@ class EventSerializer(serializers.ModelSerializer):
     co_organizers: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
-    venue = VenueSerializer(read_only=True)
+    venue = VenueSerializer(read_only=True, allow_null=True)
+    online_url = OptionalURLField()
     is_online = serializers.BooleanField(read_only=True)
     local_starts_at = serializers.SerializerMethodField()
     local_ends_at = serializers.SerializerMethodField()
@@ -114,11 +120,11 @@ class EventSerializer(serializers.ModelSerializer):
     def get_organizer_name(self, event: Event) -> str:
         return event.organizer.display_name
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_local_starts_at(self, event: Event) -> str | None:
         return _local(event.starts_at, event.time_zone)
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_local_ends_at(self, event: Event) -> str | None:
         return _local(event.ends_at, event.time_zone)
 
@@ -191,7 +197,7 @@ class SessionSerializer(serializers.ModelSerializer):
     title = TranslationsField(read_only=True)
     display_title = serializers.CharField(read_only=True)
     description = TranslationsField(read_only=True)
-    venue = VenueSerializer(read_only=True)
+    venue = VenueSerializer(read_only=True, allow_null=True)
     local_starts_at = serializers.SerializerMethodField()
     local_ends_at = serializers.SerializerMethodField()
     speakers = SpeakerSerializer(many=True, read_only=True)
@@ -220,11 +226,11 @@ class SessionSerializer(serializers.ModelSerializer):
         venue = session.venue
         return venue.time_zone if venue is not None else str(self.context.get("time_zone") or "UTC")
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_local_starts_at(self, session: Session) -> str | None:
         return _local(session.starts_at, self._zone(session))
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_local_ends_at(self, session: Session) -> str | None:
         return _local(session.ends_at, self._zone(session))
 
@@ -453,14 +459,6 @@ class CheckInResultSerializer(serializers.Serializer):
     name = serializers.CharField()
     status = serializers.CharField()
     checked_in_at = serializers.DateTimeField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of a 400 from a rule: a stable `code` for programs and a translated `detail` for people."""
-
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    field = serializers.CharField(required=False)
 
 
 def page_of(serializer: type[serializers.BaseSerializer], name: str) -> type[serializers.Serializer]:

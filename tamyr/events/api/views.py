@@ -32,6 +32,7 @@ from rest_framework.settings import api_settings
 from tamyr.accounts import permissions
 from tamyr.accounts.services import signed_in_user
 from tamyr.api.permissions import Can
+from tamyr.api.serializers import ErrorSerializer
 from tamyr.core import audit
 from tamyr.core.errors import DomainError
 from tamyr.core.exports import EXPORT_FORMATS, export_response
@@ -41,7 +42,6 @@ from tamyr.events.api.serializers import (
     CheckInResultSerializer,
     CheckInSerializer,
     DelegationSerializer,
-    ErrorSerializer,
     EventCancelSerializer,
     EventDetailSerializer,
     EventSerializer,

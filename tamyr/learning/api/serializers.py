@@ -13,7 +13,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tamyr.api.serializers import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
+from tamyr.api.serializers import (
+    NULLABLE_TRANSLATIONS,
+    NULLABLE_URI,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+)
 from tamyr.core.files import private_url
 from tamyr.core.i18n import translate
 from tamyr.learning import selectors
@@ -110,7 +115,7 @@ class GroupSerializer(serializers.ModelSerializer):
     def get_is_open(self, group: CourseGroup) -> bool:
         return selectors.is_open(group)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_meeting_url(self, group: CourseGroup) -> str | None:
         insiders = self.context.get("insider_groups", set())
         return group.meeting_url if group.pk in insiders and group.meeting_url else None
@@ -123,7 +128,7 @@ class CourseSerializer(serializers.ModelSerializer):
     title = TranslationsField(read_only=True)
     display_title = serializers.CharField(read_only=True)
     language_name = serializers.SerializerMethodField()
-    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    level = serializers.ChoiceField(choices=Level.choices, read_only=True, allow_blank=True)
     format = serializers.ChoiceField(choices=CourseFormat.choices, read_only=True)
     provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     provider_name = serializers.SerializerMethodField()
@@ -255,15 +260,15 @@ class LessonSerializer(serializers.ModelSerializer):
     def _open(self) -> bool:
         return bool(self.context.get("content_open"))
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(NULLABLE_TRANSLATIONS)
     def get_body(self, lesson: Lesson) -> dict[str, str] | None:
         return lesson.body if self._open() else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_video_url(self, lesson: Lesson) -> str | None:
         return (lesson.video_url or None) if self._open() else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_embed_url(self, lesson: Lesson) -> str | None:
         """The address to embed: YouTube's privacy-enhanced player, Vimeo's player, or the video file."""
         if not self._open():
@@ -271,7 +276,7 @@ class LessonSerializer(serializers.ModelSerializer):
         video = selectors.video_of(lesson.video_url)
         return video.url if video is not None and video.kind != "link" else None
 
-    @extend_schema_field(LessonMaterialSerializer(many=True))
+    @extend_schema_field(LessonMaterialSerializer(many=True, allow_null=True))
     def get_materials(self, lesson: Lesson) -> list[dict[str, Any]] | None:
         if not self._open():
             return None

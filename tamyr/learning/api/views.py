@@ -28,6 +28,7 @@ from rest_framework.serializers import Serializer
 
 from tamyr.accounts import permissions
 from tamyr.api.permissions import Can
+from tamyr.api.serializers import ErrorSerializer
 from tamyr.core.errors import DomainError
 from tamyr.core.i18n import translate
 from tamyr.learning import selectors, services, services_authoring
@@ -60,16 +61,7 @@ from tamyr.registry import selectors as registry_selectors
 from tamyr.registry import services as registry_services
 from tamyr.registry.models import ConsentMethod, ConsentPurpose, Person
 
-
-class LearningErrorSerializer(Serializer):
-    """The body of a refusal by a rule: a stable `code` for programs and a translated `detail` for people."""
-
-    code = fields.CharField()
-    detail = fields.CharField()
-    field = fields.CharField(required=False)
-
-
-ERRORS = OpenApiResponse(LearningErrorSerializer, description="A rule refused the request; `code` says which.")
+ERRORS = OpenApiResponse(ErrorSerializer, description="A rule refused the request; `code` says which.")
 
 
 def _page_of(serializer: type[Serializer], name: str) -> type[Serializer]:
