@@ -104,6 +104,15 @@ class Job(TimeStampedModel):
         )
 
     @property
+    def status_label(self) -> str:
+        """The status as the pages show it: a job still marked running whose lease expired (its worker died) is
+        waiting for the next worker, which runs it again; it is not running."""
+        status = self.status
+        if status in self.running_statuses and not self.is_running_now:
+            status = JobStatus.PENDING
+        return str(dict(self._meta.get_field("status").flatchoices).get(status, status))
+
+    @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.status == JobStatus.DONE else 0)
 
@@ -242,13 +251,14 @@ class Heartbeat:
     """The lease of a job that runs as one long step, kept alive from the step's own progress callback (in the
     step's thread, so it never writes while that thread holds a transaction of its own).
 
-    `beat()` renews the lease at most every `every` seconds (a sixth of the lease), writing `fields` (the progress)
-    with it; it raises `LeaseLost` when the job is no longer this worker's and, with `checkpoint=True`, `Stopping`
-    when the worker was told to stop. The callback must be called more often than the lease lasts."""
+    `beat()` renews the lease when `every` seconds have passed (at most a sixth of the lease), writing `fields` (the
+    progress) with it; it raises `LeaseLost` when the job is no longer this worker's and, with `checkpoint=True`,
+    `Stopping` when the worker was told to stop. The callback must be called more often than the lease lasts."""
 
     def __init__(self, lease: Lease, *, every: float | None = None) -> None:
         self.lease = lease
-        self.every = every if every is not None else lease_duration().total_seconds() / 6
+        most = lease_duration().total_seconds() / 6
+        self.every = min(every, most) if every is not None else most
         self.last = time.monotonic()
 
     def beat(self, *, checkpoint: bool = True, force: bool = False, **fields: Any) -> bool:
