@@ -110,7 +110,9 @@ class Job(TimeStampedModel):
         status = self.status
         if status in self.running_statuses and not self.is_running_now:
             status = JobStatus.PENDING
-        return str(dict(self._meta.get_field("status").flatchoices).get(status, status))
+        field = self._meta.get_field("status")
+        assert isinstance(field, models.Field)
+        return str(dict(field.flatchoices).get(status, status))
 
     @property
     def percent(self) -> int:
