@@ -18,6 +18,12 @@ Certificates (and, in turn, imports, mailings and recomputations) run as jobs of
   enrollments that still have none), so a step that died uncommitted is simply done again.
 
 The lease lasts `TAMYR_JOB_LEASE_SECONDS` (120 s) from each step's start: a step must take less than that.
+
+A job that cannot be cut into steps (a people import is all or nothing, a dedupe run scores everyone before it
+writes) runs as one long step with a `Heartbeat`: its own progress callback renews the lease (a live run never
+loses it), raises `LeaseLost` when another worker has taken the job over, and raises `Stopping` on SIGTERM. Such a
+job redoes everything when it runs again, so its final transaction renews the lease first (locking the row, as a
+step does) and marks the job finished before it commits: the work and "finished" commit together or not at all.
 """
 
 from __future__ import annotations
@@ -26,10 +32,11 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -71,8 +78,17 @@ class Job(TimeStampedModel):
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
+    running_statuses: ClassVar[tuple[str, ...]] = (JobStatus.RUNNING,)
+    """The statuses of a job a worker holds (a people import says whether it is checking or writing)."""
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def runnable(cls) -> Q:
+        """Which pending jobs may be run: all of them, unless the job waits for its user first (an import whose
+        columns have not been confirmed)."""
+        return Q()
 
     @property
     def is_active(self) -> bool:
@@ -82,10 +98,21 @@ class Job(TimeStampedModel):
     def is_running_now(self) -> bool:
         """A worker holds the job: running with a lease that has not expired. Otherwise it may be started again."""
         return (
-            self.status == JobStatus.RUNNING
+            self.status in self.running_statuses
             and self.lease_expires_at is not None
             and self.lease_expires_at > timezone.now()
         )
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages show it: a job still marked running whose lease expired (its worker died) is
+        waiting for the next worker, which runs it again; it is not running."""
+        status = self.status
+        if status in self.running_statuses and not self.is_running_now:
+            status = JobStatus.PENDING
+        field = self._meta.get_field("status")
+        assert isinstance(field, models.Field)
+        return str(dict(field.flatchoices).get(status, status))
 
     @property
     def percent(self) -> int:
@@ -100,6 +127,10 @@ class LeaseLost(Exception):
     """Another worker took the job over (this one's lease expired): stop without committing."""
 
 
+class Stopping(Exception):
+    """The worker was told to stop (SIGTERM): a long step gives up its work uncommitted, the job is handed back."""
+
+
 @dataclass(frozen=True)
 class Lease:
     """One claim of one job. Every write through it is conditional on still holding the job."""
@@ -109,7 +140,9 @@ class Lease:
     owner: str
 
     def _mine(self) -> models.QuerySet[Any]:
-        return self.model._default_manager.filter(pk=self.pk, status=JobStatus.RUNNING, lease_owner=self.owner)
+        return self.model._default_manager.filter(
+            pk=self.pk, status__in=self.model.running_statuses, lease_owner=self.owner
+        )
 
     def renew(self, **fields: Any) -> None:
         """Extend the lease (and write `fields`, e.g. the progress); inside a step's transaction this locks the job
@@ -126,11 +159,11 @@ class Lease:
             )
         )
 
-    def finish(self, **fields: Any) -> bool:
+    def finish(self, *, status: str = JobStatus.DONE, **fields: Any) -> bool:
         now = timezone.now()
         return bool(
             self._mine().update(
-                status=JobStatus.DONE, lease_owner="", lease_expires_at=None, finished_at=now, updated_at=now, **fields
+                status=status, lease_owner="", lease_expires_at=None, finished_at=now, updated_at=now, **fields
             )
         )
 
@@ -152,10 +185,12 @@ def _owner_token() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(6)}"
 
 
-def claimable(now: Any = None) -> Q:
-    """Jobs a worker may take: waiting, or running under a lease that expired (its worker died)."""
+def claimable(now: Any = None, model: type[Job] | None = None) -> Q:
+    """Jobs a worker may take: waiting (and runnable), or running under a lease that expired (its worker died)."""
     now = now or timezone.now()
-    return Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+    running = model.running_statuses if model is not None else (JobStatus.RUNNING,)
+    ready = model.runnable() if model is not None else Q()
+    return (Q(status=JobStatus.PENDING) & ready) | Q(status__in=running, lease_expires_at__lt=now)
 
 
 def claim(model: type[Job], pk: int) -> Lease | None:
@@ -163,7 +198,7 @@ def claim(model: type[Job], pk: int) -> Lease | None:
     workers claiming at once exactly one wins."""
     now = timezone.now()
     owner = _owner_token()
-    taken = model._default_manager.filter(claimable(now), pk=pk, attempts__lt=MAX_ATTEMPTS).update(
+    taken = model._default_manager.filter(claimable(now, model), pk=pk, attempts__lt=MAX_ATTEMPTS).update(
         status=JobStatus.RUNNING,
         lease_owner=owner,
         lease_expires_at=now + lease_duration(),
@@ -214,6 +249,39 @@ def run(model: type[Job], pk: int, step: Step) -> str:
         return "failed"
 
 
+class Heartbeat:
+    """The lease of a job that runs as one long step, kept alive from the step's own progress callback (in the
+    step's thread, so it never writes while that thread holds a transaction of its own).
+
+    `beat()` renews the lease when `every` seconds have passed (at most a sixth of the lease), writing `fields` (the
+    progress) with it; it raises `LeaseLost` when the job is no longer this worker's and, with `checkpoint=True`,
+    `Stopping` when the worker was told to stop. The callback must be called more often than the lease lasts."""
+
+    def __init__(self, lease: Lease, *, every: float | None = None) -> None:
+        self.lease = lease
+        most = lease_duration().total_seconds() / 6
+        self.every = min(every, most) if every is not None else most
+        self.last = time.monotonic()
+
+    def beat(self, *, checkpoint: bool = True, force: bool = False, **fields: Any) -> bool:
+        """Renew when due (or `force`); returns whether it wrote."""
+        if checkpoint and stop_requested():
+            raise Stopping
+        now = time.monotonic()
+        if not force and now - self.last < self.every:
+            return False
+        self.lease.renew(**fields)
+        self.last = now
+        return True
+
+
+def hand_back(lease: Lease) -> None:
+    """The checkpoint of a long step stopped by SIGTERM: the job is pending again and queued for the next worker."""
+    if lease.release():
+        enqueue(lease.model, lease.pk)
+        logger.info("%s %s handed back: the worker is stopping", lease.model._meta.label, lease.pk)
+
+
 # --- queueing and the sweeper ---------------------------------------------------------------------------------
 
 Enqueue = Callable[[int, float], None]
@@ -246,10 +314,12 @@ def sweep(*, at_start: bool = False) -> int:
     now = timezone.now()
     queued = 0
     for model in registered():
-        expired = model._default_manager.filter(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+        expired = model._default_manager.filter(status__in=model.running_statuses, lease_expires_at__lt=now)
         exhausted = expired.filter(attempts__gte=MAX_ATTEMPTS)
         for pk in exhausted.values_list("pk", flat=True):
-            given_up = model._default_manager.filter(pk=pk, status=JobStatus.RUNNING, lease_expires_at__lt=now).update(
+            given_up = model._default_manager.filter(
+                pk=pk, status__in=model.running_statuses, lease_expires_at__lt=now
+            ).update(
                 status=JobStatus.FAILED,
                 error=gettext(
                     "The worker stopped %(count)s times while running this job, so it was given up. "
@@ -263,7 +333,7 @@ def sweep(*, at_start: bool = False) -> int:
             )
             if given_up:
                 logger.error("%s %s given up after %s attempts", model._meta.label, pk, MAX_ATTEMPTS)
-        pending = model._default_manager.filter(status=JobStatus.PENDING)
+        pending = model._default_manager.filter(model.runnable(), status=JobStatus.PENDING)
         if not at_start:
             pending = pending.filter(updated_at__lt=now - STRANDED_AFTER)
         due = list(expired.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
@@ -272,7 +342,7 @@ def sweep(*, at_start: bool = False) -> int:
             enqueue(model, pk)
         queued += len(due)
         if at_start:
-            held = model._default_manager.filter(status=JobStatus.RUNNING, lease_expires_at__gte=now)
+            held = model._default_manager.filter(status__in=model.running_statuses, lease_expires_at__gte=now)
             for pk, expires in held.values_list("pk", "lease_expires_at"):
                 enqueue(model, pk, delay=((expires or now) - now).total_seconds() + 1)
                 queued += 1

@@ -20,6 +20,7 @@ hashed into one sorted list per kind, pairs are scored block by block and only t
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import sys
@@ -35,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz.fuzz import ratio
 
-from tamyr.core import audit, processes
+from tamyr.core import audit, jobs, processes
 from tamyr.core.errors import DomainError
 from tamyr.names import NameKeys, keys_similarity, name_keys
 from tamyr.names.transliterate import loose
@@ -95,6 +96,9 @@ WEIGHTS: dict[str, float] = {
     "gender_different": -6.0,
 }
 ProgressCallback = Callable[[str, int, int], None]
+
+
+logger = logging.getLogger(__name__)
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -390,7 +394,9 @@ def find_duplicates(
     scored = 0
     for step, kind in enumerate(KEY_KINDS):
         values = packed.pop(kind)
-        for group in _blocks(values):
+        for count, group in enumerate(_blocks(values)):
+            if count % 4096 == 4095:
+                progress("pairs", step, len(KEY_KINDS))  # often enough for the job's heartbeat
             for i, first in enumerate(group):
                 for second in group[i + 1 :]:
                     low, high = (first, second) if first < second else (second, first)
@@ -420,11 +426,13 @@ def _interned(value: str, table: dict[str, str]) -> str:
     return table.setdefault(value, value)
 
 
-def load_records(people: QuerySet[Person] | None = None, *, chunk_size: int = 20000) -> list[Record]:
+def load_records(
+    people: QuerySet[Person] | None = None, *, chunk_size: int = 20000, tick: Callable[[], object] | None = None
+) -> list[Record]:
     """Every person of `people` (default: all not merged, not erased) with their name variants, in pk order.
 
     People and variants are read as two streams in person order and merged, so nothing but the records
-    themselves is held: no dict of a million ids."""
+    themselves is held: no dict of a million ids. `tick` is called every `chunk_size` people (a heartbeat)."""
     if people is None:
         people = Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True)
     rows = people.order_by("pk").values_list(
@@ -440,6 +448,8 @@ def load_records(people: QuerySet[Person] | None = None, *, chunk_size: int = 20
     shared: dict[str, str] = {}
     records: list[Record] = []
     for pk, display_name, year, country, email, phone, gender, city in rows.iterator(chunk_size=chunk_size):
+        if tick is not None and len(records) % chunk_size == chunk_size - 1:
+            tick()
         names: list[str] = []
         while pending is not None and pending[0] <= pk:
             if pending[0] == pk and pending[1] not in names:
@@ -483,24 +493,26 @@ def run_dedupe(
     """Score likely pairs among all people and fill the review queue. Reads without a transaction (a long read
     must not hold locks), then writes the queue in one transaction with one audit row.
 
-    Open pairs found again get their new score; pairs decided before are skipped.
+    Open pairs found again get their new score; pairs decided before are skipped. So a run is safe to do again
+    from the start, which is how it resumes: it is a leased job (`tamyr.core.jobs`) whose progress callback renews
+    the lease and is a checkpoint (SIGTERM hands the run back, nothing written); the write transaction marks the
+    run finished through the lease first, so a run taken over by another worker writes nothing.
     """
     run = run or DedupeRun.objects.create(started_by=acting_user if getattr(acting_user, "pk", None) else None)
+    lease = jobs.claim(DedupeRun, run.pk)
+    if lease is None:  # finished, given up, or held by a live worker
+        run.refresh_from_db()
+        return run
     report = progress or _noop
-    last_saved = [0.0]
+    heartbeat = jobs.Heartbeat(lease, every=2.0)
 
     def on_progress(stage: str, done: int, total: int) -> None:
         report(stage, done, total)
-        now = time.monotonic()
-        if now - last_saved[0] > 2.0 or done == total:
-            last_saved[0] = now
-            DedupeRun.objects.filter(pk=run.pk).update(stage=f"{stage} {done}/{total}")
+        heartbeat.beat(force=done == total, stage=f"{stage} {done}/{total}")
 
-    run.status, run.started_at = RunStatus.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at", "updated_at"])
     try:
         on_progress("loading", 0, 1)
-        records = load_records(people)
+        records = load_records(people, tick=heartbeat.beat)
         on_progress("loading", 1, 1)
         decided, open_rows = _decided_pairs()
         stats: dict[str, int] = {}
@@ -510,15 +522,34 @@ def run_dedupe(
         ]
         people_count = len(records)
         del records
-        _write_candidates(found, open_rows)
-    except Exception as error:
-        run.status, run.error, run.finished_at = RunStatus.FAILED, repr(error)[:2000], timezone.now()
-        run.save(update_fields=["status", "error", "finished_at", "updated_at"])
+        with transaction.atomic():
+            figures = {
+                "people": people_count,
+                "pairs_scored": stats.get("pairs_scored", 0),
+                "candidates_found": len(found),
+            }
+            if not lease.finish(status=RunStatus.DONE, stage="", **figures):  # first: it locks the run's row
+                raise jobs.LeaseLost(f"dedupe run {run.pk}")
+            _write_candidates(found, open_rows)
+            audit.record(
+                acting_user,
+                "registry.dedupe_run",
+                run,
+                people=people_count,
+                pairs=figures["pairs_scored"],
+                found=len(found),
+            )
+    except jobs.Stopping:
+        jobs.hand_back(lease)
+    except jobs.LeaseLost:
+        logger.warning("Dedupe run %s was taken over by another worker; this run wrote nothing", run.pk)
+    except (KeyboardInterrupt, SystemExit):
+        lease.release()
         raise
-    run.status, run.finished_at, run.stage = RunStatus.DONE, timezone.now(), ""
-    run.people, run.pairs_scored, run.candidates_found = people_count, stats.get("pairs_scored", 0), len(found)
-    run.save()
-    audit.record(acting_user, "registry.dedupe_run", run, people=people_count, pairs=run.pairs_scored, found=len(found))
+    except Exception as error:
+        lease.fail(repr(error))
+        raise
+    run.refresh_from_db()
     return run
 
 
@@ -560,7 +591,8 @@ def stderr_progress(prefix: str = "dedupe") -> ProgressCallback:
 
 def dedupe_run_start(*, acting_user: Any) -> DedupeRun:
     """Queue a run for the task worker, unless one is already waiting or running (a run reads every person: two
-    at once would only double the work)."""
+    at once would only double the work). A run whose worker died is not in the way for long: the sweeper queues
+    it again when its lease expires."""
     from tamyr.registry.tasks import run_dedupe_task
 
     busy = DedupeRun.objects.filter(status__in=(RunStatus.PENDING, RunStatus.RUNNING)).order_by("-pk").first()

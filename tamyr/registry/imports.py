@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import pickle
 import queue
@@ -50,7 +51,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tamyr.core import audit, encodings, processes, uploads
+from tamyr.core import audit, encodings, jobs, processes, uploads
 from tamyr.core.errors import DomainError
 from tamyr.core.exports import safe_cell
 from tamyr.registry import dedupe, import_checker, search
@@ -96,6 +97,8 @@ GIN_PENDING_KB = 16384
 bulk, much faster than one by one; not larger, so merging happens during the import, not all at its end."""
 KEEP_BAD_ROWS = 1000
 KEEP_DUPLICATES = 1000
+
+logger = logging.getLogger(__name__)
 MAX_NAME = Person._meta.get_field("display_name").max_length or 200
 MAX_CITY = Person._meta.get_field("residence_city").max_length or 120
 MAX_EMAIL = Person._meta.get_field("email").max_length or 254
@@ -893,11 +896,16 @@ def import_people(
     report_dir: Path | None = None,
     source: str = "",
     encoding: str | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportReport:
     """Check every row of a people file and, unless told otherwise, write them all or none (see the module).
 
     A CSV file is read in `encoding` (a choice of `tamyr.core.encodings.ENCODINGS`), else in its detected encoding;
-    when that cannot be told with confidence, `EncodingUncertain` stops the import before any row is read."""
+    when that cannot be told with confidence, `EncodingUncertain` stops the import before any row is read.
+
+    `before_commit(report, written)` is called inside the write transaction, last: the task marks its job finished
+    there (or raises to roll everything back). An exception from `progress` stops the import with nothing
+    written."""
     path = Path(path)
     progress = progress or _noop
     started = time.perf_counter()
@@ -920,7 +928,7 @@ def import_people(
         existing = ExistingPeople()
         total = table.estimate()
         if not dry_run:
-            context = _WriteContext(organization, acting_user, source, report)
+            context = _WriteContext(organization, acting_user, source, report, before_commit)
             sink = _ThreadSink(context) if _concurrent(total) else _StagedSink(context)
         # with the byte-order mark, like the exports, so that spreadsheet programs read Cyrillic and Turkic names right
         with report_file.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -939,6 +947,9 @@ def import_people(
                 _refresh_statistics(report.imported)
         report.seconds = time.perf_counter() - started
         return report
+    except BaseException:
+        report_file.unlink(missing_ok=True)  # stopped or failed: no report, and no temporary file left behind
+        raise
     finally:
         if sink is not None:
             sink.close()
@@ -1050,12 +1061,20 @@ def _checked_chunks(
 # --- writing -----------------------------------------------------------------------------------------------------
 
 
+BeforeCommit = Callable[[ImportReport, int], None]
+
+
 @dataclass
 class _WriteContext:
     organization: Organization
     acting_user: Any
     source: str
     report: ImportReport
+    before_commit: BeforeCommit | None = None
+
+    def committing(self, written: int) -> None:
+        if self.before_commit is not None:
+            self.before_commit(self.report, written)
 
 
 class _Sink:
@@ -1096,6 +1115,7 @@ class _StagedSink(_Sink):
         begin = time.perf_counter()
         with transaction.atomic():
             written = _write_chunks(self._chunks(), self.context)
+            self.context.committing(written)
         _merge_pending_trigrams()
         self.seconds = time.perf_counter() - begin
         return written
@@ -1131,6 +1151,7 @@ class _ThreadSink(_Sink):
         self.abandoned = threading.Event()
         self.error: BaseException | None = None
         self.written = 0
+        self.drained = False  # the end of the rows was read: nothing more will come through the queue
         self.thread = threading.Thread(target=self._run, name="tamyr-import-writer", daemon=True)
         self.thread.start()
 
@@ -1138,20 +1159,25 @@ class _ThreadSink(_Sink):
         begin = time.perf_counter()
         try:
             with transaction.atomic():
-                self.written = _write_chunks(iter(self.queue.get, None), self.context, stop=self.abandoned)
+                self.written = _write_chunks(self._rows(), self.context, stop=self.abandoned)
                 if not self.commit:
                     raise _Abandon
+                self.context.committing(self.written)
             _merge_pending_trigrams()
         except _Abandon:
             self.written = 0
         except BaseException as error:
             self.error = error
             self.abandoned.set()
-            while self.queue.get() is not None:  # let the checker finish instead of blocking on a full queue
+            while not self.drained and self.queue.get() is not None:  # let the checker finish, not block on the queue
                 pass
         finally:
             self.seconds = time.perf_counter() - begin
             connection.close()
+
+    def _rows(self) -> Iterator[tuple[list[Clean], list[Flagged]]]:
+        yield from iter(self.queue.get, None)
+        self.drained = True
 
     def put(self, rows: list[Clean], flagged: list[Flagged]) -> None:
         if not self.abandoned.is_set():
@@ -1167,6 +1193,14 @@ class _ThreadSink(_Sink):
         if self.error is not None:
             raise self.error
         return self.written
+
+    def close(self) -> None:
+        """The check stopped before `finish` (SIGTERM, an error): roll the writer's transaction back and end it,
+        rather than leave it waiting, locks held, for rows that will never come."""
+        if self.thread.is_alive():
+            self.abandoned.set()
+            self.queue.put(None)
+            self.thread.join()
 
 
 def _merge_pending_trigrams() -> None:
@@ -1513,25 +1547,33 @@ def person_import_start(
 
 
 def person_import_run(*, record: PersonImport) -> PersonImport:
-    """The task's body: run the import and keep its figures and report on the record. No transaction is held
-    while checking, so every progress update is visible to the page polling it."""
-    PersonImport.objects.filter(pk=record.pk).update(status=ImportStatus.RUNNING, updated_at=timezone.now())
-    last = [0.0]
+    """The task's body: claim the import (a leased job, `tamyr.core.jobs`), run it and keep its figures and report.
+
+    No transaction is held while checking, so every progress update is visible to the page polling it; each one
+    also renews the lease (`jobs.Heartbeat`), so a live run keeps the import however long the check takes, and is
+    a checkpoint: on SIGTERM the run stops there with nothing written, hands the import back and queues it again.
+    The import is all or nothing, so the next run starts from the first row. The write transaction marks the
+    import finished before it commits, through the lease: a run whose lease was taken over by another worker
+    rolls back, and a worker that dies after the commit leaves an import that is finished, not one to redo."""
+    lease = jobs.claim(PersonImport, record.pk)
+    if lease is None:  # finished, given up, not confirmed yet, or held by a live worker
+        record.refresh_from_db()
+        return record
+    heartbeat = jobs.Heartbeat(lease, every=1.0)
 
     def progress(stage: str, done: int, total: int | None) -> None:
-        now = time.monotonic()
-        if now - last[0] < 1.0 and not (total and done >= total):
-            return
-        last[0] = now
-        status = ImportStatus.WRITING if stage == "writing" else ImportStatus.RUNNING
-        if connection.in_atomic_block:
-            return  # the writes run in a transaction: an update here would be invisible until the end anyway
-        fields: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
+        if stage == "writing" and done:
+            return  # committed: the write transaction has already marked the import finished
+        fields: dict[str, Any] = {"status": ImportStatus.WRITING if stage == "writing" else ImportStatus.RUNNING}
         if stage == "checking":
             fields["processed_rows"] = done
             if total:
                 fields["total_rows"] = total
-        PersonImport.objects.filter(pk=record.pk).update(**fields)
+        heartbeat.beat(force=stage == "writing" or bool(total and done >= total), **fields)
+
+    def before_commit(report: ImportReport, written: int) -> None:
+        if not lease.finish(status=ImportStatus.DONE, **_figures(report, written)):
+            raise jobs.LeaseLost(f"people import {record.pk}")
 
     try:
         report = import_people(
@@ -1544,33 +1586,61 @@ def person_import_run(*, record: PersonImport) -> PersonImport:
             progress=progress,
             source=record.original_name,
             encoding=record.encoding or None,
+            before_commit=before_commit,
         )
+    except jobs.Stopping:
+        jobs.hand_back(lease)
+        record.refresh_from_db()
+        return record
+    except jobs.LeaseLost:
+        logger.warning("People import %s was taken over by another worker; this run wrote nothing", record.pk)
+        record.refresh_from_db()
+        return record
+    except (KeyboardInterrupt, SystemExit):
+        lease.release()
+        raise
     except Exception as error:
-        record.status, record.finished_at = ImportStatus.FAILED, timezone.now()
-        record.error = str(getattr(error, "message", error))[:2000]
-        record.file.delete(save=False)  # a failed import keeps nobody's data: the upload goes at once
-        record.save(update_fields=["status", "finished_at", "error", "file", "updated_at"])
+        lease.fail(str(getattr(error, "message", error)))
+        record.refresh_from_db()
+        _forget_upload(record)  # a failed import keeps nobody's data: the upload goes at once
         if not isinstance(error, DomainError):
             raise
         return record
-    record.refresh_from_db(fields=["file"])
-    record.total_rows = report.total_rows
-    record.processed_rows = report.total_rows
-    record.imported_rows = report.imported
-    record.bad_row_count = report.bad_row_count
-    record.bad_rows = [row.as_dict() for row in report.bad_rows]
-    record.flagged_duplicates = report.flagged_count
-    record.duplicates = [item.as_dict() for item in report.flagged]
-    record.status = ImportStatus.REFUSED if report.refused else ImportStatus.DONE
-    record.finished_at = timezone.now()
-    if report.refused:
-        record.file.delete(save=False)  # nothing was imported and it cannot be restarted; the report says why
+    report_name = ""
     if report.report_path is not None:
         with report.report_path.open("rb") as handle:
             record.report.save(f"import-{record.pk}-report.csv", File(handle), save=False)
         report.report_path.unlink(missing_ok=True)
-    record.save()
+        report_name = record.report.name or ""
+    if report.imported:  # finished by the write transaction: the report is all that is left to keep
+        PersonImport.objects.filter(pk=record.pk).update(report=report_name, updated_at=timezone.now())
+    else:
+        status = ImportStatus.REFUSED if report.refused else ImportStatus.DONE
+        if not lease.finish(status=status, report=report_name, **_figures(report, 0)) and report_name:
+            record.report.delete(save=False)  # another worker has the import: its run keeps its own report
+    record.refresh_from_db()
+    if record.status == ImportStatus.REFUSED:
+        _forget_upload(record)  # nothing was imported and it cannot be restarted; the report says why
     return record
+
+
+def _forget_upload(record: PersonImport) -> None:
+    if record.file:
+        record.file.delete(save=False)
+        record.save(update_fields=["file", "updated_at"])
+
+
+def _figures(report: ImportReport, written: int) -> dict[str, Any]:
+    return {
+        "total_rows": report.total_rows,
+        "processed_rows": report.total_rows,
+        "imported_rows": written,
+        "bad_row_count": report.bad_row_count,
+        "bad_rows": [row.as_dict() for row in report.bad_rows],
+        "flagged_duplicates": report.flagged_count,
+        "duplicates": [item.as_dict() for item in report.flagged],
+        "error": "",
+    }
 
 
 def person_imports_purge_files(*, before: Any) -> int:

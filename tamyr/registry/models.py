@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.core.i18n import translate
+from tamyr.core.jobs import Job
 from tamyr.core.models import TimeStampedModel
 from tamyr.core.uploads import RandomName, private_storage
 
@@ -476,8 +477,9 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class DedupeRun(TimeStampedModel):
-    """One run of duplicate detection (from `tamyr dedupe` or the staff page), with its progress and figures."""
+class DedupeRun(Job):
+    """One run of duplicate detection (from `tamyr dedupe` or the staff page), with its progress and figures: a
+    resumable job (`tamyr.core.jobs`) that is simply run again from the start, since it only rescores pairs."""
 
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -513,8 +515,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class PersonImport(TimeStampedModel):
-    """One upload of a people file: its column mapping, its progress (polled by the page) and its report."""
+class PersonImport(Job):
+    """One upload of a people file: its column mapping, its progress (polled by the page) and its report. A
+    resumable job (`tamyr.core.jobs`): all or nothing, so a worker that dies or stops leaves nothing written and
+    the next one runs it from the start."""
 
     file = models.FileField(_("file"), upload_to=RandomName("imports"), storage=private_storage, blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
@@ -556,6 +560,12 @@ class PersonImport(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:person_import_detail", kwargs={"pk": self.pk})
+
+    running_statuses = (ImportStatus.RUNNING, ImportStatus.WRITING)
+
+    @classmethod
+    def runnable(cls) -> models.Q:
+        return models.Q(started_at__isnull=False)  # not before its columns are confirmed
 
     @property
     def is_finished(self) -> bool:

@@ -219,7 +219,7 @@ def test_public_media_is_served_with_nosniff_and_anything_but_an_image_as_an_att
 
 
 def test_a_failed_import_deletes_its_upload(monkeypatch: Any) -> None:
-    record = an_import()
+    record = an_import(started_at=timezone.now())  # its columns confirmed: a worker may run it
     path = Path(record.file.path)
 
     def broken(**kwargs: Any) -> Any:

@@ -4,21 +4,13 @@ duplicated or left over."""
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from tamyr.core import jobs
@@ -26,9 +18,8 @@ from tamyr.core.errors import DomainError
 from tamyr.core.models import AuditEntry
 from tamyr.learning import certificates
 from tamyr.learning.models import Certificate, CertificateBatch, CertificateBatchStatus, Course
+from tests import worker_world
 from tests.learning.certificate_fixtures import completed_enrollment, issuing_course
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def course_with_learners(count: int) -> Course:
@@ -127,102 +118,13 @@ def test_orphan_pdfs_are_removed_once_old_and_referenced_ones_stay() -> None:
 # --- a real worker, stopped in the middle ---------------------------------------------------------------------
 
 
-class WorkerWorld:
-    """The test database shared with `tamyr run_huey` processes (tests/learning/slow_worker.py).
-
-    On PostgreSQL the worker connects to the test database itself (the test runs with committed transactions). On
-    SQLite the test database lives in memory, so it is copied to a file for the worker (`share`) and the file is
-    copied back before the test looks at the result with the ORM (`collect`)."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.workers: list[subprocess.Popen[bytes]] = []
-        self.sqlite_file: Path | None = None
-        database = connection.settings_dict
-        if connection.vendor == "sqlite":
-            self.sqlite_file = tmp_path / "worker.sqlite3"
-            url = f"sqlite:///{self.sqlite_file}"
-        else:
-            user, password = quote(database["USER"] or "", safe=""), quote(database.get("PASSWORD") or "", safe="")
-            credentials = f"{user}:{password}" if password else user
-            host = quote(database["HOST"] or "", safe="")  # a Unix socket's folder, percent-encoded
-            url = f"postgres://{credentials}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tamyr.settings.base",  # the real worker settings: SIGTERM is graceful
-            "DATABASE_URL": url,
-            "REDIS_URL": "",
-            "TAMYR_TASKS_IMMEDIATE": "false",
-            "TAMYR_VAR_DIR": str(tmp_path / "var"),  # its own task queue
-            "TAMYR_SECRET_KEY": settings.SECRET_KEY,
-            "TAMYR_KEY_ENCRYPTION_KEY": getattr(settings, "TAMYR_KEY_ENCRYPTION_KEY", "")
-            or os.environ.get("TAMYR_KEY_ENCRYPTION_KEY", ""),
-            "TAMYR_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "TAMYR_PRIVATE_ROOT": str(getattr(settings, "PRIVATE_MEDIA_ROOT", tmp_path / "private")),
-            "TAMYR_WORKERS": "1",
-            "TAMYR_JOB_LEASE_SECONDS": "2",
-            "TAMYR_WORKER_SHUTDOWN_TIMEOUT": "20",
-            "TAMYR_EMAIL": "console",
-            "SLOW_PDF_SECONDS": "0.08",
-            "CHUNK_SIZE": "4",
-            "PYTHONPATH": str(ROOT),
-        }
-
-    def share(self) -> None:
-        if self.sqlite_file is not None:
-            connection.ensure_connection()
-            with sqlite3.connect(self.sqlite_file) as target:
-                connection.connection.backup(target)
-            target.close()
-
-    def collect(self) -> None:
-        if self.sqlite_file is not None:
-            source = sqlite3.connect(self.sqlite_file)
-            connection.ensure_connection()
-            source.backup(connection.connection)
-            source.close()
-
+class WorkerWorld(worker_world.WorkerWorld):
     def batch(self, pk: int) -> dict[str, Any]:
-        """The batch row as the worker left it (read without the ORM: on SQLite it is in the worker's file)."""
-        query = "SELECT status, done, lease_owner, attempts FROM learning_certificatebatch WHERE id = "
-        if self.sqlite_file is not None:
-            source = sqlite3.connect(self.sqlite_file, timeout=20)
-            try:
-                row = source.execute(query + "?", (pk,)).fetchone()
-            finally:
-                source.close()
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(query + "%s", [pk])
-                row = cursor.fetchone()
-        return dict(zip(["status", "done", "lease_owner", "attempts"], row, strict=True))
-
-    def start_worker(self) -> subprocess.Popen[bytes]:
-        log = (self.tmp_path / f"worker-{len(self.workers)}.log").open("wb")
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "tests.learning.slow_worker"], cwd=ROOT, env=self.env, stdout=log, stderr=log
-        )
-        self.workers.append(worker)
-        return worker
-
-    def wait_for(self, condition: Callable[[], bool], timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                logs = "\n".join(path.read_text()[-3000:] for path in sorted(self.tmp_path.glob("worker-*.log")))
-                raise AssertionError(f"timed out; worker logs:\n{logs}")
-            time.sleep(0.1)
-
-    def stop_all(self) -> None:
-        for worker in self.workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait(10)
+        """The batch row as the worker left it."""
+        return self.row("learning_certificatebatch", pk, ["status", "done", "lease_owner", "attempts"])
 
 
-# Committed transactions, so that the worker sees the rows; serialized_rollback as tests/events/test_concurrency.py
-# says why (a transactional test ends by emptying the tables, migrations' data included).
-worker_test = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+worker_test = worker_world.worker_test
 
 
 @pytest.fixture

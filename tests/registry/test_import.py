@@ -338,7 +338,7 @@ def test_staff_cannot_import_for_another_organization(staff_client: Client, orga
     assert response.status_code == 200 and PersonImport.objects.count() == 0  # not among the form's choices
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as tests/events/test_concurrency.py says why
 def test_on_postgres_a_big_import_refreshes_the_planner_statistics(tmp_path: Path, monkeypatch: Any) -> None:
     from django.db import connection
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0008_personimport_encoding'),
+        ('registry', '0009_imports_and_dedupe_runs_are_leased_jobs'),
     ]
 
     operations = [

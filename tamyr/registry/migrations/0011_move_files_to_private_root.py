@@ -15,6 +15,6 @@ def to_public(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0009_private_files_random_names")]
+    dependencies = [("registry", "0010_private_files_random_names")]
 
     operations = [migrations.RunPython(to_private, to_public, elidable=False)]
