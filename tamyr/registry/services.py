@@ -18,7 +18,10 @@ from tamyr.registry.models import (
     Consent,
     ConsentPurpose,
     Country,
+    MembershipRole,
     NameVariant,
+    Network,
+    NetworkMembership,
     Organization,
     Person,
     Script,
@@ -119,6 +122,96 @@ def organization_create(*, slug: str, name: dict[str, str], kind: str, acting_us
     organization.save()
     audit.record(acting_user, "registry.organization_created", organization)
     return organization
+
+
+# --- networks ------------------------------------------------------------------
+
+NETWORK_EDITABLE = ("name", "description", "website")
+MEMBERSHIP_EDITABLE = ("role", "since", "until")
+
+
+def _clean_network_text(field: str, value: Any) -> dict[str, str]:
+    try:
+        cleaned = clean_translations(value)
+    except ValueError as error:
+        raise DomainError(str(error), field=field) from error
+    if field == "name" and not cleaned:
+        raise DomainError(_("A network needs a name in at least one language."), field="name")
+    return cleaned
+
+
+@transaction.atomic
+def network_create(
+    *, slug: str, name: dict[str, str], acting_user: Any, description: Any = None, website: str = ""
+) -> Network:
+    """Until now networks were made only by the demo, writing rows; a network file makes them through this."""
+    if Network.objects.filter(slug=slug).exists():
+        raise DomainError(_("A network with the address %(slug)s already exists.") % {"slug": slug}, field="slug")
+    network = Network.objects.create(
+        slug=slug,
+        name=_clean_network_text("name", name),
+        description=_clean_network_text("description", description),
+        website=website,
+    )
+    audit.record(acting_user, "registry.network_created", network)
+    return network
+
+
+@transaction.atomic
+def network_update(*, network: Network, data: dict[str, Any], acting_user: Any) -> Network:
+    """Change a network's profile; only the fields given change, and the audit row lists them."""
+    changed: list[str] = []
+    for field, value in data.items():
+        if field not in NETWORK_EDITABLE:
+            raise DomainError(_("The field %(field)s cannot be changed here.") % {"field": field}, field=field)
+        if field in {"name", "description"}:
+            value = _clean_network_text(field, value)
+        if getattr(network, field) != value:
+            changed.append(field)
+            setattr(network, field, value)
+    if changed:
+        network.save(update_fields=[*changed, "updated_at"])
+        audit.record(acting_user, "registry.network_changed", network, fields=sorted(changed))
+    return network
+
+
+@transaction.atomic
+def network_membership_set(
+    *, network: Network, organization: Organization, acting_user: Any, **data: Any
+) -> NetworkMembership:
+    """Add an organization to a network, or change its role and dates there; one membership per pair."""
+    unknown = sorted(set(data) - set(MEMBERSHIP_EDITABLE))
+    if unknown:
+        raise DomainError(_("Unknown field %(field)s.") % {"field": unknown[0]}, field=unknown[0])
+    if "role" in data and data["role"] not in MembershipRole.values:
+        raise DomainError(
+            _("Unknown role %(role)s. Use: %(known)s.")
+            % {"role": data["role"], "known": ", ".join(MembershipRole.values)},
+            field="role",
+        )
+    membership = NetworkMembership.objects.filter(network=network, organization=organization).first()
+    if membership is None:
+        membership = NetworkMembership.objects.create(network=network, organization=organization, **data)
+        audit.record(
+            acting_user, "registry.network_member_added", network, organization=organization.slug, role=membership.role
+        )
+        return membership
+    changed = [field for field, value in data.items() if getattr(membership, field) != value]
+    for field in changed:
+        setattr(membership, field, data[field])
+    if changed:
+        membership.save(update_fields=changed)
+        audit.record(
+            acting_user, "registry.network_member_changed", network, organization=organization.slug, fields=changed
+        )
+    return membership
+
+
+@transaction.atomic
+def network_membership_remove(*, membership: NetworkMembership, acting_user: Any) -> None:
+    network, organization = membership.network, membership.organization
+    membership.delete()
+    audit.record(acting_user, "registry.network_member_removed", network, organization=organization.slug)
 
 
 # --- people --------------------------------------------------------------------
