@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from tamyr.api.views import hello
+from tamyr.api.views import hello, network_file_schema
 from tamyr.events.api import views as events
 from tamyr.learning.api import views as learning
 from tamyr.learning.views_statistics import LearningStatisticsView
@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include(router.urls)),
     path("hello/", hello, name="api-hello"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # the JSON Schema of network files (tamyr load); a stable address for editors and other tools
+    path("network-file/schema.json", network_file_schema, name="api-network-file-schema"),
     # the split view serves Swagger UI's start-up script as a file: our CSP (script-src 'self') blocks inline ones
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -201,6 +201,7 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/":                                       (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/hello/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/schema/?format=json":                    (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/network-file/schema.json":               (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/docs/":                                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/redoc/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/countries/":                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -581,7 +582,11 @@ def test_drafts_are_listed_only_for_those_who_may_change_them(
 
 # Public verification reads no credentials, so a token changes nothing there; the API's HTML pages refuse without
 # the JSON body.
-READ_NO_CREDENTIALS = {"GET /api/v1/certificates/{certificate}/", "POST /api/v1/certificates/verify/"}
+READ_NO_CREDENTIALS = {
+    "GET /api/v1/certificates/{certificate}/",
+    "POST /api/v1/certificates/verify/",
+    "GET /api/v1/network-file/schema.json",  # a format's description, public: it never looks at credentials
+}
 API_PAGES = {"GET /api/v1/docs/", "GET /api/v1/redoc/"}
 
 
