@@ -32,6 +32,6 @@ class Command(BaseCommand):
         for line in plan.lines():
             self.stdout.write(line)
         if options["dry_run"]:
-            self.stdout.write(_("Dry run: nothing was changed."))
+            self.stdout.write(_("Dry run: nothing will be written."))
         elif plan.has_changes:
             self.stdout.write(self.style.SUCCESS(_("Done")))
