@@ -173,3 +173,13 @@ def test_dump_writes_a_file_that_the_schema_accepts(good_file: Path, tmp_path: P
 def test_dump_of_an_unknown_network_says_so() -> None:
     with pytest.raises(CommandError, match="nowhere"):
         call_command("dump", network=["nowhere"], stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_example_in_the_docs_loads() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "network-files.md").read_text(encoding="utf-8")
+    example = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    plan = netfiles.load([("centres.yaml", example)])
+    assert plan.counts == {"create": 4, "change": 0, "unchanged": 0}
+    network = Network.objects.get(slug="kazakh-centres-europe")
+    assert network.organizations.count() == 3
