@@ -278,7 +278,10 @@ TAMYR_API_THROTTLE_RATES = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tamyr API",
-    "DESCRIPTION": "The diaspora network: countries, organizations, networks and people.",
+    "DESCRIPTION": (
+        "The diaspora network: countries, organizations, networks and people. Organizations and networks can also "
+        "be loaded from network files (`tamyr load`), whose JSON Schema is at /api/v1/network-file/schema.json."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
