@@ -210,3 +210,35 @@ def test_network_update_records_the_fields_it_changed() -> None:
     services.network_update(network=network, data={"name": {"en": "New"}, "website": ""}, acting_user=None)
     entry = AuditEntry.objects.get(action="registry.network_changed")
     assert entry.data == {"fields": ["name"]}
+
+
+def _organizations_file(count: int) -> str:
+    items = "".join(
+        f"  - slug: nf-org-{n}\n    kind: ngo\n    name: {{en: Org {n}}}\n    country: DE\n    parent: nf-org-0\n"
+        for n in range(count)
+    ).replace("    parent: nf-org-0\n", "", 1)
+    members = "".join(f"      - organization: nf-org-{n}\n" for n in range(count))
+    return f"version: 1\norganizations:\n{items}networks:\n  - slug: nf-big\n    name: {{en: Big}}\n    members:\n{members}"
+
+
+def test_planning_costs_the_same_queries_for_two_items_or_twenty() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 20):
+        text = _organizations_file(size)
+        load(text)
+        with CaptureQueriesContext(connection) as queries:
+            plan = load(text, dry_run=True)
+        assert plan.counts["unchanged"] == size + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_plan_speaks_the_operators_language() -> None:
+    from django.utils import translation
+
+    with translation.override("ru"):
+        plan = load(dry_run=True)
+        assert plan.lines()[0] == "+ создать: организация nf-centre"
