@@ -113,6 +113,8 @@ class Section(ABC):
     label: ClassVar[str | Promise]
     #: sections whose items this one refers to: they are planned and applied first
     depends_on: ClassVar[tuple[str, ...]] = ()
+    #: the field that holds an item's stable key (where a duplicate is reported)
+    key_field: ClassVar[str] = "slug"
 
     @abstractmethod
     def item_schema(self) -> dict[str, Any]:
@@ -133,4 +135,5 @@ class Section(ABC):
         """The items in `scope`, in the file format, so that loading them elsewhere reproduces them."""
 
     def key_of(self, data: dict[str, Any]) -> str:
-        return str(data.get("slug", ""))
+        """The item's stable key: what it is matched by, and what two items of the files may not share."""
+        return str(data.get(self.key_field, ""))

@@ -157,7 +157,7 @@ def read(sources: Iterable[tuple[str, str]]) -> dict[str, list[Item]]:
                         "key": key,
                         "place": place,
                     }
-                    problems.append(item.problem("slug", message))
+                    problems.append(item.problem(section.key_field, message))
                     continue
                 seen[(section.name, key)] = item
                 items.setdefault(section.name, []).append(item)

@@ -1,0 +1,122 @@
+"""The `roles` section of a network file: who holds which role at which organization.
+
+A role names an account that already exists on this installation (by username or e-mail): a file never creates
+accounts, because an account needs its owner (a verified e-mail, their own password, an authenticator for staff).
+Grants go through `accounts.services.organization_role_grant` (audited); a grant the file leaves out is not
+revoked. Roles are not dumped: usernames and e-mails are personal data that do not belong in a file meant to be
+shared and kept in version control, and they mean nothing on another installation (docs/decisions/0013).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tamyr.accounts import services
+from tamyr.accounts.models import OrganizationRole, OrganizationRoleKind, User
+from tamyr.core.netfiles import SLUG, Action, Change, Context, DumpScope, Item, Section, register
+from tamyr.registry.models import Organization
+
+
+def _identifier(data: dict[str, Any]) -> str:
+    return str(data.get("user", "")).strip().lower()
+
+
+@register
+class RolesSection(Section):
+    name = "roles"
+    label = gettext_lazy("organization role")
+    depends_on = ("organizations",)
+    key_field = "user"
+
+    def key_of(self, data: dict[str, Any]) -> str:
+        return f"{_identifier(data)} @ {data.get('organization', '')}: {data.get('role', '')}"
+
+    def item_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["user", "organization", "role"],
+            "additionalProperties": False,
+            "properties": {
+                "user": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 254,
+                    "description": "The username or e-mail of an account that exists on this installation.",
+                },
+                "organization": SLUG,
+                "role": {"enum": list(OrganizationRoleKind.values)},
+            },
+        }
+
+    def _users(self, identifiers: set[str]) -> dict[str, User]:
+        """Each identifier's account, by username first and then by e-mail, as `user_find` does; one query."""
+        if not identifiers:
+            return {}
+        users = list(
+            User.objects.annotate(lower_username=Lower("username"), lower_email=Lower("email"))
+            .filter(Q(lower_username__in=identifiers) | Q(lower_email__in=identifiers))
+            .order_by("pk")
+        )
+        found: dict[str, User] = {}
+        for user in users:
+            email = user.email.lower()
+            if email in identifiers:
+                found.setdefault(email, user)
+        for user in users:
+            found[user.username.lower()] = user  # a username wins over another account's e-mail
+        return found
+
+    def plan(self, items: list[Item], context: Context) -> list[Change]:
+        users = self._users({_identifier(item.data) for item in items})
+        named = {item.data["organization"] for item in items}
+        undeclared = {slug for slug in named if not context.declares("organizations", slug)}
+        known = set(Organization.objects.filter(slug__in=undeclared).values_list("slug", flat=True))
+        held = set(
+            OrganizationRole.objects.filter(user__in=users.values(), organization__slug__in=named).values_list(
+                "user_id", "organization__slug", "role"
+            )
+        )
+        changes: list[Change] = []
+        first: dict[tuple[int, str, str], Item] = {}
+        for item in items:
+            slug = item.data["organization"]
+            if slug in undeclared and slug not in known:
+                message = _(
+                    "There is no organization %(slug)s: add it to the file's organizations, or load it first."
+                ) % {"slug": slug}
+                context.problems.append(item.problem("organization", message))
+            user = users.get(_identifier(item.data))
+            if user is None:
+                message = _("There is no account %(user)s: the person signs up first, then you load the file again.")
+                context.problems.append(item.problem("user", message % {"user": item.data["user"]}))
+                continue
+            role = item.data["role"]
+            earlier = first.setdefault((user.pk, slug, role), item)
+            if earlier is not item:  # the same account written once by username, once by e-mail
+                message = _("%(what)s %(key)s appears twice; it is first at %(place)s.") % {
+                    "what": self.label,
+                    "key": self.key_of(item.data),
+                    "place": f"{earlier.file}:{earlier.line}",
+                }
+                context.problems.append(item.problem("user", message))
+                continue
+            action: Action = "unchanged" if (user.pk, slug, role) in held else "create"
+            data = {"user": user.pk, "organization": slug, "role": role}
+            changes.append(Change(self, self.key_of(item.data), action, item, fields=["role"], data=data))
+        return changes
+
+    def apply(self, change: Change, context: Context) -> None:
+        services.organization_role_grant(
+            user=User.objects.get(pk=change.data["user"]),
+            organization=Organization.objects.get(slug=change.data["organization"]),
+            role=change.data["role"],
+            acting_user=context.acting_user,
+        )
+
+    def dump(self, scope: DumpScope) -> list[dict[str, Any]]:
+        return []  # see the module's docstring: accounts are not written to files
