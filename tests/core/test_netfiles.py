@@ -183,3 +183,18 @@ def test_the_example_in_the_docs_loads() -> None:
     assert plan.counts == {"create": 4, "change": 0, "unchanged": 0}
     network = Network.objects.get(slug="kazakh-centres-europe")
     assert network.organizations.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_wrong_value_under_a_block_mapping_is_reported_at_its_key() -> None:
+    text = GOOD.replace("    name: {kk: Абай үйі, en: Abai House}\n", "    name:\n      kk: 12\n")
+    assert problems_of(text) == ["net.yaml:6: organizations[0].name.kk: 12 is not of type 'string'"]
+
+
+@pytest.mark.django_db
+def test_members_that_are_not_a_list_are_reported_at_their_key() -> None:
+    text = GOOD.replace(
+        "    members:\n      - organization: abai-uii\n", "    members:\n      organization: abai-uii\n"
+    )
+    [problem] = problems_of(text)
+    assert problem.startswith("net.yaml:10: networks[0].members: {'organization': 'abai-uii'} is not of type 'array'")

@@ -73,7 +73,7 @@ def schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Tamyr network file",
-        "description": "Organizations and networks (more sections as the apps add them) to load with `tamyr load`.",
+        "description": "Organizations, networks and roles (more sections as the apps add them), for `tamyr load`.",
         "type": "object",
         "required": ["version"],
         "additionalProperties": False,
@@ -100,7 +100,8 @@ def _field(path: Iterable[Any]) -> str:
 
 
 def _line(document: Any, path: list[Any]) -> int:
-    """The line of the deepest part of `path` that the file has; the document's first line when none."""
+    """The line of the deepest part of `path` that the file has (a key's line, a list item's first line); the first
+    line for the document itself."""
     node, line = document, 1
     for step in path:
         line_of = getattr(node, "line_of", None)
@@ -110,8 +111,6 @@ def _line(document: Any, path: list[Any]) -> int:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-    else:
-        line = getattr(node, "line", line) or line
     return line
 
 
