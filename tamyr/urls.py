@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 
 from tamyr.accounts.roles_views import organization_roles
-from tamyr.core import files
+from tamyr.core import files, netfile_views
 from tamyr.core import views as core_views
 
 # The admin signs in through allauth, so the same rate limits and two-factor rules apply there.
@@ -18,6 +18,16 @@ handler500 = "tamyr.api.exceptions.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # the platform admin's network-file page, in the admin's look and behind its sign-in (see core/netfile_views.py)
+    path("admin/network-files/", admin.site.admin_view(netfile_views.network_files), name="network_files"),
+    path(
+        "admin/network-files/apply/",
+        admin.site.admin_view(netfile_views.network_files_apply),
+        name="network_files_apply",
+    ),
+    path(
+        "admin/network-files/dump/", admin.site.admin_view(netfile_views.network_files_dump), name="network_files_dump"
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

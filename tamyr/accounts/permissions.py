@@ -199,6 +199,12 @@ def _view_audit(user: Any, obj: Any) -> bool:
     return roles_of(user).platform_admin
 
 
+def _load_network_file(user: Any, obj: Any) -> bool:
+    """A network file may create and change any organization and network and grant roles in any of them, so only
+    platform admins load one for now; network coordinators (their own network's files) may come later."""
+    return roles_of(user).platform_admin
+
+
 def _own_data(user: Any, obj: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
@@ -389,6 +395,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "registry.change_network": _change_network,
     "accounts.manage_roles": _manage_roles,
     "core.view_audit": _view_audit,
+    "core.load_network_file": _load_network_file,
+    "core.dump_network_file": _load_network_file,
     "privacy.own_data": _own_data,
 }
 

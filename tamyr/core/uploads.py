@@ -46,6 +46,7 @@ class Kind:
     extension: str
     content_type: str
     image: bool = False
+    text: bool = False  # read whole as UTF-8 and kept as text (never an attachment to serve back)
 
 
 JPEG = Kind("JPEG", ".jpg", "image/jpeg", image=True)
@@ -59,10 +60,11 @@ PPTX = Kind("PPTX", ".pptx", "application/vnd.openxmlformats-officedocument.pres
 ODT = Kind("ODT", ".odt", "application/vnd.oasis.opendocument.text")
 ODS = Kind("ODS", ".ods", "application/vnd.oasis.opendocument.spreadsheet")
 CSV = Kind("CSV", ".csv", "text/csv")
+YAML = Kind("YAML", ".yaml", "application/yaml", text=True)
 
 IMAGES = frozenset({JPEG, PNG, GIF, WEBP})
 DOCUMENTS = frozenset({PDF, DOCX, XLSX, PPTX, ODT, ODS}) | IMAGES
-KINDS = (JPEG, PNG, GIF, WEBP, PDF, DOCX, XLSX, PPTX, ODT, ODS, CSV)
+KINDS = (JPEG, PNG, GIF, WEBP, PDF, DOCX, XLSX, PPTX, ODT, ODS, CSV, YAML)
 EXTENSIONS = frozenset(kind.extension for kind in KINDS)
 _PIL_FORMATS = {"JPEG": JPEG, "PNG": PNG, "GIF": GIF, "WEBP": WEBP}
 
@@ -90,7 +92,11 @@ ANSWER = Policy("answer", DOCUMENTS, 10 * MB, private=True)
 SESSION_MATERIAL = Policy("session_material", DOCUMENTS, 25 * MB, private=True)
 LESSON_MATERIAL = Policy("lesson_material", DOCUMENTS, 25 * MB, private=True)
 PEOPLE_IMPORT = Policy("people_import", frozenset({CSV, XLSX}), 50 * MB, private=True)
-POLICIES = {p.name: p for p in (LOGO, BANNER, PHOTO, ANSWER, SESSION_MATERIAL, LESSON_MATERIAL, PEOPLE_IMPORT)}
+#: a network file on the platform admin's page: read as text in the request and planned, never stored as a file
+NETWORK_FILE = Policy("network_file", frozenset({YAML}), 1 * MB, private=True)
+POLICIES = {
+    p.name: p for p in (LOGO, BANNER, PHOTO, ANSWER, SESSION_MATERIAL, LESSON_MATERIAL, PEOPLE_IMPORT, NETWORK_FILE)
+}
 
 
 class UploadRefused(DomainError):
@@ -315,13 +321,74 @@ def _check(upload: Any, policy: Policy) -> CheckedFile:
             % {"kinds": _kinds_text(policy)},
             code="markup_refused",
         )
+    if kind == CSV and CSV not in policy.kinds:
+        kind = next((accepted for accepted in KINDS if accepted.text and accepted in policy.kinds), kind)
     if kind is None or kind not in policy.kinds:
         raise _refuse_type(policy)
+    if kind.text:
+        data = _whole_text(handle, policy)
+        return CheckedFile(ContentFile(data), kind=kind, policy=policy, original_name=original_name, size=len(data))
     if kind.image:
         data = _reencode(handle, kind, policy)
         return CheckedFile(ContentFile(data), kind=kind, policy=policy, original_name=original_name, size=len(data))
     handle.seek(0)
     return CheckedFile(handle, kind=kind, policy=policy, original_name=original_name, size=size)
+
+
+def _whole_text(handle: IO[bytes], policy: Policy) -> bytes:
+    """A text kind (YAML) is read whole, not only its head: it must be UTF-8 (a byte-order mark is dropped) with no
+    control characters but tabs and line ends, and carry no markup anywhere. What comes back is the UTF-8 bytes."""
+    handle.seek(0)
+    raw = handle.read(policy.limit + 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UploadRefused(
+            _("The file is not text in UTF-8. Save it as UTF-8 and upload it."), code="not_text"
+        ) from error
+    if any(char < " " and char not in "\t\n\r" for char in text) or _looks_like_markup_or_script(text.encode("utf-8")):
+        raise UploadRefused(
+            _("Web pages, SVG images and scripts cannot be uploaded. Upload %(kinds)s.")
+            % {"kinds": _kinds_text(policy)},
+            code="markup_refused",
+        )
+    return text.encode("utf-8")
+
+
+class UploadsField(forms.FileField):
+    """Several files in one field (`<input type=file multiple>`), each checked by `check()` against the policy;
+    `cleaned_data` holds the list of checked files. `max_files` bounds how many one request may bring."""
+
+    def __init__(self, *args: Any, policy: Policy, max_files: int = 10, **kwargs: Any) -> None:
+        self.policy = policy
+        self.max_files = max_files
+        kwargs.setdefault("help_text", upload_help(policy))
+        kwargs.setdefault("widget", _MultipleFileInput())
+        super().__init__(*args, **kwargs)
+        accept = ",".join(sorted({kind.content_type for kind in policy.kinds} | {k.extension for k in policy.kinds}))
+        self.widget.attrs.setdefault("accept", accept)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        given = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not given:
+            return super().clean(None, initial)  # "This field is required."
+        if len(given) > self.max_files:
+            raise forms.ValidationError(
+                _("At most %(count)s files at once.") % {"count": self.max_files}, code="too_many_files"
+            )
+        checked = []
+        for item in given:
+            super().clean(item, initial)
+            try:
+                checked.append(check(item, self.policy))
+            except UploadRefused as error:
+                name = str(getattr(item, "name", "") or "").rsplit("/", 1)[-1][:255]
+                raise forms.ValidationError(f"{name}: {error.message}", code=error.code) from error
+        return checked
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
 
 # --- form field ----------------------------------------------------------------------------------------------------

@@ -52,6 +52,8 @@ RULES: dict[tuple[str, str | None], tuple[bool, ...]] = {
     ("accounts.manage_roles", "org_a"):           (N, N, N, Y, N, N, N, N, N, N, Y),
     ("accounts.manage_roles", "org_b"):           (N, N, N, N, N, N, N, Y, N, N, Y),
     ("core.view_audit", None):                    (N, N, N, N, N, N, N, N, N, N, Y),
+    ("core.load_network_file", None):             (N, N, N, N, N, N, N, N, N, N, Y),
+    ("core.dump_network_file", "network_a"):      (N, N, N, N, N, N, N, N, N, N, Y),
     ("privacy.own_data", None):                   (N, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y),
 }
 # fmt: on
