@@ -72,6 +72,10 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /accounts/password/reset/":                           (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /accounts/2fa/":                                      (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /admin/":                                             (LOGIN, NO, NO, NO, NO, NO, NO, NO, NO, NO, OK),
+    "GET /admin/network-files/":                               (LOGIN, NO, NO, NO, NO, NO, NO, NO, NO, NO, OK),
+    "POST /admin/network-files/":                              (LOGIN, NO, NO, NO, NO, NO, NO, NO, NO, NO, OK),
+    "POST /admin/network-files/apply/":                        (LOGIN, NO, NO, NO, NO, NO, NO, NO, NO, NO, OK),
+    "GET /admin/network-files/dump/?network=network-a":        (LOGIN, NO, NO, NO, NO, NO, NO, NO, NO, NO, OK),
     "GET /organizations/":                                     (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /organizations/?export=csv":                          (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /organizations/?export=xlsx":                         (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -346,6 +350,8 @@ BODIES: dict[str, dict[str, Any]] = {
 # for these an input refused after the check (the form shown again with its errors, a 400 with a rule's `code`)
 # counts as allowed, as the change itself would. Denied still means 403 (or 404), never a refused input.
 INPUT_MAY_BE_REFUSED: dict[str, str] = {
+    "POST /admin/network-files/": "sent empty: the upload form is shown again (400)",
+    "POST /admin/network-files/apply/": "sent empty: no plan was shown, so nothing is applied (back to the upload)",
     "POST /people/import/": "sent empty: the upload form is shown again",
     "POST /events/new/": "sent empty: the event form is shown again",
     "POST /events/event-a/edit/": "sent empty: the event form is shown again",
@@ -811,6 +817,7 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("PersonForm", "residence_country"): COUNTRY,
     ("PersonForm", "citizenships"): COUNTRY,
     ("OrganizationForm", "country"): COUNTRY,
+    ("DumpForm", "network"): "a network (public directory); the page that takes it is for platform admins only",
 }
 
 # Fields of API writes that name no object (texts, numbers, dates, choices). `answers` is keyed by the ids of the
