@@ -365,7 +365,8 @@ class UploadsField(forms.FileField):
         kwargs.setdefault("help_text", upload_help(policy))
         kwargs.setdefault("widget", _MultipleFileInput())
         super().__init__(*args, **kwargs)
-        accept = ",".join(sorted({kind.content_type for kind in policy.kinds} | {k.extension for k in policy.kinds}))
+        accepted = {kind.content_type for kind in policy.kinds} | {k.extension for k in policy.kinds}
+        accept = ",".join(sorted(accepted | ({".yml"} if YAML in policy.kinds else set())))
         self.widget.attrs.setdefault("accept", accept)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
