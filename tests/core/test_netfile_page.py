@@ -11,7 +11,7 @@ from django.test import Client
 
 from tamyr.core import netfiles
 from tamyr.core.models import AuditEntry
-from tamyr.core.netfile_views import SESSION_KEY
+from tamyr.core.netfile_views import MAX_FILES, SESSION_KEY
 from tamyr.registry.models import Network, Organization
 from tests.factories import UserFactory, with_totp
 
@@ -159,3 +159,21 @@ def test_the_dump_download_is_the_network_file(admin_client: Client) -> None:
 @pytest.mark.django_db
 def test_the_dump_of_an_unknown_network_is_refused(admin_client: Client) -> None:
     assert admin_client.get(DUMP, {"network": "no-such-network"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_more_files_than_allowed_at_once_are_refused(admin_client: Client) -> None:
+    files = [yaml_file("version: 1\n", f"n{index}.yaml") for index in range(MAX_FILES + 1)]
+    response = admin_client.post(PAGE, {"upload": files})
+    assert response.status_code == 400
+    assert f"At most {MAX_FILES} files at once." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_several_files_are_planned_as_one(admin_client: Client) -> None:
+    organizations, networks = GOOD.split("networks:")
+    files = [yaml_file(organizations, "orgs.yaml"), yaml_file("version: 1\nnetworks:" + networks, "nets.yaml")]
+    response = admin_client.post(PAGE, {"upload": files})
+    assert "Plan: 2 to create, 0 to change, 0 unchanged." in response.content.decode()
+    admin_client.post(APPLY, {"digest": shown_digest(response)})
+    assert Network.objects.get(slug="centres").organizations.get().slug == "abai-uii"
