@@ -274,10 +274,9 @@ class EventsSection(Section):
             spec = item.data.get("venue")
             if spec:
                 check_country(item, "venue.country", spec["country"])
-            zone = (
-                item.data.get("time_zone")
-                or (spec["time_zone"] if spec else None)
-                or (current.time_zone if current else "UTC")
+            # the zone the file's times are in: its own, else the event's, else (a new event) its venue's
+            zone = item.data.get("time_zone") or (
+                current.time_zone if current else (spec["time_zone"] if spec else "UTC")
             )
             wanted, status = self._event_fields(item, zone, context)
             fields, event_data = self._event_diff(current, wanted, venues)

@@ -15,7 +15,7 @@ from tamyr.core.netfiles.yamlfile import render
 from tamyr.events.models import Delegation, Event, RegistrationCategory, Session, Venue
 from tamyr.registry.models import NetworkMembership, Organization
 from tests.events.factories import EventFactory
-from tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory
+from tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +176,19 @@ def test_status_never_goes_back_to_draft() -> None:
     load()
     [problem] = problems(FILE.replace("status: published", "status: draft"))
     assert problem.startswith("network.yaml:14: events[0].status:")
+
+
+def test_a_signed_in_user_without_a_role_at_the_organizer_cannot_load_its_events() -> None:
+    OrganizationFactory(slug="nf-ministry")
+    OrganizationFactory(slug="nf-house")
+    text = "version: 1\nevents:" + FILE.split("events:")[1]
+    with pytest.raises(netfiles.NetfileError) as caught:
+        netfiles.load([("network.yaml", text)], acting_user=UserFactory())
+    # the first service the load calls (the venue's) asks `can()` for this user and refuses
+    assert [str(p) for p in caught.value.problems] == [
+        "network.yaml:3: events[0]: Only staff of an organization can add venues."
+    ]
+    assert not Event.objects.exists() and not Venue.objects.exists()
 
 
 def test_dump_then_load_into_an_empty_database_reproduces_the_events() -> None:
