@@ -520,10 +520,21 @@ class EventsSection(Section):
 
     # --- dumping -----------------------------------------------------------------------------------------------
 
-    def dump(self, scope: DumpScope) -> list[dict[str, Any]]:
+    def _dumped(self, scope: DumpScope) -> Any:
+        """The events organized by the networks' member organizations."""
         members = NetworkMembership.objects.filter(network__slug__in=scope.networks).values("organization_id")
+        return Event.objects.filter(organizer__in=members)
+
+    def organizations_named(self, scope: DumpScope) -> set[str]:
+        """Co-organizers and delegations' organizations outside the network: the dump writes them too."""
+        events = self._dumped(scope)
+        co = Organization.objects.filter(co_organized_events__in=events)
+        delegated = Organization.objects.filter(delegations__event__in=events)
+        return set(co.values_list("slug", flat=True)) | set(delegated.values_list("slug", flat=True))
+
+    def dump(self, scope: DumpScope) -> list[dict[str, Any]]:
         events = (
-            Event.objects.filter(organizer__in=members)
+            self._dumped(scope)
             .select_related("organizer", "venue")
             .prefetch_related(
                 Prefetch("co_organizers", queryset=Organization.objects.only("slug").order_by("slug")),

@@ -194,12 +194,13 @@ def test_a_signed_in_user_without_a_role_at_the_organizer_cannot_load_its_events
 def test_dump_then_load_into_an_empty_database_reproduces_the_events() -> None:
     load()
     network = NetworkFactory(slug="nf-network")
-    for slug in ("nf-ministry", "nf-house"):
-        NetworkMembershipFactory(network=network, organization=Organization.objects.get(slug=slug))
+    # nf-house co-organizes and sends a delegation but is not a member: the dump writes it too
+    NetworkMembershipFactory(network=network, organization=Organization.objects.get(slug="nf-ministry"))
     EventFactory(slug="nf-elsewhere", organizer=OrganizationFactory())  # organized outside the network: not dumped
     scope = netfiles.DumpScope(networks=["nf-network"])
     first = netfiles.dump(scope)
     assert [event["slug"] for event in first["events"]] == ["nf-forum"]
+    assert [organization["slug"] for organization in first["organizations"]] == ["nf-house", "nf-ministry"]
 
     Event.objects.all().delete()
     Venue.objects.all().delete()
@@ -210,6 +211,7 @@ def test_dump_then_load_into_an_empty_database_reproduces_the_events() -> None:
     plan = load(render(first))
 
     assert plan.counts == {"create": 4, "change": 0, "unchanged": 0}  # two organizations, the network, the event
+    assert Session.objects.count() == 2 and Delegation.objects.count() == 2
     assert netfiles.dump(scope) == first
     assert load(render(first)).counts["change"] == 0
 
