@@ -4,6 +4,7 @@ events services."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -250,3 +251,13 @@ def test_planning_costs_the_same_queries_for_two_events_or_twenty() -> None:
         assert plan.counts["unchanged"] == size + 2
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_event_example_in_the_docs_loads() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "network-files.md").read_text(encoding="utf-8")
+    network, event = [block.split("```", 1)[0] for block in page.split("```yaml\n")[1:3]]
+    plan = netfiles.load([("centres.yaml", network + event)])
+    assert plan.counts == {"create": 5, "change": 0, "unchanged": 0}
+    nauryz = Event.objects.get(slug="nauryz-berlin-2027")
+    assert (nauryz.status, nauryz.sessions.count(), nauryz.categories.count()) == ("published", 2, 2)
+    assert nauryz.starts_at == dt.datetime(2027, 3, 21, 14, 0, tzinfo=dt.UTC)  # 15:00 in Berlin, winter time
