@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -199,10 +199,13 @@ class OrganizationsSection(Section):
             )
 
     def dump(self, scope: DumpScope) -> list[dict[str, Any]]:
-        """The networks' member organizations, and their parents (else a load elsewhere could not place them)."""
+        """The networks' member organizations, those other sections name (`scope.organizations`), and their parents
+        (else a load elsewhere could not place them)."""
         organizations = {
             organization.slug: organization
-            for organization in Organization.objects.filter(network_memberships__network__slug__in=scope.networks)
+            for organization in Organization.objects.filter(
+                Q(network_memberships__network__slug__in=scope.networks) | Q(slug__in=scope.organizations)
+            )
             .select_related("parent")
             .distinct()
         }

@@ -102,6 +102,9 @@ class DumpScope:
     """What to write back: for now, networks by slug and what they need (their member organizations)."""
 
     networks: list[str]
+    #: organizations that other sections' items name (an event's co-organizer outside the network): written too,
+    #: so that the file loads on another installation; filled by the loader from `Section.organizations_named`
+    organizations: set[str] = field(default_factory=set)
 
 
 class Section(ABC):
@@ -133,6 +136,10 @@ class Section(ABC):
     @abstractmethod
     def dump(self, scope: DumpScope) -> list[dict[str, Any]]:
         """The items in `scope`, in the file format, so that loading them elsewhere reproduces them."""
+
+    def organizations_named(self, scope: DumpScope) -> set[str]:
+        """The slugs of organizations this section's dumped items refer to; the organizations section writes them."""
+        return set()
 
     def key_of(self, data: dict[str, Any]) -> str:
         """The item's stable key: what it is matched by, and what two items of the files may not share."""

@@ -1,0 +1,604 @@
+"""The `events` section of a network file: events with their venue, timetable, categories and delegations.
+
+Events are matched by slug and written through `events.services` and `events.services_programme` (audited, as on
+the organizers' pages); a command's load acts as `permissions.SYSTEM`. Times are written in the event's own time
+zone as `YYYY-MM-DD HH:MM` and stored in UTC.
+
+What a list in an event means (docs/decisions/0013-network-files.md): `co_organizers`, a relation like a network's
+`members`, is the whole list when written. `categories`, `sessions` and `delegations` are objects that others
+hang on (registrations, speakers, materials, invitations): a written list adds and changes, and never deletes the
+ones it leaves out. Categories are matched by position; sessions by (start, title in the event's first language),
+then, among those left over, by start alone and by that title alone when only one candidate remains on each side
+(so a new title or a moved session is a change, not a new session); delegations by (country, organization).
+Speakers and the heads of delegations are people, and people are not in network files yet: they are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tamyr.accounts.permissions import SYSTEM
+from tamyr.core.i18n import clean_translations
+from tamyr.core.netfiles import SLUG, TRANSLATED, Action, Change, Context, DumpScope, Item, Section, register
+from tamyr.events import services, services_programme
+from tamyr.events.models import (
+    Delegation,
+    Event,
+    EventKind,
+    EventStatus,
+    RegistrationCategory,
+    Session,
+    SessionKind,
+    Venue,
+)
+from tamyr.registry.models import Country, NetworkMembership, Organization
+
+TIME: dict[str, Any] = {
+    "type": ["string", "null"],
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}$",
+    "description": "YYYY-MM-DD HH:MM in the event's time zone.",
+}
+COUNTRY: dict[str, Any] = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166 alpha-2"}
+#: file field -> model field, for the event's times
+TIMES = {
+    "starts": "starts_at",
+    "ends": "ends_at",
+    "registration_opens": "registration_opens_at",
+    "registration_closes": "registration_closes_at",
+    "cancellation_closes": "cancellation_closes_at",
+}
+FLAGS = ("is_public", "requires_approval", "waiting_list")
+LANGUAGE_ORDER = [code for code, _name in settings.LANGUAGES]
+TIME_ZONE: dict[str, Any] = {
+    "enum": sorted(zoneinfo.available_timezones()),
+    "description": "An IANA time zone name such as Europe/Vienna.",
+}
+
+
+def _first_language(title: dict[str, str]) -> str:
+    """The event's first language: the first of the interface languages its title has (a stored title's key
+    order is not kept by PostgreSQL, so the order is the installation's, not the file's)."""
+    return next((code for code in LANGUAGE_ORDER if title.get(code)), "")
+
+
+def _time(item: Item, field: str, value: str | None, zone: str, context: Context, line: int = 0) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        naive = dt.datetime.fromisoformat(value.replace(" ", "T"))
+    except ValueError:
+        message = _("%(value)s is not a time; write it as YYYY-MM-DD HH:MM.") % {"value": value}
+        context.problems.append(item.problem(field, message, line=line or None))
+        return None
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(dt.UTC)
+
+
+def _local(value: dt.datetime | None, zone: str) -> str | None:
+    return value.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if value else None
+
+
+def _translated(item: Item, field: str, value: Any, context: Context, line: int = 0) -> dict[str, str]:
+    try:
+        return clean_translations(value)
+    except ValueError as error:
+        context.problems.append(item.problem(field, str(error), line=line or None))
+        return {}
+
+
+def _translation_diff(field: str, wanted: dict[str, str], current: dict[str, str]) -> list[str]:
+    return [f"{field}.{code}" for code in sorted(set(wanted) | set(current)) if wanted.get(code) != current.get(code)]
+
+
+def _entries(item: Item, field: str) -> list[tuple[int, int, dict[str, Any]]]:
+    """(index, line, entry) of a list field."""
+    entries = item.data.get(field) or []
+    line_of = getattr(entries, "line_of", None)
+    return [(index, line_of(index) if line_of else item.line, entry) for index, entry in enumerate(entries)]
+
+
+def _match(
+    wanted: list[Any], existing: list[Any], keys: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]]
+) -> dict[int, Any]:
+    """Pair file entries with database rows: by the first key where it is equal; by each further key only where
+    one candidate is left on each side. Returns {index in `wanted`: row}."""
+    paired: dict[int, Any] = {}
+    free = list(existing)
+    for step, (of_wanted, of_row) in enumerate(keys):
+        left = [index for index in range(len(wanted)) if index not in paired]
+        for index in left:
+            value = of_wanted(wanted[index])
+            rows = [row for row in free if of_row(row) == value]
+            if step and (len(rows) != 1 or sum(of_wanted(wanted[i]) == value for i in left) != 1):
+                continue
+            if rows:
+                paired[index] = rows[0]
+                free.remove(rows[0])
+    return paired
+
+
+VENUE_SCHEMA: dict[str, Any] = {
+    "type": ["object", "null"],
+    "required": ["name", "city", "country", "time_zone"],
+    "additionalProperties": False,
+    "description": "Matched by name, city and country; created when missing (a file does not change a venue).",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "city": {"type": "string", "minLength": 1, "maxLength": 120},
+        "country": COUNTRY,
+        "address": {"type": "string", "maxLength": 300},
+        "time_zone": TIME_ZONE,
+    },
+}
+
+
+def _venue_key(spec: dict[str, Any] | None) -> tuple[str, str, str] | None:
+    return (spec["name"].strip(), spec["city"].strip(), spec["country"]) if spec else None
+
+
+@register
+class EventsSection(Section):
+    name = "events"
+    label = gettext_lazy("event")
+    depends_on = ("organizations",)
+
+    def item_schema(self) -> dict[str, Any]:
+        count = {"type": ["integer", "null"], "minimum": 0}
+        return {
+            "type": "object",
+            "required": ["slug", "kind", "title", "organizer", "starts", "ends"],
+            "additionalProperties": False,
+            "properties": {
+                "slug": SLUG,
+                "kind": {"enum": list(EventKind.values)},
+                "status": {"enum": list(EventStatus.values), "default": EventStatus.DRAFT},
+                "title": TRANSLATED,
+                "description": TRANSLATED,
+                "organizer": SLUG,
+                "co_organizers": {"type": "array", "items": SLUG, "description": "The whole list, when written."},
+                "venue": VENUE_SCHEMA,
+                "online_url": {"type": "string", "maxLength": 200},
+                "time_zone": TIME_ZONE,
+                **dict.fromkeys(TIMES, TIME),
+                "capacity": count,
+                **{flag: {"type": "boolean"} for flag in FLAGS},
+                "categories": {
+                    "type": "array",
+                    "description": "Matched by position; categories left out stay.",
+                    "items": {
+                        "type": "object",
+                        "required": ["name"],
+                        "additionalProperties": False,
+                        "properties": {"name": TRANSLATED, "capacity": count},
+                    },
+                },
+                "sessions": {
+                    "type": "array",
+                    "description": "Matched by start and title in the event's first language; sessions left out stay.",
+                    "items": {
+                        "type": "object",
+                        "required": ["title", "starts", "ends"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "title": TRANSLATED,
+                            "description": TRANSLATED,
+                            "kind": {"enum": list(SessionKind.values)},
+                            "starts": TIME,
+                            "ends": TIME,
+                            "room": {"type": "string", "maxLength": 120},
+                            "language": {"type": "string", "maxLength": 8},
+                        },
+                    },
+                },
+                "delegations": {
+                    "type": "array",
+                    "description": "Matched by country and organization; delegations left out stay.",
+                    "items": {
+                        "type": "object",
+                        "anyOf": [{"required": ["country"]}, {"required": ["organization"]}],
+                        "additionalProperties": False,
+                        "properties": {"country": COUNTRY, "organization": SLUG, "seats": count},
+                    },
+                },
+            },
+        }
+
+    # --- planning ----------------------------------------------------------------------------------------------
+
+    def plan(self, items: list[Item], context: Context) -> list[Change]:
+        by_slug = {self.key_of(item.data): item for item in items}
+        existing = {
+            event.slug: event
+            for event in Event.objects.filter(slug__in=by_slug)
+            .select_related("organizer", "venue")
+            .prefetch_related(
+                Prefetch("co_organizers", queryset=Organization.objects.only("slug")),
+                Prefetch("categories", queryset=RegistrationCategory.objects.order_by("order", "id")),
+                "sessions",
+                Prefetch("delegations", queryset=Delegation.objects.select_related("organization")),
+            )
+        }
+        named: set[str] = set()
+        codes: set[str] = set()
+        venue_keys: set[tuple[str, str, str]] = set()
+        for item in items:
+            named.add(item.data["organizer"])
+            named.update(item.data.get("co_organizers") or [])
+            for delegation in item.data.get("delegations") or []:
+                named.update([delegation["organization"]] if delegation.get("organization") else [])
+                codes.update([delegation["country"]] if delegation.get("country") else [])
+            key = _venue_key(item.data.get("venue"))
+            if key:
+                venue_keys.add(key)
+                codes.add(key[2])
+        undeclared = {slug for slug in named if not context.declares("organizations", slug)}
+        known = (
+            set(Organization.objects.filter(slug__in=undeclared).values_list("slug", flat=True))
+            if undeclared
+            else set()
+        )
+        countries = set(Country.objects.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
+        venues: dict[tuple[str, str, str], Venue] = {}
+        if venue_keys:
+            query = Q()
+            for name, city, code in venue_keys:
+                query |= Q(name=name, city=city, country_id=code)
+            for venue in Venue.objects.filter(query).order_by("pk"):
+                venues.setdefault((venue.name, venue.city, venue.country_id), venue)
+
+        def check_organization(item: Item, field: str, slug: str, line: int = 0) -> None:
+            if slug in undeclared and slug not in known:
+                message = _(
+                    "There is no organization %(slug)s: add it to the file's organizations, or load it first."
+                ) % {"slug": slug}
+                context.problems.append(item.problem(field, message, line=line or None))
+
+        def check_country(item: Item, field: str, code: str, line: int = 0) -> None:
+            if code not in countries:
+                message = _("Unknown country code %(code)s.") % {"code": code}
+                context.problems.append(item.problem(field, message, line=line or None))
+
+        changes: list[Change] = []
+        for slug, item in by_slug.items():
+            current = existing.get(slug)
+            check_organization(item, "organizer", item.data["organizer"])
+            for index, line, co in _entries(item, "co_organizers"):
+                check_organization(item, f"co_organizers[{index}]", str(co), line)
+            spec = item.data.get("venue")
+            if spec:
+                check_country(item, "venue.country", spec["country"])
+            # the zone the file's times are in: its own, else the event's, else (a new event) its venue's
+            zone = item.data.get("time_zone") or (
+                current.time_zone if current else (spec["time_zone"] if spec else "UTC")
+            )
+            wanted, status = self._event_fields(item, zone, context)
+            fields, event_data = self._event_diff(current, wanted, venues)
+            data: dict[str, Any] = {"event": event_data, "status": None}
+            if status and (current.status if current else EventStatus.DRAFT) != status:
+                if current and (current.status == EventStatus.CANCELLED or status == EventStatus.DRAFT):
+                    message = _("An event's status goes from draft to published or cancelled, never back.")
+                    context.problems.append(item.problem("status", message))
+                fields.append("status")
+                data["status"] = status
+            if "co_organizers" in item.data:
+                wanted_co = set(item.data["co_organizers"] or []) - {item.data["organizer"]}
+                have_co = {organization.slug for organization in current.co_organizers.all()} if current else set()
+                if wanted_co != have_co:
+                    fields.extend(f"+co_organizers.{co}" for co in sorted(wanted_co - have_co))
+                    fields.extend(f"-co_organizers.{co}" for co in sorted(have_co - wanted_co))
+                    data["co_organizers"] = sorted(wanted_co)
+            data["categories"] = self._categories(item, current, context, fields)
+            data["sessions"] = self._sessions(item, current, zone, context, fields)
+            data["delegations"] = self._delegations(item, current, context, fields, check_organization, check_country)
+            action: Action = "create" if current is None else ("change" if fields else "unchanged")
+            changes.append(Change(self, slug, action, item, fields=fields, data=data))
+        return changes
+
+    def _event_fields(self, item: Item, zone: str, context: Context) -> tuple[dict[str, Any], str | None]:
+        wanted: dict[str, Any] = {}
+        for field, value in item.data.items():
+            if field in {"title", "description"}:
+                wanted[field] = _translated(item, field, value, context)
+            elif field in TIMES:
+                wanted[TIMES[field]] = _time(item, field, value, zone, context)
+            elif field in {"kind", "organizer", "venue", "time_zone", "capacity", *FLAGS}:
+                wanted[field] = value
+            elif field == "online_url":
+                wanted[field] = (value or "").strip()
+        return wanted, item.data.get("status")
+
+    def _event_diff(
+        self, current: Event | None, wanted: dict[str, Any], venues: dict[tuple[str, str, str], Venue]
+    ) -> tuple[list[str], dict[str, Any]]:
+        fields: list[str] = []
+        data: dict[str, Any] = {}
+        for field, value in wanted.items():
+            if field == "venue":
+                key = _venue_key(value)
+                venue = venues.get(key) if key else None
+                have = _venue_key(self._venue_spec(current.venue)) if current and current.venue else None
+                differ = [field] if current is None or key != have else []
+                value = {"spec": value, "pk": venue.pk if venue else None}
+            elif current is None:
+                differ = [field]
+            elif field in {"title", "description"}:
+                differ = _translation_diff(field, value, getattr(current, field) or {})
+            elif field == "organizer":
+                differ = [field] if value != current.organizer.slug else []
+            else:
+                differ = [field] if value != getattr(current, field) else []
+            if differ:
+                fields.extend(differ)
+                data[field] = value
+        return fields, data
+
+    def _categories(
+        self, item: Item, current: Event | None, context: Context, fields: list[str]
+    ) -> list[tuple[int | None, dict[str, Any]]]:
+        have = list(current.categories.all()) if current else []
+        result: list[tuple[int | None, dict[str, Any]]] = []
+        for index, line, entry in _entries(item, "categories"):
+            field = f"categories[{index}]"
+            name = _translated(item, f"{field}.name", entry["name"], context, line)
+            category = have[index] if index < len(have) else None
+            if category is None:
+                fields.append(f"+{field}")
+                result.append((None, {"name": name, "capacity": entry.get("capacity")}))
+                continue
+            capacity = entry.get("capacity", category.capacity)
+            differ = _translation_diff(f"{field}.name", name, category.name or {})
+            if capacity != category.capacity:
+                differ.append(f"{field}.capacity")
+            if differ:
+                fields.extend(differ)
+                result.append((category.pk, {"name": name, "capacity": capacity}))
+        return result
+
+    def _sessions(
+        self, item: Item, current: Event | None, zone: str, context: Context, fields: list[str]
+    ) -> list[tuple[int | None, dict[str, Any]]]:
+        entries = _entries(item, "sessions")
+        language = _first_language(item.data.get("title") or (current.title if current else {}))
+        wanted: list[dict[str, Any]] = []
+        for index, line, entry in entries:
+            field = f"sessions[{index}]"
+            values: dict[str, Any] = {}
+            for name, value in entry.items():
+                if name in {"title", "description"}:
+                    values[name] = _translated(item, f"{field}.{name}", value, context, line)
+                elif name in {"starts", "ends"}:
+                    values[f"{name}_at"] = _time(item, f"{field}.{name}", value, zone, context, line)
+                else:
+                    values[name] = (value or "").strip() if name != "kind" else value
+            wanted.append(values)
+        have = list(current.sessions.all()) if current else []
+        paired = _match(
+            wanted,
+            have,
+            [
+                (lambda w: (w["starts_at"], w["title"].get(language)), lambda s: (s.starts_at, s.title.get(language))),
+                (lambda w: w["starts_at"], lambda s: s.starts_at),
+                (lambda w: w["title"].get(language), lambda s: s.title.get(language)),
+            ],
+        )
+        result: list[tuple[int | None, dict[str, Any]]] = []
+        for index, values in enumerate(wanted):
+            label = f"sessions[{index}]"
+            session = paired.get(index)
+            if session is None:
+                fields.append(f"+{label}")
+                result.append((None, values))
+                continue
+            changed: dict[str, Any] = {}
+            for name, value in values.items():
+                if name in {"title", "description"}:
+                    differ = _translation_diff(f"{label}.{name}", value, getattr(session, name) or {})
+                else:
+                    differ = [f"{label}.{name}"] if value != getattr(session, name) else []
+                if differ:
+                    fields.extend(differ)
+                    changed[name] = value
+            if changed:
+                result.append((session.pk, changed))
+        return result
+
+    def _delegations(
+        self,
+        item: Item,
+        current: Event | None,
+        context: Context,
+        fields: list[str],
+        check_organization: Callable[..., None],
+        check_country: Callable[..., None],
+    ) -> list[tuple[int | None, dict[str, Any]]]:
+        have = {
+            (delegation.country_id or "", delegation.organization.slug if delegation.organization else ""): delegation
+            for delegation in (current.delegations.all() if current else [])
+        }
+        result: list[tuple[int | None, dict[str, Any]]] = []
+        for index, line, entry in _entries(item, "delegations"):
+            field = f"delegations[{index}]"
+            key = (entry.get("country") or "", entry.get("organization") or "")
+            if key[0]:
+                check_country(item, f"{field}.country", key[0], line)
+            if key[1]:
+                check_organization(item, f"{field}.organization", key[1], line)
+            delegation = have.get(key)
+            if delegation is None:
+                fields.append(f"+{field}")
+                result.append((None, {"country": key[0], "organization": key[1], "seats": entry.get("seats")}))
+            elif "seats" in entry and entry["seats"] != delegation.size_limit:
+                fields.append(f"{field}.seats")
+                result.append((delegation.pk, {"seats": entry["seats"]}))
+        return result
+
+    # --- applying ----------------------------------------------------------------------------------------------
+
+    def apply(self, change: Change, context: Context) -> None:
+        user = context.acting_user if context.acting_user is not None else SYSTEM
+        values = dict(change.data["event"])
+        if "organizer" in values:
+            values["organizer"] = Organization.objects.get(slug=values["organizer"])
+        if "venue" in values:
+            values["venue"] = self._venue(values["venue"], user)
+        if change.action == "create":
+            event = services.event_create(slug=change.key, acting_user=user, **values)
+        else:
+            event = Event.objects.get(slug=change.key)
+            if values:
+                event = services.event_update(event=event, acting_user=user, **values)
+        status = change.data["status"]
+        if status == EventStatus.PUBLISHED:
+            event = services.event_publish(event=event, acting_user=user)
+        elif status == EventStatus.CANCELLED:
+            event = services.event_cancel(event=event, acting_user=user)
+        if "co_organizers" in change.data:
+            organizations = Organization.objects.filter(slug__in=change.data["co_organizers"])
+            services_programme.event_set_co_organizers(event=event, organizations=organizations, acting_user=user)
+        for pk, category in change.data["categories"]:
+            if pk is None:
+                services_programme.category_create(event=event, acting_user=user, **category)
+            else:
+                services_programme.category_update(
+                    category=RegistrationCategory.objects.get(pk=pk), acting_user=user, **category
+                )
+        for pk, session in change.data["sessions"]:
+            if pk is None:
+                services_programme.session_create(event=event, acting_user=user, **session)
+            else:
+                services_programme.session_update(
+                    session=Session.objects.select_related("event").get(pk=pk), acting_user=user, **session
+                )
+        for pk, delegation in change.data["delegations"]:
+            if pk is None:
+                services.delegation_create(
+                    event=event,
+                    acting_user=user,
+                    country=Country.objects.get(code=delegation["country"]) if delegation["country"] else None,
+                    organization=(
+                        Organization.objects.get(slug=delegation["organization"])
+                        if delegation["organization"]
+                        else None
+                    ),
+                    size_limit=delegation["seats"],
+                )
+            else:
+                existing = Delegation.objects.select_related("event", "head").get(pk=pk)
+                services_programme.delegation_update(
+                    delegation=existing,
+                    acting_user=user,
+                    head=existing.head,
+                    head_title=existing.head_title,
+                    size_limit=delegation["seats"],
+                )
+
+    def _venue(self, venue: dict[str, Any], user: Any) -> Venue | None:
+        spec = venue["spec"]
+        if not spec:
+            return None
+        if venue["pk"]:
+            return Venue.objects.get(pk=venue["pk"])
+        name, city, code = _venue_key(spec) or ("", "", "")
+        found = Venue.objects.filter(name=name, city=city, country_id=code).order_by("pk").first()
+        if found is not None:  # made a moment ago for an earlier event of the same file
+            return found
+        return services_programme.venue_create(
+            name=name,
+            city=city,
+            country=Country.objects.get(code=code),
+            time_zone=spec["time_zone"],
+            address=spec.get("address", ""),
+            acting_user=user,
+        )
+
+    # --- dumping -----------------------------------------------------------------------------------------------
+
+    def _dumped(self, scope: DumpScope) -> Any:
+        """The events organized by the networks' member organizations."""
+        members = NetworkMembership.objects.filter(network__slug__in=scope.networks).values("organization_id")
+        return Event.objects.filter(organizer__in=members)
+
+    def organizations_named(self, scope: DumpScope) -> set[str]:
+        """Co-organizers and delegations' organizations outside the network: the dump writes them too."""
+        events = self._dumped(scope)
+        co = Organization.objects.filter(co_organized_events__in=events)
+        delegated = Organization.objects.filter(delegations__event__in=events)
+        return set(co.values_list("slug", flat=True)) | set(delegated.values_list("slug", flat=True))
+
+    def dump(self, scope: DumpScope) -> list[dict[str, Any]]:
+        events = (
+            self._dumped(scope)
+            .select_related("organizer", "venue")
+            .prefetch_related(
+                Prefetch("co_organizers", queryset=Organization.objects.only("slug").order_by("slug")),
+                Prefetch("categories", queryset=RegistrationCategory.objects.order_by("order", "id")),
+                Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "id")),
+                Prefetch("delegations", queryset=Delegation.objects.select_related("organization").order_by("pk")),
+            )
+            .order_by("starts_at", "slug")
+        )
+        return [self._item(event) for event in events]
+
+    def _venue_spec(self, venue: Venue) -> dict[str, Any]:
+        spec = {"name": venue.name, "city": venue.city, "country": venue.country_id, "time_zone": venue.time_zone}
+        if venue.address:
+            spec["address"] = venue.address
+        return spec
+
+    def _item(self, event: Event) -> dict[str, Any]:
+        zone = event.time_zone
+        item: dict[str, Any] = {
+            "slug": event.slug,
+            "kind": event.kind,
+            "status": event.status,
+            "title": event.title,
+        }
+        if event.description:
+            item["description"] = event.description
+        item["organizer"] = event.organizer.slug
+        item["co_organizers"] = [organization.slug for organization in event.co_organizers.all()]
+        if event.venue:
+            item["venue"] = self._venue_spec(event.venue)
+        if event.online_url:
+            item["online_url"] = event.online_url
+        item["time_zone"] = zone
+        for field, model_field in TIMES.items():
+            value = _local(getattr(event, model_field), zone)
+            if value:
+                item[field] = value
+        if event.capacity is not None:
+            item["capacity"] = event.capacity
+        item.update({flag: getattr(event, flag) for flag in FLAGS})
+        item["categories"] = [
+            {"name": category.name, "capacity": category.capacity} for category in event.categories.all()
+        ]
+        item["sessions"] = [self._session(session, zone) for session in event.sessions.all()]
+        item["delegations"] = [
+            {
+                **({"country": delegation.country_id} if delegation.country_id else {}),
+                **({"organization": delegation.organization.slug} if delegation.organization else {}),
+                "seats": delegation.size_limit,
+            }
+            for delegation in event.delegations.all()
+        ]
+        return item
+
+    def _session(self, session: Session, zone: str) -> dict[str, Any]:
+        values: dict[str, Any] = {"title": session.title}
+        if session.description:
+            values["description"] = session.description
+        values.update(
+            {"kind": session.kind, "starts": _local(session.starts_at, zone), "ends": _local(session.ends_at, zone)}
+        )
+        if session.room:
+            values["room"] = session.room
+        if session.language:
+            values["language"] = session.language
+        return values
