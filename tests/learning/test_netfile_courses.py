@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -191,3 +192,37 @@ def test_planning_costs_the_same_queries_for_two_courses_or_twenty() -> None:
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert Quiz.objects.count() == 20
+
+
+def test_a_group_the_service_refuses_is_reported_at_the_groups_line_and_nothing_is_written() -> None:
+    text = FILE.replace("ends_on: 2025-06-01", "ends_on: 2025-01-01")
+    line = text.splitlines().index("      - name: Spring") + 1
+    assert problems(text) == [f"courses.yaml:{line}: courses[0].groups[0].ends_on: The group ends before it starts."]
+    assert not Course.objects.exists()
+
+
+def test_a_signed_in_user_without_a_role_at_the_provider_may_not_load_courses() -> None:
+    load(ORGANIZATION)
+    with pytest.raises(netfiles.NetfileError) as caught:
+        netfiles.load([("courses.yaml", FILE)], acting_user=UserFactory())
+    assert caught.value.problems[0].field == "courses[0]"
+    assert not Course.objects.exists()
+
+
+def test_groups_and_lessons_left_out_of_the_file_stay() -> None:
+    load()
+    shorter = FILE.split("    groups:\n")[0]
+    plan = load(shorter + "    lessons:\n      - title: {en: Greetings}\n        live: true\n")
+    assert plan.counts["change"] == 0
+    assert (CourseGroup.objects.count(), Lesson.objects.count(), Quiz.objects.count()) == (1, 2, 1)
+
+
+def test_the_courses_example_in_the_docs_loads() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "network-files.md").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in page.split("```yaml\n")[1:]]
+    network, courses = blocks[0], next(block for block in blocks if block.lstrip().startswith("version: 1\n\ncourses:"))
+    plan = netfiles.load([("centres.yaml", network), ("courses.yaml", courses)])
+    assert plan.counts["create"] == 5
+    course = Course.objects.get(slug="kazakh-a1-berlin")
+    assert (course.groups.count(), course.lessons.count(), course.quizzes.get().questions.count()) == (1, 2, 1)
+    assert course.completion_rule.requires_final_quiz
