@@ -565,12 +565,11 @@ class CoursesSection(Section):
             "slug": course.slug,
             "provider": course.provider.slug,
             "format": course.format,
+            **({"level": course.level} if course.level else {}),
             "language": course.language,
             "title": course.title,
             "published": course.is_published,
         }
-        if course.level:
-            item["level"] = course.level
         for name in ("description", "syllabus"):
             if getattr(course, name):
                 item[name] = getattr(course, name)

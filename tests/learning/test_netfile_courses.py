@@ -101,6 +101,8 @@ def test_load_creates_the_course_its_group_lessons_quiz_and_rule_with_audit_rows
         "learning.question_created",
         "learning.completion_rule_set",
     } <= actions
+    labels = set(AuditEntry.objects.filter(action__startswith="learning.").values_list("actor_label", flat=True))
+    assert labels == {"system"}
 
 
 def test_a_dry_run_writes_nothing() -> None:
