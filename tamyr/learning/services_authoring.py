@@ -55,11 +55,20 @@ LESSON_FIELDS = ("title", "body", "video_url", "is_live")
 QUIZ_FIELDS = ("title", "pass_mark", "is_final", "lesson")
 
 
+#: The installation acting (`tamyr load`): `accounts.permissions.SYSTEM`, which `can()` allows and the audit names
+#: "system". No request ever carries it: views pass `request.user`.
+SYSTEM: Any = permissions.SYSTEM
+
+
 # --- checks -------------------------------------------------------------------------------------------------
 
 
+def _allowed(user: Any, action: str, obj: Any) -> bool:
+    return permissions.can(user, action, obj)
+
+
 def _may_change(user: Any, course: Course) -> None:
-    if not permissions.can(user, "learning.change_course", course):
+    if not _allowed(user, "learning.change_course", course):
         raise NotAllowed(_("Only the provider's staff can change this course."))
 
 
@@ -85,6 +94,11 @@ def _language(code: str) -> str:
             _("Give the language taught as an ISO 639 code, e.g. kk for Kazakh or tr for Turkish."), field="language"
         )
     return code
+
+
+def language_code(code: str) -> str:
+    """The language taught, checked as the authoring services check it; for readers that plan before writing."""
+    return _language(code)
 
 
 def _percent(value: Any, field: str) -> int:
@@ -218,7 +232,7 @@ def course_create(
     *, slug: str, provider: Organization, acting_user: Any, teachers: Iterable[Any] = (), **fields: Any
 ) -> Course:
     """A new course of `provider`; it stays a draft (not in the catalogue) until `is_published`."""
-    if not permissions.can(acting_user, "learning.add_course", provider):
+    if not _allowed(acting_user, "learning.add_course", provider):
         raise NotAllowed(_("You may create courses only for the organizations you work for."))
     slug = (slug or "").strip().lower()
     try:
@@ -247,7 +261,7 @@ def course_update(*, course: Course, acting_user: Any, teachers: Iterable[Any] |
     if (
         provider is not None
         and provider.pk != course.provider_id
-        and not permissions.can(acting_user, "learning.add_course", provider)
+        and not _allowed(acting_user, "learning.add_course", provider)
     ):
         raise NotAllowed(_("You may move courses only to the organizations you work for."))
     changed = sorted(name for name, value in values.items() if getattr(course, name) != value)
