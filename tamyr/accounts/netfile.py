@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tamyr.accounts import services
 from tamyr.accounts.models import OrganizationRole, OrganizationRoleKind, User
+from tamyr.accounts.selectors import users_by_identifier
 from tamyr.core.netfiles import SLUG, Action, Change, Context, DumpScope, Item, Section, register
 from tamyr.registry.models import Organization
 
@@ -53,26 +52,8 @@ class RolesSection(Section):
             },
         }
 
-    def _users(self, identifiers: set[str]) -> dict[str, User]:
-        """Each identifier's account, by username first and then by e-mail, as `user_find` does; one query."""
-        if not identifiers:
-            return {}
-        users = list(
-            User.objects.annotate(lower_username=Lower("username"), lower_email=Lower("email"))
-            .filter(Q(lower_username__in=identifiers) | Q(lower_email__in=identifiers))
-            .order_by("pk")
-        )
-        found: dict[str, User] = {}
-        for user in users:
-            email = user.email.lower()
-            if email in identifiers:
-                found.setdefault(email, user)
-        for user in users:
-            found[user.username.lower()] = user  # a username wins over another account's e-mail
-        return found
-
     def plan(self, items: list[Item], context: Context) -> list[Change]:
-        users = self._users({_identifier(item.data) for item in items})
+        users = users_by_identifier({_identifier(item.data) for item in items})
         named = {item.data["organization"] for item in items}
         undeclared = {slug for slug in named if not context.declares("organizations", slug)}
         known = set(Organization.objects.filter(slug__in=undeclared).values_list("slug", flat=True))

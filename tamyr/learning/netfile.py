@@ -21,12 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tamyr.accounts.models import User
+from tamyr.accounts.selectors import users_by_identifier
 from tamyr.core.errors import DomainError
 from tamyr.core.i18n import clean_translations
 from tamyr.core.netfiles import (
@@ -183,24 +183,6 @@ def _question(entry: Any) -> dict[str, Any]:
     }
 
 
-def _users(identifiers: set[str]) -> dict[str, User]:
-    """Each identifier's account, by username first and then by e-mail, as the roles section finds them."""
-    if not identifiers:
-        return {}
-    users = list(
-        User.objects.annotate(lower_username=Lower("username"), lower_email=Lower("email"))
-        .filter(Q(lower_username__in=identifiers) | Q(lower_email__in=identifiers))
-        .order_by("pk")
-    )
-    found: dict[str, User] = {}
-    for user in users:
-        if user.email.lower() in identifiers:
-            found.setdefault(user.email.lower(), user)
-    for user in users:
-        found[user.username.lower()] = user
-    return found
-
-
 @register
 class CoursesSection(Section):
     name = "courses"
@@ -314,7 +296,7 @@ class CoursesSection(Section):
             for node in [item.data, *(item.data.get("groups") or [])]
             for name in node.get("teachers") or []
         }
-        users = _users(named)
+        users = users_by_identifier(named)
         changes = []
         for slug, item in by_slug.items():
             provider = item.data["provider"]
