@@ -49,7 +49,7 @@ def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            network.load_organizations()
+            network.load_network()
             UserFactory(username=demo.TEACHER)
             PersonFactory(
                 email=demo.COMPATRIOT_EMAIL,

@@ -55,8 +55,7 @@ class Command(BaseCommand):
                 f"{PRODUCTION_SETTINGS}): it creates logins with a published password. Use --force if you mean it."
             )
         with transaction.atomic():
-            organizations = network.load_organizations()
-            networks = network.load_networks(organizations)
+            organizations, networks = network.load_network()
             named = network.load_named_people(organizations)
             generated = people.load_people(count, organizations, seed=options["seed"])
             logins = users.load_users(organizations, networks, generated.people[0])
