@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
+from tamyr.accounts.authentication import mfa_required_error
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/verify/")
 
@@ -24,14 +25,8 @@ class RequireStaffMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._must_enrol(request):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "code": "mfa_required",
-                        "detail": _("Set up two-factor authentication first, or ask an operator for a machine token."),
-                    },
-                    status=403,
-                )
+            if request.path.startswith("/api/"):  # the body a token without a second factor gets, too
+                return JsonResponse({"code": "mfa_required", "detail": str(mfa_required_error().detail)}, status=403)
             messages.warning(
                 request, _("Your role needs two-factor authentication. Set up an authenticator app to continue.")
             )

@@ -159,9 +159,13 @@ def _is_text(head: bytes) -> bool:
     return _few_controls(head.decode("latin-1"))
 
 
+def _controls(text: str) -> int:
+    """Control characters but tabs, line ends and form feeds: binary data has them everywhere, text almost none."""
+    return sum(1 for char in text if char < " " and char not in "\t\n\r\f")
+
+
 def _few_controls(text: str) -> bool:
-    controls = sum(1 for char in text if char < " " and char not in "\t\n\r\f")
-    return controls <= 4 + len(text) // 100
+    return _controls(text) <= 4 + len(text) // 100
 
 
 def sniff(file: IO[bytes]) -> Kind | None:
@@ -346,13 +350,19 @@ def _whole_text(handle: IO[bytes], policy: Policy) -> bytes:
         raise UploadRefused(
             _("The file is not text in UTF-8. Save it as UTF-8 and upload it."), code="not_text"
         ) from error
-    if any(char < " " and char not in "\t\n\r" for char in text) or _looks_like_markup_or_script(text.encode("utf-8")):
+    if _controls(text) or _looks_like_markup_or_script(text.encode("utf-8")):
         raise UploadRefused(
             _("Web pages, SVG images and scripts cannot be uploaded. Upload %(kinds)s.")
             % {"kinds": _kinds_text(policy)},
             code="markup_refused",
         )
     return text.encode("utf-8")
+
+
+def _accept(policy: Policy) -> str:
+    """The file input's `accept`: a hint for the browser's file picker only; `check()` decides by content."""
+    accepted = {kind.content_type for kind in policy.kinds} | {kind.extension for kind in policy.kinds}
+    return ",".join(sorted(accepted | ({".yml"} if YAML in policy.kinds else set())))
 
 
 class UploadsField(forms.FileField):
@@ -365,9 +375,7 @@ class UploadsField(forms.FileField):
         kwargs.setdefault("help_text", upload_help(policy))
         kwargs.setdefault("widget", _MultipleFileInput())
         super().__init__(*args, **kwargs)
-        accepted = {kind.content_type for kind in policy.kinds} | {k.extension for k in policy.kinds}
-        accept = ",".join(sorted(accepted | ({".yml"} if YAML in policy.kinds else set())))
-        self.widget.attrs.setdefault("accept", accept)
+        self.widget.attrs.setdefault("accept", _accept(policy))
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         given = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
@@ -403,8 +411,7 @@ class UploadField(forms.FileField):
         self.policy = policy
         kwargs.setdefault("help_text", upload_help(policy))
         super().__init__(*args, **kwargs)
-        accept = ",".join(sorted({kind.content_type for kind in policy.kinds} | {k.extension for k in policy.kinds}))
-        self.widget.attrs.setdefault("accept", accept)
+        self.widget.attrs.setdefault("accept", _accept(policy))
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         value = super().clean(data, initial)

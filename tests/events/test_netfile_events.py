@@ -17,6 +17,7 @@ from tamyr.events.models import Delegation, Event, RegistrationCategory, Session
 from tamyr.registry.models import NetworkMembership, Organization
 from tests.events.factories import EventFactory
 from tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory, UserFactory
+from tests.netfile_helpers import loader
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +66,7 @@ events:
 """
 
 
-def load(text: str = FILE, *, dry_run: bool = False) -> netfiles.Plan:
-    return netfiles.load([("network.yaml", text)], dry_run=dry_run)
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(netfiles.NetfileError) as caught:
-        load(text)
-    return [str(problem) for problem in caught.value.problems]
+load, problems = loader("network.yaml", FILE)
 
 
 def test_load_creates_the_event_its_timetable_categories_and_delegations_with_audit_rows() -> None:

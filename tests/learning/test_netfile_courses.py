@@ -14,6 +14,7 @@ from tamyr.core.models import AuditEntry
 from tamyr.core.netfiles.yamlfile import render
 from tamyr.learning.models import CompletionRule, Course, CourseGroup, Lesson, Quiz, QuizQuestion
 from tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory, UserFactory, grant
+from tests.netfile_helpers import loader
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +65,7 @@ courses:
 FILE = ORGANIZATION + COURSE
 
 
-def load(text: str = FILE, *, dry_run: bool = False) -> netfiles.Plan:
-    return netfiles.load([("courses.yaml", text)], dry_run=dry_run)
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(netfiles.NetfileError) as caught:
-        load(text)
-    return [str(problem) for problem in caught.value.problems]
+load, problems = loader("courses.yaml", FILE)
 
 
 def test_load_creates_the_course_its_group_lessons_quiz_and_rule_with_audit_rows() -> None:

@@ -12,6 +12,7 @@ from tamyr.core.netfiles.yamlfile import render
 from tamyr.registry import services
 from tamyr.registry.models import Network, NetworkMembership, Organization
 from tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory, country
+from tests.netfile_helpers import loader
 
 pytestmark = pytest.mark.django_db
 
@@ -40,14 +41,7 @@ networks:
 """
 
 
-def load(text: str = FILE, *, dry_run: bool = False) -> netfiles.Plan:
-    return netfiles.load([("network.yaml", text)], dry_run=dry_run)
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(netfiles.NetfileError) as caught:
-        load(text)
-    return [str(problem) for problem in caught.value.problems]
+load, problems = loader("network.yaml", FILE)
 
 
 def test_load_creates_the_organizations_the_network_and_its_members() -> None:
