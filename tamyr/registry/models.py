@@ -165,6 +165,16 @@ class Person(TimeStampedModel):
     """A compatriot. Personal data: every change is audited and every record carries its consents."""
 
     display_name = models.CharField(_("display name"), max_length=200)
+    # Set only for the few people a network file names (speakers, heads of delegation): a partial index keeps the
+    # million imported records, which have none, from paying for it.
+    key = models.SlugField(
+        _("key"),
+        max_length=80,
+        null=True,
+        blank=True,
+        db_index=False,
+        help_text=_("A stable key by which network files name this person, e.g. daniyar-kadyrov."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
@@ -217,6 +227,11 @@ class Person(TimeStampedModel):
         verbose_name_plural = _("people")
         # Each index is written for each of a million imported rows: the country one without its LIKE twin, the
         # merge one only over the few merged records.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(key__isnull=False), name="registry_person_key_unique"
+            ),
+        ]
         indexes = [
             models.Index(fields=["residence_country"], name="registry_person_country"),
             models.Index(
