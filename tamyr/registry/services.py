@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,7 @@ ORGANIZATION_EDITABLE = (
 )
 PERSON_EDITABLE = (
     "display_name",
+    "key",
     "residence_country",
     "residence_city",
     "gender",
@@ -262,11 +264,27 @@ def _check_person_fields(fields: dict[str, Any]) -> None:
             _("The year of birth must be between 1900 and %(year)s.") % {"year": timezone.now().year},
             field="birth_year",
         )
+    key = fields.get("key")
+    if key is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", key):
+        raise DomainError(
+            _("A key is lower-case Latin letters and digits joined by hyphens, e.g. daniyar-kadyrov."), field="key"
+        )
     expertise = fields.get("expertise")
     if expertise is not None and (
         not isinstance(expertise, list) or not all(isinstance(tag, str) for tag in expertise)
     ):
         raise DomainError(_('Expertise is a list of words, e.g. ["history", "IT"].'), field="expertise")
+
+
+def _check_key_free(key: str | None, person: Person | None) -> None:
+    """Keys name people in network files, so two records must never share one."""
+    if not key:
+        return
+    taken = Person.objects.filter(key=key)
+    if person is not None and person.pk is not None:
+        taken = taken.exclude(pk=person.pk)
+    if taken.exists():
+        raise DomainError(_("Another person already has the key %(key)s.") % {"key": key}, field="key")
 
 
 def _has_active_consent(person: Person, purpose: str) -> bool:
@@ -299,6 +317,7 @@ def person_create(
     if unknown:
         raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     _check_person_fields({"display_name": display_name, **fields})
+    _check_key_free(fields.get("key"), None)
     variants = _normalize_variants(name_variants)
     consent_purposes = {purpose for purpose, _method in consents}
     if fields.get("heritage") and ConsentPurpose.HERITAGE not in consent_purposes:
@@ -335,6 +354,7 @@ def person_update(
     if unknown:
         raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     _check_person_fields(fields)
+    _check_key_free(fields.get("key"), person)
     if fields.get("heritage") and not _has_active_consent(person, ConsentPurpose.HERITAGE):
         raise DomainError(
             _("Ethnic origin or heritage can only be recorded with the person's explicit consent for it."),

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models
+from django.utils.text import slugify
 
 from tamyr.core import netfiles
 from tamyr.registry import services
@@ -323,6 +324,7 @@ def load_named_people(organizations: dict[str, Organization]) -> list[Person]:
         organization = organizations[spec.organization]
         variants = [{"text": text, "language": language} for text, language in spec.variants]
         fields: dict[str, Any] = {
+            "key": slugify(spec.display_name),
             "residence_country": countries[spec.residence],
             "residence_city": spec.city,
             "gender": spec.gender,
