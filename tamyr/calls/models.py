@@ -1,0 +1,234 @@
+"""Calls and the applications made to them: the core records that applying, review and selection share.
+
+Why one small core: applying (the applicant's side), review and selection (the committee's side) and financing are
+built on these three tables; each side adds its own tables that point here, and nobody else changes these.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tamyr.core.i18n import translate
+from tamyr.core.models import TimeStampedModel
+from tamyr.events.models import validate_time_zone
+from tamyr.registry.models import Country, Network, Organization, Person
+
+
+class CallKind(models.TextChoices):
+    SCHOLARSHIP = "scholarship", _("Scholarship")
+    YOUTH_PROGRAMME = "youth_programme", _("Youth programme")
+    FELLOWSHIP = "fellowship", _("Fellowship")
+    FINANCING = "financing", _("Financing of projects")
+    PARTICIPANTS = "participants", _("Call for participants")
+
+
+class CallStatus(models.TextChoices):
+    """Whether a call is open is decided by its dates; the status says only whether it is shown at all."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Call(TimeStampedModel):
+    slug = models.SlugField(max_length=140, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=CallKind.choices, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT, db_index=True
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="calls"
+    )
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    title = models.JSONField(_("title"), default=dict)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"), db_index=True)
+    # places and money
+    places = models.PositiveIntegerField(_("places"), null=True, blank=True, help_text=_("Empty: no limit."))
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. USD."))
+    budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, null=True, blank=True)
+    award_min = models.DecimalField(_("smallest award"), max_digits=14, decimal_places=2, null=True, blank=True)
+    award_max = models.DecimalField(_("largest award"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # eligibility; empty means no condition
+    residence_countries = models.ManyToManyField(
+        Country, verbose_name=_("countries of residence"), blank=True, related_name="calls_by_residence"
+    )
+    citizenships = models.ManyToManyField(
+        Country, verbose_name=_("citizenships"), blank=True, related_name="calls_by_citizenship"
+    )
+    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    age_on = models.DateField(
+        _("age counted on"), null=True, blank=True, help_text=_("Empty: the day the call closes.")
+    )
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        blank=True,
+        help_text=_('Languages with the lowest CEFR level, e.g. [{"language": "hu", "level": "B1"}].'),
+    )
+    heritage_asked = models.BooleanField(
+        _("asks for heritage"),
+        default=False,
+        help_text=_("Heritage counts only for applicants who gave their explicit consent for it."),
+    )
+
+    class Meta:
+        ordering = ["-closes_at", "slug"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_opening"),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_max__gte=F("age_min")),
+                name="call_age_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return translate(self.title) or self.slug
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return self.status == CallStatus.PUBLISHED and self.opens_at <= now < self.closes_at
+
+    def get_absolute_url(self) -> str:
+        return reverse("calls:call_detail", kwargs={"slug": self.slug})
+
+
+class QuotaGroup(models.Model):
+    """Places set aside for one group of applicants: a country, a member state, a study level, a university.
+
+    An applicant belongs to a group by their country of residence (when the group lists countries) or by their
+    choice on the form; selection never accepts more than `places` in a group.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="quota_groups")
+    key = models.SlugField(max_length=80)
+    name = models.JSONField(_("name"), default=dict)
+    places = models.PositiveIntegerField(_("places"))
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        verbose_name = _("quota group")
+        verbose_name_plural = _("quota groups")
+        constraints = [models.UniqueConstraint(fields=["call", "key"], name="one_quota_group_per_key")]
+
+    def __str__(self) -> str:
+        return translate(self.name) or self.key
+
+
+class RequiredDocument(models.Model):
+    """A document every application must carry, e.g. a transcript (PDF, up to 5 MB)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="required_documents")
+    key = models.SlugField(max_length=80)
+    name = models.JSONField(_("name"), default=dict)
+    formats = models.JSONField(_("formats"), default=list, help_text=_('Upload policy kinds, e.g. ["pdf", "image"].'))
+    max_megabytes = models.PositiveSmallIntegerField(
+        _("largest size (MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    required = models.BooleanField(_("required"), default=True)
+    from_referee = models.BooleanField(
+        _("written by a referee"), default=False, help_text=_("Uploaded by a referee through a one-time link.")
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["call", "key"], name="one_required_document_per_key")]
+
+    def __str__(self) -> str:
+        return translate(self.name) or self.key
+
+
+class ApplicationStatus(models.TextChoices):
+    """The applicant's side; the committee's outcome (ranked, offered, accepted …) lives in selection's tables."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def _new_code() -> str:
+    return secrets.token_hex(4).upper()
+
+
+class Application(TimeStampedModel):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    code = models.CharField(_("code"), max_length=12, unique=True, default=_new_code)
+    person = models.ForeignKey(
+        Person, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="applications"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("applying organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text=_("For financing calls: the organization that applies; the person is its contact."),
+    )
+    partners = models.ManyToManyField(
+        Organization, verbose_name=_("partner organizations"), blank=True, related_name="partner_applications"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
+    )
+    quota_group = models.ForeignKey(
+        QuotaGroup, verbose_name=_("quota group"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    amount_requested = models.DecimalField(
+        _("amount requested"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_lines = models.JSONField(
+        _("budget"), default=list, blank=True, help_text=_('Lines of the budget table: [{"item": …, "amount": …}].')
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "-submitted_at", "id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            # one application per person and call (organizations: one per organization and call)
+            models.UniqueConstraint(
+                fields=["call", "person"], condition=Q(organization__isnull=True), name="one_application_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["call", "organization"],
+                condition=Q(organization__isnull=False),
+                name="one_application_per_organization",
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "status"], name="calls_application_call_status")]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.call.slug}"
