@@ -407,3 +407,7 @@ class NetworksSection(Section):
             members.append(member)
         item["members"] = members
         return item
+
+
+# The people section lives in its own module; importing it here registers it with the other registry sections.
+from tamyr.registry import netfile_people  # noqa: E402, F401

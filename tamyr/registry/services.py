@@ -16,6 +16,7 @@ from tamyr.core.errors import DomainError
 from tamyr.core.i18n import clean_translations
 from tamyr.registry import search, selectors
 from tamyr.registry.models import (
+    Affiliation,
     Consent,
     ConsentPurpose,
     Country,
@@ -214,6 +215,48 @@ def network_membership_remove(*, membership: NetworkMembership, acting_user: Any
     network, organization = membership.network, membership.organization
     membership.delete()
     audit.record(acting_user, "registry.network_member_removed", network, organization=organization.slug)
+
+
+# --- affiliations ---------------------------------------------------------------
+
+
+@transaction.atomic
+def affiliation_set(
+    *,
+    person: Person,
+    organization: Organization,
+    acting_user: Any,
+    role: str = "",
+    since: Any = None,
+    until: Any = None,
+) -> Affiliation:
+    """Say that a person works for or represents an organization (one row per pair), or change the role and dates."""
+    if len(role) > 200:
+        raise DomainError(_("A role can have at most 200 characters."), field="role")
+    if since and until and until < since:
+        raise DomainError(_("An affiliation cannot end before it starts."), field="until")
+    values = {"role": role.strip(), "since": since, "until": until}
+    affiliation = Affiliation.objects.filter(person=person, organization=organization).first()
+    if affiliation is None:
+        affiliation = Affiliation.objects.create(person=person, organization=organization, **values)
+        audit.record(acting_user, "registry.affiliation_added", person, organization=organization.slug)
+        return affiliation
+    changed = [field for field, value in values.items() if getattr(affiliation, field) != value]
+    if changed:
+        for field in changed:
+            setattr(affiliation, field, values[field])
+        affiliation.save(update_fields=changed)
+        audit.record(
+            acting_user, "registry.affiliation_changed", person, organization=organization.slug, fields=changed
+        )
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_remove(*, affiliation: Affiliation, acting_user: Any) -> None:
+    person, organization = affiliation.person, affiliation.organization
+    affiliation.delete()
+    audit.record(acting_user, "registry.affiliation_removed", person, organization=organization.slug)
 
 
 # --- people --------------------------------------------------------------------

@@ -180,9 +180,12 @@ def test_named_people_have_variants_affiliations_and_consent():
     assert "Şəlalə Həsənova" in {v.text for v in hasanova.name_variants.all()}
     assert hasanova.affiliations.get().organization.slug == "public-relations-development"
 
-    for spec in network.NAMED_PEOPLE:
-        person = Person.objects.get(display_name=spec.display_name)
-        assert person.affiliations.filter(organization__slug=spec.organization, role=spec.role).exists()
+    for spec in network.file_items("people"):
+        person = Person.objects.get(key=spec["key"], display_name=spec["name"])
+        for affiliation in spec["affiliations"]:
+            assert person.affiliations.filter(
+                organization__slug=affiliation["organization"], role=affiliation["role"]
+            ).exists()
         assert person.consents.filter(purpose="public_profile").count() == 1
         # Made through the service: search keys are filled in.
         assert all(v.key == search_key(v.text) for v in person.name_variants.all())
@@ -296,7 +299,7 @@ def test_running_again_repairs_changed_demo_data():
 def test_people_option_sets_how_many_are_generated():
     output = run_demo(people_count=5)
     assert Person.objects.filter(email__startswith="demo.person.").count() == 5
-    assert Person.objects.count() == 5 + len(network.NAMED_PEOPLE)
+    assert Person.objects.count() == 5 + len(network.file_items("people"))
     assert "tamyr-demo-2026" in output
     assert f"secret={totp_secret_for('admin')}&issuer=Tamyr" in output
     assert "otpauth://totp/Tamyr:coordinator?secret=" in output

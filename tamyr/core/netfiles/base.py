@@ -105,6 +105,9 @@ class DumpScope:
     #: organizations that other sections' items name (an event's co-organizer outside the network): written too,
     #: so that the file loads on another installation; filled by the loader from `Section.organizations_named`
     organizations: set[str] = field(default_factory=set)
+    #: keys of people that other sections' items name (an event's speakers) or that work for the networks' members;
+    #: the people section writes those with a public-profile consent (`Section.people_named`)
+    people: set[str] = field(default_factory=set)
 
 
 class Section(ABC):
@@ -136,6 +139,10 @@ class Section(ABC):
     @abstractmethod
     def dump(self, scope: DumpScope) -> list[dict[str, Any]]:
         """The items in `scope`, in the file format, so that loading them elsewhere reproduces them."""
+
+    def people_named(self, scope: DumpScope) -> set[str]:
+        """The keys of people this section's dumped items refer to; the people section writes them."""
+        return set()
 
     def organizations_named(self, scope: DumpScope) -> set[str]:
         """The slugs of organizations this section's dumped items refer to; the organizations section writes them."""

@@ -262,6 +262,8 @@ def dump(scope: DumpScope) -> dict[str, Any]:
     """The network file of `scope` as data: every section's items, in the order a load needs them."""
     document: dict[str, Any] = {"version": VERSION}
     for section in sections():
+        scope.people |= section.people_named(scope)
+    for section in sections():
         scope.organizations |= section.organizations_named(scope)
     for section in sections():
         section_items = section.dump(scope)

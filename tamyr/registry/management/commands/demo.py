@@ -56,7 +56,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             organizations, networks = network.load_network()
-            named = network.load_named_people(organizations)
+            named = network.load_named_people()
             generated = people.load_people(count, organizations, seed=options["seed"])
             logins = users.load_users(organizations, networks, generated.people[0])
             extra = self._load_other_apps(seed=options["seed"])
