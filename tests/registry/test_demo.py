@@ -241,13 +241,13 @@ def test_demo_users_hold_their_roles_and_totp():
     assert not compatriot.is_staff and not compatriot.organization_roles.exists()
     assert compatriot.person.residence_country_id == "DE"
 
-    assert {spec["username"] for spec in DEMO_USERS} == set(User.objects.values_list("username", flat=True))
+    assert {spec.username for spec in DEMO_USERS} == set(User.objects.values_list("username", flat=True))
     for spec in DEMO_USERS:
-        user = User.objects.get(username=spec["username"])
+        user = User.objects.get(username=spec.username)
         assert user.check_password(DEMO_PASSWORD)
         assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists()
         authenticators = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
-        if spec["username"] == "compatriot":
+        if spec.username == "compatriot":
             assert not authenticators.exists()
         else:
             assert decrypt(authenticators.get().data["secret"]) == totp_secret_for(user.username)

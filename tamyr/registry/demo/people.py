@@ -2,8 +2,8 @@
 
 Why hand-written tables: the point of the demo is that one person's name turns up in Kazakh Cyrillic, the 2021
 Kazakh Latin alphabet, Turkish, Russian and English spellings, and that search finds them all. Deriving one script
-from another by code would only test the code against itself, so every spelling below is written out by hand,
-with the male and female forms of each surname (-ov/-ova, -ev/-eva, -ұлы/-қызы).
+from another by code would only test the code against itself, so every spelling is written out by hand in the data
+file `tamyr/demo/names.yaml`, with the male and female forms of each surname (-ov/-ova, -ev/-eva, -ұлы/-қызы).
 
 Why deterministic: each person is drawn from `random.Random` seeded with the demo seed and the person's number, so
 person 17 is the same person whether the demo makes 20 or 300, and a second run finds everyone again by e-mail.
@@ -16,8 +16,10 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
+import yaml
 from django.db import models
 from django.utils import timezone
 
@@ -61,198 +63,6 @@ FORMS: tuple[tuple[str, str, str], ...] = (
 _SCRIPT = {form: script for form, script, _language in FORMS}
 _LANGUAGE = {form: language for form, _script, language in FORMS}
 
-MALE_GIVEN: tuple[Spelling, ...] = (
-    Spelling("Нұрлан", "Nūrlan", "Nurlan", "Нурлан", "Nurlan"),
-    Spelling("Ерлан", "Erlan", "Erlan", "Ерлан", "Yerlan"),
-    Spelling("Болат", "Bolat", "Bolat", "Болат", "Bolat"),
-    Spelling("Қайрат", "Qairat", "Kayrat", "Кайрат", "Kairat"),
-    Spelling("Ержан", "Erjan", "Ercan", "Ержан", "Yerzhan"),
-    Spelling("Бауыржан", "Bauyrjan", "Bavırcan", "Бауыржан", "Bauyrzhan"),
-    Spelling("Данияр", "Daniiar", "Daniyar", "Данияр", "Daniyar"),
-    Spelling("Асхат", "Ashat", "Ashat", "Асхат", "Askhat"),
-    Spelling("Серік", "Serık", "Serik", "Серик", "Serik"),
-    Spelling("Мұрат", "Mūrat", "Murat", "Мурат", "Murat"),
-    Spelling("Ғалым", "Ğalym", "Galım", "Галым", "Galym"),
-    Spelling("Дәурен", "Däuren", "Dauren", "Даурен", "Dauren"),
-    Spelling("Арман", "Arman", "Arman", "Арман", "Arman"),
-    Spelling("Ерболат", "Erbolat", "Erbolat", "Ерболат", "Yerbolat"),
-    Spelling("Әлібек", "Älıbek", "Alibek", "Алибек", "Alibek"),
-    Spelling("Тимур", "Timur", "Timur", "Тимур", "Timur"),
-    Spelling("Жандос", "Jandos", "Candos", "Жандос", "Zhandos"),
-    Spelling("Ақжол", "Aqjol", "Akcol", "Акжол", "Akzhol"),
-    Spelling("Мейрам", "Meiram", "Meyram", "Мейрам", "Meiram"),
-    Spelling("Санжар", "Sanjar", "Sancar", "Санжар", "Sanzhar"),
-    Spelling("Нұрсұлтан", "Nūrsūltan", "Nursultan", "Нурсултан", "Nursultan"),
-    Spelling("Азамат", "Azamat", "Azamat", "Азамат", "Azamat"),
-    Spelling("Еркін", "Erkın", "Erkin", "Еркин", "Yerkin"),
-    Spelling("Ислам", "İslam", "İslam", "Ислам", "Islam"),
-    Spelling("Темірлан", "Temırlan", "Temirlan", "Темирлан", "Temirlan"),
-)
-
-FEMALE_GIVEN: tuple[Spelling, ...] = (
-    Spelling("Айгерім", "Aigerım", "Aygerim", "Айгерим", "Aigerim"),
-    Spelling("Әсел", "Äsel", "Asel", "Асель", "Assel"),
-    Spelling("Гүлнар", "Gülnar", "Gülnar", "Гульнар", "Gulnar"),
-    Spelling("Мадина", "Madina", "Madina", "Мадина", "Madina"),
-    Spelling("Аружан", "Arujan", "Arucan", "Аружан", "Aruzhan"),
-    Spelling("Дина", "Dina", "Dina", "Дина", "Dina"),
-    Spelling("Жансая", "Jansaia", "Cansaya", "Жансая", "Zhansaya"),
-    Spelling("Ақмарал", "Aqmaral", "Akmaral", "Акмарал", "Akmaral"),
-    Spelling("Сәуле", "Säule", "Saule", "Сауле", "Saule"),
-    Spelling("Айнұр", "Ainūr", "Aynur", "Айнур", "Ainur"),
-    Spelling("Динара", "Dinara", "Dinara", "Динара", "Dinara"),
-    Spelling("Меруерт", "Meruert", "Meruert", "Меруерт", "Meruert"),
-    Spelling("Гүлмира", "Gülmira", "Gülmira", "Гульмира", "Gulmira"),
-    Spelling("Салтанат", "Saltanat", "Saltanat", "Салтанат", "Saltanat"),
-    Spelling("Жұлдыз", "Jūldyz", "Culdız", "Жулдыз", "Zhuldyz"),
-    Spelling("Айгүл", "Aigül", "Aygül", "Айгуль", "Aigul"),
-    Spelling("Ботагөз", "Botagöz", "Botagöz", "Ботагоз", "Botagoz"),
-    Spelling("Ләззат", "Läzzat", "Lezzat", "Ляззат", "Lyazzat"),
-    Spelling("Назерке", "Nazerke", "Nazerke", "Назерке", "Nazerke"),
-    Spelling("Томирис", "Tomiris", "Tomiris", "Томирис", "Tomiris"),
-    Spelling("Камила", "Kamila", "Kamila", "Камила", "Kamila"),
-    Spelling("Ақбота", "Aqbota", "Akbota", "Акбота", "Akbota"),
-    Spelling("Гаухар", "Gauhar", "Gavhar", "Гаухар", "Gaukhar"),
-    Spelling("Балжан", "Baljan", "Balcan", "Балжан", "Balzhan"),
-    Spelling("Әсия", "Äsiia", "Asiya", "Асия", "Assiya"),
-)
-
-#: (male form, female form). Сәтбаев is Сатпаев in Russian and Satpayev in English, as with the academician.
-SURNAMES: tuple[tuple[Spelling, Spelling], ...] = (
-    (
-        Spelling("Сәрсенбаев", "Särsenbaev", "Sarsenbayev", "Сарсенбаев", "Sarsenbayev"),
-        Spelling("Сәрсенбаева", "Särsenbaeva", "Sarsenbayeva", "Сарсенбаева", "Sarsenbayeva"),
-    ),
-    (
-        Spelling("Омаров", "Omarov", "Omarov", "Омаров", "Omarov"),
-        Spelling("Омарова", "Omarova", "Omarova", "Омарова", "Omarova"),
-    ),
-    (
-        Spelling("Нұрланов", "Nūrlanov", "Nurlanov", "Нурланов", "Nurlanov"),
-        Spelling("Нұрланова", "Nūrlanova", "Nurlanova", "Нурланова", "Nurlanova"),
-    ),
-    (
-        Spelling("Жұмабаев", "Jūmabaev", "Cumabayev", "Жумабаев", "Zhumabayev"),
-        Spelling("Жұмабаева", "Jūmabaeva", "Cumabayeva", "Жумабаева", "Zhumabayeva"),
-    ),
-    (
-        Spelling("Қасымов", "Qasymov", "Kasımov", "Касымов", "Kassymov"),
-        Spelling("Қасымова", "Qasymova", "Kasımova", "Касымова", "Kassymova"),
-    ),
-    (
-        Spelling("Әбдірахманов", "Äbdırahmanov", "Abdırahmanov", "Абдрахманов", "Abdrakhmanov"),
-        Spelling("Әбдірахманова", "Äbdırahmanova", "Abdırahmanova", "Абдрахманова", "Abdrakhmanova"),
-    ),
-    (
-        Spelling("Тоқтаров", "Toqtarov", "Toktarov", "Токтаров", "Toktarov"),
-        Spelling("Тоқтарова", "Toqtarova", "Toktarova", "Токтарова", "Toktarova"),
-    ),
-    (
-        Spelling("Серікбаев", "Serıkbaev", "Serikbayev", "Серикбаев", "Serikbayev"),
-        Spelling("Серікбаева", "Serıkbaeva", "Serikbayeva", "Серикбаева", "Serikbayeva"),
-    ),
-    (
-        Spelling("Ахметов", "Ahmetov", "Ahmetov", "Ахметов", "Akhmetov"),
-        Spelling("Ахметова", "Ahmetova", "Ahmetova", "Ахметова", "Akhmetova"),
-    ),
-    (
-        Spelling("Исмағұлов", "İsmağūlov", "İsmagulov", "Исмагулов", "Ismagulov"),
-        Spelling("Исмағұлова", "İsmağūlova", "İsmagulova", "Исмагулова", "Ismagulova"),
-    ),
-    (
-        Spelling("Байжанов", "Baijanov", "Baycanov", "Байжанов", "Baizhanov"),
-        Spelling("Байжанова", "Baijanova", "Baycanova", "Байжанова", "Baizhanova"),
-    ),
-    (
-        Spelling("Мұқанов", "Mūqanov", "Mukanov", "Муканов", "Mukanov"),
-        Spelling("Мұқанова", "Mūqanova", "Mukanova", "Муканова", "Mukanova"),
-    ),
-    (
-        Spelling("Есенов", "Esenov", "Esenov", "Есенов", "Yessenov"),
-        Spelling("Есенова", "Esenova", "Esenova", "Есенова", "Yessenova"),
-    ),
-    (
-        Spelling("Қожахметов", "Qojahmetov", "Kocahmetov", "Кожахметов", "Kozhakhmetov"),
-        Spelling("Қожахметова", "Qojahmetova", "Kocahmetova", "Кожахметова", "Kozhakhmetova"),
-    ),
-    (
-        Spelling("Әлиев", "Äliev", "Aliyev", "Алиев", "Aliyev"),
-        Spelling("Әлиева", "Älieva", "Aliyeva", "Алиева", "Aliyeva"),
-    ),
-    (
-        Spelling("Тұрсынов", "Tūrsynov", "Tursınov", "Турсынов", "Tursynov"),
-        Spelling("Тұрсынова", "Tūrsynova", "Tursınova", "Турсынова", "Tursynova"),
-    ),
-    (
-        Spelling("Сейітов", "Seiıtov", "Seyitov", "Сеитов", "Seitov"),
-        Spelling("Сейітова", "Seiıtova", "Seyitova", "Сеитова", "Seitova"),
-    ),
-    (
-        Spelling("Оспанов", "Ospanov", "Ospanov", "Оспанов", "Ospanov"),
-        Spelling("Оспанова", "Ospanova", "Ospanova", "Оспанова", "Ospanova"),
-    ),
-    (
-        Spelling("Жақыпов", "Jaqypov", "Cakıpov", "Жакыпов", "Zhakypov"),
-        Spelling("Жақыпова", "Jaqypova", "Cakıpova", "Жакыпова", "Zhakypova"),
-    ),
-    (
-        Spelling("Рахимов", "Rahimov", "Rahimov", "Рахимов", "Rakhimov"),
-        Spelling("Рахимова", "Rahimova", "Rahimova", "Рахимова", "Rakhimova"),
-    ),
-    (
-        Spelling("Дүйсенов", "Düisenov", "Düysenov", "Дуйсенов", "Duisenov"),
-        Spelling("Дүйсенова", "Düisenova", "Düysenova", "Дуйсенова", "Duisenova"),
-    ),
-    (
-        Spelling("Ермеков", "Ermekov", "Ermekov", "Ермеков", "Yermekov"),
-        Spelling("Ермекова", "Ermekova", "Ermekova", "Ермекова", "Yermekova"),
-    ),
-    (
-        Spelling("Нұрмағамбетов", "Nūrmağambetov", "Nurmagambetov", "Нурмагамбетов", "Nurmagambetov"),
-        Spelling("Нұрмағамбетова", "Nūrmağambetova", "Nurmagambetova", "Нурмагамбетова", "Nurmagambetova"),
-    ),
-    (
-        Spelling("Тәжиев", "Täjiev", "Tajiyev", "Тажиев", "Tazhiyev"),
-        Spelling("Тәжиева", "Täjieva", "Tajiyeva", "Тажиева", "Tazhiyeva"),
-    ),
-    (
-        Spelling("Сәтбаев", "Sätbaev", "Satbayev", "Сатпаев", "Satpayev"),
-        Spelling("Сәтбаева", "Sätbaeva", "Satbayeva", "Сатпаева", "Satpayeva"),
-    ),
-    (
-        Spelling("Сапарбекұлы", "Saparbekūly", "Saparbekulı", "Сапарбекулы", "Saparbekuly"),
-        Spelling("Сапарбекқызы", "Saparbekqyzy", "Saparbekkızı", "Сапарбеккызы", "Saparbekkyzy"),
-    ),
-    (
-        Spelling("Нұрланұлы", "Nūrlanūly", "Nurlanulı", "Нурланулы", "Nurlanuly"),
-        Spelling("Нұрланқызы", "Nūrlanqyzy", "Nurlankızı", "Нурланкызы", "Nurlankyzy"),
-    ),
-    (
-        Spelling("Серікұлы", "Serıkūly", "Serikulı", "Серикулы", "Serikuly"),
-        Spelling("Серікқызы", "Serıkqyzy", "Serikkızı", "Сериккызы", "Serikkyzy"),
-    ),
-    (
-        Spelling("Ерланұлы", "Erlanūly", "Erlanulı", "Ерланулы", "Yerlanuly"),
-        Spelling("Ерланқызы", "Erlanqyzy", "Erlankızı", "Ерланкызы", "Yerlankyzy"),
-    ),
-    (
-        Spelling("Қайратұлы", "Qairatūly", "Kayratulı", "Кайратулы", "Kairatuly"),
-        Spelling("Қайратқызы", "Qairatqyzy", "Kayratkızı", "Кайраткызы", "Kairatkyzy"),
-    ),
-    (
-        Spelling("Болатұлы", "Bolatūly", "Bolatulı", "Болатулы", "Bolatuly"),
-        Spelling("Болатқызы", "Bolatqyzy", "Bolatkızı", "Болаткызы", "Bolatkyzy"),
-    ),
-    (
-        Spelling("Мұратұлы", "Mūratūly", "Muratulı", "Муратулы", "Muratuly"),
-        Spelling("Мұратқызы", "Mūratqyzy", "Muratkızı", "Мураткызы", "Muratkyzy"),
-    ),
-    (
-        Spelling("Асқарұлы", "Asqarūly", "Askarulı", "Аскарулы", "Askaruly"),
-        Spelling("Асқарқызы", "Asqarqyzy", "Askarkızı", "Аскаркызы", "Askarkyzy"),
-    ),
-)
-
 
 @dataclass(frozen=True)
 class Residence:
@@ -263,70 +73,22 @@ class Residence:
     kazakh_heartland: bool  # large, long-settled Kazakh communities where Kazakh is usually the first language
 
 
-#: The twelve countries of seed 003 (where Otandastar's course participants live), plus Kazakhstan, Hungary,
-#: Uzbekistan and Austria, where the rest of the seeds take place.
-RESIDENCES: tuple[Residence, ...] = (
-    Residence("TR", 40, ("Istanbul", "Ankara", "Izmir", "Salihli", "Kayseri"), "tr", False),
-    Residence("RU", 35, ("Omsk", "Orenburg", "Astrakhan", "Moscow", "Saint Petersburg", "Novosibirsk"), "ru", True),
-    Residence("US", 14, ("New York", "Washington", "Los Angeles", "Chicago"), "en", False),
-    Residence("GB", 14, ("London", "Manchester", "Edinburgh"), "en", False),
-    Residence("BE", 8, ("Brussels", "Antwerp", "Liège"), "fr", False),
-    Residence("DE", 20, ("Berlin", "Munich", "Frankfurt am Main", "Hamburg", "Cologne"), "de", False),
-    Residence("FR", 12, ("Paris", "Lyon", "Strasbourg"), "fr", False),
-    Residence("IR", 10, ("Gorgan", "Tehran"), "fa", True),
-    Residence("KG", 12, ("Bishkek", "Osh", "Karakol"), "ky", True),
-    Residence("UA", 8, ("Kyiv", "Kharkiv", "Odesa"), "uk", False),
-    Residence("MN", 18, ("Ölgii", "Ulaanbaatar", "Khovd"), "mn", True),
-    Residence("BY", 6, ("Minsk", "Brest"), "ru", False),
-    Residence("KZ", 10, ("Astana", "Almaty", "Shymkent"), "kk", True),
-    Residence("HU", 8, ("Budapest", "Debrecen", "Szeged"), "hu", False),
-    Residence("UZ", 14, ("Tashkent", "Nukus", "Samarkand"), "uz", True),
-    Residence("AT", 5, ("Vienna", "Graz"), "de", False),
+#: The tables the generator draws from: names in five hand-written spellings, countries and their cities.
+NAMES_FILE = Path(__file__).resolve().parents[2] / "demo" / "names.yaml"
+_TABLES: dict[str, Any] = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
+MALE_GIVEN: tuple[Spelling, ...] = tuple(Spelling(*row) for row in _TABLES["male_given"])
+FEMALE_GIVEN: tuple[Spelling, ...] = tuple(Spelling(*row) for row in _TABLES["female_given"])
+SURNAMES: tuple[tuple[Spelling, Spelling], ...] = tuple((Spelling(*m), Spelling(*f)) for m, f in _TABLES["surnames"])
+RESIDENCES: tuple[Residence, ...] = tuple(
+    Residence(r["country"], r["weight"], tuple(r["cities"]), r["language"], r["heartland"])
+    for r in _TABLES["residences"]
 )
-_CYRILLIC_COUNTRIES = frozenset({"KZ", "KG", "UZ", "MN", "RU", "BY", "UA"})
-_EX_SOVIET = frozenset({"KZ", "KG", "UZ", "RU", "BY", "UA"})
-_EUROPE_FROM_TURKIYE = frozenset({"DE", "FR", "BE", "AT", "GB"})
-
-#: Which organization keeps the record of a compatriot living in a country; elsewhere Otandastar does.
-CENTRE_FOR_COUNTRY: dict[str, str] = {
-    "TR": "kazakh-centre-istanbul",
-    "IR": "kazakh-centre-iran",
-    "RU": "kazakh-centre-russia",
-    "UZ": "kazakh-centre-uzbekistan",
-    "MN": "kazakh-centre-mongolia",
-    "KG": "abai-uii",
-}
-
-EXPERTISE: tuple[str, ...] = (
-    "history",
-    "IT",
-    "medicine",
-    "engineering",
-    "education",
-    "music",
-    "dombra",
-    "journalism",
-    "law",
-    "business",
-    "agriculture",
-    "linguistics",
-    "translation",
-    "finance",
-    "architecture",
-    "sport",
-    "cuisine",
-    "embroidery",
-    "literature",
-    "film",
-)
-AFFILIATION_ROLES: tuple[str, ...] = (
-    "Member",
-    "Volunteer",
-    "Kazakh language teacher",
-    "Board member",
-    "Dombra teacher",
-    "Youth council member",
-)
+_CYRILLIC_COUNTRIES = frozenset(_TABLES["cyrillic_countries"])
+_EX_SOVIET = frozenset(_TABLES["ex_soviet"])
+_EUROPE_FROM_TURKIYE = frozenset(_TABLES["europe_from_turkiye"])
+CENTRE_FOR_COUNTRY: dict[str, str] = dict(_TABLES["centre_for_country"])
+EXPERTISE: tuple[str, ...] = tuple(_TABLES["expertise"])
+AFFILIATION_ROLES: tuple[str, ...] = tuple(_TABLES["affiliation_roles"])
 _CONSENT_NOTE = "Demo record."
 
 

@@ -12,7 +12,6 @@ import base64
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import TypedDict
 from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
@@ -33,89 +32,63 @@ DEMO_PASSWORD = "tamyr-demo-2026"
 TOTP_ISSUER = "Tamyr"
 
 
-class DemoUser(TypedDict):
+@dataclass(frozen=True)
+class DemoUser:
     username: str
     role: str | Promise
     can: str | Promise
-    organization: str  # slug of the organization where the role is held, "" for none
-    org_role: str  # OrganizationRoleKind value, "" for none
-    network: str  # slug of the coordinated network, "" for none
-    superuser: bool
-    totp: bool
+    organization: str = ""  # slug of the organization where the role is held
+    org_role: str = ""  # OrganizationRoleKind value
+    network: str = ""  # slug of the coordinated network
+    superuser: bool = False
+    totp: bool = True
 
 
-DEMO_USERS: list[DemoUser] = [
-    {
-        "username": "admin",
-        "role": _("Platform admin"),
-        "can": _("Everything, including the Django admin at /admin/ and the audit log."),
-        "organization": "",
-        "org_role": "",
-        "network": "",
-        "superuser": True,
-        "totp": True,
-    },
-    {
-        "username": "coordinator",
-        "role": _("Network coordinator of the OTS diaspora institutions"),
-        "can": _("Sees the people of every organization in the network and edits the network."),
-        "organization": "",
-        "org_role": "",
-        "network": "ots-diaspora",
-        "superuser": False,
-        "totp": True,
-    },
-    {
-        "username": "manager",
-        "role": _("Organization admin of Abai Uii"),
-        "can": _("Edits Abai Uii's profile, grants roles there, adds, changes and erases its people."),
-        "organization": "abai-uii",
-        "org_role": OrganizationRoleKind.ADMIN,
-        "network": "",
-        "superuser": False,
-        "totp": True,
-    },
-    {
-        "username": "staff",
-        "role": _("Staff at Otandastar"),
-        "can": _("Adds, changes and exports the people whose records Otandastar keeps."),
-        "organization": "otandastar",
-        "org_role": OrganizationRoleKind.STAFF,
-        "network": "",
-        "superuser": False,
-        "totp": True,
-    },
-    {
-        "username": "teacher",
-        "role": _("Teacher at Otandastar"),
-        "can": _("Teaches Otandastar's courses; sees no one's record outside them."),
-        "organization": "otandastar",
-        "org_role": OrganizationRoleKind.TEACHER,
-        "network": "",
-        "superuser": False,
-        "totp": True,
-    },
-    {
-        "username": "reviewer",
-        "role": _("Reviewer at the State Secretariat for Hungarian Communities Abroad"),
-        "can": _("Reviews the applications to calls (such as scholarships) given to the State Secretariat."),
-        "organization": "hungarian-communities-abroad",
-        "org_role": OrganizationRoleKind.REVIEWER,
-        "network": "",
-        "superuser": False,
-        "totp": True,
-    },
-    {
-        "username": "compatriot",
-        "role": _("Compatriot (no staff role)"),
-        "can": _("Sees, downloads and may erase their own record."),
-        "organization": "",
-        "org_role": "",
-        "network": "",
-        "superuser": False,
-        "totp": False,
-    },
-]
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser(
+        "admin",
+        _("Platform admin"),
+        _("Everything, including the Django admin at /admin/ and the audit log."),
+        superuser=True,
+    ),
+    DemoUser(
+        "coordinator",
+        _("Network coordinator of the OTS diaspora institutions"),
+        _("Sees the people of every organization in the network and edits the network."),
+        network="ots-diaspora",
+    ),
+    DemoUser(
+        "manager",
+        _("Organization admin of Abai Uii"),
+        _("Edits Abai Uii's profile, grants roles there, adds, changes and erases its people."),
+        "abai-uii",
+        OrganizationRoleKind.ADMIN,
+    ),
+    DemoUser(
+        "staff",
+        _("Staff at Otandastar"),
+        _("Adds, changes and exports the people whose records Otandastar keeps."),
+        "otandastar",
+        OrganizationRoleKind.STAFF,
+    ),
+    DemoUser(
+        "teacher",
+        _("Teacher at Otandastar"),
+        _("Teaches Otandastar's courses; sees no one's record outside them."),
+        "otandastar",
+        OrganizationRoleKind.TEACHER,
+    ),
+    DemoUser(
+        "reviewer",
+        _("Reviewer at the State Secretariat for Hungarian Communities Abroad"),
+        _("Reviews the applications to calls (such as scholarships) given to the State Secretariat."),
+        "hungarian-communities-abroad",
+        OrganizationRoleKind.REVIEWER,
+    ),
+    DemoUser(
+        "compatriot", _("Compatriot (no staff role)"), _("Sees, downloads and may erase their own record."), totp=False
+    ),
+)
 
 
 def totp_secret_for(username: str) -> str:
@@ -161,14 +134,14 @@ class _PasswordHash:
 
 def _ensure_user(spec: DemoUser, email: str, password_hash: _PasswordHash) -> User:
     """Write the user only when something differs, so a second run leaves the row (and its hash) as it was."""
-    user = User.objects.filter(username=spec["username"]).first()
+    user = User.objects.filter(username=spec.username).first()
     changed = user is None
     if user is None:
-        user = User(username=spec["username"], password=password_hash())
+        user = User(username=spec.username, password=password_hash())
     elif not user.check_password(DEMO_PASSWORD):
         user.password = password_hash()
         changed = True
-    wanted = {"email": email, "is_active": True, "is_superuser": spec["superuser"], "is_staff": spec["superuser"]}
+    wanted = {"email": email, "is_active": True, "is_superuser": spec.superuser, "is_staff": spec.superuser}
     for name, value in wanted.items():
         if getattr(user, name) != value:
             setattr(user, name, value)
@@ -205,16 +178,16 @@ def load_users(
     password_hash = _PasswordHash()
     logins: list[DemoLogin] = []
     for spec in DEMO_USERS:
-        email = compatriot_person.email if spec["username"] == "compatriot" else email_of(spec["username"])
+        email = compatriot_person.email if spec.username == "compatriot" else email_of(spec.username)
         user = _ensure_user(spec, email, password_hash)
-        if spec["org_role"]:
+        if spec.org_role:
             organization_role_grant(
-                user=user, organization=organizations[spec["organization"]], role=spec["org_role"], acting_user=None
+                user=user, organization=organizations[spec.organization], role=spec.org_role, acting_user=None
             )
-        if spec["network"]:
-            network_coordinator_grant(user=user, network=networks[spec["network"]], acting_user=None)
-        secret, is_demo = _ensure_totp(user) if spec["totp"] else ("", True)
-        if spec["username"] == "compatriot" and compatriot_person.user_id != user.pk:
+        if spec.network:
+            network_coordinator_grant(user=user, network=networks[spec.network], acting_user=None)
+        secret, is_demo = _ensure_totp(user) if spec.totp else ("", True)
+        if spec.username == "compatriot" and compatriot_person.user_id != user.pk:
             Person.objects.filter(user=user).exclude(pk=compatriot_person.pk).update(user=None)
             compatriot_person.user = user
             compatriot_person.save(update_fields=["user", "updated_at"])

@@ -97,9 +97,9 @@ class Command(BaseCommand):
         for login in logins:
             write(
                 f"  {login.user.get_username():<{width}}  {users.DEMO_PASSWORD:<{pw}}  {login.user.email:<30}  "
-                f"{login.spec['role']}"
+                f"{login.spec.role}"
             )
-            write(f"  {'':<{width}}  {'':<{pw}}  {'':<30}  can: {login.spec['can']}")
+            write(f"  {'':<{width}}  {'':<{pw}}  {'':<30}  can: {login.spec.can}")
         write("")
         write(self.style.MIGRATE_HEADING("Two-factor (TOTP) secrets"))
         write("Add a secret to an authenticator app (or open the otpauth:// URI on a phone).")
