@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +164,13 @@ def test_dump_then_load_into_an_empty_registry_reproduces_the_people() -> None:
     assert plan.counts["create"] == 1  # the person; the organizations and network are still there
     assert netfiles.dump(netfiles.DumpScope(networks=["nf-network"])) == first
     assert country("KZ").residents.filter(key="daniyar-kadyrov").exists()
+
+
+def test_the_people_example_in_the_docs_loads() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "network-files.md").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in page.split("```yaml\n")[1:]]
+    centres = blocks[0]
+    people = next(block for block in blocks if block.startswith("people:"))
+    netfiles.load([("centres.yaml", centres), ("people.yaml", "version: 1\n" + people)])
+    person = Person.objects.get(key="aigerim-bekova")
+    assert person.affiliations.get().organization.slug == "kazakh-house-berlin"
