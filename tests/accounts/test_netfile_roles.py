@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tamyr.accounts.models import OrganizationRole
+from tamyr.accounts.models import NetworkCoordinator, OrganizationRole
 from tamyr.core import netfiles
 from tamyr.core.models import AuditEntry
 from tests.factories import OrganizationFactory, UserFactory
@@ -78,3 +78,38 @@ def test_one_account_named_by_username_and_by_e_mail_is_one_role(accounts: None)
 def test_roles_are_not_dumped(accounts: None) -> None:
     load()
     assert "roles" not in netfiles.dump(netfiles.DumpScope(networks=[]))
+
+
+COORDINATOR_FILE = """\
+version: 1
+networks:
+  - slug: nf-network
+    name: {en: Network}
+roles:
+  - user: aigerim
+    network: nf-network
+    role: coordinator
+"""
+
+
+def test_a_network_coordinator_is_granted_once(accounts: None) -> None:
+    load(COORDINATOR_FILE)
+    second = load(COORDINATOR_FILE)
+    assert list(NetworkCoordinator.objects.values_list("user__username", "network__slug")) == [
+        ("aigerim", "nf-network")
+    ]
+    assert second.counts["create"] == 0
+    assert AuditEntry.objects.filter(action="accounts.coordinator_granted").count() == 1
+
+
+def test_coordinator_is_a_role_of_networks_only(accounts: None) -> None:
+    text = FILE.replace("role: admin", "role: coordinator")
+    with pytest.raises(netfiles.NetfileError):
+        load(text)
+    assert not OrganizationRole.objects.exists()
+
+
+def test_an_unknown_network_is_reported(accounts: None) -> None:
+    text = COORDINATOR_FILE.replace("network: nf-network", "network: nf-nowhere")
+    with pytest.raises(netfiles.NetfileError, match="There is no network nf-nowhere"):
+        load(text)
