@@ -23,6 +23,7 @@ import yaml
 from django.db import models
 from django.utils import timezone
 
+from tamyr.core import audit
 from tamyr.core.models import AuditEntry
 from tamyr.registry.models import (
     Affiliation,
@@ -436,29 +437,10 @@ def load_people(count: int, organizations: dict[str, Organization], seed: int = 
             changed_fields[pk].add(label)
 
     created_pks = {person.pk for person in new}
-    entries = [
-        AuditEntry(
-            actor=None,
-            actor_label="system",
-            action="registry.person_created",
-            target_type=Person._meta.label_lower,
-            target_id=str(person.pk),
-            target_label=person.display_name[:300],
-            data={"source": "demo"},
-        )
-        for person in new
-    ]
     persons = {person.pk: person for person, _spec in pairs}
+    entries = [audit.unsaved(None, "registry.person_created", person, None, source="demo") for person in new]
     entries += [
-        AuditEntry(
-            actor=None,
-            actor_label="system",
-            action="registry.person_changed",
-            target_type=Person._meta.label_lower,
-            target_id=str(pk),
-            target_label=persons[pk].display_name[:300],
-            data={"fields": sorted(fields), "source": "demo"},
-        )
+        audit.unsaved(None, "registry.person_changed", persons[pk], None, fields=sorted(fields), source="demo")
         for pk, fields in sorted(changed_fields.items())
         if pk not in created_pks
     ]

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
@@ -23,12 +24,13 @@ from django.contrib.auth.hashers import make_password
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tamyr.accounts.models import OrganizationRoleKind, User
-from tamyr.accounts.services import network_coordinator_grant, organization_role_grant
-from tamyr.core import audit
-from tamyr.registry.models import Network, Organization, Person
+from tamyr.accounts.models import User
+from tamyr.core import audit, netfiles
+from tamyr.registry.models import Person
 
 DEMO_PASSWORD = "tamyr-demo-2026"
+#: The logins' roles at organizations and networks: a network file, granted as `tamyr load` grants them.
+ROLES_FILE = Path(__file__).resolve().parents[2] / "demo" / "roles.yaml"
 TOTP_ISSUER = "Tamyr"
 
 
@@ -37,9 +39,6 @@ class DemoUser:
     username: str
     role: str | Promise
     can: str | Promise
-    organization: str = ""  # slug of the organization where the role is held
-    org_role: str = ""  # OrganizationRoleKind value
-    network: str = ""  # slug of the coordinated network
     superuser: bool = False
     totp: bool = True
 
@@ -55,35 +54,26 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "coordinator",
         _("Network coordinator of the OTS diaspora institutions"),
         _("Sees the people of every organization in the network and edits the network."),
-        network="ots-diaspora",
     ),
     DemoUser(
         "manager",
         _("Organization admin of Abai Uii"),
         _("Edits Abai Uii's profile, grants roles there, adds, changes and erases its people."),
-        "abai-uii",
-        OrganizationRoleKind.ADMIN,
     ),
     DemoUser(
         "staff",
         _("Staff at Otandastar"),
         _("Adds, changes and exports the people whose records Otandastar keeps."),
-        "otandastar",
-        OrganizationRoleKind.STAFF,
     ),
     DemoUser(
         "teacher",
         _("Teacher at Otandastar"),
         _("Teaches Otandastar's courses; sees no one's record outside them."),
-        "otandastar",
-        OrganizationRoleKind.TEACHER,
     ),
     DemoUser(
         "reviewer",
         _("Reviewer at the State Secretariat for Hungarian Communities Abroad"),
         _("Reviews the applications to calls (such as scholarships) given to the State Secretariat."),
-        "hungarian-communities-abroad",
-        OrganizationRoleKind.REVIEWER,
     ),
     DemoUser(
         "compatriot", _("Compatriot (no staff role)"), _("Sees, downloads and may erase their own record."), totp=False
@@ -171,21 +161,13 @@ def _ensure_totp(user: User) -> tuple[str, bool]:
     return secret, secret == expected
 
 
-def load_users(
-    organizations: dict[str, Organization], networks: dict[str, Network], compatriot_person: Person
-) -> list[DemoLogin]:
+def load_users(compatriot_person: Person) -> list[DemoLogin]:
     """Create or bring up to date the demo logins, their roles, verified addresses and authenticators."""
     password_hash = _PasswordHash()
     logins: list[DemoLogin] = []
     for spec in DEMO_USERS:
         email = compatriot_person.email if spec.username == "compatriot" else email_of(spec.username)
         user = _ensure_user(spec, email, password_hash)
-        if spec.org_role:
-            organization_role_grant(
-                user=user, organization=organizations[spec.organization], role=spec.org_role, acting_user=None
-            )
-        if spec.network:
-            network_coordinator_grant(user=user, network=networks[spec.network], acting_user=None)
         secret, is_demo = _ensure_totp(user) if spec.totp else ("", True)
         if spec.username == "compatriot" and compatriot_person.user_id != user.pk:
             Person.objects.filter(user=user).exclude(pk=compatriot_person.pk).update(user=None)
@@ -193,4 +175,5 @@ def load_users(
             compatriot_person.save(update_fields=["user", "updated_at"])
             audit.record(None, "registry.person_changed", compatriot_person, fields=["user"], source="demo")
         logins.append(DemoLogin(user=user, spec=spec, secret=secret, secret_is_demo=is_demo))
+    netfiles.load([(f"tamyr/demo/{ROLES_FILE.name}", ROLES_FILE.read_text(encoding="utf-8"))])
     return logins

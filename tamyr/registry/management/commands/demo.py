@@ -58,7 +58,7 @@ class Command(BaseCommand):
             organizations, networks = network.load_network()
             named = network.load_named_people()
             generated = people.load_people(count, organizations, seed=options["seed"])
-            logins = users.load_users(organizations, networks, generated.people[0])
+            logins = users.load_users(generated.people[0])
             extra = self._load_other_apps(seed=options["seed"])
         self._print_logins(logins)
         self._print_counts(len(organizations), len(networks), len(named), generated)
