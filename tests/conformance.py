@@ -1,0 +1,27 @@
+"""Where the standards bodies' test data lives: `../shared/conformance/` beside the project (README there).
+
+A clean clone made elsewhere (CI's) finds it through TAMYR_CONFORMANCE_DIR or the machine's /work/shared; a test
+that needs it fails, never skips, when it is nowhere, so a missing suite cannot pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def conformance_dir() -> Path:
+    candidates = [
+        os.environ.get("TAMYR_CONFORMANCE_DIR", ""),
+        str(PROJECT_DIR.parent / "shared" / "conformance"),
+        "/work/shared/conformance",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate, "README.md").is_file():
+            return Path(candidate)
+    raise FileNotFoundError(
+        "The conformance suites are not found: set TAMYR_CONFORMANCE_DIR to the folder that holds rdf-canon/, "
+        "openbadges-3.0/ and iati-2.03/."
+    )
