@@ -6,6 +6,7 @@ Times are stored in UTC; each event (and each venue) carries the IANA time zone 
 from __future__ import annotations
 
 import secrets
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -97,6 +98,10 @@ class Event(TimeStampedModel):
     cancellation_closes_at = models.DateTimeField(_("cancellation deadline"), null=True, blank=True)
     requires_approval = models.BooleanField(_("registrations need approval"), default=False)
     waiting_list = models.BooleanField(_("waiting list when full"), default=True)
+    # A calendar entry's identity (RFC 5545 UID) and revision (SEQUENCE): stored, so that a restored or moved
+    # database keeps the entries people already have in their calendars, and a change replaces them there.
+    calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-starts_at", "slug"]

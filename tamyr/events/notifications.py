@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 from qrcode.image.pil import PilImage
 
-from tamyr.events.calendar import event_ics
+from tamyr.events.calendar import CANCEL, REQUEST, registration_ics
 from tamyr.events.models import Registration
 
 SUBJECTS = {
@@ -23,6 +23,15 @@ SUBJECTS = {
     "declined": gettext_noop("Your registration was not accepted: %(event)s"),
     "cancelled": gettext_noop("Your registration is cancelled: %(event)s"),
     "event_cancelled": gettext_noop("The event is cancelled: %(event)s"),
+    "event_changed": gettext_noop("The event has changed: %(event)s"),
+}
+#: Which e-mails carry a calendar message, and which: the entry to add or update, or the one to remove.
+CALENDAR_METHOD = {
+    "confirmed": REQUEST,
+    "promoted": REQUEST,
+    "event_changed": REQUEST,
+    "cancelled": CANCEL,
+    "event_cancelled": CANCEL,
 }
 
 
@@ -39,9 +48,9 @@ def registration_language(registration: Registration) -> str:
 
 
 def send_registration_email(registration_id: int, kind: str) -> bool:
-    registration = Registration.objects.select_related("event", "event__venue", "person", "person__user").get(
-        pk=registration_id
-    )
+    registration = Registration.objects.select_related(
+        "event", "event__venue", "event__organizer", "person", "person__user"
+    ).get(pk=registration_id)
     address = registration.person.email or (registration.person.user.email if registration.person.user else "")
     if not address:
         return False
@@ -57,8 +66,11 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
         }
         body = render_to_string("events/email/registration.txt", context)
         message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
+        method = CALENDAR_METHOD.get(kind)
+        if method:
+            ics = registration_ics(registration, address, method)
+            message.attach(f"{registration.event.slug}.ics", ics, f"text/calendar; method={method}")
         if kind in ("confirmed", "promoted"):
-            message.attach(f"{registration.event.slug}.ics", event_ics(registration.event), "text/calendar")
             message.attach(f"badge-{registration.code}.png", qr_png(registration.code), "image/png")
         message.send()
     return True

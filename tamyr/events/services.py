@@ -57,6 +57,10 @@ def _notify(registration: Registration, kind: str) -> None:
 
 # --- events ----------------------------------------------------------------------
 
+#: What a participant's calendar entry shows: a change to one of these raises the entry's SEQUENCE and sends the
+#: confirmed participants the updated entry.
+CALENDAR_FIELDS = frozenset({"title", "description", "starts_at", "ends_at", "venue", "online_url", "time_zone"})
+
 
 def _check_event_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     cleaned = dict(fields)
@@ -121,11 +125,17 @@ def event_update(*, event: Event, acting_user: Any, **fields: Any) -> Event:
         elif key in fields and getattr(event, key) != value:
             setattr(event, key, value)
             changed.append(key)
+    moved = CALENDAR_FIELDS.intersection(changed)
+    if moved:
+        event.calendar_sequence += 1
     if changed:
         event.save()
         audit.record(acting_user, "events.event_changed", event, fields=sorted(changed))
         if "capacity" in changed:
             _promote_waitlisted(event)
+    if moved and event.status == EventStatus.PUBLISHED:
+        for registration in event.registrations.filter(status=RegistrationStatus.CONFIRMED):
+            _notify(registration, "event_changed")
     return event
 
 
@@ -147,7 +157,8 @@ def event_cancel(*, event: Event, acting_user: Any, reason: str = "") -> Event:
     if event.status == EventStatus.CANCELLED:
         return event
     event.status = EventStatus.CANCELLED
-    event.save(update_fields=["status", "updated_at"])
+    event.calendar_sequence += 1
+    event.save(update_fields=["status", "calendar_sequence", "updated_at"])
     for registration in event.registrations.filter(status__in=ACTIVE_STATUSES):
         _notify(registration, "event_cancelled")
     audit.record(acting_user, "events.event_cancelled", event, reason=reason)

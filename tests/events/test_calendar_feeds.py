@@ -28,7 +28,7 @@ def vevents(response: Any) -> dict[str, Any]:
 
 
 def uid(event: Any) -> str:
-    return f"event-{event.pk}@tamyr"
+    return f"{event.calendar_uid}@127.0.0.1"
 
 
 def test_event_ics_has_the_event_at_the_right_instant(client: Client) -> None:
