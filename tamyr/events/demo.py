@@ -16,28 +16,17 @@ import datetime as dt
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count
-
 from tamyr.core import netfiles
 from tamyr.core.models import AuditEntry
-from tamyr.events.models import (
-    Delegation,
-    Event,
-    Registration,
-    RegistrationCategory,
-    RegistrationStatus,
-    Session,
-    SessionSpeaker,
-)
+from tamyr.events.models import Delegation, Event, Registration, RegistrationStatus, Session, SessionSpeaker
 from tamyr.registry.models import Organization, Person
 
 #: The seeds' events: a network file, loaded the way `tamyr load` loads one.
 EVENTS_FILE = Path(__file__).resolve().parents[1] / "demo" / "events.yaml"
-GENERATED_EMAIL = "demo.person.{number:04d}@example.org"
 COMPATRIOT_NUMBER = 1  # the person of the `compatriot` demo login
 
 
@@ -70,14 +59,8 @@ class Audience:
     exclude_compatriot: bool = False
 
 
-@dataclass(frozen=True)
-class Named:
-    """A person named in the seeds who took part: (key, organization represented, delegation as (country,
-    organization), as events.yaml writes it)."""
-
-    person: str
-    organization: str
-    delegation: tuple[str | None, str | None] | None = None
+#: A person named in the seeds who took part: (key, organization represented, delegation as (country, organization)).
+Named = tuple[str, str, tuple[str | None, str] | None]
 
 
 @dataclass(frozen=True)
@@ -102,44 +85,42 @@ def _vienna_answers(rng: random.Random, questions: dict[int, int]) -> dict[str, 
     }
 
 
-_BUDAPEST_KZ, _OTS = ("KZ", "otandastar"), (None, "ots-secretariat")
+_KZ, _OTS = ("KZ", "otandastar"), (None, "ots-secretariat")
+_BAKU_SPEAKERS = {
+    "zhansayo-ismagulova": "future-with-you",
+    "assiya-tikeyeva": "community-hub",
+    "ayan-turekulov": "second-republic",
+    "agil-jamal": "common-values",
+    "shalala-hasanova": "public-relations-development",
+    "hajibay-heydarli": "youth-socio-economic-development",
+}
 REGISTRATIONS: tuple[EventRegistrations, ...] = (
     EventRegistrations(
         "ots-diaspora-ministerial-2025-budapest",
-        named=(
-            Named("daniyar-kadyrov", "otandastar", _BUDAPEST_KZ),
-            Named("abzal-saparbekuly", "embassy-kazakhstan-hungary", _BUDAPEST_KZ),
-            Named("lorinc-nacsa", "hungarian-communities-abroad", ("HU", "hungarian-communities-abroad")),
-            Named("kubanychbek-omuraliev", "ots-secretariat", _OTS),
-            Named("balazs-hendrich", "ots-budapest-office", _OTS),
+        (
+            ("daniyar-kadyrov", "otandastar", _KZ),
+            ("abzal-saparbekuly", "embassy-kazakhstan-hungary", _KZ),
+            ("lorinc-nacsa", "hungarian-communities-abroad", ("HU", "hungarian-communities-abroad")),
+            ("kubanychbek-omuraliev", "ots-secretariat", _OTS),
+            ("balazs-hendrich", "ots-budapest-office", _OTS),
         ),
     ),
     EventRegistrations(
         "diaspora-capacity-building-2026-vienna",
         audience=Audience(
-            chance=lambda c: 0.55 if c.residence in EUROPE else 0.08, represent_keeper=True, answers=_vienna_answers
+            lambda c: 0.55 if c.residence in EUROPE else 0.08, represent_keeper=True, answers=_vienna_answers
         ),
     ),
     EventRegistrations(
         "ots-ngo-solidarity-forum-2025-baku",
-        named=tuple(
-            Named(key, organization)
-            for key, organization in (
-                ("zhansayo-ismagulova", "future-with-you"),
-                ("assiya-tikeyeva", "community-hub"),
-                ("ayan-turekulov", "second-republic"),
-                ("agil-jamal", "common-values"),
-                ("shalala-hasanova", "public-relations-development"),
-                ("hajibay-heydarli", "youth-socio-economic-development"),
-            )
-        ),
-        audience=Audience(chance=lambda c: 0.3 if c.residence in {"KZ", "TR", "UZ", "KG"} else 0.04),
+        tuple((key, organization, None) for key, organization in _BAKU_SPEAKERS.items()),
+        Audience(lambda c: 0.3 if c.residence in {"KZ", "TR", "UZ", "KG"} else 0.04),
     ),
     EventRegistrations(
         "otandas-scholars-forum-2025",
         audience=Audience(
-            chance=lambda c: 1.0 if c.kazakhstani else 0.35,
-            category=lambda c: 1 if c.kazakhstani else 0,
+            lambda c: 1.0 if c.kazakhstani else 0.35,
+            lambda c: 1 if c.kazakhstani else 0,
             waitlist_limit=4,
             attend=0.9,
             cancel=0.02,
@@ -148,21 +129,19 @@ REGISTRATIONS: tuple[EventRegistrations, ...] = (
     EventRegistrations(
         "kurultai-istanbul-2021",
         audience=Audience(
-            chance=lambda c: 0.95 if c.residence == "TR" else (0.7 if c.residence in EUROPE else 0.0),
-            represent_keeper=True,
+            lambda c: 0.95 if c.residence == "TR" else (0.7 if c.residence in EUROPE else 0.0), represent_keeper=True
         ),
     ),
     EventRegistrations(
         "online-kazakhstan-film-week-london-2021",
         audience=Audience(
-            chance=lambda c: 0.9 if c.residence == "GB" else (0.2 if c.residence in EUROPE | {"US"} else 0.03),
+            lambda c: 0.9 if c.residence == "GB" else (0.2 if c.residence in EUROPE | {"US"} else 0.03),
             attend=0.7,
             cancel=0.0,
         ),
     ),
     EventRegistrations(
-        "kazakh-talk-club-2027-08",
-        audience=Audience(chance=lambda c: 0.08, cancel=0.05, exclude_compatriot=True),
+        "kazakh-talk-club-2027-08", audience=Audience(lambda c: 0.08, cancel=0.05, exclude_compatriot=True)
     ),
 )
 
@@ -198,87 +177,56 @@ def _candidates() -> list[Candidate]:
     return result
 
 
-@dataclass
-class _Wanted:
-    person_id: int
-    status: str
-    registered_at: dt.datetime
-    category_id: int | None = None
-    delegation_id: int | None = None
-    organization_id: int | None = None
-    answers: dict[str, Any] = field(default_factory=dict)
-    language: str = ""
-    checked_in_at: dt.datetime | None = None
-    cancelled_at: dt.datetime | None = None
-
-    def fields(self) -> dict[str, Any]:
-        confirmed = self.status == RegistrationStatus.CONFIRMED
-        return {
-            "status": self.status,
-            "category_id": self.category_id,
-            "delegation_id": self.delegation_id,
-            "organization_id": self.organization_id,
-            "answers": self.answers,
-            "language": self.language,
-            "registered_by_id": None,
-            "confirmed_at": self.registered_at if confirmed else None,
-            "waitlisted_at": self.registered_at if self.status == RegistrationStatus.WAITLISTED else None,
-            "cancelled_at": self.cancelled_at,
-            "checked_in_at": self.checked_in_at,
-        }
-
-
+#: A registration as the demo wants it: whose, when they registered, and the fields to write.
+_Wanted = tuple[int, dt.datetime, dict[str, Any]]
 LANGUAGE_OF_RESIDENCE = {
-    "KZ": "kk",
-    "TR": "tr",
-    "HU": "hu",
-    "AZ": "az",
-    "UZ": "uz",
-    "KG": "ky",
-    "RU": "ru",
-    "BY": "ru",
-    "UA": "ru",
-    "MN": "kk",
-    "IR": "kk",
-}
+    "KZ": "kk", "TR": "tr", "HU": "hu", "AZ": "az", "UZ": "uz", "KG": "ky", "RU": "ru", "BY": "ru", "UA": "ru",
+    "MN": "kk", "IR": "kk",
+}  # fmt: skip
+
+
+def _wanted(person_id: int, status: str, at: dt.datetime, checked_in: dt.datetime | None, **values: Any) -> _Wanted:
+    return person_id, at, {
+        **dict.fromkeys(("category_id", "delegation_id", "organization_id", "registered_by_id")),
+        **{"answers": {}, "language": "", "status": status, **values},
+        "confirmed_at": at if status == RegistrationStatus.CONFIRMED else None,
+        "waitlisted_at": at if status == RegistrationStatus.WAITLISTED else None,
+        "cancelled_at": at + dt.timedelta(days=2) if status == RegistrationStatus.CANCELLED else None,
+        "checked_in_at": checked_in,
+    }  # fmt: skip
 
 
 def _wanted_registrations(
-    event: Event,
-    plan: EventRegistrations,
-    seed: int,
-    candidates: Sequence[Candidate],
-    categories: Sequence[RegistrationCategory],
-    questions: dict[int, int],
-    delegations: dict[tuple[str | None, str | None], Delegation],
-    named: dict[str, Person],
-    organizations: dict[str, Organization],
-    others_confirmed: Counter[int | None],
-) -> list[_Wanted]:
-    """Who registers, in the order they did, with seats given first come first served."""
+    event: Event, plan: EventRegistrations, seed: int, candidates: Sequence[Candidate], ids: dict[str, int]
+) -> tuple[list[_Wanted], set[int]]:
+    """Who registers, in the order they did, with seats given first come first served; and whom the demo manages
+    (other people's registrations, made on the pages, stay and keep their seats)."""
     past = event.ends_at < dt.datetime.now(dt.UTC)
     opens = event.registration_opens_at or (event.starts_at - dt.timedelta(days=45))
     closes = event.registration_closes_at or (event.starts_at - dt.timedelta(days=1))
     span = max((closes - opens).total_seconds(), 3600.0)
+    delegations = {
+        (d.country_id, d.organization.slug if d.organization else None): d.pk
+        for d in event.delegations.select_related("organization")
+    }
     wanted: list[_Wanted] = []
-    for index, entry in enumerate(plan.named):
-        delegation = delegations.get(entry.delegation) if entry.delegation else None
+    for index, (person, organization, delegation) in enumerate(plan.named):
+        checked_in = event.starts_at - dt.timedelta(minutes=30 - index) if past else None
+        values: dict[str, Any] = {
+            "delegation_id": delegations.get(delegation) if delegation else None,
+            "organization_id": ids[organization],
+        }
         wanted.append(
-            _Wanted(
-                person_id=named[entry.person].pk,
-                status=RegistrationStatus.CONFIRMED,
-                registered_at=opens + dt.timedelta(hours=index),
-                delegation_id=delegation.pk if delegation else None,
-                organization_id=organizations[entry.organization].pk,
-                checked_in_at=event.starts_at - dt.timedelta(minutes=30 - index) if past else None,
-            )
+            _wanted(ids[person], RegistrationStatus.CONFIRMED, opens + dt.timedelta(hours=index), checked_in, **values)
         )
     audience = plan.audience
+    excluded = COMPATRIOT_NUMBER if audience and audience.exclude_compatriot else None
+    managed = {c.person_id for c in candidates if c.number != excluded} | {person_id for person_id, *_ in wanted}
     if audience is None:
-        return wanted
+        return wanted, managed
     drawn = []
     for candidate in candidates:
-        if audience.exclude_compatriot and candidate.number == COMPATRIOT_NUMBER:
+        if candidate.number == excluded:
             continue
         rng = random.Random(f"tamyr-demo-events:{seed}:{plan.slug}:{candidate.number}")
         if rng.random() >= audience.chance(candidate):
@@ -287,9 +235,12 @@ def _wanted_registrations(
         drawn.append((moment, candidate.number, candidate, rng))
     drawn.sort(key=lambda row: (row[0], row[1]))
 
-    confirmed: Counter[int | None] = Counter(others_confirmed)
+    categories = list(event.categories.order_by("order", "id"))
+    questions = dict(enumerate(event.questions.order_by("order", "id").values_list("pk", flat=True)))
+    others = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).exclude(person__in=managed)
+    confirmed: Counter[int | None] = Counter(others.values_list("category_id", flat=True))
     waiting: Counter[int | None] = Counter()
-    total_confirmed = sum(others_confirmed.values()) + len(wanted)
+    total_confirmed = confirmed.total() + len(wanted)
     for moment, _number, candidate, rng in drawn:
         category = categories[audience.category(candidate)] if categories else None
         key = category.pk if category else None
@@ -314,51 +265,39 @@ def _wanted_registrations(
         checked_in = None
         if past and status == RegistrationStatus.CONFIRMED and attends:
             checked_in = event.starts_at - dt.timedelta(minutes=5 + int(rng.random() * 40))
-        wanted.append(
-            _Wanted(
-                person_id=candidate.person_id,
-                status=status,
-                registered_at=moment,
-                category_id=key,
-                organization_id=candidate.registered_by_id if audience.represent_keeper else None,
-                answers=answers,
-                language=LANGUAGE_OF_RESIDENCE.get(candidate.residence, "en"),
-                checked_in_at=checked_in,
-                cancelled_at=moment + dt.timedelta(days=2) if status == RegistrationStatus.CANCELLED else None,
-            )
-        )
-    return wanted
+        values = {
+            "category_id": key,
+            "organization_id": candidate.registered_by_id if audience.represent_keeper else None,
+            "answers": answers,
+            "language": LANGUAGE_OF_RESIDENCE.get(candidate.residence, "en"),
+        }
+        wanted.append(_wanted(candidate.person_id, status, moment, checked_in, **values))
+    return wanted, managed
 
 
-def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) -> tuple[int, int]:
+def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) -> None:
     """Create, change or remove the registrations of the people the demo manages; others' stay as they are."""
     existing = {r.person_id: r for r in Registration.objects.filter(event=event, person_id__in=managed)}
-    by_person = {w.person_id: w for w in wanted}
-    stale = [r.pk for person_id, r in existing.items() if person_id not in by_person]
-    if stale:
-        Registration.objects.filter(pk__in=stale).delete()
+    registered_at = {person_id: at for person_id, at, _values in wanted}
+    Registration.objects.filter(pk__in=[r.pk for p, r in existing.items() if p not in registered_at]).delete()
     new: list[Registration] = []
     changed: list[Registration] = []
     names: set[str] = set()
-    for item in wanted:
-        values = item.fields()
-        registration = existing.get(item.person_id)
+    for person_id, _at, values in wanted:
+        registration = existing.get(person_id)
         if registration is None:
-            registration = Registration(event=event, person_id=item.person_id, **values)
-            new.append(registration)
+            new.append(Registration(event=event, person_id=person_id, **values))
             continue
         diff = [name for name, value in values.items() if getattr(registration, name) != value]
-        if diff:
-            for name in diff:
-                setattr(registration, name, values[name])
-            names.update(diff)
-            changed.append(registration)
+        for name in diff:
+            setattr(registration, name, values[name])
+        names.update(diff)
+        changed += [registration] if diff else []
     Registration.objects.bulk_create(new)
     # registered when the demo says, not when the demo ran (bulk_update leaves auto_now_add alone)
     for registration in new:
-        registration.created_at = by_person[registration.person_id].registered_at
-    if new:
-        Registration.objects.bulk_update(new, ["created_at"])
+        registration.created_at = registered_at[registration.person_id]
+    Registration.objects.bulk_update(new, ["created_at"])
     if changed:
         Registration.objects.bulk_update(changed, sorted(names))
     AuditEntry.objects.bulk_create(
@@ -374,45 +313,22 @@ def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) 
         for action, rows in (("events.registration_created", new), ("events.registration_changed", changed))
         for r in rows
     )
-    return len(new), len(changed)
 
 
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the seeds' events and who registered for them; returns counts to print."""
     events = load_events()
-    keys = {entry.person for plan in REGISTRATIONS for entry in plan.named}
-    named = {person.key: person for person in Person.objects.filter(key__in=keys) if person.key}
-    slugs = {entry.organization for plan in REGISTRATIONS for entry in plan.named}
-    organizations = Organization.objects.in_bulk(sorted(slugs), field_name="slug")
-    missing = sorted((keys - set(named)) | (slugs - set(organizations)))
+    keys = {key for plan in REGISTRATIONS for key, _organization, _delegation in plan.named}
+    slugs = {organization for plan in REGISTRATIONS for _key, organization, _delegation in plan.named}
+    ids = {key: pk for key, pk in Person.objects.filter(key__in=keys).values_list("key", "pk") if key}
+    ids |= dict(Organization.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    missing = sorted((keys | slugs) - set(ids))
     if missing:
         raise LookupError(f"The registry demo has not loaded {', '.join(missing)}; run the whole `tamyr demo`.")
     candidates = _candidates()
     for plan in REGISTRATIONS:
         event = events[plan.slug]
-        categories = list(event.categories.order_by("order", "id"))
-        questions = dict(enumerate(event.questions.order_by("order", "id").values_list("pk", flat=True)))
-        delegations = {
-            (delegation.country_id, delegation.organization.slug if delegation.organization else None): delegation
-            for delegation in event.delegations.select_related("organization")
-        }
-        excluded = COMPATRIOT_NUMBER if plan.audience and plan.audience.exclude_compatriot else None
-        managed = {c.person_id for c in candidates if c.number != excluded}
-        managed |= {named[entry.person].pk for entry in plan.named}
-        others: Counter[int | None] = Counter(
-            dict(
-                Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
-                .exclude(person_id__in=managed)
-                .values_list("category")
-                .annotate(n=Count("id"))
-                .values_list("category", "n")
-            )
-        )
-        wanted = _wanted_registrations(
-            event, plan, seed, candidates, categories, questions, delegations, named, organizations, others
-        )
-        _sync_registrations(event, wanted, managed)
-
+        _sync_registrations(event, *_wanted_registrations(event, plan, seed, candidates, ids))
     registrations = Registration.objects.filter(event__in=events.values())
     return {
         "events": len(events),
