@@ -510,6 +510,14 @@ class EventsSection(Section):
                 fields.append(f"+{field}")
                 result.append((None, values))
                 continue
+            if (
+                values["kind"] != question.kind
+                and question.event.registrations.filter(answers__has_key=str(question.pk)).exists()
+            ):  # answers are read by the kind: a rare change, so one query for it is fine
+                message = _(
+                    "People have answered this question, so its kind cannot change; add a new question instead."
+                )
+                context.problems.append(item.problem(f"{field}.kind", message, line=_line_of(entry, "kind", line)))
             differ = _translation_diff(f"{field}.label", values["label"], question.label or {})
             differ += [
                 f"{field}.{name}" for name in ("kind", "choices", "required") if values[name] != getattr(question, name)
@@ -590,7 +598,7 @@ class EventsSection(Section):
             key = str(speaker["person"])
             place = f"{field}.speakers[{index}].person"
             if key in {known for known, _title in speakers}:
-                message = _("%(key)s is named twice among the speakers of this session.") % {"key": key}
+                message = _("%(name)s is named twice among the speakers of this session.") % {"name": key}
                 refs.context.problems.append(item.problem(place, message, line=speaker_line))
             refs.check_person(item, place, key, speaker_line)
             speakers.append((key, str(speaker.get("title") or "").strip()))
