@@ -255,6 +255,8 @@ def test_the_event_example_in_the_docs_loads() -> None:
     assert plan.counts == {"create": 5, "change": 0, "unchanged": 0}
     nauryz = Event.objects.get(slug="nauryz-berlin-2027")
     assert (nauryz.status, nauryz.sessions.count(), nauryz.categories.count()) == ("published", 2, 2)
+    assert nauryz.questions.count() == 2
+    assert nauryz.sessions.get(kind="concert").venue.name == "Passionskirche"  # type: ignore[union-attr]
     assert nauryz.starts_at == dt.datetime(2027, 3, 21, 14, 0, tzinfo=dt.UTC)  # 15:00 in Berlin, winter time
 
 
@@ -527,3 +529,24 @@ def test_dump_leaves_out_a_speaker_list_with_a_person_who_has_no_key(people: dic
     # loading the dump leaves those people where they are
     assert netfiles.load([("dump.yaml", render(dumped))]).counts["change"] == 0
     assert Session.objects.get(title__en="Opening").speakers.count() == 2
+
+
+def test_the_people_example_in_the_docs_loads() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "network-files.md").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in page.split("```yaml\n")[1:]]
+    network, event = blocks[0], blocks[1]
+    people = next(block for block in blocks if "co_chairs: [aigerim-suleimenova" in block)
+    netfiles.load([("centres.yaml", network + event)])
+    for key in ("aigerim-suleimenova", "bolat-nurlanov", "dana-yerlanovna"):
+        PersonFactory(key=key)
+    plan = netfiles.load([("nauryz-people.yaml", people)])
+    [change] = plan.changes
+    assert change.fields == [
+        "+co_chairs.aigerim-suleimenova",
+        "+co_chairs.bolat-nurlanov",
+        "sessions[0].speakers",
+        "delegations[0].head",
+        "delegations[0].head_title",
+    ]
+    opening = Session.objects.get(event__slug="nauryz-berlin-2027", title__en="Opening")
+    assert opening.speakers.count() == 2 and opening.language == "kk"  # what the file left out stays
