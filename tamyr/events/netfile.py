@@ -811,7 +811,7 @@ class EventsSection(Section):
         item["organizer"] = event.organizer.slug
         item["co_organizers"] = [organization.slug for organization in event.co_organizers.all()]
         chairs = list(event.co_chairs.all())
-        if all(person.key for person in chairs):
+        if chairs and all(person.key for person in chairs):
             item["co_chairs"] = [person.key for person in chairs]
         if event.venue:
             item["venue"] = _venue_spec(event.venue)
