@@ -39,6 +39,7 @@ from tamyr.events.models import (
     EventStatus,
     Question,
     QuestionKind,
+    Registration,
     RegistrationCategory,
     Session,
     SessionKind,
@@ -512,7 +513,7 @@ class EventsSection(Section):
                 continue
             if (
                 values["kind"] != question.kind
-                and question.event.registrations.filter(answers__has_key=str(question.pk)).exists()
+                and Registration.objects.filter(event_id=question.event_id, answers__has_key=str(question.pk)).exists()
             ):  # answers are read by the kind: a rare change, so one query for it is fine
                 message = _(
                     "People have answered this question, so its kind cannot change; add a new question instead."
