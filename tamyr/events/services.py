@@ -48,6 +48,14 @@ EVENT_EDITABLE = (
 )  # fmt: skip
 
 
+def require_person(acting_user: Any, person: Person, *, field: str) -> None:
+    """`registry.services.require_person_in_reach`, except for the system: a reviewed network file loaded by
+    `tamyr load` or the demo names speakers, co-chairs and heads by key, and `can()` allows the system everything,
+    while the registry's reach (a signed-in user's organizations) has no notion of it."""
+    if acting_user is not permissions.SYSTEM:
+        require_person_in_reach(acting_user, person, field=field)
+
+
 def _notify(registration: Registration, kind: str) -> None:
     from tamyr.events.tasks import notify_registration
 
@@ -721,7 +729,7 @@ def delegation_create(
     if country is None and organization is None:
         raise DomainError(_("A delegation represents a country or an organization."), field="country")
     if head is not None:
-        require_person_in_reach(acting_user, head, field="head")
+        require_person(acting_user, head, field="head")
     exists = Delegation.objects.filter(event=event).filter(
         Q(country=country, organization=organization)
     ).exists()  # fmt: skip
@@ -735,20 +743,29 @@ def delegation_create(
     return delegation
 
 
+def clean_question(label: Any, kind: str, choices: list[Any] | None) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A question's label and choices as stored; a choice question needs two choices at least."""
+    if kind not in QuestionKind.values:
+        raise DomainError(_("Unknown kind of question."), field="kind")
+    try:
+        cleaned_label = clean_translations(label)
+        cleaned_choices = [clean_translations(choice) for choice in (choices or [])]
+    except ValueError as error:
+        raise DomainError(str(error), field="label") from error
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(cleaned_choices) < 2:
+        raise DomainError(_("A choice question needs at least two answers to choose from."), field="choices")
+    return cleaned_label, cleaned_choices
+
+
 @transaction.atomic
 def question_create(*, event: Event, label: Any, kind: str, acting_user: Any, choices: list[Any] | None = None,
                     required: bool = False) -> Question:  # fmt: skip
     if not permissions.can(acting_user, "events.change_event", event):
         raise NotAllowed(_("Only the organizers can change the registration form."))
-    if kind not in QuestionKind.values:
-        raise DomainError(_("Unknown kind of question."), field="kind")
-    cleaned_choices = [clean_translations(choice) for choice in (choices or [])]
-    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(cleaned_choices) < 2:
-        raise DomainError(_("A choice question needs at least two answers to choose from."), field="choices")
+    cleaned_label, cleaned_choices = clean_question(label, kind, choices)
     order = event.questions.count()
     question = Question.objects.create(
-        event=event, label=clean_translations(label), kind=kind, choices=cleaned_choices, required=required,
-        order=order,
+        event=event, label=cleaned_label, kind=kind, choices=cleaned_choices, required=required, order=order,
     )  # fmt: skip
     audit.record(acting_user, "events.question_created", event, question=question.pk)
     return question

@@ -28,12 +28,14 @@ from tamyr.core import audit
 from tamyr.core import uploads as storage
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
+from tamyr.events import services
 from tamyr.events.models import (
     Delegation,
     Event,
     Invitation,
     Photo,
     Question,
+    Registration,
     RegistrationCategory,
     Session,
     SessionKind,
@@ -43,7 +45,6 @@ from tamyr.events.models import (
     validate_time_zone,
 )
 from tamyr.registry.models import Country, Organization, Person
-from tamyr.registry.services import require_person_in_reach
 
 MAX_PHOTO_BYTES = storage.PHOTO.max_bytes
 MAX_MATERIAL_BYTES = storage.SESSION_MATERIAL.max_bytes
@@ -97,6 +98,28 @@ def event_set_co_organizers(*, event: Event, organizations: Iterable[Organizatio
         event.co_organizers.set(wanted)
         audit.record(acting_user, "events.co_organizers_changed", event, co_organizers=sorted(wanted))
     return event
+
+
+@transaction.atomic
+def event_set_co_chairs(*, event: Event, people: Iterable[Person], acting_user: Any) -> Event:
+    """The people who chair the event together: the whole list (a network file writes it so)."""
+    _require_change(acting_user, event)
+    people = list(people)
+    current = set(event.co_chairs.values_list("pk", flat=True))
+    for person in people:
+        if person.pk not in current:
+            _require_nameable(acting_user, person, "co_chairs")
+    wanted = {person.pk for person in people}
+    if wanted != current:
+        event.co_chairs.set(wanted)
+        audit.record(acting_user, "events.co_chairs_changed", event, co_chairs=sorted(wanted))
+    return event
+
+
+def _require_nameable(acting_user: Any, person: Person, field: str) -> None:
+    if person.is_erased:
+        raise DomainError(_("This record has been erased."), field=field)
+    services.require_person(acting_user, person, field=field)
 
 
 # --- timetable ----------------------------------------------------------------------------------------------
@@ -170,7 +193,7 @@ def speaker_add(*, session: Session, person: Person, acting_user: Any, title_at_
     _require_change(acting_user, event)
     if person.is_erased:
         raise DomainError(_("This record has been erased."), field="person")
-    require_person_in_reach(acting_user, person, field="person")
+    services.require_person(acting_user, person, field="person")
     if session.speakers.filter(person=person).exists():
         raise DomainError(_("%(name)s already speaks in this session.") % {"name": person.display_name})
     order = (session.speakers.aggregate(top=Max("order"))["top"] or 0) + 1
@@ -179,6 +202,47 @@ def speaker_add(*, session: Session, person: Person, acting_user: Any, title_at_
     )
     audit.record(acting_user, "events.speaker_added", event, session=session.pk, person=person.pk)
     return speaker
+
+
+@transaction.atomic
+def session_set_speakers(
+    *, session: Session, speakers: Sequence[tuple[Person, str]], acting_user: Any
+) -> list[SessionSpeaker]:
+    """The session's speakers, the whole list in the order given, each with their title as said at the event.
+
+    Who stays keeps their row (a new title or place changes it), who is left out stops speaking, who is new is
+    added; one audit row for the change, none when nothing differs. For network files, which write the list whole.
+    """
+    event = session.event
+    _require_change(acting_user, event)
+    current = {speaker.person_id: speaker for speaker in session.speakers.all()}
+    named: set[int] = set()
+    for person, _title in speakers:
+        if person.pk in named:
+            message = _("%(name)s is named twice among the speakers of this session.")
+            raise DomainError(message % {"name": person.display_name}, field="speakers")
+        named.add(person.pk)
+        if person.pk not in current:
+            _require_nameable(acting_user, person, "speakers")
+    stale = [speaker.pk for person_id, speaker in current.items() if person_id not in named]
+    changed = bool(stale)
+    SessionSpeaker.objects.filter(pk__in=stale).delete()
+    result = []
+    for order, (person, title) in enumerate(speakers):
+        title = title.strip()[:300]
+        speaker = current.get(person.pk)
+        if speaker is None:
+            speaker = SessionSpeaker.objects.create(session=session, person=person, title_at_event=title, order=order)
+            changed = True
+        elif (speaker.title_at_event, speaker.order) != (title, order):
+            speaker.title_at_event, speaker.order = title, order
+            speaker.save(update_fields=["title_at_event", "order"])
+            changed = True
+        result.append(speaker)
+    if changed:
+        people = [person.pk for person, _title in speakers]
+        audit.record(acting_user, "events.speakers_changed", event, session=session.pk, people=people)
+    return result
 
 
 @transaction.atomic
@@ -243,8 +307,6 @@ def category_update(
     *, category: RegistrationCategory, name: Any, acting_user: Any, capacity: int | None = None
 ) -> RegistrationCategory:
     """Rename or resize a category; more seats go to the waiting list at once."""
-    from tamyr.events import services
-
     event = Event.objects.select_for_update().get(pk=category.event_id)
     _require_change(acting_user, event)
     category.name = _translations(name, "name", required=True)
@@ -283,6 +345,33 @@ def question_move(*, question: Question, offset: int, acting_user: Any) -> None:
     audit.record(acting_user, "events.question_moved", event, question=question.pk, position=target)
 
 
+@transaction.atomic
+def question_update(
+    *, question: Question, label: Any, kind: str, acting_user: Any, choices: list[Any] | None = None,
+    required: bool = False,
+) -> Question:  # fmt: skip
+    """Change a question of the registration form. Answers are kept by the question's id and read by its kind, so
+    once someone has answered, the kind stays (a new question is the way to ask differently)."""
+    event = question.event
+    _require_change(acting_user, event, _("Only the organizers can change the registration form."))
+    cleaned_label, cleaned_choices = services.clean_question(label, kind, choices)
+    if not cleaned_label:
+        raise DomainError(_("Give the text in at least one language."), field="label")
+    if kind != question.kind and Registration.objects.filter(event=event, answers__has_key=str(question.pk)).exists():
+        raise DomainError(
+            _("People have answered this question, so its kind cannot change; add a new question instead."),
+            field="kind",
+        )
+    values = {"label": cleaned_label, "kind": kind, "choices": cleaned_choices, "required": required}
+    changed = sorted(name for name, value in values.items() if getattr(question, name) != value)
+    if changed:
+        for name in changed:
+            setattr(question, name, values[name])
+        question.save(update_fields=changed)
+        audit.record(acting_user, "events.question_changed", event, question=question.pk, fields=changed)
+    return question
+
+
 # --- delegations ----------------------------------------------------------------------------------------------
 
 
@@ -293,7 +382,7 @@ def delegation_update(
     event = delegation.event
     _require_change(acting_user, event, _("Only the organizers can change delegations."))
     if head is not None and head.pk != delegation.head_id:
-        require_person_in_reach(acting_user, head, field="head")
+        services.require_person(acting_user, head, field="head")
     delegation.head = head
     delegation.head_title = head_title.strip()[:300]
     delegation.size_limit = size_limit

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from tamyr.events import services
-from tamyr.events.demo import EVENTS
+from tamyr.events.demo import REGISTRATIONS as EVENTS
 from tamyr.events.models import (
     Delegation,
     Event,

@@ -1,5 +1,5 @@
-"""The events section of a network file: events with venue, timetable, categories and delegations, through the
-events services."""
+"""The events section of a network file: events with venue, co-chairs, timetable (sessions with their own venue and
+speakers), categories, questions and delegations with their heads, through the events services."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from tamyr.accounts.models import OrganizationRole
 from tamyr.core import netfiles
 from tamyr.core.models import AuditEntry
 from tamyr.core.netfiles.yamlfile import render
-from tamyr.events.models import Delegation, Event, RegistrationCategory, Session, Venue
-from tamyr.registry.models import NetworkMembership, Organization
-from tests.events.factories import EventFactory
-from tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory, UserFactory
+from tamyr.events.models import Delegation, Event, Question, RegistrationCategory, Session, SessionSpeaker, Venue
+from tamyr.registry import services as registry_services
+from tamyr.registry.models import NetworkMembership, Organization, Person
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory, PersonFactory, UserFactory
 from tests.netfile_helpers import loader
 
 pytestmark = pytest.mark.django_db
@@ -254,4 +257,313 @@ def test_the_event_example_in_the_docs_loads() -> None:
     assert plan.counts == {"create": 5, "change": 0, "unchanged": 0}
     nauryz = Event.objects.get(slug="nauryz-berlin-2027")
     assert (nauryz.status, nauryz.sessions.count(), nauryz.categories.count()) == ("published", 2, 2)
+    assert nauryz.questions.count() == 2
+    assert nauryz.sessions.get(kind="concert").venue.name == "Passionskirche"  # type: ignore[union-attr]
     assert nauryz.starts_at == dt.datetime(2027, 3, 21, 14, 0, tzinfo=dt.UTC)  # 15:00 in Berlin, winter time
+
+
+# --- people, a session's own venue, questions ---------------------------------------------------------------------
+
+PROGRAMME = """\
+version: 1
+organizations:
+  - slug: nf-ministry
+    kind: state_institution
+    name: {en: Ministry}
+    country: KZ
+events:
+  - slug: nf-training
+    kind: training
+    title: {en: Training}
+    organizer: nf-ministry
+    co_chairs: [nf-aigerim, nf-bolat]
+    venue: {name: Cultural Center, city: Vienna, country: AT, time_zone: Europe/Vienna}
+    starts: 2027-01-13 19:00
+    ends: 2027-01-14 17:00
+    questions:
+      - label: {en: Dietary needs, kk: Тамақтану}
+        kind: single
+        choices: [{en: None}, {en: Halal}]
+        required: true
+      - label: {en: Arrival date}
+    sessions:
+      - title: {en: Gala concert}
+        kind: concert
+        starts: 2027-01-13 19:00
+        ends: 2027-01-13 21:30
+        venue: {name: Concert hall, address: "Am Augartenspitz 1, 1020 Vienna", city: Vienna, country: AT,
+                time_zone: Europe/Vienna}
+        speakers:
+          - person: nf-aigerim
+            title: Secretary General
+      - title: {en: Opening}
+        kind: opening
+        starts: 2027-01-14 09:30
+        ends: 2027-01-14 10:30
+        language: en
+        speakers:
+          - person: nf-aigerim
+            title: Secretary General
+          - person: nf-bolat
+            title: Ambassador
+    delegations:
+      - country: KZ
+        head: nf-bolat
+        head_title: Ambassador of Kazakhstan
+"""
+
+load_programme, programme_problems = loader("programme.yaml", PROGRAMME)
+
+
+@pytest.fixture
+def people() -> dict[str, Person]:
+    """The people the programme names, by key, each agreeing to be shown in public (so a dump may write them)."""
+    found = {key: PersonFactory(key=key) for key in ("nf-aigerim", "nf-bolat", "nf-cholpon")}
+    for person in found.values():
+        registry_services.consent_give(person=person, purpose="public_profile", method="email", acting_user=None)
+    return found
+
+
+def test_speakers_are_added_in_the_files_order_with_their_titles_as_said(people: dict[str, Person]) -> None:
+    load_programme()
+    opening = Session.objects.get(title__en="Opening")
+    speakers = list(opening.speakers.order_by("order").values_list("person__key", "title_at_event"))
+    assert speakers == [("nf-aigerim", "Secretary General"), ("nf-bolat", "Ambassador")]
+    assert AuditEntry.objects.filter(action="events.speakers_changed").count() == 2
+
+
+def test_a_session_at_another_venue_gets_that_venue_with_its_address(people: dict[str, Person]) -> None:
+    load_programme()
+    concert = Session.objects.select_related("venue", "event__venue").get(title__en="Gala concert")
+    assert concert.venue is not None and concert.event.venue is not None
+    assert (concert.venue.name, concert.venue.address) == ("Concert hall", "Am Augartenspitz 1, 1020 Vienna")
+    assert concert.event.venue.name == "Cultural Center"
+
+
+def test_a_session_without_a_venue_is_at_the_events_venue(people: dict[str, Person]) -> None:
+    load_programme()
+    assert Session.objects.get(title__en="Opening").venue is None
+
+
+def test_a_session_keeps_the_language_it_is_held_in(people: dict[str, Person]) -> None:
+    load_programme()
+    assert Session.objects.get(title__en="Opening").language == "en"
+
+
+def test_co_chairs_are_set_by_key(people: dict[str, Person]) -> None:
+    load_programme()
+    event = Event.objects.get(slug="nf-training")
+    assert set(event.co_chairs.values_list("key", flat=True)) == {"nf-aigerim", "nf-bolat"}
+
+
+def test_co_chairs_when_written_are_the_whole_list(people: dict[str, Person]) -> None:
+    load_programme()
+    plan = load_programme(PROGRAMME.replace("co_chairs: [nf-aigerim, nf-bolat]", "co_chairs: [nf-cholpon]"))
+    [change] = [c for c in plan.changes if c.action == "change"]
+    assert change.fields == ["+co_chairs.nf-cholpon", "-co_chairs.nf-aigerim", "-co_chairs.nf-bolat"]
+    event = Event.objects.get(slug="nf-training")
+    assert list(event.co_chairs.values_list("key", flat=True)) == ["nf-cholpon"]
+    assert AuditEntry.objects.filter(action="events.co_chairs_changed").count() == 2
+
+
+def test_a_delegation_gets_its_head_and_the_heads_title(people: dict[str, Person]) -> None:
+    load_programme()
+    delegation = Delegation.objects.select_related("head").get(event__slug="nf-training")
+    assert (delegation.head, delegation.head_title) == (people["nf-bolat"], "Ambassador of Kazakhstan")
+
+
+def test_a_changed_head_title_changes_only_the_title(people: dict[str, Person]) -> None:
+    load_programme()
+    plan = load_programme(PROGRAMME.replace("head_title: Ambassador of Kazakhstan", "head_title: Ambassador"))
+    [change] = [c for c in plan.changes if c.action == "change"]
+    assert change.fields == ["delegations[0].head_title"]
+    delegation = Delegation.objects.select_related("head").get(event__slug="nf-training")
+    assert (delegation.head, delegation.head_title) == (people["nf-bolat"], "Ambassador")
+
+
+def test_the_registration_forms_questions_are_created_in_order(people: dict[str, Person]) -> None:
+    load_programme()
+    questions = list(Question.objects.filter(event__slug="nf-training").order_by("order"))
+    assert [(q.label, q.kind, q.choices, q.required) for q in questions] == [
+        ({"en": "Dietary needs", "kk": "Тамақтану"}, "single", [{"en": "None"}, {"en": "Halal"}], True),
+        ({"en": "Arrival date"}, "text", [], False),
+    ]
+
+
+def test_a_changed_question_changes_that_question_in_place(people: dict[str, Person]) -> None:
+    load_programme()
+    first = Question.objects.get(order=0)
+    plan = load_programme(PROGRAMME.replace("{en: Halal}]", "{en: Halal}, {en: Vegetarian}]"))
+    [change] = [c for c in plan.changes if c.action == "change"]
+    assert change.fields == ["questions[0].choices"]
+    first.refresh_from_db()
+    assert len(first.choices) == 3
+    assert Question.objects.count() == 2
+    assert AuditEntry.objects.filter(action="events.question_changed").count() == 1
+
+
+def test_an_answered_questions_kind_does_not_change(people: dict[str, Person]) -> None:
+    load_programme()
+    arrival = Question.objects.get(order=1)
+    RegistrationFactory(event=Event.objects.get(slug="nf-training"), answers={str(arrival.pk): "13 January"})
+    text = PROGRAMME.replace(
+        "      - label: {en: Arrival date}\n", "      - label: {en: Arrival date}\n        kind: yes_no\n"
+    )
+    [problem] = programme_problems(text)
+    assert problem == (
+        "programme.yaml:22: events[0].questions[1].kind: People have answered this question, so its kind cannot "
+        "change; add a new question instead."
+    )
+    assert Question.objects.get(pk=arrival.pk).kind == "text"
+
+
+def test_a_choice_question_needs_two_choices_by_the_schema() -> None:
+    [problem] = programme_problems(PROGRAMME.replace("[{en: None}, {en: Halal}]", "[{en: None}]"))
+    assert problem.startswith("programme.yaml:19: events[0].questions[0].choices: [{'en': 'None'}] is too short")
+
+
+def test_a_key_that_names_no_person_is_reported_where_it_is_written(people: dict[str, Person]) -> None:
+    text = PROGRAMME.replace("person: nf-bolat", "person: nf-nobody").replace("head: nf-bolat", "head: nf-nobody")
+    text = text.replace("co_chairs: [nf-aigerim, nf-bolat]", "co_chairs: [nf-aigerim, nf-nobody]")
+    message = "There is no person with the key nf-nobody: add them to the file's people, or give their record this key."
+    assert programme_problems(text) == [
+        f"programme.yaml:12: events[0].co_chairs[1]: {message}",
+        f"programme.yaml:40: events[0].sessions[1].speakers[1].person: {message}",
+        f"programme.yaml:44: events[0].delegations[0].head: {message}",
+    ]
+    assert not Event.objects.exists()
+
+
+def test_an_erased_persons_key_names_no_one(people: dict[str, Person]) -> None:
+    Person.objects.filter(key="nf-bolat").update(erased_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    problems = programme_problems(PROGRAMME)
+    assert len(problems) == 3 and all("nf-bolat" in problem for problem in problems)
+
+
+def test_a_speaker_named_twice_in_a_session_is_reported(people: dict[str, Person]) -> None:
+    [problem] = programme_problems(PROGRAMME.replace("person: nf-bolat", "person: nf-aigerim"))
+    assert problem == (
+        "programme.yaml:40: events[0].sessions[1].speakers[1].person: nf-aigerim is named twice among the speakers "
+        "of this session."
+    )
+
+
+def test_reordered_speakers_keep_their_rows_and_change_their_order(people: dict[str, Person]) -> None:
+    load_programme()
+    before = dict(SessionSpeaker.objects.filter(session__title__en="Opening").values_list("person__key", "pk"))
+    swapped = PROGRAMME.replace(
+        "          - person: nf-aigerim\n            title: Secretary General\n          - person: nf-bolat\n"
+        "            title: Ambassador\n",
+        "          - person: nf-bolat\n            title: Ambassador\n          - person: nf-aigerim\n"
+        "            title: Secretary General\n",
+    )
+    plan = load_programme(swapped)
+    [change] = [c for c in plan.changes if c.action == "change"]
+    assert change.fields == ["sessions[1].speakers"]
+    after = SessionSpeaker.objects.filter(session__title__en="Opening").order_by("order")
+    assert [(s.person.key, s.pk) for s in after] == [
+        ("nf-bolat", before["nf-bolat"]),
+        ("nf-aigerim", before["nf-aigerim"]),
+    ]
+
+
+def test_a_speaker_left_out_of_the_list_stops_speaking(people: dict[str, Person]) -> None:
+    load_programme()
+    load_programme(PROGRAMME.replace("          - person: nf-bolat\n            title: Ambassador\n", ""))
+    opening = Session.objects.get(title__en="Opening")
+    assert list(opening.speakers.values_list("person__key", flat=True)) == ["nf-aigerim"]
+
+
+def test_a_second_load_of_the_programme_changes_nothing_and_writes_no_audit_row(people: dict[str, Person]) -> None:
+    load_programme()
+    before = AuditEntry.objects.count()
+    assert load_programme().counts == {"create": 0, "change": 0, "unchanged": 2}
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_signed_in_organizer_cannot_name_a_speaker_outside_their_organizations(people: dict[str, Person]) -> None:
+    load_programme()
+    ministry = Organization.objects.get(slug="nf-ministry")
+    staff = UserFactory()
+    OrganizationRole.objects.create(user=staff, organization=ministry, role="admin")
+    outsider = PersonFactory(key="nf-outsider")  # kept by another organization
+    text = PROGRAMME.replace("co_chairs: [nf-aigerim, nf-bolat]", f"co_chairs: [nf-aigerim, nf-bolat, {outsider.key}]")
+    with pytest.raises(netfiles.NetfileError) as caught:
+        netfiles.load([("programme.yaml", text)], acting_user=staff)
+    assert [str(p) for p in caught.value.problems] == [
+        f"programme.yaml:12: events[0].co_chairs: No person has the id {outsider.pk}."
+    ]
+    assert not Event.objects.get(slug="nf-training").co_chairs.filter(pk=outsider.pk).exists()
+
+
+def test_dump_names_people_by_key_and_loads_back_into_an_empty_database(people: dict[str, Person]) -> None:
+    load_programme()
+    NetworkMembershipFactory(
+        network=NetworkFactory(slug="nf-network"), organization=Organization.objects.get(slug="nf-ministry")
+    )
+    scope = netfiles.DumpScope(networks=["nf-network"])
+    first = netfiles.dump(scope)
+    [event] = first["events"]
+    assert event["co_chairs"] == ["nf-aigerim", "nf-bolat"]
+    assert event["sessions"][1]["speakers"] == [
+        {"person": "nf-aigerim", "title": "Secretary General"},
+        {"person": "nf-bolat", "title": "Ambassador"},
+    ]
+    assert event["sessions"][0]["venue"]["address"] == "Am Augartenspitz 1, 1020 Vienna"
+    assert event["delegations"] == [
+        {"country": "KZ", "seats": None, "head": "nf-bolat", "head_title": "Ambassador of Kazakhstan"}
+    ]
+
+    Event.objects.all().delete()
+    Venue.objects.all().delete()
+    plan = netfiles.load([("dump.yaml", render(first))])  # the people stay: a file names them, never makes them
+    assert plan.counts["create"] == 1
+    assert netfiles.dump(scope) == first
+
+
+def test_dump_leaves_out_a_speaker_list_with_a_person_who_has_no_key(people: dict[str, Person]) -> None:
+    load_programme()
+    NetworkMembershipFactory(
+        network=NetworkFactory(slug="nf-network"), organization=Organization.objects.get(slug="nf-ministry")
+    )
+    Person.objects.filter(key="nf-bolat").update(key=None)
+    dumped = netfiles.dump(netfiles.DumpScope(networks=["nf-network"]))
+    [event] = dumped["events"]
+    assert "speakers" not in event["sessions"][1] and "co_chairs" not in event
+    assert "head" not in event["delegations"][0]
+    # loading the dump leaves those people where they are
+    assert netfiles.load([("dump.yaml", render(dumped))]).counts["change"] == 0
+    assert Session.objects.get(title__en="Opening").speakers.count() == 2
+
+
+def test_the_people_example_in_the_docs_loads() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "network-files.md").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in page.split("```yaml\n")[1:]]
+    network, event = blocks[0], blocks[1]
+    people = next(block for block in blocks if "co_chairs: [aigerim-suleimenova" in block)
+    netfiles.load([("centres.yaml", network + event)])
+    for key in ("aigerim-suleimenova", "bolat-nurlanov", "dana-yerlanovna"):
+        PersonFactory(key=key)
+    plan = netfiles.load([("nauryz-people.yaml", people)])
+    [change] = plan.changes
+    assert change.fields == [
+        "+co_chairs.aigerim-suleimenova",
+        "+co_chairs.bolat-nurlanov",
+        "sessions[0].speakers",
+        "delegations[0].head",
+        "delegations[0].head_title",
+    ]
+    opening = Session.objects.get(event__slug="nauryz-berlin-2027", title__en="Opening")
+    assert opening.speakers.count() == 2 and opening.language == "kk"  # what the file left out stays
+
+
+def test_dump_leaves_out_people_who_did_not_agree_to_be_shown(people: dict[str, Person]) -> None:
+    load_programme()
+    NetworkMembershipFactory(
+        network=NetworkFactory(slug="nf-network"), organization=Organization.objects.get(slug="nf-ministry")
+    )
+    people["nf-bolat"].consents.update(withdrawn_at=timezone.now())
+    dumped = netfiles.dump(netfiles.DumpScope(networks=["nf-network"]))
+    [event] = dumped["events"]
+    assert "co_chairs" not in event and "head" not in event["delegations"][0]
+    assert "nf-bolat" not in {person["key"] for person in dumped.get("people", [])}
