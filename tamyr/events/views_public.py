@@ -240,8 +240,12 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _json_ld(event: Event) -> SafeString:
-    """schema.org Event as a JSON data block (not executed, so the content security policy leaves it alone)."""
+def _json_ld(event: Event, availability: selectors_public.Availability) -> SafeString:
+    """schema.org Event as a JSON data block (not executed, so the content security policy leaves it alone).
+
+    Registration at Tamyr is free, so `offers` is a free offer while registration is open to anyone: its URL the
+    event's registration box, `validFrom` the moment registration opened, and its availability from the seats left
+    (a full event with a waiting list is sold out, as search engines mean it)."""
     zone = event.time_zone
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -278,6 +282,19 @@ def _json_ld(event: Event) -> SafeString:
         data["description"] = event.display_description
     if event.banner:
         data["image"] = _absolute(event.banner.url)
+    data["isAccessibleForFree"] = True
+    if availability.code == "open" and event.is_public:
+        left = selectors_public.seats_left(event)
+        data["offers"] = {
+            "@type": "Offer",
+            "price": "0",
+            "priceCurrency": "EUR",
+            "url": _absolute(event.get_absolute_url()) + "#registration-title",
+            "validFrom": local(event.registration_opens_at or event.created_at, zone).isoformat(),
+            "availability": "https://schema.org/" + ("SoldOut" if left == 0 else "InStock"),
+        }
+        if event.registration_closes_at:
+            data["offers"]["validThrough"] = local(event.registration_closes_at, zone).isoformat()
     text = json.dumps(data, ensure_ascii=False, indent=2)
     # inside <script>, "</script>" or "<!--" must never appear: escape the characters as JSON allows
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -330,7 +347,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "categories": categories,
         "seats_left": selectors_public.seats_left(event),
         "box": _registration_box(request, event, person, categories),
-        "json_ld": _json_ld(event),
+        "json_ld": _json_ld(event, selectors_public.registration_availability(event)),
         "can_manage": can_manage,
         "manage_url": optional_url("events:event_manage", event.slug) if can_manage else "",
         "is_over": event.ends_at < timezone.now(),

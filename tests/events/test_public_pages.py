@@ -269,6 +269,25 @@ def test_json_ld_of_a_cancelled_online_event(client: Client) -> None:
     assert "This event is cancelled." in response.content.decode()
 
 
+def test_json_ld_offers_a_free_registration_while_it_is_open(client: Client) -> None:
+    event = EventFactory(capacity=10)
+    data = json_ld(client.get(event.get_absolute_url()))
+    offer = data["offers"]
+    assert (offer["@type"], offer["price"], offer["availability"]) == ("Offer", "0", "https://schema.org/InStock")
+    assert offer["url"].endswith(event.get_absolute_url() + "#registration-title")
+    assert offer["validFrom"] and data["isAccessibleForFree"] is True
+
+
+def test_json_ld_of_a_full_event_is_sold_out(client: Client) -> None:
+    event = EventFactory(capacity=0)
+    assert json_ld(client.get(event.get_absolute_url()))["offers"]["availability"] == "https://schema.org/SoldOut"
+
+
+def test_json_ld_makes_no_offer_when_registration_is_closed(client: Client) -> None:
+    event = EventFactory(status="cancelled")
+    assert "offers" not in json_ld(client.get(event.get_absolute_url()))
+
+
 def test_json_ld_cannot_be_broken_out_of(client: Client) -> None:
     event = EventFactory(title={"en": "</script><script>alert(1)</script>"})
     content = client.get(event.get_absolute_url()).content.decode()
