@@ -1,26 +1,17 @@
 """The learners of Otandastar's online Kazakh courses for `tamyr demo`: seed 003 reproduced through the real rules.
 
-The courses themselves (63: live groups, talk clubs, video courses, with their groups, lessons, final quizzes and
-completion rules) are data, in the network file `tamyr/demo/courses.yaml`, loaded the way `tamyr load` loads any
-institution's file. What stays here is what is generated: the seed says that about 1,400 people living in Türkiye,
-Russia, the United States, the United Kingdom, Belgium, Germany, France, Iran, Kyrgyzstan, Ukraine, Mongolia and
-Belarus completed 780 courses and 336 received certificates, in 2021.
-
-1,450 generated learners (`demo.learner.NNNN@example.org`, names from the registry demo's name tables) live in the
-seed's 12 countries, Türkiye and Russia most. Each enrolls in one to three courses that suit their level, age and
-the language they learn through (read from the loaded courses: level, `taught_in`, `for_children`); teachers mark
-attendance at the groups' lesson times, learners mark video lessons done and submit quizzes, scored the way
-`services.quiz_submit` scores them. Then the rules decide: `services.completion_status` is applied to every
-enrollment and certificates are issued through `certificates.certificate_issue_for_enrollment`. The probabilities
-below were tuned so that the figures come out near the seed's; the figures are whatever the rules say. With the
-default seed (2026): 1,402 participants from 12 countries, 782 completions, 364 certificates held by 332 people.
-
-Why not `completion_evaluate` itself: it queues a certificate task for every completion and dates it to the moment
-the demo runs. `evaluate_completions` takes the same decision from the same `completion_status`, dates it to the
-learner's last lesson or quiz of 2021 and queues nothing; a test checks that it agrees with `completion_evaluate`.
+The courses are data: the network file `tamyr/demo/courses.yaml`, loaded as `tamyr load` loads one. What stays here
+is what is generated. The seed says that about 1,400 people in 12 countries completed 780 courses in 2021 and 336
+received certificates: 1,450 learners each enroll in one to three courses that suit their level, age and the
+language they learn through (read back from the loaded courses: level, `taught_in`, `for_children`); teachers mark
+attendance at the groups' lesson times, learners mark video lessons done and submit quizzes, scored as `quiz_submit`
+scores them. Then the rules decide (`services.completion_evaluate_many`, dating a completion to the learner's last
+lesson or quiz) and certificates are issued through `certificate_issue_for_enrollment`. The probabilities below
+were tuned so that the figures come out near the seed's; with the default seed (2026): 1,402 participants from 12
+countries, 782 completions, 364 certificates held by 332 people.
 
 Deterministic and idempotent: learner N and their courses come from `random.Random` seeded with the demo seed and
-N, and every table is brought to the wanted rows by a key, so a second run writes nothing.
+N, and every table is brought to the wanted rows by a key (`tamyr.core.bulk`), so a second run writes nothing.
 """
 
 from __future__ import annotations
@@ -30,34 +21,18 @@ import functools
 import random
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Prefetch
-from django.utils import timezone
 
-from tamyr.core import netfiles
-from tamyr.core.models import AuditEntry
+from tamyr.core import bulk, netfiles
 from tamyr.core.netfiles.yamlfile import parse
-from tamyr.learning import services, statistics
-from tamyr.learning.models import (
-    Certificate,
-    Course,
-    CourseFormat,
-    CourseGroup,
-    Enrollment,
-    EnrollmentStatus,
-    Lesson,
-    LessonProgress,
-    QuestionKind,
-    Quiz,
-    QuizAttempt,
-    QuizQuestion,
-)
+from tamyr.learning import models, services, statistics
+from tamyr.learning.models import CourseFormat, Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
 from tamyr.registry import search
 from tamyr.registry.demo import people as registry_people
 from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose, Gender, NameVariant, Organization, Person
@@ -76,20 +51,8 @@ COURSES_FILE = Path(__file__).resolve().parents[1] / "demo" / "courses.yaml"
 # --- who the learners are -------------------------------------------------------------------------------------
 
 #: The twelve countries of seed 003, weighted: Türkiye and Russia most.
-RESIDENCE_WEIGHTS = {
-    "TR": 30,
-    "RU": 25,
-    "MN": 9,
-    "DE": 8,
-    "KG": 6,
-    "US": 5,
-    "GB": 5,
-    "IR": 4,
-    "FR": 3,
-    "UA": 2,
-    "BE": 2,
-    "BY": 1,
-}
+RESIDENCE_WEIGHTS = {"TR": 30, "RU": 25, "MN": 9, "DE": 8, "KG": 6, "US": 5}
+RESIDENCE_WEIGHTS |= {"GB": 5, "IR": 4, "FR": 3, "UA": 2, "BE": 2, "BY": 1}
 #: The language a learner living there learns Kazakh through ("kk": they already speak it and want more).
 _WEST = {"tr": 4, "en": 4, "ru": 2}
 MEDIUM_WEIGHTS: dict[str, dict[str, int]] = {
@@ -100,8 +63,7 @@ MEDIUM_WEIGHTS: dict[str, dict[str, int]] = {
 _RESIDENCES = {residence.country: residence for residence in registry_people.RESIDENCES}
 
 
-@dataclass(frozen=True)
-class Learner:
+class Learner(NamedTuple):
     number: int
     display_name: str
     variants: tuple[tuple[str, str, str], ...]  # (text, script, language); the display name first
@@ -184,37 +146,13 @@ WINDOWS: dict[str, tuple[dt.date, int]] = {
 class DemoCourse:
     """A course of the file as the generator reads it back from the database: groups by start, lessons in order."""
 
-    course: Course
-    groups: list[CourseGroup]
-    lessons: list[Lesson]
-    quiz: Quiz | None
-    questions: list[QuizQuestion]
-
-    @property
-    def slug(self) -> str:
-        return self.course.slug
-
-    @property
-    def format(self) -> str:
-        return self.course.format
-
-    @property
-    def level_index(self) -> int:
-        return LEVELS.index(self.course.level)
-
-    @property
-    def weight(self) -> float:
-        return POPULARITY.get(self.slug.removeprefix(f"{PROVIDER}-kazakh-").rsplit("-", 1)[0], 1.0)
-
-    def band(self) -> tuple[str, ...]:
-        """A talk club suits its level and the next."""
-        return LEVELS[self.level_index : self.level_index + 2]
-
-    def lesson_moment(self, group: CourseGroup, index: int) -> dt.datetime:
-        """When live lesson `index` (from 0) took place: two a week, the second two days after the first."""
-        day = group.starts_on + dt.timedelta(days=7 * (index // 2) + 2 * (index % 2))  # type: ignore[operator]
-        at = dt.datetime.combine(day, group.lessons_at or dt.time(12), zoneinfo.ZoneInfo(group.time_zone))
-        return at.astimezone(dt.UTC)
+    slug: str
+    format: str
+    course: models.Course
+    groups: list[models.CourseGroup]
+    lessons: list[models.Lesson]
+    quiz: models.Quiz | None
+    questions: list[models.QuizQuestion]
 
 
 def load_courses() -> list[DemoCourse]:
@@ -222,34 +160,21 @@ def load_courses() -> list[DemoCourse]:
     run plans nothing and writes nothing), then read the courses back in the file's order."""
     plan = netfiles.load([(f"tamyr/demo/{COURSES_FILE.name}", COURSES_FILE.read_text(encoding="utf-8"))])
     slugs = list(plan.context.declared.get("courses", {}))
-    found = Course.objects.filter(slug__in=slugs).prefetch_related(
-        Prefetch("groups", queryset=CourseGroup.objects.order_by("starts_on", "id").prefetch_related("teachers")),
-        Prefetch("lessons", queryset=Lesson.objects.order_by("order", "id")),
-        Prefetch(
-            "quizzes",
-            queryset=Quiz.objects.filter(is_final=True)
-            .order_by("id")
-            .prefetch_related(Prefetch("questions", queryset=QuizQuestion.objects.order_by("order", "id"))),
-        ),
-    )
-    by_slug = {course.slug: course for course in found}
+    courses = models.Course.objects.prefetch_related("groups__teachers", "lessons", "quizzes__questions")
     result = []
-    for slug in slugs:
-        course = by_slug[slug]
-        quiz = next(iter(course.quizzes.all()), None)
+    for course in sorted(courses.filter(slug__in=slugs), key=lambda c: slugs.index(c.slug)):  # groups by start
+        quiz = next((quiz for quiz in course.quizzes.all() if quiz.is_final), None)
         questions = list(quiz.questions.all()) if quiz else []
-        result.append(DemoCourse(course, list(course.groups.all()), list(course.lessons.all()), quiz, questions))
+        groups, lessons = list(course.groups.all()), list(course.lessons.all())
+        result.append(DemoCourse(course.slug, course.format, course, groups, lessons, quiz, questions))
     return result
 
 
 @functools.cache
-def _file_slugs() -> tuple[str, ...]:
-    return tuple(course["slug"] for course in parse(COURSES_FILE.read_text(encoding="utf-8"))["courses"])
-
-
 def __getattr__(name: str) -> Any:
-    if name == "COURSE_BY_SLUG":  # the file's courses by slug (the slugs only), read when first asked for
-        return dict.fromkeys(_file_slugs())
+    """`COURSE_BY_SLUG`: the slugs of the file's courses (as keys), read when first asked for."""
+    if name == "COURSE_BY_SLUG":
+        return dict.fromkeys(course["slug"] for course in parse(COURSES_FILE.read_text(encoding="utf-8"))["courses"])
     raise AttributeError(name)
 
 
@@ -270,14 +195,12 @@ QUIZ_TAKEN = 0.92  # share of those who may take the final quiz who do
 RETAKE = 0.65  # share of those who failed who try once more
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     answers: tuple[tuple[int, ...], ...]  # chosen choices, per question in the quiz's order
     days_after: int  # after the last lesson
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a learner did in a course, before anyone applies a rule."""
 
     withdrawn: bool
@@ -291,7 +214,7 @@ def _answers(rng: random.Random, course: DemoCourse, skill: float) -> tuple[tupl
     for question in course.questions:
         if rng.random() < skill:
             result.append(tuple(question.correct))
-        elif question.kind == QuestionKind.MULTIPLE:
+        elif question.kind == models.QuestionKind.MULTIPLE:
             wrong = set(question.correct) ^ {rng.randrange(len(question.choices))}
             result.append(tuple(sorted(wrong or {0})))
         else:
@@ -301,10 +224,8 @@ def _answers(rng: random.Random, course: DemoCourse, skill: float) -> tuple[tupl
 
 def score(course_questions: Sequence[Sequence[int]], answers: Sequence[Sequence[int]]) -> int:
     """As `services.quiz_submit` scores: a question counts when exactly its right choices are chosen."""
-    right = sum(
-        1 for correct, chosen in zip(course_questions, answers, strict=True) if sorted(chosen) == sorted(correct)
-    )
-    return round(100 * right / len(course_questions))
+    right = [sorted(chosen) == sorted(correct) for correct, chosen in zip(course_questions, answers, strict=True)]
+    return round(100 * sum(right) / len(course_questions))
 
 
 def _quiz(rng: random.Random, course: DemoCourse, skill: float) -> tuple[Attempt, ...]:
@@ -343,8 +264,7 @@ def outcome(seed: int, number: int, course: DemoCourse) -> Outcome:
     return Outcome(withdrawn, present, (), attempts)
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A learner's enrollment in a course: the groups they would take, in order, and when they signed up."""
 
     person_key: str  # the e-mail of the person's record
@@ -357,12 +277,13 @@ class Plan:
 
 def _suits(course: DemoCourse, who: Learner) -> float:
     """How likely `who` picks `course` among those of its format."""
-    children = course.course.for_children
+    children, level = course.course.for_children, LEVELS.index(course.course.level)
     if course.format == CourseFormat.TALK_CLUB:
         if who.child:
             return 0.0
-        return 1.0 if LEVELS[who.level] in course.band() else (0.1 if who.level else 0.0)
-    distance = course.level_index - who.level
+        band = LEVELS[level : level + 2]  # a talk club suits its level and the next
+        return 1.0 if LEVELS[who.level] in band else (0.1 if who.level else 0.0)
+    distance = level - who.level
     if course.format == CourseFormat.SELF_PACED:
         weight = {0: 1.0, 1: 0.5, -1: 0.5, -2: 0.2}.get(distance, 0.05)
         return weight * ((4.0 if who.child else 0.1) if children else 1.0)
@@ -375,7 +296,8 @@ def _suits(course: DemoCourse, who: Learner) -> float:
         weight = 0.8 if who.level >= 2 else 0.0
     else:
         weight = 0.03
-    return weight * {0: 1.0, 1: 0.35, -1: 0.2}.get(distance, 0.02) * course.weight
+    popularity = POPULARITY.get(course.slug.removeprefix(f"{PROVIDER}-kazakh-").rsplit("-", 1)[0], 1.0)
+    return weight * {0: 1.0, 1: 0.35, -1: 0.2}.get(distance, 0.02) * popularity
 
 
 def plans_for(who: Learner, seed: int, courses: Sequence[DemoCourse]) -> list[Plan]:
@@ -395,9 +317,8 @@ def plans_for(who: Learner, seed: int, courses: Sequence[DemoCourse]) -> list[Pl
         if len(names) > 1 and rng.random() < (0.45 if course.format == CourseFormat.LIVE_GROUP else 0.5):
             names.reverse()
         start, days = WINDOWS[names[0]]
-        moment = dt.datetime(start.year, start.month, start.day, 8, tzinfo=dt.UTC) + dt.timedelta(
-            minutes=rng.randrange(days * 24 * 60)
-        )
+        at_eight = dt.datetime(start.year, start.month, start.day, 8, tzinfo=dt.UTC)
+        moment = at_eight + dt.timedelta(minutes=rng.randrange(days * 24 * 60))
         plans.append(Plan(who.email, who.number, course, tuple(names), moment, outcome(seed, who.number, course)))
     return plans
 
@@ -416,134 +337,38 @@ def compatriot_plans(courses: Mapping[str, DemoCourse]) -> list[Plan]:
     ]  # fmt: skip
 
 
-# --- writing: one keyed bulk sync for every table ------------------------------------------------------------
+# --- writing: one keyed bulk sync per table (tamyr.core.bulk) ------------------------------------------------
 
-
-def _bulk_create(model: type[models.Model], rows: list[Any]) -> None:
-    """`bulk_create`, keeping the moments the demo gave to `auto_now_add` fields (an enrollment's, an attempt's)."""
-    stamped = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
-    given = [{name: getattr(row, name) for name in stamped} for row in rows]
-    model._default_manager.bulk_create(rows, batch_size=2000)
-    fixed = [row for row, values in zip(rows, given, strict=True) if any(v is not None for v in values.values())]
-    for row, values in zip(rows, given, strict=True):
-        for name, value in values.items():
-            if value is not None:
-                setattr(row, name, value)
-    if fixed:
-        model._default_manager.bulk_update(fixed, stamped, batch_size=2000)
-
-
-@dataclass
-class Synced:
-    rows: dict[Any, Any]
-    created: set[Any] = field(default_factory=set)
-    changed: set[Any] = field(default_factory=set)  # and removed
-
-
-def _sync_keyed(
-    model: type[models.Model],
-    existing: Mapping[Any, Any],
-    wanted: Mapping[Any, dict[str, Any]],
-    make: Callable[[Any, dict[str, Any]], Any],
-    *,
-    remove_others: bool = False,
-) -> Synced:
-    """Bring rows found by a key to the wanted values: create the missing (`make(key, values)`), update only the
-    fields that differ, and with `remove_others` delete the rows no key wants; a few bulk writes, none when nothing
-    differs."""
-    now = timezone.now()
-    stamped = any(f.name == "updated_at" for f in model._meta.concrete_fields)  # bulk_update skips auto_now
-    result = Synced({})
-    new, changed, fields = [], [], set()
-    for key, values in wanted.items():
-        row = existing.get(key)
-        if row is None:
-            row = make(key, values)
-            new.append(row)
-            result.created.add(key)
-        elif diff := [name for name, value in values.items() if getattr(row, name) != value]:
-            for name in diff:
-                setattr(row, name, values[name])
-            if stamped:
-                row.updated_at = now
-            changed.append(row)
-            result.changed.add(key)
-            fields.update(diff)
-        result.rows[key] = row
-    if remove_others and (gone := {key: row.pk for key, row in existing.items() if key not in wanted}):
-        model._default_manager.filter(pk__in=gone.values()).delete()
-        result.changed |= set(gone)
-    _bulk_create(model, new)
-    if changed:
-        model._default_manager.bulk_update(changed, sorted(fields | ({"updated_at"} if stamped else set())), 2000)
-    return result
-
-
-def _audit(action: str, rows: Iterable[models.Model], label: Callable[[Any], str], **data: Any) -> None:
-    """The audit rows the services would write, in bulk; the actor is the system."""
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=None,
-            actor_label="system",
-            action=action,
-            target_type=row._meta.label_lower,
-            target_id=str(row.pk),
-            target_label=label(row)[:300],
-            data={"source": "demo", **{k: v(row) if callable(v) else v for k, v in data.items()}},
-        )
-        for row in rows
-    )
-
-
+WEB = ConsentMethod.WEB_FORM.value
 CONSENT_FIELDS = ("purpose", "method", "given_at", "note", "withdrawn_at")
 _CONSENT_NOTE = "Demo record: signed up for the Otandastar Foundation's online Kazakh courses."
 
 
 def _load_learners(
-    specs: Sequence[Learner], provider: Organization, signed_up: Mapping[int, dt.datetime]
+    specs: list[Learner], provider: Organization, signed_up: dict[int, dt.datetime]
 ) -> dict[str, Person]:
     """The learners' records (found again by e-mail) with name variants and consents (given when they signed up),
     in bulk, with the audit rows `person_create` would write."""
-    existing: dict[str, Person] = {}
-    for person in Person.objects.filter(email__in=[s.email for s in specs], erased_at__isnull=True).order_by("-id"):
-        existing[person.email] = person  # the first record of an address, as `load_people` finds it
-    wanted = {
-        spec.email: {
-            "display_name": spec.display_name,
-            "registered_by_id": provider.pk,
-            "residence_country_id": spec.residence,
-            "residence_city": spec.city,
-            "gender": spec.gender,
-            "birth_year": spec.birth_year,
-        }
-        for spec in specs
-    }
-    synced = _sync_keyed(Person, existing, wanted, lambda email, values: Person(email=email, **values))
+    found = Person.objects.filter(email__in=[s.email for s in specs], erased_at__isnull=True).order_by("-id")
+    existing = {person.email: person for person in found}  # the first record of an address, as `load_people` finds it
+    fields = ("display_name", "registered_by_id", "residence_country_id", "residence_city", "gender", "birth_year")
+    rows = {s.email: (s.display_name, provider.pk, s.residence, s.city, s.gender, s.birth_year) for s in specs}
+    wanted = {email: dict(zip(fields, row, strict=True)) for email, row in rows.items()}
+    synced = bulk.sync_keyed(Person, existing, wanted, lambda email, values: Person(email=email, **values))
     by_pk = {synced.rows[spec.email].pk: spec for spec in specs}
-    touched = registry_people._sync_children(
-        NameVariant,
-        ("text", "script", "language"),
-        {pk: [tuple(v) for v in spec.variants] for pk, spec in by_pk.items()},
-        lambda pk, row: search.new_variant(person_id=pk, text=row[0], script=row[1], language=row[2]),
-    )
-    touched |= registry_people._sync_children(
-        Consent,
-        CONSENT_FIELDS,
-        {
-            pk: [
-                (purpose, ConsentMethod.WEB_FORM.value, signed_up[spec.number], _CONSENT_NOTE, None)
-                for purpose in (ConsentPurpose.REGISTRY.value, ConsentPurpose.PUBLIC_PROFILE.value)
-                if purpose == ConsentPurpose.REGISTRY.value or spec.public_name
-            ]
-            for pk, spec in by_pk.items()
-        },
-        lambda pk, row: Consent(person_id=pk, **dict(zip(CONSENT_FIELDS, row, strict=True))),
-    )
+    variants = {pk: [tuple(v) for v in spec.variants] for pk, spec in by_pk.items()}
+    variant = lambda pk, row: search.new_variant(person_id=pk, text=row[0], script=row[1], language=row[2])  # noqa: E731
+    touched = registry_people._sync_children(NameVariant, ("text", "script", "language"), variants, variant)
+    purposes = (ConsentPurpose.REGISTRY.value, ConsentPurpose.PUBLIC_PROFILE.value)  # the second to show their name
+    given = {pk: (WEB, signed_up[spec.number], _CONSENT_NOTE, None) for pk, spec in by_pk.items()}
+    consents = {pk: [(p, *given[pk]) for p in purposes[: 1 + spec.public_name]] for pk, spec in by_pk.items()}
+    consent = lambda pk, row: Consent(person_id=pk, **dict(zip(CONSENT_FIELDS, row, strict=True)))  # noqa: E731
+    touched |= registry_people._sync_children(Consent, CONSENT_FIELDS, consents, consent)
     created = {synced.rows[email].pk for email in synced.created}
     changed = ({synced.rows[email].pk for email in synced.changed} | touched) - created
     persons = {person.pk: person for person in synced.rows.values()}
     for action, pks in (("registry.person_created", created), ("registry.person_changed", changed)):
-        _audit(action, [persons[pk] for pk in sorted(pks)], lambda person: person.display_name)
+        bulk.audit_rows(action, [persons[pk] for pk in sorted(pks)], lambda person: person.display_name)
     return dict(synced.rows)
 
 
@@ -554,7 +379,7 @@ def _load_learners(
 class _Wanted:
     person_id: int
     course: DemoCourse
-    group: CourseGroup
+    group: models.CourseGroup
     status: str
     moment: dt.datetime
     outcome: Outcome
@@ -571,10 +396,8 @@ def _assign_groups(plans: Sequence[Plan]) -> dict[tuple[str, str], tuple[str, st
     result: dict[tuple[str, str], tuple[str, str]] = {}
     for plan in sorted(plans, key=lambda p: (p.moment, p.number, p.course.slug)):
         key, capacities = (plan.person_key, plan.course.slug), {g.name: g.capacity for g in plan.course.groups}
-        result[key] = (
-            plan.groups[0],
-            EnrollmentStatus.WITHDRAWN if plan.outcome.withdrawn else EnrollmentStatus.WAITLISTED,
-        )
+        unseated = EnrollmentStatus.WITHDRAWN if plan.outcome.withdrawn else EnrollmentStatus.WAITLISTED
+        result[key] = (plan.groups[0], unseated)
         for name in () if plan.outcome.withdrawn else plan.groups:
             if capacities[name] is None or seats[plan.course.slug, name] < capacities[name]:  # type: ignore[operator]
                 seats[plan.course.slug, name] += 1
@@ -602,10 +425,13 @@ def _wanted(plans: Sequence[Plan], people: Mapping[str, Person]) -> list[_Wanted
                 last = plan.moment + dt.timedelta(days=days, minutes=37)
                 item.progress[lesson.pk] = {"attended": None, "done_at": last, "marked_by_id": None}
         else:
-            teacher = min((t.pk for t in item.group.teachers.all()), default=None)
+            group, teacher = item.group, min((t.pk for t in item.group.teachers.all()), default=None)
+            start = dt.datetime.combine(group.starts_on, group.lessons_at, zoneinfo.ZoneInfo(group.time_zone))  # type: ignore[arg-type]
             for index, (lesson, present) in enumerate(zip(course.lessons, done.present, strict=False)):
                 item.progress[lesson.pk] = {"attended": present, "done_at": None, "marked_by_id": teacher}
-                last = max(last, course.lesson_moment(item.group, index) + dt.timedelta(hours=1))
+                # two lessons a week, the second two days after the first; an hour long
+                held = start + dt.timedelta(days=7 * (index // 2) + 2 * (index % 2), hours=1)
+                last = max(last, held.astimezone(dt.UTC))
         if course.quiz is not None:
             for attempt in done.attempts:
                 answers = {str(q.pk): list(chosen) for q, chosen in zip(course.questions, attempt.answers, strict=True)}
@@ -619,7 +445,7 @@ def _wanted(plans: Sequence[Plan], people: Mapping[str, Person]) -> list[_Wanted
 
 
 def _sync_enrollments(
-    wanted: Sequence[_Wanted], managed: set[int], groups: set[int]
+    wanted: list[_Wanted], managed: set[int], groups: set[int]
 ) -> tuple[dict[int, _Wanted], set[int]]:
     """Create, change or remove the demo's enrollments, attendance and attempts. Returns {enrollment id: wanted}
     and the ids of the enrollments whose records changed (their completion must be decided again).
@@ -628,14 +454,13 @@ def _sync_enrollments(
     no longer wants are removed with what hangs on them (progress, attempts, a certificate). Anyone else (the
     `compatriot` login) keeps the enrollments they made themselves."""
     by_key = {(w.person_id, w.group.pk): w for w in wanted}
-    existing = {
-        (e.person_id, e.group_id): e
-        for e in Enrollment.objects.filter(person_id__in=managed | {p for p, _g in by_key}, group_id__in=groups)
-    }
+    mine = Enrollment.objects.filter(person_id__in=managed | {p for p, _g in by_key}, group_id__in=groups)
+    existing = {(e.person_id, e.group_id): e for e in mine}
     if stale := [e.pk for key, e in existing.items() if key not in by_key and e.person_id in managed]:
-        Certificate.objects.filter(enrollment_id__in=stale).delete()  # the demo's too: it goes with its enrollment
+        # a generated learner's certificate is the demo's too: it goes with the enrollment that earned it
+        models.Certificate.objects.filter(enrollment_id__in=stale).delete()
         Enrollment.objects.filter(pk__in=stale).delete()
-    values = {}
+    rows = {}
     for key, item in by_key.items():
         status, before = item.status, existing.get(key)
         waitlisted_at = item.moment if status == EnrollmentStatus.WAITLISTED else None
@@ -645,27 +470,22 @@ def _sync_enrollments(
                 row["status"] = before.status  # the rules decide whether it stays completed
             elif before.status == EnrollmentStatus.COMPLETED:
                 row["completed_at"] = None
-        values[key] = row
-    synced = _sync_keyed(
-        Enrollment, existing, values, lambda key, row: Enrollment(person_id=key[0], group_id=key[1], **row)
-    )
-    _audit("learning.enrolled", [synced.rows[key] for key in by_key if key in synced.created],
+        rows[key] = row
+    synced = bulk.sync_keyed(Enrollment, existing, rows, lambda k, r: Enrollment(person_id=k[0], group_id=k[1], **r))
+    bulk.audit_rows("learning.enrolled", [synced.rows[key] for key in by_key if key in synced.created],
            lambda e: f"{e.person_id} — {e.group_id}", status=lambda e: e.status)  # fmt: skip
     by_enrollment = {synced.rows[key].pk: item for key, item in by_key.items()}
     touched = {synced.rows[key].pk for key in synced.created | synced.changed}
-    progress = _sync_keyed(
+    progress = bulk.sync_keyed(
         LessonProgress,
         {(p.enrollment_id, p.lesson_id): p for p in LessonProgress.objects.filter(enrollment_id__in=by_enrollment)},
         {(pk, lesson): row for pk, item in by_enrollment.items() for lesson, row in item.progress.items()},
         lambda key, row: LessonProgress(enrollment_id=key[0], lesson_id=key[1], **row),
         remove_others=True,
     )
-    current: dict[int, int] = Counter()
-    attempts_now = {}
-    for attempt in QuizAttempt.objects.filter(enrollment_id__in=by_enrollment).order_by("submitted_at", "id"):
-        attempts_now[attempt.enrollment_id, current[attempt.enrollment_id]] = attempt
-        current[attempt.enrollment_id] += 1
-    attempts = _sync_keyed(
+    taken = QuizAttempt.objects.filter(enrollment_id__in=by_enrollment).order_by("enrollment_id", "submitted_at", "id")
+    attempts_now = {(pk, n): a for pk, rows in groupby(taken, lambda a: a.enrollment_id) for n, a in enumerate(rows)}
+    attempts = bulk.sync_keyed(
         QuizAttempt,
         attempts_now,
         {(pk, n): row for pk, item in by_enrollment.items() for n, row in enumerate(item.attempts)},
@@ -676,65 +496,18 @@ def _sync_enrollments(
     return by_enrollment, touched
 
 
-# --- the rules decide -------------------------------------------------------------------------------------------
-
-
-def evaluate_completions(
-    enrollment_ids: Iterable[int], completed_at: Mapping[int, dt.datetime] | None = None
-) -> list[int]:
-    """`services.completion_evaluate` for many enrollments at once: the same decision from the same
-    `services.completion_status`, with an override winning over the rule, withdrawn and waiting enrollments left
-    alone. Differences, on purpose: a completion is dated `completed_at[id]` (when the learner finished) rather than
-    now, no certificate task is queued (the caller issues them), and the changes are written in one bulk update.
-    Returns the ids of the enrollments that became completed."""
-    completed_at, now = completed_at or {}, timezone.now()
-    enrollments = (
-        Enrollment.objects.filter(pk__in=list(enrollment_ids))
-        .exclude(status__in=(EnrollmentStatus.WITHDRAWN, EnrollmentStatus.WAITLISTED))
-        .select_related("group__course")
-        .prefetch_related("progress", "group__course__lessons", "group__course__quizzes")
-        .order_by("pk")
-    )
-    changed, became_completed = [], []
-    for enrollment in enrollments:
-        met, progress = services.completion_status(enrollment)
-        complete = enrollment.override if enrollment.override is not None else met
-        before = (enrollment.status, enrollment.progress_percent)
-        enrollment.progress_percent = progress
-        if complete and enrollment.status != EnrollmentStatus.COMPLETED:
-            enrollment.status = EnrollmentStatus.COMPLETED
-            enrollment.completed_at = completed_at.get(enrollment.pk, now)
-            became_completed.append(enrollment.pk)
-        elif not complete and enrollment.status == EnrollmentStatus.COMPLETED:
-            enrollment.status, enrollment.completed_at = EnrollmentStatus.ACTIVE, None
-        if (enrollment.status, enrollment.progress_percent) != before:
-            enrollment.updated_at = now
-            changed.append(enrollment)
-    Enrollment.objects.bulk_update(changed, ["status", "completed_at", "progress_percent", "updated_at"], 1000)
-    return became_completed
-
-
 def issue_certificates(enrollment_ids: Iterable[int]) -> int:
     """Issue, through the real issue path, the certificates these completed enrollments earned and do not have yet
     (the course's rule says whether completion earns one). Returns how many were issued."""
     from tamyr.learning.certificates import certificate_issue_for_enrollment
 
-    pending = list(
-        Enrollment.objects.filter(
-            pk__in=list(enrollment_ids),
-            status=EnrollmentStatus.COMPLETED,
-            group__course__completion_rule__issues_certificate=True,
-            certificate__isnull=True,
-        )
-        .order_by("completed_at", "pk")
-        .values_list("pk", flat=True)
-    )
+    earned = Enrollment.objects.filter(
+        pk__in=list(enrollment_ids), status=EnrollmentStatus.COMPLETED, certificate__isnull=True
+    ).filter(group__course__completion_rule__issues_certificate=True)
+    pending = list(earned.order_by("completed_at", "pk").values_list("pk", flat=True))
     for enrollment_id in pending:
         certificate_issue_for_enrollment(enrollment_id=enrollment_id)
-    return Certificate.objects.filter(enrollment_id__in=pending).count()
-
-
-# --- the builder ------------------------------------------------------------------------------------------------
+    return models.Certificate.objects.filter(enrollment_id__in=pending).count()
 
 
 def build(*, seed: int, learners: int | None = None) -> dict[str, int]:
@@ -749,13 +522,10 @@ def build(*, seed: int, learners: int | None = None) -> dict[str, int]:
     courses = load_courses()
     specs = [learner(number, seed) for number in range(1, count + 1)]
     plans = [plan for spec in specs for plan in plans_for(spec, seed, courses)]
-    first_enrolled: dict[int, dt.datetime] = {}
-    for plan in plans:
-        first_enrolled[plan.number] = min(plan.moment, first_enrolled.get(plan.number, plan.moment))
-    signed_up = {  # an hour before their first enrollment: the sign-up form asks for the consents
-        spec.number: first_enrolled.get(spec.number, dt.datetime(2021, 1, 25, 8, tzinfo=dt.UTC)) - dt.timedelta(hours=1)
-        for spec in specs
-    }
+    first = {plan.number: plan.moment for plan in sorted(plans, key=lambda plan: plan.moment, reverse=True)}
+    # an hour before their first enrollment: the sign-up form asks for the consents
+    start = dt.datetime(2021, 1, 25, 8, tzinfo=dt.UTC)
+    signed_up = {spec.number: first.get(spec.number, start) - dt.timedelta(hours=1) for spec in specs}
     people = _load_learners(specs, provider, signed_up)
     learner_ids = {person.pk for person in people.values()}
     compatriot = Person.objects.filter(email=COMPATRIOT_EMAIL, erased_at__isnull=True).order_by("id").first()
@@ -766,18 +536,14 @@ def build(*, seed: int, learners: int | None = None) -> dict[str, int]:
     by_enrollment, touched = _sync_enrollments(_wanted(plans, people), learner_ids, group_ids)
     # the rules decide wherever the records changed: on the first run, everywhere; on a second, nowhere (a course
     # changed in the file was decided again by the authoring services as it loaded)
-    evaluate_completions(touched, {pk: item.finished for pk, item in by_enrollment.items() if item.finished})
+    finished = {pk: item.finished for pk, item in by_enrollment.items() if item.finished}
+    services.completion_evaluate_many(enrollment_ids=touched, completed_at=finished)
     issue_certificates(by_enrollment)
     stats = statistics.learning_statistics(providers=[provider.pk], tables=False)
+    figures = (stats.participants, stats.countries, stats.enrollments, stats.completions, stats.certificates)
     return {
-        "courses": len(courses),
-        "groups": len(group_ids),
-        "lessons": sum(len(course.lessons) for course in courses),
-        "learners": len(specs),
-        "participants": stats.participants,
-        "countries": stats.countries,
-        "enrollments": stats.enrollments,
-        "completions": stats.completions,
-        "certificates": stats.certificates,
+        **{"courses": len(courses), "groups": len(group_ids), "lessons": sum(len(c.lessons) for c in courses)},
+        **dict(zip(("learners", "participants", "countries", "enrollments", "completions", "certificates"),
+                   (len(specs), *figures), strict=True)),
         "people with certificates": stats.certified_people,
-    }
+    }  # fmt: skip
