@@ -42,7 +42,7 @@ class Course(TimeStampedModel):
         _("language of instruction"),
         max_length=8,
         blank=True,
-        help_text=_("ISO 639 code of the language the teacher explains in, e.g. tr; empty: the language taught."),
+        help_text=_("ISO 639 code of the language the teacher explains in, e.g. tr or ru; empty: the language taught."),
     )
     for_children = models.BooleanField(_("for children"), default=False)
     format = models.CharField(_("format"), max_length=16, choices=CourseFormat.choices, db_index=True)

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='course',
             name='instruction_language',
-            field=models.CharField(blank=True, help_text='ISO 639 code of the language the teacher explains in, e.g. tr; empty: the language taught.', max_length=8, verbose_name='language of instruction'),
+            field=models.CharField(blank=True, help_text='ISO 639 code of the language the teacher explains in, e.g. tr or ru; empty: the language taught.', max_length=8, verbose_name='language of instruction'),
         ),
         migrations.AddField(
             model_name='coursegroup',
