@@ -14,6 +14,9 @@ Add lessons at the end: one inserted in the middle changes the lessons after it,
 
 Teachers are accounts named by username or e-mail, as in `roles`; a file never creates accounts, and teachers are
 not dumped (personal data, meaningless on another installation).
+
+A quiz names the lesson it belongs to by that lesson's position (from 1), as lessons themselves are matched; it is
+resolved after the file's lessons are written, so a new course's quiz can name a lesson of the same file.
 """
 
 from __future__ import annotations
