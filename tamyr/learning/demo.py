@@ -157,12 +157,13 @@ class DemoCourse:
 
 def load_courses() -> list[DemoCourse]:
     """Load the courses file through the network-file loader, acting as the system as `tamyr load` does (a second
-    run plans nothing and writes nothing), then read the courses back in the file's order."""
+    run plans nothing and writes nothing), then read the courses back in the file's order (their groups by start,
+    lessons and questions in order: the models' orderings)."""
     plan = netfiles.load([(f"tamyr/demo/{COURSES_FILE.name}", COURSES_FILE.read_text(encoding="utf-8"))])
     slugs = list(plan.context.declared.get("courses", {}))
     courses = models.Course.objects.prefetch_related("groups__teachers", "lessons", "quizzes__questions")
     result = []
-    for course in sorted(courses.filter(slug__in=slugs), key=lambda c: slugs.index(c.slug)):  # groups by start
+    for course in sorted(courses.filter(slug__in=slugs), key=lambda c: slugs.index(c.slug)):
         quiz = next((quiz for quiz in course.quizzes.all() if quiz.is_final), None)
         questions = list(quiz.questions.all()) if quiz else []
         groups, lessons = list(course.groups.all()), list(course.lessons.all())
