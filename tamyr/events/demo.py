@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tamyr.core import netfiles
-from tamyr.core.models import AuditEntry
+from tamyr.core import bulk, netfiles
 from tamyr.events.models import Delegation, Event, Registration, RegistrationStatus, Session, SessionSpeaker
 from tamyr.registry.models import Organization, Person
 
@@ -275,44 +274,31 @@ def _wanted_registrations(
     return wanted, managed
 
 
+def _status(registration: Registration) -> str:
+    return str(registration.status)
+
+
 def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) -> None:
-    """Create, change or remove the registrations of the people the demo manages; others' stay as they are."""
+    """Create, change or remove the registrations of the people the demo manages; others' stay as they are.
+    Each is registered when the demo says, not when the demo ran (`created_at`)."""
     existing = {r.person_id: r for r in Registration.objects.filter(event=event, person_id__in=managed)}
-    registered_at = {person_id: at for person_id, at, _values in wanted}
-    Registration.objects.filter(pk__in=[r.pk for p, r in existing.items() if p not in registered_at]).delete()
-    new: list[Registration] = []
-    changed: list[Registration] = []
-    names: set[str] = set()
-    for person_id, _at, values in wanted:
-        registration = existing.get(person_id)
-        if registration is None:
-            new.append(Registration(event=event, person_id=person_id, **values))
-            continue
-        diff = [name for name, value in values.items() if getattr(registration, name) != value]
-        for name in diff:
-            setattr(registration, name, values[name])
-        names.update(diff)
-        changed += [registration] if diff else []
-    Registration.objects.bulk_create(new)
-    # registered when the demo says, not when the demo ran (bulk_update leaves auto_now_add alone)
-    for registration in new:
-        registration.created_at = registered_at[registration.person_id]
-    Registration.objects.bulk_update(new, ["created_at"])
-    if changed:
-        Registration.objects.bulk_update(changed, sorted(names))
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=None,
-            actor_label="system",
-            action=action,
-            target_type=Registration._meta.label_lower,
-            target_id=str(r.pk),
-            target_label=f"{r.code} — {event.slug}",
-            data={"source": "demo", "status": r.status},
-        )
-        for action, rows in (("events.registration_created", new), ("events.registration_changed", changed))
-        for r in rows
+    values = {person_id: {**fields, "created_at": at} for person_id, at, fields in wanted}
+    synced = bulk.sync_keyed(
+        Registration,
+        existing,
+        values,
+        lambda person_id, fields: Registration(event=event, person_id=person_id, **fields),
+        remove_others=True,
     )
+    for action, keys in (("created", synced.created), ("changed", synced.changed & set(synced.rows))):
+        rows = [synced.rows[key] for key in values if key in keys]
+        bulk.audit_rows(
+            f"events.registration_{action}",
+            rows,
+            lambda r: f"{r.code} — {event.slug}",
+            source="demo",
+            status=lambda r: r.status,
+        )
 
 
 def build(*, seed: int) -> dict[str, int]:

@@ -192,6 +192,13 @@ class CourseForm(forms.Form):
         initial="kk",
         help_text=_("ISO 639 code: kk Kazakh, ky Kyrgyz, uz Uzbek, az Azerbaijani, tr Turkish, hu Hungarian…"),
     )
+    instruction_language = forms.CharField(
+        label=_("Language of instruction"),
+        max_length=3,
+        required=False,
+        help_text=_("ISO 639 code of the language the teacher explains in, e.g. tr or ru; empty: the language taught."),
+    )
+    for_children = forms.BooleanField(label=_("For children"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("No level")), *Level.choices])
     format = forms.ChoiceField(label=_("Format"), choices=CourseFormat.choices)
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Organization.objects.none(), empty_label=None)
@@ -214,6 +221,8 @@ class CourseForm(forms.Form):
                     "description": course.description,
                     "syllabus": course.syllabus,
                     "language": course.language,
+                    "instruction_language": course.instruction_language,
+                    "for_children": course.for_children,
                     "level": course.level,
                     "format": course.format,
                     "provider": course.provider,
@@ -249,6 +258,12 @@ class GroupForm(forms.Form):
         help_text=_("When the group meets, e.g. Tuesdays and Thursdays 19:00–20:30, in the group's time zone."),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Almaty")
+    lessons_at = forms.TimeField(
+        label=_("Lessons start at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Local time in the group's time zone."),
+    )
     capacity = forms.IntegerField(
         label=_("Seats"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
     )
@@ -278,6 +293,7 @@ class GroupForm(forms.Form):
             "ends_on": group.ends_on,
             "schedule": group.schedule,
             "time_zone": group.time_zone,
+            "lessons_at": group.lessons_at,
             "capacity": group.capacity,
             "meeting_url": group.meeting_url,
             "teachers": list(group.teachers.all()),

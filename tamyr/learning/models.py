@@ -38,6 +38,13 @@ class Course(TimeStampedModel):
     syllabus = models.JSONField(_("syllabus"), default=dict, blank=True)
     language = models.CharField(_("language taught"), max_length=8, default="kk", help_text=_("ISO 639 code."))
     level = models.CharField(_("level"), max_length=2, choices=Level.choices, blank=True)
+    instruction_language = models.CharField(
+        _("language of instruction"),
+        max_length=8,
+        blank=True,
+        help_text=_("ISO 639 code of the language the teacher explains in, e.g. tr or ru; empty: the language taught."),
+    )
+    for_children = models.BooleanField(_("for children"), default=False)
     format = models.CharField(_("format"), max_length=16, choices=CourseFormat.choices, db_index=True)
     provider = models.ForeignKey(
         Organization, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="courses"
@@ -95,6 +102,9 @@ class CourseGroup(TimeStampedModel):
         _("schedule"), default=dict, blank=True, help_text=_("When the group meets, per language.")
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Almaty")
+    lessons_at = models.TimeField(
+        _("lessons start at"), null=True, blank=True, help_text=_("Local time in the group's time zone.")
+    )
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
     meeting_url = models.URLField(_("meeting link"), blank=True)
     teachers = models.ManyToManyField(

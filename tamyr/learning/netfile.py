@@ -14,6 +14,9 @@ Add lessons at the end: one inserted in the middle changes the lessons after it,
 
 Teachers are accounts named by username or e-mail, as in `roles`; a file never creates accounts, and teachers are
 not dumped (personal data, meaningless on another installation).
+
+A quiz names the lesson it belongs to by that lesson's position (from 1), as lessons themselves are matched; it is
+resolved after the file's lessons are written, so a new course's quiz can name a lesson of the same file.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ COURSE_FIELDS = {
     "description": "description",
     "syllabus": "syllabus",
     "language": "language",
+    "taught_in": "instruction_language",
+    "for_children": "for_children",
     "level": "level",
     "format": "format",
     "published": "is_published",
@@ -71,6 +76,7 @@ GROUP_FIELDS = {
     "ends_on": "ends_on",
     "schedule": "schedule",
     "time_zone": "time_zone",
+    "lessons_at": "lessons_at",
     "capacity": "capacity",
     "meeting_url": "meeting_url",
     "self_enrollment": "self_enrollment",
@@ -143,6 +149,20 @@ class _Reader:
             except DomainError as error:
                 self.problem(where, error.message, line)
                 return value
+        if name == "taught_in":
+            try:
+                return authoring.instruction_language_code(value or "")
+            except DomainError as error:
+                self.problem(where, error.message, line)
+                return value
+        if name == "lessons_at":
+            if not value:
+                return None
+            try:
+                return dt.time.fromisoformat(value)
+            except ValueError:
+                self.problem(where, _("%(value)s is not a time; write it as HH:MM.") % {"value": value}, line)
+                return None
         if name == "level":
             return value or ""
         if name in {"meeting_url", "video_url"}:
@@ -209,6 +229,11 @@ class CoursesSection(Section):
                 "title": TRANSLATED,
                 "pass_mark": PERCENT,
                 "final": {"type": "boolean"},
+                "lesson": {
+                    "type": ["integer", "null"],
+                    "minimum": 1,
+                    "description": "The lesson the quiz belongs to, by its position in the course (from 1).",
+                },
                 "questions": {"type": "array", "items": question, "description": "Matched by position."},
             },
             ["title"],
@@ -229,6 +254,11 @@ class CoursesSection(Section):
                 "ends_on": DATE,
                 "schedule": TRANSLATED,
                 "time_zone": {"type": "string", "maxLength": 64},
+                "lessons_at": {
+                    "type": ["string", "null"],
+                    "pattern": "^[0-2][0-9]:[0-5][0-9]$",
+                    "description": "When the lessons start, HH:MM in the group's time zone.",
+                },
                 "capacity": {"type": ["integer", "null"], "minimum": 1},
                 "meeting_url": {"type": ["string", "null"], "maxLength": 200},
                 "self_enrollment": {"type": "boolean"},
@@ -252,6 +282,12 @@ class CoursesSection(Section):
                 "format": {"enum": list(CourseFormat.values)},
                 "level": {"enum": [*Level.values, None]},
                 "language": {"type": "string", "pattern": "^[a-z]{2,3}$", "description": "ISO 639: kk, tr, …"},
+                "taught_in": {
+                    "type": "string",
+                    "pattern": "^([a-z]{2,3})?$",
+                    "description": "ISO 639 code of the language the teacher explains in; empty: the language taught.",
+                },
+                "for_children": {"type": "boolean"},
                 "title": TRANSLATED,
                 "description": TRANSLATED,
                 "syllabus": TRANSLATED,
@@ -417,24 +453,51 @@ class CoursesSection(Section):
     def _plan_quizzes(self, reader: _Reader, course: Course | None, fields: list[str]) -> list[dict[str, Any]]:
         entries = reader.item.data.get("quizzes") or []
         have = list(course.quizzes.all()) if course else []
+        lessons = [lesson.pk for lesson in course.lessons.all()] if course else []
+        count = max(len(lessons), len(reader.item.data.get("lessons") or []))
         planned = []
         for index, entry in enumerate(entries):
             path, line = f"quizzes[{index}]", _line(entries, index, reader.item.line)
             wanted = reader.values(entry, QUIZ_FIELDS, path)
             current = have[index] if index < len(have) else None
             questions = self._plan_questions(reader, entry, current, path, fields)
+            lesson = self._plan_quiz_lesson(reader, entry, path, count)
             if current is None:
                 fields.append(f"+{path}")
                 values = _model_values(wanted, QUIZ_FIELDS)
-                planned.append({"pk": None, "values": values, "questions": questions, "path": path, "line": line})
+                planned.append(
+                    {"pk": None, "values": values, "lesson": lesson, "questions": questions, "path": path, "line": line}
+                )
                 continue
             differ, changed = _diff(current, wanted, QUIZ_FIELDS, f"{path}.")
+            have_lesson = lessons.index(current.lesson_id) + 1 if current.lesson_id in lessons else None
+            if lesson is _LEFT_ALONE or lesson == have_lesson:
+                lesson = _LEFT_ALONE
+            else:
+                differ.append(f"{path}.lesson")
             fields.extend(differ)
             if differ or questions:
                 planned.append(
-                    {"pk": current.pk, "values": changed, "questions": questions, "path": path, "line": line}
+                    {
+                        "pk": current.pk,
+                        "values": changed,
+                        "lesson": lesson,
+                        "questions": questions,
+                        "path": path,
+                        "line": line,
+                    }
                 )
         return planned
+
+    def _plan_quiz_lesson(self, reader: _Reader, entry: Any, path: str, count: int) -> Any:
+        """The position (from 1) of the lesson the quiz belongs to, None for none, `_LEFT_ALONE` when not written."""
+        if "lesson" not in entry:
+            return _LEFT_ALONE
+        position = entry["lesson"]
+        if position is not None and position > count:
+            message = _("The course has %(count)s lessons; give the position of one of them, from 1.")
+            reader.problem(f"{path}.lesson", message % {"count": count}, _line(entry, "lesson", reader.item.line))
+        return position
 
     def _plan_questions(
         self, reader: _Reader, quiz_entry: Any, quiz: Quiz | None, path: str, fields: list[str]
@@ -498,12 +561,15 @@ class CoursesSection(Section):
                     authoring.lesson_update(lesson=found, acting_user=actor, **lesson["values"])
         for entry in data["quizzes"]:
             with self._at(change.item, entry):
+                values = dict(entry["values"])
+                if entry["lesson"] is not _LEFT_ALONE:
+                    values["lesson"] = _lesson_at(course, entry["lesson"])
                 if entry["pk"] is None:
-                    quiz = authoring.quiz_create(course=course, acting_user=actor, **entry["values"])
+                    quiz = authoring.quiz_create(course=course, acting_user=actor, **values)
                 else:
                     quiz = Quiz.objects.select_related("course__provider").get(pk=entry["pk"])
-                    if entry["values"]:
-                        quiz = authoring.quiz_update(quiz=quiz, acting_user=actor, **entry["values"])
+                    if values:
+                        quiz = authoring.quiz_update(quiz=quiz, acting_user=actor, **values)
             for question in entry["questions"]:
                 with self._at(change.item, question):
                     if question["pk"] is None:
@@ -549,6 +615,8 @@ class CoursesSection(Section):
             "format": course.format,
             **({"level": course.level} if course.level else {}),
             "language": course.language,
+            **({"taught_in": course.instruction_language} if course.instruction_language else {}),
+            **({"for_children": True} if course.for_children else {}),
             "title": course.title,
             "published": course.is_published,
         }
@@ -560,9 +628,12 @@ class CoursesSection(Section):
             item["completion"] = {name: getattr(rule, name) for name in COMPLETION_DEFAULTS}
         groups = [self._group(group) for group in course.groups.all()]
         lessons = [_written(lesson, LESSON_FIELDS) for lesson in course.lessons.all()]
+        positions = {lesson.pk: position for position, lesson in enumerate(course.lessons.all(), start=1)}
         quizzes = []
         for quiz in course.quizzes.all():
             entry = _written(quiz, QUIZ_FIELDS)
+            if quiz.lesson_id in positions:
+                entry["lesson"] = positions[quiz.lesson_id]
             questions = [{name: getattr(q, name) for name in QUESTION_FIELDS} for q in quiz.questions.all()]
             if questions:
                 entry["questions"] = questions
@@ -577,7 +648,23 @@ class CoursesSection(Section):
         for name in ("starts_on", "ends_on"):
             if entry.get(name):
                 entry[name] = entry[name].isoformat()
+        if group.lessons_at is not None:
+            entry["lessons_at"] = group.lessons_at.strftime("%H:%M")
         return entry
+
+
+#: a quiz entry that does not write `lesson`: its lesson is left as it is
+_LEFT_ALONE = object()
+
+
+def _lesson_at(course: Course, position: int | None) -> Lesson | None:
+    """The course's lesson at `position` (from 1), after the file's lessons were written; None for none."""
+    if position is None:
+        return None
+    lessons = list(Lesson.objects.filter(course=course).order_by("order", "id")[position - 1 : position])
+    if not lessons:
+        raise DomainError(_("The course has no lesson at this position."), field="lesson")
+    return lessons[0]
 
 
 def _written(obj: Any, names: dict[str, str]) -> dict[str, Any]:

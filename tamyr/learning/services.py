@@ -3,7 +3,8 @@ that can affect it (attendance, lesson done, quiz passed, rule changed, override
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -233,6 +234,43 @@ def completion_evaluate(*, enrollment: Enrollment) -> Enrollment:
     if fields:
         enrollment.save(update_fields=[*fields, "updated_at"])
     return enrollment
+
+
+def completion_evaluate_many(
+    *, enrollment_ids: Iterable[int], completed_at: Mapping[int, dt.datetime] | None = None
+) -> list[int]:
+    """`completion_evaluate` for many enrollments at once, for generated data (the demo's learners): the same
+    decision from the same `completion_status`, an override winning over the rule, withdrawn and waiting enrollments
+    left alone. Differences, on purpose: a completion is dated `completed_at[id]` (when the learner finished) rather
+    than now, no certificate task is queued (the caller issues them), and the changes are written in one bulk update.
+    Returns the ids of the enrollments that became completed."""
+    completed_at, now = completed_at or {}, timezone.now()
+    enrollments = (
+        Enrollment.objects.filter(pk__in=list(enrollment_ids))
+        .exclude(status__in=(EnrollmentStatus.WITHDRAWN, EnrollmentStatus.WAITLISTED))
+        .select_related("group__course")
+        .prefetch_related("progress", "group__course__lessons", "group__course__quizzes")
+        .order_by("pk")
+    )
+    changed, became_completed = [], []
+    for enrollment in enrollments:
+        met, progress = completion_status(enrollment)
+        complete = enrollment.override if enrollment.override is not None else met
+        before = (enrollment.status, enrollment.progress_percent)
+        enrollment.progress_percent = progress
+        if complete and enrollment.status != EnrollmentStatus.COMPLETED:
+            enrollment.status = EnrollmentStatus.COMPLETED
+            enrollment.completed_at = completed_at.get(enrollment.pk, now)
+            became_completed.append(enrollment.pk)
+        elif not complete and enrollment.status == EnrollmentStatus.COMPLETED:
+            enrollment.status, enrollment.completed_at = EnrollmentStatus.ACTIVE, None
+        if (enrollment.status, enrollment.progress_percent) != before:
+            enrollment.updated_at = now
+            changed.append(enrollment)
+    Enrollment.objects.bulk_update(
+        changed, ["status", "completed_at", "progress_percent", "updated_at"], batch_size=1000
+    )
+    return became_completed
 
 
 @transaction.atomic

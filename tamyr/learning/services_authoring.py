@@ -10,6 +10,7 @@ background task above it.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -49,8 +50,29 @@ INLINE_EVALUATION_LIMIT = 200
 # addresses under /courses/ that pages of the app use; a course with one of these slugs could not be reached
 RESERVED_SLUGS = frozenset({"new", "mine", "groups", "enrollments", "statistics", "certificates", "verify", "api"})
 
-COURSE_FIELDS = ("title", "description", "syllabus", "language", "level", "format", "provider", "is_published")
-GROUP_FIELDS = ("name", "starts_on", "ends_on", "schedule", "time_zone", "capacity", "meeting_url", "self_enrollment")
+COURSE_FIELDS = (
+    "title",
+    "description",
+    "syllabus",
+    "language",
+    "instruction_language",
+    "for_children",
+    "level",
+    "format",
+    "provider",
+    "is_published",
+)
+GROUP_FIELDS = (
+    "name",
+    "starts_on",
+    "ends_on",
+    "schedule",
+    "time_zone",
+    "lessons_at",
+    "capacity",
+    "meeting_url",
+    "self_enrollment",
+)
 LESSON_FIELDS = ("title", "body", "video_url", "is_live")
 QUIZ_FIELDS = ("title", "pass_mark", "is_final", "lesson")
 
@@ -94,6 +116,24 @@ def _language(code: str) -> str:
             _("Give the language taught as an ISO 639 code, e.g. kk for Kazakh or tr for Turkish."), field="language"
         )
     return code
+
+
+def _instruction_language(code: str) -> str:
+    """The language the teacher explains in; empty when it is the language taught."""
+    if not (code or "").strip():
+        return ""
+    try:
+        return _language(code)
+    except DomainError:
+        raise DomainError(
+            _("Give the language of instruction as an ISO 639 code, e.g. tr for Turkish, or leave it empty."),
+            field="instruction_language",
+        )
+
+
+def instruction_language_code(code: str) -> str:
+    """The language of instruction, checked as the authoring services check it; for readers that plan first."""
+    return _instruction_language(code)
 
 
 def language_code(code: str) -> str:
@@ -143,6 +183,8 @@ def _course_values(fields: Mapping[str, Any], *, creating: bool) -> dict[str, An
             value = _translations(value, name, required=name == "title")
         elif name == "language":
             value = _language(value)
+        elif name == "instruction_language":
+            value = _instruction_language(value)
         elif name == "level":
             value = value or ""
             if value and value not in Level.values:
@@ -150,7 +192,7 @@ def _course_values(fields: Mapping[str, Any], *, creating: bool) -> dict[str, An
         elif name == "format":
             if value not in CourseFormat.values:
                 raise DomainError(_("Choose the course's format."), field="format")
-        elif name == "is_published":
+        elif name in ("is_published", "for_children"):
             value = bool(value)
         values[name] = value
     if creating and "format" not in values:
@@ -166,6 +208,18 @@ def _time_zone(value: str) -> str:
     return value
 
 
+def _time_of_day(value: Any) -> dt.time | None:
+    """A group's lesson time: a time, "HH:MM", or empty for none."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    try:
+        return dt.time.fromisoformat(str(value).strip()).replace(second=0, microsecond=0)
+    except ValueError:
+        raise DomainError(_("Give the time as HH:MM, e.g. 19:00."), field="lessons_at")
+
+
 def _group_values(fields: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, value in fields.items():
@@ -179,6 +233,8 @@ def _group_values(fields: Mapping[str, Any]) -> dict[str, Any]:
             value = _translations(value, name)
         elif name == "time_zone":
             value = _time_zone(value)
+        elif name == "lessons_at":
+            value = _time_of_day(value)
         elif name == "capacity":
             if value is not None and int(value) < 1:
                 raise DomainError(_("Give at least one seat, or leave it empty for no limit."), field="capacity")

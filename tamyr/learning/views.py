@@ -184,6 +184,9 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rule": rule,
         "current": current,
         "language_name": selectors.language_name(course.language),
+        "instruction_language_name": (
+            selectors.language_name(course.instruction_language) if course.instruction_language else ""
+        ),
         "can_manage": permissions.can(request.user, "learning.change_course", course),
     }
     return render(request, "learning/pages/course_detail.html", context)

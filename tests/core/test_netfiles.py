@@ -54,6 +54,10 @@ def test_dates_stay_text_for_the_sections_to_parse() -> None:
     assert parse("since: 2024-05-01\n") == {"since": "2024-05-01"}
 
 
+def test_a_time_of_day_stays_text_and_is_not_a_base_60_number() -> None:
+    assert parse("at: 19:00\nseats: 12\n") == {"at": "19:00", "seats": 12}
+
+
 def test_a_key_written_twice_is_reported_at_its_second_line() -> None:
     assert problems_of("version: 1\nversion: 1\n") == ["net.yaml:2: The key version appears twice here."]
 

@@ -377,3 +377,40 @@ def test_a_teacher_cannot_manage_the_course(client: Client, tutor: User, organiz
     course.teachers.add(tutor)
     client.force_login(tutor)
     assert client.get(manage_url(course)).status_code == 403
+
+
+def test_the_course_form_saves_the_language_of_instruction_and_the_audience(
+    staff_client: Client, organization: Organization
+) -> None:
+    staff_client.post(
+        reverse("learning:course_create"),
+        {
+            **translations("title", en="Kazakh for children"),
+            **translations("description"),
+            **translations("syllabus"),
+            "slug": "kazakh-children-tr",
+            "language": "kk",
+            "instruction_language": "tr",
+            "for_children": "on",
+            "level": "A1",
+            "format": "live_group",
+            "provider": organization.pk,
+        },
+    )
+    course = Course.objects.get(slug="kazakh-children-tr")
+    assert (course.instruction_language, course.for_children) == ("tr", True)
+
+
+def test_the_group_form_saves_when_lessons_start(staff_client: Client, organization: Organization) -> None:
+    course = CourseFactory(provider=organization)
+    staff_client.post(
+        manage_url(course),
+        {
+            "action": "group_save",
+            "group-add-name": "Evening group",
+            **translations("group-add-schedule"),
+            "group-add-time_zone": "Europe/Istanbul",
+            "group-add-lessons_at": "19:30",
+        },
+    )
+    assert str(CourseGroup.objects.get(course=course).lessons_at) == "19:30:00"

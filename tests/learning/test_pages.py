@@ -445,3 +445,15 @@ def test_my_courses_needs_a_login(client: Client) -> None:
 
 def test_the_main_menu_links_the_courses(client: Client) -> None:
     assert f'href="{CATALOGUE}"' in client.get("/").content.decode()
+
+
+def test_the_course_page_names_the_language_of_instruction(client: Client) -> None:
+    course = CourseFactory(instruction_language="tr")
+    content = client.get(course.get_absolute_url()).content.decode()
+    assert "Taught in" in content and "Turkish" in content
+
+
+def test_the_course_page_says_when_a_course_is_for_children(client: Client) -> None:
+    course = CourseFactory(for_children=True)
+    content = client.get(course.get_absolute_url()).content.decode()
+    assert "Children" in content

@@ -2,8 +2,9 @@
 
 Why our own loader: a person who wrote the file wants "network.yaml:14: organizations[2].kind" and not a Python
 traceback, so each mapping keeps the line of each of its keys. And YAML 1.1 has two traps for people who write
-country codes and dates by hand: `NO` (Norway) reads as false, and `2024-05-01` as a date object that no JSON Schema
-accepts as text. This loader reads only true/false as booleans and keeps dates as text; the sections parse them.
+country codes, dates and times by hand: `NO` (Norway) reads as false, `2024-05-01` as a date object that no JSON
+Schema accepts as text, and `19:00` as the number 1140. This loader reads only true/false as booleans and keeps dates
+and times of day as text; the sections parse them.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+# A time of day such as 19:00 is text, not YAML 1.1's base-60 number 1140: checked ahead of the number resolvers.
+for _digit in "0123456789":
+    _Loader.yaml_implicit_resolvers.setdefault(_digit, []).insert(
+        0, ("tag:yaml.org,2002:str", re.compile(r"^[0-9]{1,2}:[0-5][0-9](?::[0-5][0-9])?$"))
+    )
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
