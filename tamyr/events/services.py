@@ -38,6 +38,7 @@ from tamyr.events.models import (
     RegistrationFile,
     RegistrationStatus,
 )
+from tamyr.events.signals import registrations_changed
 from tamyr.registry.models import Organization, Person
 from tamyr.registry.services import require_person_in_reach
 
@@ -51,8 +52,11 @@ EVENT_EDITABLE = (
 def _notify(registration: Registration, kind: str) -> None:
     from tamyr.events.tasks import notify_registration
 
-    registration_id = registration.pk
+    registration_id, event_id = registration.pk, registration.event_id
     transaction.on_commit(lambda: notify_registration(registration_id, kind))
+    transaction.on_commit(
+        lambda: registrations_changed.send(sender=Registration, event_id=event_id, changed_at=timezone.now())
+    )
 
 
 # --- events ----------------------------------------------------------------------
