@@ -283,6 +283,9 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/learning/statistics/":                   (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
     "GET /api/v1/certificates/{certificate}/":            (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /api/v1/certificates/verify/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    # plans
+    "GET /api/v1/plans/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/plans/plan-a/":                          (NF,    NF, NF, OK, OK, OK, OK, NF, OK, NF, OK),
 }
 
 # Who appears in the people lists (web and API) of the roles that may open them.

@@ -128,3 +128,17 @@ def test_the_iati_file_downloads_from_the_plan_page(world: PlanWorld, client: Cl
 def test_the_measure_page_names_the_lead(world: PlanWorld, client: Client) -> None:
     response = signed_in(client, world.staff_kz).get(f"/plans/{world.plan.slug}/measures/2.1/")
     assert world.kz.display_name.encode() in response.content
+
+
+# --- API ----------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_plan_with_its_measure_tree_and_progress(world: PlanWorld, client: Client) -> None:
+    PeriodFactory(indicator__measure=world.measure, target=Decimal(10), actual=Decimal(5))
+    response = signed_in(client, world.staff_kz).get(f"/api/v1/plans/{world.plan.slug}/")
+    measure = response.json()["directions"][0]["measures"][0]
+    assert (measure["code"], measure["lead"], measure["progress"]) == ("2.1", world.kz.slug, 0.5)
+
+
+def test_the_api_lists_only_public_plans_to_anonymous_callers(world: PlanWorld, client: Client) -> None:
+    assert client.get("/api/v1/plans/").json()["count"] == 0
