@@ -123,6 +123,28 @@ def plan_create(
     return plan
 
 
+PLAN_FIELDS = ("title", "description", "starts_on", "ends_on", "is_public", "iati_identifier")
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, acting_user: Any, **fields: Any) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    _require_change(acting_user, plan)
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    for key in ("title", "description"):
+        if key in fields:
+            fields[key] = _translations(fields[key], key, required=key == "title")
+    for key, value in fields.items():
+        setattr(plan, key, value)
+    if plan.ends_on < plan.starts_on:
+        raise DomainError(_("The period cannot end before it starts."), field="ends_on")
+    plan.save(update_fields=[*fields, "updated_at"])
+    audit.record(acting_user, "cooperation.plan_updated", plan, fields=sorted(fields))
+    return plan
+
+
 @transaction.atomic
 def direction_create(
     *, plan: Plan, code: str, title: Any, acting_user: Any, description: Any = None, order: int = 0
@@ -174,7 +196,8 @@ def _check_measure_fields(
             if measure is not None and ancestor.pk == measure.pk:
                 raise DomainError(_("A measure cannot be part of itself."), field="parent")
             ancestor = ancestor.parent
-        cleaned.setdefault("direction", parent.direction)
+        if cleaned.get("direction") is None:
+            cleaned["direction"] = parent.direction
     if "status" in cleaned and cleaned["status"] not in MeasureStatus.values:
         raise DomainError(_("Unknown status."), field="status")
     starts = cleaned.get("starts_on", measure.starts_on if measure else None)
