@@ -45,3 +45,14 @@ class DecideValueForm(forms.Form):
         choices=[("1", _("Approve")), ("0", _("Return"))], coerce=lambda v: v == "1", widget=forms.HiddenInput
     )
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class SubmitVersionForm(forms.Form):
+    """The coordinator puts the plan's content to the members; an amendment says what changes and why."""
+
+    meeting = forms.ChoiceField(label=_("To be adopted at"), required=False)
+    note = forms.CharField(label=_("What changes and why"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, meetings: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = meetings or []  # type: ignore[attr-defined]

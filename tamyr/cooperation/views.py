@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
 from tamyr.cooperation import iati, selectors, services
-from tamyr.cooperation.forms import CommentForm, DecideValueForm, ReportValueForm, SignOffForm
+from tamyr.cooperation.forms import CommentForm, DecideValueForm, ReportValueForm, SignOffForm, SubmitVersionForm
 from tamyr.cooperation.models import IndicatorPeriod, IndicatorSource, Plan, ReportedValue, ValueStatus
 from tamyr.core.errors import DomainError
 from tamyr.core.files import private_url
+from tamyr.events.models import Event
 from tamyr.registry.models import MembershipRole, Organization
 
 
@@ -165,6 +166,19 @@ def _acting_for(request: HttpRequest, plan: Plan) -> tuple[list[Organization], l
     return sign, comment
 
 
+def _meeting_choices(request: HttpRequest, plan: Plan) -> list[tuple[str, str]]:
+    """Meetings a version can be adopted at: the events of the plan's network the user may see, newest first."""
+    orgs: list[int | None] = (
+        list(plan.network.memberships.values_list("organization_id", flat=True))
+        if plan.network
+        else [plan.organization_id]
+    )
+    events = Event.objects.filter(organizer_id__in=orgs).order_by("-starts_at")[:50]
+    return [("", "—")] + [
+        (event.slug, str(event)) for event in events if permissions.can(request.user, "events.view_event", event)
+    ]
+
+
 @login_required
 def plan_signoff(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
@@ -179,7 +193,28 @@ def plan_signoff(request: HttpRequest, slug: str) -> HttpResponse:
     comment_choices = [(org.slug, org.display_name) for org in may_comment]
     sign_form = SignOffForm(organizations=sign_choices)
     comment_form = CommentForm(organizations=comment_choices)
-    if request.method == "POST":
+    submit_form = (
+        SubmitVersionForm(meetings=_meeting_choices(request, plan)) if can_change and version is None else None
+    )
+    if request.method == "POST" and request.POST.get("action") == "submit":
+        if not can_change:
+            raise PermissionDenied(_("Only the plan's coordinators can change it."))
+        submit_form = SubmitVersionForm(request.POST, meetings=_meeting_choices(request, plan))
+        if submit_form.is_valid():
+            meeting_slug = submit_form.cleaned_data["meeting"]
+            try:
+                services.version_submit(
+                    plan=plan,
+                    note=submit_form.cleaned_data["note"],
+                    meeting=Event.objects.filter(slug=meeting_slug).first() if meeting_slug else None,
+                    acting_user=request.user,
+                )
+            except DomainError as error:
+                _refuse(submit_form, error)
+            else:
+                messages.success(request, _("The plan is put to the member institutions for sign-off."))
+                return redirect("cooperation:plan_signoff", slug=plan.slug)
+    elif request.method == "POST":
         if version is None:
             raise Http404(_("No version of this plan awaits sign-off."))
         by_slug = {org.slug: org for org in [*may_sign, *may_comment]}
@@ -224,7 +259,10 @@ def plan_signoff(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "version": version,
         "adopted": adopted,
-        "changes": services.diff(adopted.snapshot, version.snapshot) if version and adopted else [],
+        "changes": services.diff(adopted.snapshot, version.snapshot if version else services.snapshot(plan))
+        if adopted
+        else [],
+        "submit_form": submit_form,
         "signatories": [(org, signoffs.get(org.pk)) for org in selectors.signatories(plan)],
         "versions": versions,
         "sign_form": sign_form if sign_choices else None,

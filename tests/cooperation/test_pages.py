@@ -142,3 +142,16 @@ def test_the_api_gives_the_plan_with_its_measure_tree_and_progress(world: PlanWo
 
 def test_the_api_lists_only_public_plans_to_anonymous_callers(world: PlanWorld, client: Client) -> None:
     assert client.get("/api/v1/plans/").json()["count"] == 0
+
+
+def test_the_coordinator_puts_the_plan_to_the_members_at_a_meeting(world: PlanWorld, client: Client) -> None:
+    meeting = EventFactory(organizer=world.tr, kind="ministerial_meeting", slug="budapest-7th")
+    signed_in(client, world.coordinator).post(
+        f"/plans/{world.plan.slug}/sign-off/", {"action": "submit", "meeting": meeting.slug, "note": ""}
+    )
+    assert world.plan.versions.get().meeting == meeting
+
+
+def test_a_member_cannot_put_the_plan_to_the_members(world: PlanWorld, client: Client) -> None:
+    response = signed_in(client, world.admin_kz).post(f"/plans/{world.plan.slug}/sign-off/", {"action": "submit"})
+    assert response.status_code == 403 and not world.plan.versions.exists()
