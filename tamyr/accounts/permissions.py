@@ -372,6 +372,71 @@ def _view_certificate_pdf(user: Any, certificate: Any) -> bool:
     return _view_enrollment(user, certificate.enrollment)
 
 
+# --- cooperation (plans) ---------------------------------------------------------------------------------------------
+
+
+def _view_plan(user: Any, plan: Any) -> bool:
+    """Public plans are read by anyone; others by the network's coordinators and the staff of its organizations."""
+    if plan is None:
+        return True
+    if plan.is_public or _change_plan(user, plan):
+        return True
+    roles = roles_of(user)
+    if plan.network_id is None:
+        return plan.organization_id in roles.by_organization
+    own = set(roles.by_organization)
+    return bool(own) and plan.network.memberships.filter(organization_id__in=own).exists()
+
+
+def _change_plan(user: Any, plan: Any) -> bool:
+    """A network's plan: its coordinators; an organization's plan: its admins and staff. Without a plan: may the
+    user make one anywhere."""
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    if plan is None:
+        return bool(roles.coordinated_networks) or bool(roles.organizations_with({ADMIN}))
+    if plan.network_id is not None:
+        return plan.network_id in roles.coordinated_networks
+    return bool(roles.by_organization.get(plan.organization_id, frozenset()) & PEOPLE_ROLES)
+
+
+def _report_value(user: Any, measure: Any) -> bool:
+    """Reported values of a measure: its lead organization's admins and staff (and the plan's coordinators)."""
+    if measure is None:
+        return False
+    roles = roles_of(user)
+    return bool(roles.by_organization.get(measure.lead_id, frozenset()) & PEOPLE_ROLES) or _change_plan(
+        user, measure.plan
+    )
+
+
+def _sign_plan(user: Any, organization: Any) -> bool:
+    """Signing a plan in an institution's name: someone holding the admin role there, nobody else (not even a
+    platform admin: the record says which institution's person decided)."""
+    return organization is not None and ADMIN in roles_of(user).by_organization.get(organization.pk, frozenset())
+
+
+def _comment_plan(user: Any, organization: Any) -> bool:
+    return organization is not None and bool(
+        roles_of(user).by_organization.get(organization.pk, frozenset()) & PEOPLE_ROLES
+    )
+
+
+COOPERATION_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "cooperation.view_plan": _view_plan,
+    "cooperation.change_plan": _change_plan,
+    "cooperation.approve_values": lambda user, plan: plan is not None and _change_plan(user, plan),
+    "cooperation.view_counted": lambda user, plan: plan is not None and _change_plan(user, plan),
+    "cooperation.report_value": _report_value,
+    "cooperation.view_evidence": lambda user, value: (
+        value is not None and _report_value(user, value.period.indicator.measure)
+    ),
+    "cooperation.sign_plan": _sign_plan,
+    "cooperation.comment_plan": _comment_plan,
+}
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "registry.view_import_file": _view_import_file,
     "events.view_answer_file": _view_answer_file,
@@ -414,6 +479,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "core.dump_network_file": _load_network_file,
     "privacy.own_data": _own_data,
 }
+
+RULES.update(COOPERATION_RULES)
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from tamyr.api.views import hello, network_file_schema
+from tamyr.cooperation.api import views as cooperation
 from tamyr.events.api import views as events
 from tamyr.learning.api import views as learning
 from tamyr.learning.views_statistics import LearningStatisticsView
@@ -20,6 +21,7 @@ router.register("registrations", events.RegistrationViewSet, basename="registrat
 router.register("courses", learning.CourseViewSet, basename="course")
 router.register("groups", learning.GroupViewSet, basename="course-group")
 router.register("enrollments", learning.EnrollmentViewSet, basename="enrollment")
+router.register("plans", cooperation.PlanViewSet, basename="plan")
 
 urlpatterns = [
     # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win

@@ -38,6 +38,7 @@ from tamyr.events.models import (
     RegistrationFile,
     RegistrationStatus,
 )
+from tamyr.events.signals import registrations_changed
 from tamyr.registry.models import Organization, Person
 from tamyr.registry.services import require_person_in_reach
 
@@ -59,8 +60,11 @@ def require_person(acting_user: Any, person: Person, *, field: str) -> None:
 def _notify(registration: Registration, kind: str) -> None:
     from tamyr.events.tasks import notify_registration
 
-    registration_id = registration.pk
+    registration_id, event_id = registration.pk, registration.event_id
     transaction.on_commit(lambda: notify_registration(registration_id, kind))
+    transaction.on_commit(
+        lambda: registrations_changed.send(sender=Registration, event_id=event_id, changed_at=timezone.now())
+    )
 
 
 # --- events ----------------------------------------------------------------------

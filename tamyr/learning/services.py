@@ -24,6 +24,7 @@ from tamyr.learning.models import (
     Quiz,
     QuizAttempt,
 )
+from tamyr.learning.signals import completions_changed
 from tamyr.registry.models import Person
 from tamyr.registry.services import require_person_in_reach
 
@@ -233,6 +234,11 @@ def completion_evaluate(*, enrollment: Enrollment) -> Enrollment:
         fields += ["status", "completed_at"]
     if fields:
         enrollment.save(update_fields=[*fields, "updated_at"])
+    if "status" in fields:
+        course_id = enrollment.group.course_id
+        transaction.on_commit(
+            lambda: completions_changed.send(sender=Enrollment, course_id=course_id, changed_at=timezone.now())
+        )
     return enrollment
 
 

@@ -199,6 +199,19 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /organizations/org-a/did.json":                       (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /organizations/org-a/credentials/status.json":        (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /.well-known/jwks.json":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    # plans (network A's plan, not public; A is the network's only member)
+    "GET /plans/":                                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /plans/plan-a/":                                      (NF,    NF, NF, OK, OK, OK, OK, NF, OK, NF, OK),
+    "GET /plans/plan-a/iati.xml":                              (NF,    NF, NF, OK, OK, OK, OK, NF, OK, NF, OK),
+    "GET /plans/plan-a/measures/1.1/":                         (NF,    NF, NF, OK, OK, OK, OK, NF, OK, NF, OK),
+    "GET /plans/plan-a/periods/{counted_period}/counted/":     (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
+    "GET /plans/plan-a/periods/{reported_period}/report/":     (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "POST /plans/plan-a/periods/{reported_period}/report/":    (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "GET /plans/plan-a/sign-off/":                             (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "POST /plans/plan-a/sign-off/":                            (LOGIN, NF, NF, OK, NO, NO, NO, NF, NO, NF, NO),
+    "GET /plans/plan-a/approvals/":                            (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
+    "POST /plans/plan-a/approvals/{reported_value}/":          (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
+    "GET /files/evidence/{reported_value}/":                   (NF,    NF, NF, OK, OK, NF, NF, NF, OK, NF, OK),
 }
 
 API: dict[str, tuple[str, ...]] = {
@@ -270,6 +283,9 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/learning/statistics/":                   (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
     "GET /api/v1/certificates/{certificate}/":            (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /api/v1/certificates/verify/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    # plans
+    "GET /api/v1/plans/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/plans/plan-a/":                          (NF,    NF, NF, OK, OK, OK, OK, NF, OK, NF, OK),
 }
 
 # Who appears in the people lists (web and API) of the roles that may open them.
@@ -320,6 +336,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /events/draft-event-a/manage/": {"action": "publish"},
     "POST /events/event-a/check-in/": {"code": "{registration}"},
     "POST /courses/certificates/{certificate}/revoke/": {"reason": "Issued by mistake"},
+    "POST /plans/plan-a/periods/{reported_period}/report/": {"value": "3", "evidence_url": "https://example.org/r"},
+    "POST /plans/plan-a/sign-off/": {"action": "sign", "organization": "org-a", "decision": "approve"},
+    "POST /plans/plan-a/approvals/{reported_value}/": {"approve": "1"},
     "POST /api/v1/events/": {
         "slug": "matrix-event",
         "title": {"en": "Matrix event"},
@@ -406,6 +425,9 @@ class World:
             answer=cast.answer_a.pk,
             session_material=cast.session_material_a.pk,
             lesson_material=cast.lesson_material_a.pk,
+            counted_period=cast.counted_period.pk,
+            reported_period=cast.reported_period.pk,
+            reported_value=cast.value_a.pk,
             in_a_month=cast.event_a.starts_at.isoformat(),
             month=cast.event_a.starts_at.strftime("%Y-%m"),
         )
@@ -683,6 +705,9 @@ SAMPLE_VALUES = {
     "answer": 12,
     "session_material": 13,
     "lesson_material": 14,
+    "counted_period": 15,
+    "reported_period": 16,
+    "reported_value": 17,
 }
 
 

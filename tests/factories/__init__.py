@@ -196,6 +196,7 @@ class RoleWorld:
         self._add_events()
         self._add_learning()
         self._add_private_files()
+        self._add_plan()
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -283,6 +284,49 @@ class RoleWorld:
             person=self.graduate, group=self.group_a, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
         )
         self.certificate = certificates.certificate_issue(enrollment=self.graduate_enrollment, acting_user=None)
+
+    def _add_plan(self) -> None:
+        """Network A's `plan_a` (not public): measure 1.1 led by A, with a computed indicator's `counted_period`
+        and a reported one's `reported_period`, whose `value_a` (with an evidence file) awaits approval; its
+        `version_a` awaits sign-off by A, the network's only member."""
+        from datetime import date
+        from decimal import Decimal
+
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from tamyr.cooperation.models import (
+            Direction,
+            Indicator,
+            IndicatorPeriod,
+            Measure,
+            Plan,
+            PlanVersion,
+            ReportedValue,
+        )
+
+        self.plan_a = Plan.objects.create(
+            slug="plan-a", title={"en": "Plan A"}, network=self.network_a, starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+        )  # fmt: skip
+        direction = Direction.objects.create(plan=self.plan_a, code="1", title={"en": "Direction 1"})
+        measure = Measure.objects.create(
+            plan=self.plan_a, direction=direction, code="1.1", title={"en": "Measure 1.1"}, lead=self.org_a
+        )
+        year = {"starts_on": date(2026, 1, 1), "ends_on": date(2026, 12, 31), "target": Decimal(10)}
+        counted = Indicator.objects.create(
+            measure=measure, title={"en": "Participants"}, unit="people", source="computed", query="unique_participants"
+        )
+        self.counted_period = IndicatorPeriod.objects.create(indicator=counted, **year)
+        reported = Indicator.objects.create(
+            measure=measure, title={"en": "Agreements"}, unit="agreements", source="reported"
+        )
+        self.reported_period = IndicatorPeriod.objects.create(indicator=reported, **year)
+        self.value_a = ReportedValue.objects.create(
+            period=self.reported_period, value=Decimal(2), organization=self.org_a, reported_at=timezone.now(),
+            evidence_file=ContentFile(b"%PDF-1.4 minutes", name="minutes.pdf"), evidence_name="minutes.pdf",
+        )  # fmt: skip
+        self.version_a = PlanVersion.objects.create(plan=self.plan_a, number=1, snapshot={})
 
     def _add_private_files(self) -> None:
         """Private files besides the import's and the certificate's: `answer_a`, a file person A gave as an answer

@@ -1,0 +1,364 @@
+"""The joint action plan: plans, their versions and sign-offs, directions, measures, indicators and their values.
+
+Content is live rows (directions, measures, indicators) that staff edit; a `PlanVersion` freezes that content
+(`snapshot`) when it is put to the members, and what the members sign is the snapshot. An amendment is the live
+content differing from the last adopted snapshot, put to the members as the next version.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tamyr.core.i18n import translate
+from tamyr.core.models import TimeStampedModel
+from tamyr.core.uploads import RandomName, private_storage
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_FORCE = "in_force", _("In force")
+    CLOSED = "closed", _("Closed")
+
+
+class AdoptionRule(models.TextChoices):
+    ALL_MEMBERS_APPROVE = "all_members", _("Every member approves")
+
+
+class Plan(TimeStampedModel):
+    """A network's (or one organization's) plan for a period, e.g. the OTS Joint Action Plan for 2026."""
+
+    slug = models.SlugField(max_length=140, unique=True)
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    network = models.ForeignKey(
+        "registry.Network", null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    organization = models.ForeignKey(
+        "registry.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    starts_on = models.DateField(_("period starts"))
+    ends_on = models.DateField(_("period ends"))
+    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    adoption_rule = models.CharField(
+        _("adoption rule"), max_length=16, choices=AdoptionRule.choices, default=AdoptionRule.ALL_MEMBERS_APPROVE
+    )
+    is_public = models.BooleanField(_("public"), default=False)
+    iati_identifier = models.CharField(
+        _("IATI identifier"),
+        max_length=120,
+        blank=True,
+        help_text=_("e.g. XM-OTS-JAP-2026; made from the slug when empty."),
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "slug"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(network__isnull=False, organization__isnull=True)
+                | Q(network__isnull=True, organization__isnull=False),
+                name="plan_belongs_to_network_or_organization",
+            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="plan_period_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return translate(self.title) or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:plan_detail", kwargs={"slug": self.slug})
+
+
+class VersionStatus(models.TextChoices):
+    SIGNING = "signing", _("Awaiting sign-off")
+    ADOPTED = "adopted", _("Adopted")
+    SUPERSEDED = "superseded", _("Superseded")
+    REJECTED = "rejected", _("Not adopted")
+
+
+class PlanVersion(TimeStampedModel):
+    """The plan's content as put to the members: what they sign is `snapshot`, never the live rows."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.SIGNING)
+    snapshot = models.JSONField(default=dict, editable=False)
+    meeting = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adopted_plan_versions",
+    )
+    note = models.TextField(_("what changes and why"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adopted_at = models.DateTimeField(_("adopted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number"),
+            models.UniqueConstraint(fields=["plan"], condition=Q(status="signing"), name="one_plan_version_in_signing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_RESERVATION = "reservation", _("Approve with a reservation")
+    OBJECT = "object", _("Object")
+
+
+class SignOff(models.Model):
+    """A member institution's decision on a version, given by a person holding a role there."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="signoffs")
+    organization = models.ForeignKey("registry.Organization", on_delete=models.PROTECT, related_name="plan_signoffs")
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    reservation = models.TextField(_("reservation or objection"), blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    signed_by_label = models.CharField(max_length=200, blank=True, help_text=_("Kept when the user is deleted."))
+    signed_at = models.DateTimeField(_("signed"))
+
+    class Meta:
+        ordering = ["version", "signed_at"]
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        constraints = [models.UniqueConstraint(fields=["version", "organization"], name="one_signoff_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.get_decision_display()} ({self.version})"
+
+
+class PlanComment(models.Model):
+    """A remark on a version by a member or an observer (observers comment, they do not sign)."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="comments")
+    organization = models.ForeignKey("registry.Organization", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author_label = models.CharField(max_length=200, blank=True)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "created_at", "id"]
+        verbose_name = _("comment on a plan")
+        verbose_name_plural = _("comments on plans")
+
+
+class Direction(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="directions")
+    code = models.CharField(_("number"), max_length=16)
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        verbose_name = _("direction")
+        verbose_name_plural = _("directions")
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="one_direction_code_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return translate(self.title)
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DELAYED = "delayed", _("Delayed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Measure(TimeStampedModel):
+    """One thing the plan commits to, led by one organization with partners; its progress is computed from its
+    indicators, or from its child measures weighted by `weight`, never typed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    direction = models.ForeignKey(Direction, on_delete=models.CASCADE, related_name="measures")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    code = models.CharField(_("number"), max_length=16)
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    lead = models.ForeignKey(
+        "registry.Organization", verbose_name=_("lead"), on_delete=models.PROTECT, related_name="led_measures"
+    )
+    partners = models.ManyToManyField(
+        "registry.Organization", verbose_name=_("partners"), blank=True, related_name="partner_measures"
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    budget_line = models.CharField(_("budget line"), max_length=200, blank=True)
+    budget_amount = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. EUR."))
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("How much this measure counts in its parent's progress.")
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    events = models.ManyToManyField("events.Event", verbose_name=_("events"), blank=True, related_name="plan_measures")
+    courses = models.ManyToManyField(
+        "learning.Course", verbose_name=_("courses"), blank=True, related_name="plan_measures"
+    )
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="one_measure_code_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return translate(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:measure_detail", kwargs={"slug": self.plan.slug, "code": self.code})
+
+
+class MeasureLink(models.Model):
+    """Anything else that carries a measure out: a call for applications (until calls' models settle, by its
+    address and kind), a report, a page."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        PROJECT = "project", _("Project")
+        DOCUMENT = "document", _("Document")
+        OTHER = "other", _("Other")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.CharField(_("address"), max_length=500, help_text=_("A path on this site (/calls/…) or a full URL."))
+
+    class Meta:
+        ordering = ["measure", "kind", "id"]
+        verbose_name = _("link of a measure")
+        verbose_name_plural = _("links of measures")
+
+
+class IndicatorSource(models.TextChoices):
+    COMPUTED = "computed", _("Computed from the platform's data")
+    REPORTED = "reported", _("Reported by the lead organization")
+
+
+class Indicator(TimeStampedModel):
+    """IATI's result indicator: a unit, a baseline, and a target and an actual per period. A computed indicator
+    names a query from `cooperation.queries.QUERIES` with its parameters; a reported one takes approved values."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="indicators")
+    title = models.JSONField(_("title"), default=dict)
+    unit = models.CharField(_("unit"), max_length=60, help_text=_("What is counted, e.g. people, courses, events."))
+    ascending = models.BooleanField(_("more is better"), default=True)
+    source = models.CharField(_("source"), max_length=16, choices=IndicatorSource.choices)
+    query = models.CharField(_("query"), max_length=60, blank=True)
+    params = models.JSONField(_("query parameters"), default=dict, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=Decimal(0))
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["measure", "order", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="reported", query="") | Q(source="computed") & ~Q(query=""),
+                name="computed_indicator_names_a_query",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return translate(self.title)
+
+
+class IndicatorPeriod(models.Model):
+    """Target and actual for one period. `actual` is written only by the recomputation (computed indicators) or by
+    a coordinator approving a reported value; `computed_at` is when the snapshot it was counted from began."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="periods")
+    starts_on = models.DateField(_("period starts"))
+    ends_on = models.DateField(_("period ends"))
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "starts_on"]
+        verbose_name = _("indicator period")
+        verbose_name_plural = _("indicator periods")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "starts_on"], name="one_indicator_period_start"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="indicator_period_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.starts_on}–{self.ends_on}"
+
+
+class ValueStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Returned")
+
+
+class ReportedValue(models.Model):
+    """A value the lead organization reports for a period, with evidence; it counts once the coordinator approves."""
+
+    period = models.ForeignKey(IndicatorPeriod, on_delete=models.CASCADE, related_name="reported_values")
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    evidence_file = models.FileField(
+        _("evidence (file)"), upload_to=RandomName("cooperation/evidence"), storage=private_storage, blank=True
+    )
+    evidence_name = models.CharField(max_length=255, blank=True)
+    evidence_url = models.URLField(_("evidence (link)"), blank=True)
+    organization = models.ForeignKey("registry.Organization", on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reported_at = models.DateTimeField(_("reported"))
+    status = models.CharField(_("status"), max_length=16, choices=ValueStatus.choices, default=ValueStatus.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        ordering = ["period", "-reported_at", "-id"]
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.value} ({self.get_status_display()})"

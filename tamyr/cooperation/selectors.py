@@ -1,0 +1,333 @@
+"""Reads for plans. A plan page is built from a fixed number of queries (`plan_tree`), whatever its size; progress
+is computed here from indicators and child measures, never stored or typed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tamyr.accounts import permissions
+from tamyr.cooperation.models import (
+    Direction,
+    Indicator,
+    IndicatorPeriod,
+    IndicatorSource,
+    Measure,
+    MeasureStatus,
+    Plan,
+    PlanVersion,
+    ReportedValue,
+    SignOff,
+    ValueStatus,
+    VersionStatus,
+)
+from tamyr.cooperation.queries import QUERIES, Scope
+from tamyr.registry.models import MembershipRole, NetworkMembership, Organization
+
+
+def plans_visible_to(user: Any) -> QuerySet[Plan]:
+    roles = permissions.roles_of(user)
+    plans = Plan.objects.select_related("network", "organization")
+    if roles.platform_admin:
+        return plans
+    own = set(roles.by_organization)
+    return plans.filter(
+        Q(is_public=True)
+        | Q(network_id__in=roles.coordinated_networks)
+        | Q(network__memberships__organization_id__in=own)
+        | Q(organization_id__in=own)
+    ).distinct()
+
+
+def plan_get(slug: str) -> Plan:
+    return Plan.objects.select_related("network", "organization").get(slug=slug)
+
+
+def signatories(plan: Plan) -> list[Organization]:
+    """The organizations whose sign-off the plan's rule needs: the network's members (not observers)."""
+    if plan.network_id is None:
+        return [plan.organization] if plan.organization else []
+    return [
+        membership.organization
+        for membership in NetworkMembership.objects.filter(network_id=plan.network_id, role=MembershipRole.MEMBER)
+        .select_related("organization")
+        .order_by("organization__slug")
+    ]
+
+
+def observers(plan: Plan) -> list[Organization]:
+    if plan.network_id is None:
+        return []
+    return [
+        m.organization
+        for m in NetworkMembership.objects.filter(network_id=plan.network_id, role=MembershipRole.OBSERVER)
+        .select_related("organization")
+        .order_by("organization__slug")
+    ]
+
+
+def membership_of(plan: Plan, organization: Organization) -> str | None:
+    """The organization's role in the plan's network ("member", "observer", "coordinator"), or None."""
+    if plan.network_id is None:
+        return MembershipRole.MEMBER if organization.pk == plan.organization_id else None
+    return (
+        NetworkMembership.objects.filter(network_id=plan.network_id, organization=organization)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def last_adopted(plan: Plan) -> PlanVersion | None:
+    return plan.versions.filter(adopted_at__isnull=False).order_by("-number").first()
+
+
+def version_in_signing(plan: Plan) -> PlanVersion | None:
+    return plan.versions.filter(status=VersionStatus.SIGNING).first()
+
+
+def versions_of(plan: Plan) -> QuerySet[PlanVersion]:
+    return plan.versions.select_related("meeting", "submitted_by").prefetch_related(
+        Prefetch("signoffs", queryset=SignOff.objects.select_related("organization", "signed_by")),
+        "comments__organization",
+    )
+
+
+# --- progress -----------------------------------------------------------------------------------------------------
+
+
+def period_progress(period: IndicatorPeriod, baseline: Decimal) -> float:
+    """How far the actual has moved from the baseline towards the target, 0–1; works for falling targets too."""
+    if period.actual is None:
+        return 0.0
+    span = period.target - baseline
+    if span == 0:
+        return 1.0 if period.actual == period.target else 0.0
+    return float(max(Decimal(0), min(Decimal(1), (period.actual - baseline) / span)))
+
+
+def current_period(periods: list[IndicatorPeriod], today: date | None = None) -> IndicatorPeriod | None:
+    """The period covering today; before the first one, the first; after the last one, the last."""
+    if not periods:
+        return None
+    today = today or timezone.localdate()
+    for period in periods:
+        if period.starts_on <= today <= period.ends_on:
+            return period
+    started = [p for p in periods if p.starts_on <= today]
+    return started[-1] if started else periods[0]
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    periods: list[IndicatorPeriod]
+    current: IndicatorPeriod | None
+    progress: float
+    pending: int = 0  # reported values awaiting approval
+
+
+@dataclass
+class MeasureNode:
+    measure: Measure
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    children: list[MeasureNode] = field(default_factory=list)
+    progress: float = 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+@dataclass
+class DirectionNode:
+    direction: Direction
+    measures: list[MeasureNode] = field(default_factory=list)
+    progress: float = 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+@dataclass
+class PlanTree:
+    plan: Plan
+    directions: list[DirectionNode]
+    progress: float
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+    def measures(self) -> list[MeasureNode]:
+        found: list[MeasureNode] = []
+
+        def walk(nodes: list[MeasureNode]) -> None:
+            for node in nodes:
+                found.append(node)
+                walk(node.children)
+
+        for direction in self.directions:
+            walk(direction.measures)
+        return found
+
+
+def _weighted(nodes: list[MeasureNode]) -> float:
+    counted = [n for n in nodes if n.measure.status != MeasureStatus.CANCELLED]
+    total = sum(n.measure.weight for n in counted)
+    if not total:
+        return 0.0
+    return sum(n.progress * n.measure.weight for n in counted) / total
+
+
+def _measure_progress(node: MeasureNode) -> float:
+    if node.children:
+        return _weighted(node.children)
+    if node.indicators:
+        return sum(row.progress for row in node.indicators) / len(node.indicators)
+    return 1.0 if node.measure.status == MeasureStatus.COMPLETED else 0.0
+
+
+def measures_of(plan: Plan) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(plan=plan)
+        .select_related("lead", "direction")
+        .prefetch_related(
+            "partners",
+            "events",
+            "courses",
+            "links",
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch("periods", queryset=IndicatorPeriod.objects.order_by("starts_on"))
+                ),
+            ),
+        )
+    )
+
+
+def plan_tree(plan: Plan, today: date | None = None) -> PlanTree:
+    """Directions, the measure tree under each, indicators with their progress: six queries."""
+    pending = Counter(
+        ReportedValue.objects.filter(period__indicator__measure__plan=plan, status=ValueStatus.SUBMITTED).values_list(
+            "period__indicator_id", flat=True
+        )
+    )
+    nodes: dict[int, MeasureNode] = {}
+    for measure in measures_of(plan):
+        rows = []
+        for indicator in measure.indicators.all():
+            periods = list(indicator.periods.all())
+            current = current_period(periods, today)
+            progress = period_progress(current, indicator.baseline) if current else 0.0
+            rows.append(IndicatorRow(indicator, periods, current, progress, pending.get(indicator.pk, 0)))
+        nodes[measure.pk] = MeasureNode(measure, rows)
+    roots_by_direction: dict[int, list[MeasureNode]] = {}
+    for node in nodes.values():
+        parent = nodes.get(node.measure.parent_id) if node.measure.parent_id else None
+        if parent is not None:
+            parent.children.append(node)
+        else:
+            roots_by_direction.setdefault(node.measure.direction_id, []).append(node)
+
+    def settle(node: MeasureNode) -> None:
+        for child in node.children:
+            settle(child)
+        node.progress = _measure_progress(node)
+
+    directions = []
+    for direction in Direction.objects.filter(plan=plan):
+        roots = roots_by_direction.get(direction.pk, [])
+        for root in roots:
+            settle(root)
+        directions.append(DirectionNode(direction, roots, _weighted(roots)))
+    all_roots = [root for d in directions for root in d.measures]
+    return PlanTree(plan, directions, _weighted(all_roots))
+
+
+def measure_node(plan: Plan, code: str, today: date | None = None) -> MeasureNode | None:
+    tree = plan_tree(plan, today)
+    return next((node for node in tree.measures() if node.measure.code == code), None)
+
+
+# --- indicators ---------------------------------------------------------------------------------------------------
+
+
+def scope_of(period: IndicatorPeriod) -> Scope:
+    indicator = period.indicator
+    plan = indicator.measure.plan
+    return Scope(
+        measure_id=indicator.measure_id,
+        network_id=plan.network_id,
+        organization_id=plan.organization_id,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        params=dict(indicator.params),
+    )
+
+
+def counted_items(period: IndicatorPeriod) -> list[tuple[str, str, str]]:
+    """The drill-down: what a computed indicator's number counts in this period, one row per item."""
+    query = QUERIES[period.indicator.query]
+    return [query.describe(item) for item in query.items(scope_of(period))]
+
+
+def period_get(pk: int) -> IndicatorPeriod:
+    return IndicatorPeriod.objects.select_related(
+        "indicator__measure__plan__network", "indicator__measure__lead", "indicator__measure__plan__organization"
+    ).get(pk=pk)
+
+
+def computed_periods_for_event(event_id: int) -> QuerySet[IndicatorPeriod]:
+    """Periods of computed indicators that may count the event: those of a query over events whose measure links
+    the event, or whose plan's network (or organization) organizes it, and whose period covers its start."""
+    from tamyr.events.models import Event
+
+    event = Event.objects.filter(pk=event_id).prefetch_related("co_organizers").first()
+    if event is None:
+        return IndicatorPeriod.objects.none()
+    organizers = {event.organizer_id, *(org.pk for org in event.co_organizers.all())}
+    names = [name for name, query in QUERIES.items() if query.depends_on == "events"]
+    day = timezone.localdate(event.starts_at)
+    return IndicatorPeriod.objects.filter(
+        Q(indicator__measure__events=event)
+        | Q(indicator__measure__plan__network__memberships__organization_id__in=organizers)
+        | Q(indicator__measure__plan__organization_id__in=organizers),
+        indicator__source=IndicatorSource.COMPUTED,
+        indicator__query__in=names,
+        starts_on__lte=day,
+        ends_on__gte=day,
+    ).distinct()
+
+
+def computed_periods_for_course(course_id: int) -> QuerySet[IndicatorPeriod]:
+    """Periods of computed indicators over completions that may count the course (linked, or by a network
+    organization); every period, since a completion withdrawn may have counted in an earlier one."""
+    from tamyr.learning.models import Course
+
+    course = Course.objects.filter(pk=course_id).first()
+    if course is None:
+        return IndicatorPeriod.objects.none()
+    names = [name for name, query in QUERIES.items() if query.depends_on == "courses"]
+    return IndicatorPeriod.objects.filter(
+        Q(indicator__measure__courses=course)
+        | Q(indicator__measure__plan__network__memberships__organization_id=course.provider_id)
+        | Q(indicator__measure__plan__organization_id=course.provider_id),
+        indicator__source=IndicatorSource.COMPUTED,
+        indicator__query__in=names,
+    ).distinct()
+
+
+def values_awaiting_approval(plan: Plan) -> QuerySet[ReportedValue]:
+    return (
+        ReportedValue.objects.filter(period__indicator__measure__plan=plan, status=ValueStatus.SUBMITTED)
+        .select_related("period__indicator__measure", "organization", "reported_by")
+        .order_by("reported_at", "pk")
+    )

@@ -1,0 +1,8 @@
+"""Signals other apps listen to (sent after commit, so a receiver reads what was written)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+#: A registration of the event was made, decided, cancelled or promoted. kwargs: event_id, changed_at.
+registrations_changed = Signal()

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories.cooperation import PlanWorld
+
+
+@pytest.fixture
+def world(db: None) -> PlanWorld:
+    return PlanWorld()
