@@ -76,13 +76,17 @@ def _call_or_404(request: HttpRequest, slug: str) -> Call:
     return call
 
 
-def _application_or_404(request: HttpRequest, code: str) -> Application:
+def _application_or_404(request: HttpRequest, code: str, *, change: bool = False) -> Application:
+    """The application, 404 when the user may not see it; with `change`, 403 when they see it but it is not theirs
+    to change (the call's managers read applications, never write in them)."""
     try:
         application = selectors.application_get(code)
     except Application.DoesNotExist as error:
         raise Http404(_("No such application.")) from error
     if not permissions.can(request.user, "calls.view_application", application):
         raise Http404(_("No such application."))
+    if change and not permissions.can(request.user, "calls.change_application", application):
+        raise PermissionDenied(_("Only the applicant can change this application."))
     return application
 
 
@@ -204,7 +208,7 @@ def _application_form(request: HttpRequest, application: Application, data: Any 
 @login_required
 def application_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The applicant's page: the form (saved as they type while a draft), documents, referees, submit, withdraw."""
-    application = _application_or_404(request, code)
+    application = _application_or_404(request, code, change=request.method == "POST")
     form = _application_form(request, application, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         saved = _save(request, application, form)
@@ -247,7 +251,7 @@ def _save(request: HttpRequest, application: Application, form: ApplicationForm)
 @login_required
 def application_autosave(request: HttpRequest, code: str) -> HttpResponse:
     """HTMX: a draft saved as the applicant types; answers a short status line (saved, or what is wrong)."""
-    application = _application_or_404(request, code)
+    application = _application_or_404(request, code, change=True)
     form = _application_form(request, application, request.POST)
     saved = _save(request, application, form)
     errors = [str(message) for messages_ in form.errors.values() for message in messages_]
@@ -262,7 +266,7 @@ def application_autosave(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @login_required
 def application_submit(request: HttpRequest, code: str) -> HttpResponse:
-    application = _application_or_404(request, code)
+    application = _application_or_404(request, code, change=True)
     try:
         services.application_submit(application=application, acting_user=request.user)
     except DomainError as error:
@@ -275,7 +279,7 @@ def application_submit(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @login_required
 def application_withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    application = _application_or_404(request, code)
+    application = _application_or_404(request, code, change=True)
     try:
         services.application_withdraw(application=application, acting_user=request.user)
     except DomainError as error:
@@ -288,7 +292,7 @@ def application_withdraw(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @login_required
 def application_reopen(request: HttpRequest, code: str) -> HttpResponse:
-    application = _application_or_404(request, code)
+    application = _application_or_404(request, code, change=True)
     try:
         services.application_start(
             call=application.call,
@@ -309,7 +313,7 @@ def _document(application: Application, key: str) -> RequiredDocument:
 @require_POST
 @login_required
 def document_upload(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    application = _application_or_404(request, code)
+    application = _application_or_404(request, code, change=True)
     document = _document(application, key)
     form = DocumentForm(request.POST, request.FILES, document=document, prefix=f"doc-{document.key}")
     if not form.is_valid():
@@ -330,7 +334,7 @@ def document_upload(request: HttpRequest, code: str, key: str) -> HttpResponse:
 @require_POST
 @login_required
 def document_remove(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    application = _application_or_404(request, code)
+    application = _application_or_404(request, code, change=True)
     try:
         services.document_remove(
             application=application, document=_document(application, key), acting_user=request.user
@@ -343,7 +347,7 @@ def document_remove(request: HttpRequest, code: str, key: str) -> HttpResponse:
 @require_POST
 @login_required
 def referee_request(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    application = _application_or_404(request, code)
+    application = _application_or_404(request, code, change=True)
     form = RefereeRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the referee's name and e-mail address."))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -17,7 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -198,13 +199,14 @@ class CallViewSet(
         serializer = ApplicationStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = signed_in_user(request)
-        application = services.application_start(
-            call=call,
-            person=services.applicant_person(user),
-            acting_user=user,
-            organization=serializer.validated_data.get("organization"),
-            language=translation.get_language() or "",
-        )
+        with transaction.atomic():  # a record made for this application goes away again if it is refused
+            application = services.application_start(
+                call=call,
+                person=services.applicant_person(user),
+                acting_user=user,
+                organization=serializer.validated_data.get("organization"),
+                language=translation.get_language() or "",
+            )
         return Response(
             ApplicationSerializer(selectors.application_get(application.code)).data, status=status.HTTP_201_CREATED
         )
@@ -336,7 +338,7 @@ class ApplicationViewSet(
         detail=True,
         methods=["post"],
         url_path="documents/(?P<key>[-a-zA-Z0-9_]+)",
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
     )
     def upload_document(self, request: Request, code: str | None = None, key: str | None = None) -> Response:
         """Upload (or replace) a document, checked by its real content and size against the call's rule."""
