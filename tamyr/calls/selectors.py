@@ -82,7 +82,7 @@ def applications_of_person(person: Person | None, user: Any = None) -> QuerySet[
         mine |= Q(organization_id__in=organizations)
     return (
         Application.objects.filter(mine)
-        .select_related("call", "call__organization", "organization", "person")
+        .select_related("call", "call__organization", "organization", "person", "quota_group")
         .order_by("-created_at", "id")
     )
 
@@ -96,7 +96,7 @@ def applications_of_call(call: Call, *, status: str = "") -> QuerySet[Applicatio
         applications = applications.filter(status=status)
     else:
         applications = applications.exclude(status=ApplicationStatus.DRAFT)
-    return applications.prefetch_related("partners", "documents").order_by("submitted_at", "id")
+    return applications.prefetch_related("partners", "documents__document").order_by("submitted_at", "id")
 
 
 def application_of(call: Call, person: Person | None, organization: Any = None) -> Application | None:

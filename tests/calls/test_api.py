@@ -132,3 +132,23 @@ def test_managers_read_the_calls_applications_and_export_them(client: Client, or
     export = client.get(f"/api/v1/calls/{call.slug}/applications/?export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert Application.objects.count() == 2
+
+
+def test_the_managers_application_list_reads_a_fixed_number_of_queries(
+    client: Client, organization: Any, django_assert_max_num_queries: Any
+) -> None:
+    from tests.factories import OrganizationFactory
+
+    user = UserFactory()
+    grant(user, organization, "admin")
+    with_totp(user)
+    client.force_login(user)
+    call = CallFactory(organization=organization)
+    document = RequiredDocumentFactory(call=call)
+    for _index in range(8):
+        application = ApplicationFactory(call=call, status="submitted")
+        application.partners.add(OrganizationFactory())
+        application.documents.create(document=document, file="calls/documents/x.pdf", original_name="x.pdf")
+    with django_assert_max_num_queries(16):  # the same for 1 or 100 rows
+        answer = client.get(f"/api/v1/calls/{call.slug}/applications/")
+    assert answer.json()["count"] == 8
