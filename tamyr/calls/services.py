@@ -274,6 +274,65 @@ def quota_group_create(
     return group
 
 
+@transaction.atomic
+def question_update(
+    *, question: Question, acting_user: Any, label: Any = UNSET, choices: Any = UNSET, required: Any = UNSET
+) -> Question:
+    """Change a question's text, answers offered or whether it must be answered; its kind stays (answers given
+    already are of that kind)."""
+    _require_manager(question.call, acting_user)
+    label = question.label if label is UNSET else label
+    choices = question.choices if choices is UNSET else choices
+    cleaned_label, cleaned_choices = questions.clean_question(label=label, kind=question.kind, choices=choices)
+    question.label, question.choices = cleaned_label, cleaned_choices
+    if required is not UNSET:
+        question.required = bool(required)
+    question.save(update_fields=["label", "choices", "required"])
+    audit.record(acting_user, "calls.question_changed", question.call, question=question.pk)
+    return question
+
+
+@transaction.atomic
+def required_document_update(*, document: RequiredDocument, acting_user: Any, **fields: Any) -> RequiredDocument:
+    """Change what the call asks of one document: name, formats, size, whether required, whether a referee's."""
+    _require_manager(document.call, acting_user)
+    unknown = set(fields) - {"name", "formats", "max_megabytes", "required", "from_referee"}
+    if unknown:
+        raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if "formats" in fields and sorted(set(fields["formats"]) - set(FORMATS)):
+        raise DomainError(
+            _("Unknown format(s): %(formats)s. Use %(known)s.")
+            % {"formats": ", ".join(sorted(set(fields["formats"]) - set(FORMATS))), "known": ", ".join(FORMATS)},
+            field="formats",
+        )
+    if "max_megabytes" in fields and not 1 <= int(fields["max_megabytes"]) <= 50:
+        raise DomainError(_("A document may be 1 to 50 MB."), field="max_megabytes")
+    if "name" in fields:
+        fields["name"] = clean_translations(fields["name"])
+    for key, value in fields.items():
+        setattr(document, key, value)
+    document.save()
+    audit.record(acting_user, "calls.required_document_changed", document.call, document=document.key)
+    return document
+
+
+@transaction.atomic
+def quota_group_update(
+    *, group: QuotaGroup, acting_user: Any, name: Any = UNSET, places: Any = UNSET, countries: Any = UNSET
+) -> QuotaGroup:
+    """Change a group's name, places or countries (selection decides against the places as they are then)."""
+    _require_manager(group.call, acting_user)
+    if name is not UNSET:
+        group.name = clean_translations(name)
+    if places is not UNSET:
+        group.places = int(places)
+    group.save(update_fields=["name", "places"])
+    if countries is not UNSET:
+        group.countries.set(countries)
+    audit.record(acting_user, "calls.quota_group_changed", group.call, group=group.key)
+    return group
+
+
 # --- applications ------------------------------------------------------------------------------------------------
 
 
