@@ -53,6 +53,7 @@ FORMATS: dict[str, frozenset[uploads.Kind]] = {
     "presentation": frozenset({uploads.PPTX}),
 }
 MAX_BUDGET_LINES = 50
+MAX_AMOUNT = Decimal("1000000000000")  # what the amount columns hold (14 digits, 2 after the point), summed
 MAX_PARTNERS = 20
 REFEREE_SALT = "tamyr.calls.referee"
 REFEREE_LINK_DAYS = 60
@@ -448,13 +449,17 @@ def _clean_budget(call: Call, lines: Any) -> tuple[list[dict[str, str]], Decimal
             raise DomainError(
                 _("Line %(n)s of the budget: say what the money is for.") % {"n": number}, field="budget_lines"
             )
-        if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        if (
+            not amount.is_finite() or amount <= 0 or amount >= MAX_AMOUNT or amount.as_tuple().exponent < -2  # type: ignore[operator]
+        ):
             raise DomainError(
                 _("Line %(n)s of the budget: give the amount as a positive number, e.g. 1200.50.") % {"n": number},
                 field="budget_lines",
             )
         cleaned.append({"item": item, "amount": f"{amount:.2f}"})
         total += amount
+    if total >= MAX_AMOUNT:
+        raise DomainError(_("Fill in the budget table."), field="budget_lines")
     return cleaned, (total if cleaned else None)
 
 

@@ -310,3 +310,13 @@ def test_a_tampered_referee_link_is_refused(applicant: Any) -> None:
     with pytest.raises(DomainError) as refused:
         services.referee_upload(signed_token=request.token, upload=pdf())  # the bare token, without the signature
     assert refused.value.code == "bad_link"
+
+
+def test_an_amount_larger_than_the_books_hold_is_refused(applicant: Any, financing: Any) -> None:
+    organization = OrganizationFactory()
+    grant(applicant, organization, "staff")
+    application = start(financing, applicant, organization=organization)
+    with pytest.raises(DomainError):
+        services.application_save(
+            application=application, acting_user=applicant, budget_lines=[{"item": "Everything", "amount": "1e20"}]
+        )

@@ -42,7 +42,7 @@ class RequiredDocumentSerializer(serializers.Serializer):
 class QuotaGroupSerializer(serializers.Serializer):
     key = serializers.SlugField(max_length=80)
     name = TranslationsField()
-    places = serializers.IntegerField(min_value=0)
+    places = serializers.IntegerField(min_value=0, max_value=1_000_000)
     countries = serializers.SlugRelatedField(
         slug_field="code", queryset=Country.objects.all(), many=True, required=False
     )
@@ -106,7 +106,7 @@ class CallWriteSerializer(serializers.Serializer):
     time_zone = serializers.CharField(max_length=64, required=False)
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
-    places = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    places = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
     currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
     budget = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
     award_min = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
