@@ -51,6 +51,8 @@ PATH_VALUES = [
     ("^/api/v1/groups/", "id", "tamyr.learning.models.CourseGroup", "pk", 40),
     ("^/api/v1/enrollments/", "id", "tamyr.learning.models.Enrollment", "pk", 60),
     ("^/api/v1/certificates/", "code", "tamyr.learning.models.Certificate", "code", 20),
+    ("^/api/v1/calls/", "slug", "tamyr.calls.models.Call", "slug", 10),
+    ("^/api/v1/applications/", "code", "tamyr.calls.models.Application", "code", 40),
 ]
 
 

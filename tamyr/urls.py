@@ -38,6 +38,7 @@ urlpatterns = [
     path("events/", include("tamyr.events.urls")),
     path("courses/", include("tamyr.learning.urls")),
     path("plans/", include("tamyr.cooperation.urls")),
+    path("calls/", include("tamyr.calls.urls")),
     path("", include("tamyr.learning.urls_verify")),
     path("", include("tamyr.registry.urls")),
 ]

@@ -437,7 +437,73 @@ COOPERATION_RULES: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# --- calls (the applicant's side; review and selection add theirs) ------------------------------------------
+
+
+def _add_call(user: Any, organization: Any) -> bool:
+    """Create calls for an organization: its admins and staff; without one, for any of theirs."""
+    return _add_event(user, organization)
+
+
+def _manage_call(user: Any, call: Any) -> bool:
+    """Call managers: admins and staff of the organization that owns the call."""
+    if call is None:
+        return False
+    return _in_scope(people_write_scope(user), {call.organization_id})
+
+
+def _view_call(user: Any, call: Any) -> bool:
+    """Published (and archived) calls are public pages; drafts only for their managers."""
+    if call is None:
+        return True
+    return call.status in ("published", "archived") or _manage_call(user, call)
+
+
+def _apply(user: Any, call: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (call is None or call.status == "published")
+
+
+def _applies_for(user: Any, organization: Any) -> bool:
+    """Apply (and act on an application) in an organization's name: its admins and staff."""
+    if organization is None:
+        return False
+    return bool(roles_of(user).by_organization.get(organization.pk, frozenset()) & PEOPLE_ROLES)
+
+
+def _change_application(user: Any, application: Any) -> bool:
+    """The applicant's own application: the person it belongs to, or the applying organization's admins and staff."""
+    if application is None:
+        return False
+    if _is_self(user, application.person):
+        return True
+    return application.organization_id is not None and _applies_for(user, application.organization)
+
+
+def _view_application(user: Any, application: Any) -> bool:
+    if application is None:
+        return False
+    return _change_application(user, application) or _manage_call(user, application.call)
+
+
+def _view_application_document(user: Any, document: Any) -> bool:
+    """A document of an application: the call's managers; the applicant, except a referee's letter (confidential)."""
+    if document is None:
+        return False
+    if _manage_call(user, document.application.call):
+        return True
+    return not document.from_referee and _change_application(user, document.application)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "calls.add_call": _add_call,
+    "calls.view_call": _view_call,
+    "calls.change_call": _manage_call,
+    "calls.manage_applications": _manage_call,
+    "calls.apply": _apply,
+    "calls.apply_for_organization": _applies_for,
+    "calls.view_application": _view_application,
+    "calls.change_application": _change_application,
+    "calls.view_application_document": _view_application_document,
     "registry.view_import_file": _view_import_file,
     "events.view_answer_file": _view_answer_file,
     "events.view_session_material": _view_session_material,

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from tamyr.api.views import hello, network_file_schema
+from tamyr.calls.api import views as calls
 from tamyr.cooperation.api import views as cooperation
 from tamyr.events.api import views as events
 from tamyr.learning.api import views as learning
@@ -18,6 +19,8 @@ router.register("networks", registry.NetworkViewSet, basename="network")
 router.register("people", registry.PersonViewSet, basename="person")
 router.register("events", events.EventViewSet, basename="event")
 router.register("registrations", events.RegistrationViewSet, basename="registration")
+router.register("calls", calls.CallViewSet, basename="call")
+router.register("applications", calls.ApplicationViewSet, basename="application")
 router.register("courses", learning.CourseViewSet, basename="course")
 router.register("groups", learning.GroupViewSet, basename="course-group")
 router.register("enrollments", learning.EnrollmentViewSet, basename="enrollment")

@@ -6,3 +6,19 @@ class CallsConfig(AppConfig):
     name = "tamyr.calls"
     label = "calls"
     verbose_name = _("Calls")
+
+    def ready(self) -> None:
+        from tamyr.calls.models import ApplicationDocument
+        from tamyr.core import files
+
+        files.register(
+            files.PrivateFile(
+                kind="call-document",
+                queryset=lambda: ApplicationDocument.objects.select_related(
+                    "application__call", "application__person", "application__organization"
+                ),
+                field="file",
+                action="calls.view_application_document",
+                filename=lambda stored: stored.original_name,
+            )
+        )

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tamyr.core.i18n import translate
 from tamyr.core.models import TimeStampedModel
+from tamyr.core.questions import QuestionBase
+from tamyr.core.uploads import RandomName, private_storage
 from tamyr.events.models import validate_time_zone
 from tamyr.registry.models import Country, Network, Organization, Person
 
@@ -166,6 +168,19 @@ class RequiredDocument(models.Model):
         return translate(self.name) or self.key
 
 
+class Question(QuestionBase):
+    """A question of the call's application form (the engine is `core.questions`, shared with events).
+
+    Files are not asked as questions on a call: a file is a `RequiredDocument`, with its own formats and size."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+
 class ApplicationStatus(models.TextChoices):
     """The applicant's side; the committee's outcome (ranked, offered, accepted …) lives in selection's tables."""
 
@@ -176,6 +191,10 @@ class ApplicationStatus(models.TextChoices):
 
 def _new_code() -> str:
     return secrets.token_hex(4).upper()
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Application(TimeStampedModel):
@@ -232,3 +251,49 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.call.slug}"
+
+
+class ApplicationDocument(models.Model):
+    """One required document of an application, stored privately (served by `core.files` after asking `can()`).
+
+    A referee's letter arrives here too, through `RefereeRequest`; the applicant never sees its content."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(RequiredDocument, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=RandomName("calls/documents"), storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    from_referee = models.BooleanField(_("from a referee"), default=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "document__order", "id"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "document"], name="one_file_per_required_document")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.document)
+
+
+class RefereeRequest(TimeStampedModel):
+    """A referee asked for a letter: they upload it once, through a signed link, without an account.
+
+    The link carries `token` signed with the site's key (`services.referee_link`); `used_at` makes it single-use."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="referee_requests")
+    document = models.ForeignKey(RequiredDocument, on_delete=models.PROTECT, related_name="+")
+    referee_name = models.CharField(_("referee's name"), max_length=200)
+    referee_email = models.EmailField(_("referee's e-mail"))
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    used_at = models.DateTimeField(_("letter uploaded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "created_at", "id"]
+        verbose_name = _("referee request")
+        verbose_name_plural = _("referee requests")
+
+    def __str__(self) -> str:
+        return f"{self.referee_name} — {self.application.code}"

@@ -14,13 +14,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tamyr.core import uploads
+from tamyr.core import questions, uploads
 from tamyr.core.i18n import translate
-from tamyr.core.uploads import UploadField
 from tamyr.events.models import EventKind, Question, QuestionKind, RegistrationCategory
 from tamyr.registry.models import Country, Network, Organization
 
-YES, NO = "yes", "no"
+YES, NO = questions.YES, questions.NO
 
 
 class DateInput(forms.DateInput):
@@ -130,34 +129,7 @@ class RegistrationForm(forms.Form):
 
     @staticmethod
     def _field_for(question: Question) -> forms.Field:
-        label = translate(question.label)
-        required = question.required
-        answer_required = {"required": _("Answer this question.")}
-        choices = [(str(index), text) for index, text in enumerate(question.display_choices)]
-        if question.kind == QuestionKind.SINGLE:
-            return forms.ChoiceField(
-                label=label, required=required, choices=choices, widget=forms.RadioSelect,
-                error_messages={"required": _("Pick one answer.")},
-            )  # fmt: skip
-        if question.kind == QuestionKind.MULTIPLE:
-            return forms.MultipleChoiceField(
-                label=label, required=required, choices=choices, widget=forms.CheckboxSelectMultiple,
-                error_messages={"required": _("Pick at least one answer.")},
-            )  # fmt: skip
-        if question.kind == QuestionKind.YES_NO:
-            return forms.ChoiceField(
-                label=label, required=required, choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect,
-                error_messages={"required": _("Answer yes or no.")},
-            )  # fmt: skip
-        if question.kind == QuestionKind.FILE:
-            return UploadField(
-                label=label, required=required, policy=uploads.ANSWER,
-                error_messages={"required": _("Attach a file.")},
-            )  # fmt: skip
-        return forms.CharField(
-            label=label, required=required, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages=answer_required,
-        )  # fmt: skip
+        return questions.form_field(question, policy=uploads.ANSWER)
 
     @property
     def has_files(self) -> bool:

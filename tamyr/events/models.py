@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tamyr.core.i18n import translate
 from tamyr.core.models import TimeStampedModel
+from tamyr.core.questions import QuestionBase
+from tamyr.core.questions import QuestionKind as QuestionKind  # kept importable from here
 from tamyr.core.uploads import RandomName, private_storage
 from tamyr.registry.models import Country, Organization, Person
 
@@ -153,35 +155,15 @@ class RegistrationCategory(models.Model):
         return translate(self.name)
 
 
-class QuestionKind(models.TextChoices):
-    TEXT = "text", _("Text")
-    SINGLE = "single", _("Single choice")
-    MULTIPLE = "multiple", _("Multiple choice")
-    YES_NO = "yes_no", _("Yes or no")
-    FILE = "file", _("File")
+class Question(QuestionBase):
+    """A question of the event's registration form; kinds, answer checks and form fields: `core.questions`."""
 
-
-class Question(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
-    label = models.JSONField(_("question"), default=dict)
-    kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices, default=QuestionKind.TEXT)
-    choices = models.JSONField(
-        _("choices"), default=list, blank=True, help_text=_("For choice questions: a list of {lang: text} objects.")
-    )
-    required = models.BooleanField(_("required"), default=False)
-    order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["event", "order", "id"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-
-    def __str__(self) -> str:
-        return translate(self.label)
-
-    @property
-    def display_choices(self) -> list[str]:
-        return [translate(choice) for choice in self.choices]
 
 
 class Delegation(TimeStampedModel):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
-from tamyr.core import audit, rows
+from tamyr.core import audit, questions, rows
 from tamyr.core import uploads as storage
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
@@ -32,7 +32,6 @@ from tamyr.events.models import (
     EventStatus,
     Invitation,
     Question,
-    QuestionKind,
     Registration,
     RegistrationCategory,
     RegistrationFile,
@@ -209,54 +208,8 @@ def _promote_waitlisted(event: Event) -> list[Registration]:
 def _clean_answers(
     event: Event, answers: Mapping[str, Any], files: Mapping[str, UploadedFile]
 ) -> tuple[dict[str, Any], dict[int, storage.CheckedFile]]:
-    """Answers keyed by question id (as a string); every error names its question."""
-    cleaned: dict[str, Any] = {}
-    uploads: dict[int, storage.CheckedFile] = {}
-    for question in event.questions.all():
-        key = str(question.pk)
-        value = answers.get(key)
-        label = str(question)
-        if question.kind == QuestionKind.FILE:
-            upload = files.get(key)
-            if upload is None:
-                if question.required:
-                    raise DomainError(_("Attach a file for “%(q)s”.") % {"q": label}, field=f"q{key}")
-                continue
-            checked = storage.check(upload, storage.ANSWER, field=f"q{key}")  # by content; stored privately
-            uploads[question.pk] = checked
-            cleaned[key] = checked.original_name
-            continue
-        if value in (None, "", []):
-            if question.required:
-                raise DomainError(_("Answer “%(q)s”.") % {"q": label}, field=f"q{key}")
-            continue
-        if question.kind == QuestionKind.TEXT:
-            text = str(value).strip()
-            if len(text) > 5000:
-                raise DomainError(_("The answer to “%(q)s” is too long.") % {"q": label}, field=f"q{key}")
-            cleaned[key] = text
-        elif question.kind == QuestionKind.YES_NO:
-            if isinstance(value, bool):
-                cleaned[key] = value
-            elif str(value).lower() in {"yes", "true", "1", "on"}:
-                cleaned[key] = True
-            elif str(value).lower() in {"no", "false", "0", "off"}:
-                cleaned[key] = False
-            else:
-                raise DomainError(_("Answer “%(q)s” with yes or no.") % {"q": label}, field=f"q{key}")
-        else:
-            options = range(len(question.choices))
-            picked = value if isinstance(value, list) else [value]
-            try:
-                indexes = sorted({int(item) for item in picked})
-            except (TypeError, ValueError):
-                raise DomainError(_("Pick one of the offered answers for “%(q)s”.") % {"q": label}, field=f"q{key}")
-            if not indexes or any(index not in options for index in indexes):
-                raise DomainError(_("Pick one of the offered answers for “%(q)s”.") % {"q": label}, field=f"q{key}")
-            if question.kind == QuestionKind.SINGLE and len(indexes) != 1:
-                raise DomainError(_("Pick exactly one answer for “%(q)s”.") % {"q": label}, field=f"q{key}")
-            cleaned[key] = indexes[0] if question.kind == QuestionKind.SINGLE else indexes
-    return cleaned, uploads
+    """Answers keyed by question id (as a string); every error names its question (`core.questions`)."""
+    return questions.clean_answers(event.questions.all(), answers, files, policy=storage.ANSWER)
 
 
 def _check_open(
@@ -747,29 +700,16 @@ def delegation_create(
     return delegation
 
 
-def clean_question(label: Any, kind: str, choices: list[Any] | None) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """A question's label and choices as stored; a choice question needs two choices at least."""
-    if kind not in QuestionKind.values:
-        raise DomainError(_("Unknown kind of question."), field="kind")
-    try:
-        cleaned_label = clean_translations(label)
-        cleaned_choices = [clean_translations(choice) for choice in (choices or [])]
-    except ValueError as error:
-        raise DomainError(str(error), field="label") from error
-    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(cleaned_choices) < 2:
-        raise DomainError(_("A choice question needs at least two answers to choose from."), field="choices")
-    return cleaned_label, cleaned_choices
-
-
 @transaction.atomic
 def question_create(*, event: Event, label: Any, kind: str, acting_user: Any, choices: list[Any] | None = None,
                     required: bool = False) -> Question:  # fmt: skip
     if not permissions.can(acting_user, "events.change_event", event):
         raise NotAllowed(_("Only the organizers can change the registration form."))
-    cleaned_label, cleaned_choices = clean_question(label, kind, choices)
+    cleaned_label, cleaned_choices = questions.clean_question(label=label, kind=kind, choices=choices)
     order = event.questions.count()
     question = Question.objects.create(
-        event=event, label=cleaned_label, kind=kind, choices=cleaned_choices, required=required, order=order,
+        event=event, label=cleaned_label, kind=kind, choices=cleaned_choices, required=required,
+        order=order,
     )  # fmt: skip
     audit.record(acting_user, "events.question_created", event, question=question.pk)
     return question

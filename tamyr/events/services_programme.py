@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
-from tamyr.core import audit
+from tamyr.core import audit, questions
 from tamyr.core import uploads as storage
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
@@ -354,7 +354,7 @@ def question_update(
     once someone has answered, the kind stays (a new question is the way to ask differently)."""
     event = question.event
     _require_change(acting_user, event, _("Only the organizers can change the registration form."))
-    cleaned_label, cleaned_choices = services.clean_question(label, kind, choices)
+    cleaned_label, cleaned_choices = questions.clean_question(label=label, kind=kind, choices=choices)
     if not cleaned_label:
         raise DomainError(_("Give the text in at least one language."), field="label")
     if kind != question.kind and Registration.objects.filter(event=event, answers__has_key=str(question.pk)).exists():

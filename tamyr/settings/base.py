@@ -300,6 +300,9 @@ SPECTACULAR_SETTINGS = {
         "CourseLevelEnum": "tamyr.learning.models.Level",
         "EnrollmentStatusEnum": "tamyr.learning.models.EnrollmentStatus",
         "QuizQuestionKindEnum": "tamyr.learning.models.QuestionKind",
+        "CallKindEnum": "tamyr.calls.models.CallKind",
+        "CallStatusEnum": "tamyr.calls.models.CallStatus",
+        "ApplicationStatusEnum": "tamyr.calls.models.ApplicationStatus",
     },
 }
 

@@ -30,6 +30,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -212,6 +213,29 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /plans/plan-a/approvals/":                            (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
     "POST /plans/plan-a/approvals/{reported_value}/":          (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
     "GET /files/evidence/{reported_value}/":                   (NF,    NF, NF, OK, OK, NF, NF, NF, OK, NF, OK),
+    # calls: public pages, the applicant's pages, the referee's one-time page, the managers' pages
+    "GET /calls/":                                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /calls/mine/":                                        (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /calls/call-a/":                                      (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /calls/draft-call-a/":                                (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /calls/call-a/apply/":                               (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /calls/applications/{application}/":                  (LOGIN, NF, OK, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /calls/applications/{application}/":                 (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /calls/applications/{application}/autosave/":        (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /calls/applications/{application}/submit/":          (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /calls/applications/{application}/withdraw/":        (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /calls/applications/{application}/reopen/":          (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /calls/applications/{application}/documents/transcript/":        (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /calls/applications/{application}/documents/transcript/remove/": (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /calls/applications/{application}/referees/letter/": (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "GET /calls/referees/{referee_token}/":                    (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /calls/new/":                                         (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /calls/new/":                                        (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /calls/draft-call-a/publish/":                       (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /calls/call-a/applications/":                         (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /calls/call-a/applications/?export=csv":              (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /calls/call-a/applications/?export=xlsx":             (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /files/call-document/{call_document}/":               (NF,    NF, OK, OK, OK, NF, NF, NF, NF, NF, OK),
 }
 
 API: dict[str, tuple[str, ...]] = {
@@ -286,6 +310,24 @@ API: dict[str, tuple[str, ...]] = {
     # plans
     "GET /api/v1/plans/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/plans/plan-a/":                          (NF,    NF, NF, OK, OK, OK, OK, NF, OK, NF, OK),
+    # calls and applications
+    "GET /api/v1/calls/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "POST /api/v1/calls/":                                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /api/v1/calls/call-a/":                          (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/calls/draft-call-a/":                    (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "PATCH /api/v1/calls/call-a/":                        (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /api/v1/calls/draft-call-a/publish/":           (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/calls/call-a/questions/":               (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /api/v1/calls/call-a/documents/":               (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /api/v1/calls/call-a/quota-groups/":            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /api/v1/calls/call-a/applications/":             (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /api/v1/calls/call-a/apply/":                   (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/applications/":                          (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/applications/{application}/":            (LOGIN, NF, OK, OK, OK, NF, NF, NF, NF, NF, OK),
+    "PATCH /api/v1/applications/{application}/":          (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /api/v1/applications/{application}/submit/":    (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /api/v1/applications/{application}/withdraw/":  (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    "POST /api/v1/applications/{application}/documents/transcript/": (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
 }
 
 # Who appears in the people lists (web and API) of the roles that may open them.
@@ -363,6 +405,24 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/enrollments/": {"group": "{group}"},
     "POST /api/v1/enrollments/{enrollment}/progress/": {"lesson": "{lesson}"},
     "POST /api/v1/enrollments/{enrollment}/override/": {"complete": True, "reason": "Attended another group"},
+    "POST /api/v1/calls/": {
+        "slug": "matrix-call",
+        "organization": "org-a",
+        "kind": "scholarship",
+        "title": {"en": "Matrix call"},
+        "opens_at": "{in_a_month}",
+        "closes_at": "{in_two_months}",
+    },
+    "PATCH /api/v1/calls/call-a/": {"places": 200},
+    "POST /api/v1/calls/call-a/questions/": {"label": {"en": "Why?"}, "kind": "text"},
+    "POST /api/v1/calls/call-a/documents/": {"key": "cv", "name": {"en": "CV"}, "formats": ["pdf"]},
+    "POST /api/v1/calls/call-a/quota-groups/": {
+        "key": "kz",
+        "name": {"en": "Kazakhstan"},
+        "places": 5,
+        "countries": ["KZ"],
+    },
+    "PATCH /api/v1/applications/{application}/": {"answers": {}},
 }
 
 # Writes for which a role that passes the permission check may still have its input refused, each with the reason;
@@ -382,6 +442,9 @@ INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /api/v1/registrations/{registration}/approve/": "sent empty: person A's registration is not pending",
     "POST /api/v1/registrations/{registration}/decline/": "sent empty: person A's registration is not pending",
     "POST /api/v1/enrollments/": "enrolling oneself in the group: person A is enrolled already",
+    "POST /calls/new/": "sent empty: the call form is shown again",
+    "POST /api/v1/applications/{application}/submit/": "person A's application is submitted already (400)",
+    "POST /api/v1/applications/{application}/documents/transcript/": "sent without a file: 400",
 }
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/")
@@ -429,6 +492,10 @@ class World:
             reported_period=cast.reported_period.pk,
             reported_value=cast.value_a.pk,
             in_a_month=cast.event_a.starts_at.isoformat(),
+            in_two_months=(cast.event_a.starts_at + timedelta(days=30)).isoformat(),
+            application=cast.application_a.code,
+            call_document=cast.call_document_a.pk,
+            referee_token=cast.referee_token,
             month=cast.event_a.starts_at.strftime("%Y-%m"),
         )
 
@@ -708,6 +775,9 @@ SAMPLE_VALUES = {
     "counted_period": 15,
     "reported_period": 16,
     "reported_value": 17,
+    "application": "ABCD1234",
+    "call_document": 15,
+    "referee_token": "token",
 }
 
 
@@ -760,6 +830,8 @@ class Ref:
 
 API_EVENT = {"slug": "ref-event", "title": {"en": "Reference event"}, "kind": "forum",
              "starts_at": "{in_a_month}", "ends_at": "{in_a_month}"}
+API_CALL = {"slug": "ref-call", "title": {"en": "Reference call"}, "kind": "scholarship",
+            "opens_at": "{in_a_month}", "closes_at": "{in_two_months}"}
 API_COURSE = {"slug": "ref-course", "title": {"en": "Reference course"}, "format": "self_paced"}
 REGISTER = "POST /api/v1/events/event-a/registrations/"
 ATTENDANCE = "POST /api/v1/groups/{group}/attendance/"
@@ -812,6 +884,10 @@ API_REFERENCES: dict[tuple[str, str], Ref] = {
         "org-a"),
     ("/api/v1/people/{id}/", "registered_by"): Ref(
         "staff_a", "PATCH /api/v1/people/{person_a}/", {"registered_by": "{ref}"}, "org-b", None),
+    ("/api/v1/calls/", "organization"): Ref("staff_a", "POST /api/v1/calls/", {**API_CALL, "organization": "{ref}"},
+                                            "org-b", "org-a"),
+    ("/api/v1/calls/{slug}/apply/", "organization"): Ref(
+        "staff_a", "POST /api/v1/calls/fund-a/apply/", {"organization": "{ref}"}, "org-b", "org-a"),
 }
 
 COUNTRY = "a country (reference data, the same for everyone)"
@@ -843,6 +919,18 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("PersonForm", "citizenships"): COUNTRY,
     ("OrganizationForm", "country"): COUNTRY,
     ("DumpForm", "network"): "a network (public directory); the page that takes it is for platform admins only",
+    ("/api/v1/calls/", "residence_countries"): COUNTRY,
+    ("/api/v1/calls/", "citizenships"): COUNTRY,
+    ("/api/v1/calls/{slug}/", "residence_countries"): COUNTRY,
+    ("/api/v1/calls/{slug}/", "citizenships"): COUNTRY,
+    ("/api/v1/calls/{slug}/quota-groups/", "countries"): COUNTRY,
+    ("/api/v1/applications/{code}/", "partners"): DIRECTORY + ": a partner organization of the project",
+    ("/api/v1/applications/{code}/", "quota_group"): "a key among the groups of the application's own call; any "
+                                                     "other is refused",
+    ("CallForm", "residence_countries"): COUNTRY,
+    ("ApplicationForm", "partners"): DIRECTORY + ": a partner organization of the project",
+    ("ApplicationForm", "quota_group"): "the groups of the application's own call (the form's choices; the service "
+                                        "checks the call again)",
 }
 
 # Fields of API writes that name no object (texts, numbers, dates, choices). `answers` is keyed by the ids of the
@@ -853,6 +941,10 @@ NOT_REFERENCES = frozenset({
     "is_published", "kind", "language", "level", "name", "name_variants", "online_url", "phone", "reason",
     "registration_closes_at", "registration_opens_at", "requires_approval", "residence_city", "short_name",
     "size_limit", "slug", "starts_at", "syllabus", "time_zone", "title", "url", "waiting_list", "website",
+    # calls: texts, numbers, dates and choices of calls, their forms and applications
+    "age_max", "age_min", "age_on", "award_max", "award_min", "budget", "budget_lines", "choices", "closes_at",
+    "currency", "file", "formats", "from_referee", "heritage_asked", "key", "label", "languages", "max_megabytes",
+    "opens_at", "places", "required", "summary",
 })
 
 STAFF_REGISTER = "POST /events/event-a/registrations/"
@@ -862,6 +954,8 @@ WEB_EVENT = {"title_en": "Reference event", "kind": "forum", "access": "public",
              "online_url": "https://meet.example.org/reference",
              "starts_at": "2031-01-13T18:00",
              "ends_at": "2031-01-14T17:00", "waiting_list": "on"}
+WEB_CALL = {"title_en": "Reference call", "slug": "ref-call", "kind": "scholarship", "time_zone": "Asia/Almaty",
+            "opens_at": "2031-01-13T09:00", "closes_at": "2031-03-13T18:00"}
 WEB_COURSE = {"title_en": "Reference course", "slug": "ref-course", "language": "kk", "format": "self_paced"}
 
 # (form class, field) -> the case; entries whose form is "POST" are references read from the request without a form
@@ -916,6 +1010,8 @@ WEB_REFERENCES: dict[tuple[str, str], Ref] = {
         "{lesson_b}", "{lesson}"),
     ("EnrollOnBehalfForm", "person"): Ref("staff_a", "POST /courses/groups/{group}/", {"person": "{ref}"},
                                           "{person_b}", "{alfa}"),
+    ("CallForm", "organization"): Ref("staff_a", "POST /calls/new/", {**WEB_CALL, "organization": "{ref}"},
+                                      "{org_b}", "{org_a}"),
     ("PersonImportForm", "organization"): Ref(
         "staff_a", "POST /people/import/", {"organization": "{ref}", "file": "<people.csv>"}, "{org_b}", "{org_a}"),
     ("POST", "keep"): Ref("org_admin_a", "POST /people/duplicates/{duplicate}/", {"action": "merge", "keep": "{ref}"},
@@ -924,7 +1020,7 @@ WEB_REFERENCES: dict[tuple[str, str], Ref] = {
 
 # Forms that filter a list: they write nothing.
 FILTER_FORMS = frozenset({
-    "CourseFilterForm", "EventFilterForm", "OrganizationFilterForm", "OverviewFilterForm", "PersonFilterForm",
+    "CallFilterForm", "CourseFilterForm", "EventFilterForm", "OrganizationFilterForm", "OverviewFilterForm", "PersonFilterForm",
     "RegistrationFilterForm", "StatisticsFilterForm",
 })
 # fmt: on
@@ -1124,6 +1220,7 @@ def test_every_reference_of_a_form_has_a_case_or_is_public(world: World) -> None
         "user": cast.users["staff_a"], "event": cast.event_a, "course": cast.course_a, "events": Event.objects.all(),
         "providers": Organization.objects.all(), "years": [2026], "questions": [], "categories": [],
         "organizations": Organization.objects.all(), "organizers": (), "header": ["name"], "mapping": {},
+        "application": cast.application_a, "questions_asked": [], "document": cast.call_document_a.document,
     }  # fmt: skip
     missing = []
     for form_class in _project_forms():

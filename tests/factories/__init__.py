@@ -197,6 +197,7 @@ class RoleWorld:
         self._add_learning()
         self._add_private_files()
         self._add_plan()
+        self._add_calls()
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -353,3 +354,47 @@ class RoleWorld:
         self.lesson_material_a = LessonMaterial.objects.create(
             lesson=self.lesson_a, title="Chart", file=ContentFile(b"%PDF-1.4 chart\n", name="chart.pdf")
         )
+
+    def _add_calls(self) -> None:
+        """Organization A runs `call_a` (a published scholarship, open, asking for a transcript and a referee's
+        letter), `draft_call_a` (a draft) and `fund_a` (a published financing call, open). Person A applied to
+        call A (`application_a`, submitted) and uploaded the transcript (`call_document_a`); `referee_token` is the
+        link of a referee asked for the letter."""
+        from datetime import timedelta
+
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from tamyr.calls.models import Application, ApplicationDocument, Call, RefereeRequest, RequiredDocument
+        from tamyr.calls.services import referee_link_token
+
+        now = timezone.now()
+        window = {"opens_at": now - timedelta(days=1), "closes_at": now + timedelta(days=60)}
+        self.call_a = Call.objects.create(
+            slug="call-a", kind="scholarship", status="published", organization=self.org_a,
+            title={"en": "Call A"}, time_zone="Asia/Almaty", **window,
+        )  # fmt: skip
+        self.draft_call_a = Call.objects.create(
+            slug="draft-call-a", kind="scholarship", organization=self.org_a, title={"en": "Draft call A"}, **window
+        )
+        self.fund_a = Call.objects.create(
+            slug="fund-a", kind="financing", status="published", organization=self.org_a, title={"en": "Fund A"},
+            currency="USD", **window,
+        )  # fmt: skip
+        transcript = RequiredDocument.objects.create(
+            call=self.call_a, key="transcript", name={"en": "Transcript"}, formats=["pdf"], required=False
+        )
+        letter = RequiredDocument.objects.create(
+            call=self.call_a, key="letter", name={"en": "Letter"}, formats=["pdf"], from_referee=True, required=False
+        )
+        self.application_a = Application.objects.create(
+            call=self.call_a, person=self.person_a, status="submitted", submitted_at=now
+        )
+        self.call_document_a = ApplicationDocument.objects.create(
+            application=self.application_a, document=transcript, original_name="transcript.pdf",
+            file=ContentFile(b"%PDF-1.4 transcript\n", name="transcript.pdf"),
+        )  # fmt: skip
+        request = RefereeRequest.objects.create(
+            application=self.application_a, document=letter, referee_name="Referee", referee_email="r@example.org"
+        )
+        self.referee_token = referee_link_token(request)

@@ -6,3 +6,13 @@ document.addEventListener("DOMContentLoaded", function () {
     if (button) { button.classList.add("visually-hidden"); }
   });
 });
+
+// The visitor's time zone, for pages that show deadlines on their own clock as well as the organizers' (calls).
+(function () {
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tamyr_tz=" + encodeURIComponent(zone)) === -1) {
+      document.cookie = "tamyr_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  } catch (error) { /* an old browser: deadlines stay in the call's time zone */ }
+})();
