@@ -283,3 +283,20 @@ def test_organization_page_shows_its_fields(client: Client, organization: Organi
     organization.expertise_fields.set([expertise_field("6.4")])
     page = client.get(organization.get_absolute_url(), headers={"accept-language": "ru"}).content.decode()
     assert "Искусство" in page
+
+
+# --- the demo -----------------------------------------------------------------------------------------------------
+
+
+def test_demo_people_carry_fields_that_follow_their_keywords_and_some_consent_to_matching() -> None:
+    from django.core.management import call_command
+
+    from tamyr.registry.demo.people import FIELD_OF_KEYWORD
+
+    call_command("demo", people=40, stdout=__import__("io").StringIO())
+    generated = Person.objects.filter(email__startswith="demo.person.").prefetch_related("expertise_fields")
+    for someone in generated:
+        expected = {FIELD_OF_KEYWORD[word] for word in someone.expertise if word in FIELD_OF_KEYWORD}
+        assert {f.code for f in someone.expertise_fields.all()} == expected
+    consenting = generated.filter(consents__purpose="expertise").count()
+    assert 0 < consenting < generated.count()

@@ -319,6 +319,28 @@ EXPERTISE: tuple[str, ...] = (
     "literature",
     "film",
 )
+#: The field of the OECD classification each generated keyword belongs to (cuisine and embroidery to none): a
+#: generated person's fields follow from their keywords, so the two never contradict each other.
+FIELD_OF_KEYWORD: dict[str, str] = {
+    "history": "6.1",
+    "IT": "1.2",
+    "medicine": "3.2",
+    "engineering": "2.11",
+    "education": "5.3",
+    "music": "6.4",
+    "dombra": "6.4",
+    "journalism": "5.8",
+    "law": "5.5",
+    "business": "5.2",
+    "agriculture": "4.1",
+    "linguistics": "6.2",
+    "translation": "6.2",
+    "finance": "5.2",
+    "architecture": "6.4",
+    "sport": "3.3",
+    "literature": "6.2",
+    "film": "6.4",
+}
 AFFILIATION_ROLES: tuple[str, ...] = (
     "Member",
     "Volunteer",
@@ -345,6 +367,11 @@ class GeneratedPerson:
     registered_by: str
     affiliation: tuple[str, str, dt.date] | None  # (organization slug, role, since)
     consents: tuple[tuple[str, str, dt.datetime], ...]  # (purpose, method, given at)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Fields of science, from the keywords (`FIELD_OF_KEYWORD`), in code order."""
+        return tuple(sorted({FIELD_OF_KEYWORD[word] for word in self.expertise if word in FIELD_OF_KEYWORD}))
 
     @property
     def email(self) -> str:
@@ -460,6 +487,11 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
         consents.append(
             (ConsentPurpose.CONTACT.value, contact_method.value, registry_given + dt.timedelta(days=rng.randrange(60)))
         )
+    expertise = tuple(sorted(rng.sample(EXPERTISE, rng.randrange(4))))
+    # drawn after everything above, so the other values of a generated person are what they were before
+    if expertise and rng.random() < 0.5:
+        consented = registry_given + dt.timedelta(days=rng.randrange(90))
+        consents.append((ConsentPurpose.EXPERTISE.value, ConsentMethod.WEB_FORM.value, consented))
 
     return GeneratedPerson(
         number=number,
@@ -471,7 +503,7 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
         city=rng.choice(residence.cities),
         citizenships=citizenships,
         languages=tuple(sorted(languages.items())),
-        expertise=tuple(sorted(rng.sample(EXPERTISE, rng.randrange(4)))),
+        expertise=expertise,
         registered_by=registered_by,
         affiliation=affiliation,
         consents=tuple(consents),
@@ -651,6 +683,15 @@ def load_people(count: int, organizations: dict[str, Organization], seed: int = 
                 lambda pk, row: Consent(
                     person_id=pk, purpose=row[0], method=row[1], given_at=row[2], note=row[3], withdrawn_at=row[4]
                 ),
+            ),
+        ),
+        (
+            "expertise_fields",
+            _sync_children(
+                Person.expertise_fields.through,
+                ("expertisefield_id",),
+                {pk: [(code,) for code in spec.fields] for pk, spec in by_pk.items()},
+                lambda pk, row: Person.expertise_fields.through(person_id=pk, expertisefield_id=row[0]),
             ),
         ),
         (
