@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tamyr.core import uploads
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
-from tamyr.registry.models import Country, Gender, Organization, OrganizationKind
+from tamyr.registry.models import ConsentMethod, Country, Gender, Organization, OrganizationKind
 
 
 class ExpertiseFieldsField(forms.MultipleChoiceField):
@@ -86,6 +86,17 @@ class PersonForm(forms.Form):
     expertise_fields = ExpertiseFieldsField()
     expertise = forms.CharField(
         label=_("Expertise"), required=False, help_text=_("Comma-separated, e.g. history, IT, music.")
+    )
+    expertise_consent = forms.BooleanField(
+        label=_("The person agrees to be found and matched by their expertise (as a reviewer, host or expert)"),
+        required=False,
+        help_text=_("Without this consent their fields and keywords are kept but never used to find or match them."),
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How the consent was given"),
+        choices=ConsentMethod.choices,
+        initial=ConsentMethod.PAPER,
+        required=False,
     )
     orcid = forms.CharField(
         label=_("ORCID iD"),

@@ -17,6 +17,7 @@ from tamyr.core.i18n import clean_translations
 from tamyr.registry import orcid, search, selectors
 from tamyr.registry.models import (
     Consent,
+    ConsentMethod,
     ConsentPurpose,
     Country,
     ExpertiseField,
@@ -393,8 +394,12 @@ def person_update(
     acting_user: Any,
     name_variants: Iterable[str | dict[str, str]] | None = None,
     citizenships: Iterable[Country] | None = None,
+    expertise_consent: bool | None = None,
+    consent_method: str = "paper",
     **fields: Any,
 ) -> Person:
+    """Change a person's record; `expertise_consent` True records the consent to be found and matched by expertise
+    (given `consent_method`) unless it is already active, False withdraws it, None leaves it as it is."""
     if person.is_erased:
         raise DomainError(_("This record has been erased and cannot be changed."), code="erased")
     unknown = set(fields) - set(PERSON_EDITABLE)
@@ -424,7 +429,20 @@ def person_update(
         changed.append("name_variants")
     if changed:
         audit.record(acting_user, "registry.person_changed", person, fields=sorted(set(changed)))
+    if expertise_consent is not None:
+        _set_expertise_consent(person, given=expertise_consent, method=consent_method, acting_user=acting_user)
     return person
+
+
+def _set_expertise_consent(person: Person, *, given: bool, method: str, acting_user: Any) -> None:
+    if method not in ConsentMethod.values:
+        raise DomainError(_("Unknown way of giving consent."), field="consent_method")
+    active = list(person.consents.filter(purpose=ConsentPurpose.EXPERTISE, withdrawn_at__isnull=True))
+    if given and not active:
+        consent_give(person=person, purpose=ConsentPurpose.EXPERTISE, method=method, acting_user=acting_user)
+    elif not given:
+        for consent in active:
+            consent_withdraw(consent=consent, acting_user=acting_user)
 
 
 @transaction.atomic

@@ -30,7 +30,15 @@ from tamyr.registry.forms import (
     PersonImportForm,
 )
 from tamyr.registry.merge import person_merge, person_merge_undo
-from tamyr.registry.models import DuplicateCandidate, Organization, Person, PersonImport, PersonMerge
+from tamyr.registry.models import (
+    ConsentMethod,
+    ConsentPurpose,
+    DuplicateCandidate,
+    Organization,
+    Person,
+    PersonImport,
+    PersonMerge,
+)
 
 PAGE_SIZE = 25
 
@@ -258,6 +266,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = _person_form_data(form)
+        method = data.pop("consent_method") or ConsentMethod.PAPER
+        consents = [(ConsentPurpose.EXPERTISE, method)] if data.pop("expertise_consent") else []
         scope = permissions.people_write_scope(request.user)
         registered_by = Organization.objects.filter(pk__in=scope).order_by("pk").first() if scope else None
         try:
@@ -266,6 +276,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 name_variants=data.pop("name_variants"),
                 citizenships=data.pop("citizenships"),
                 registered_by=registered_by,
+                consents=consents,
                 acting_user=request.user,
                 **data,
             )
@@ -295,6 +306,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "expertise": ", ".join(person.expertise),
         "expertise_fields": [f.code for f in person.expertise_fields.all()],
         "orcid": person.orcid,
+        "expertise_consent": any(c.purpose == ConsentPurpose.EXPERTISE and c.is_active for c in person.consents.all()),
     }
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -304,6 +316,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person,
                 name_variants=data.pop("name_variants"),
                 citizenships=data.pop("citizenships"),
+                expertise_consent=data.pop("expertise_consent"),
+                consent_method=data.pop("consent_method") or ConsentMethod.PAPER,
                 acting_user=request.user,
                 **data,
             )

@@ -261,6 +261,39 @@ def test_person_edit_page_saves_fields(staff_client: Client, organization: Organ
     assert sorted(someone.expertise_fields.values_list("code", flat=True)) == ["6.2", "6.4"]
 
 
+def test_person_edit_page_records_the_expertise_consent_and_how(
+    staff_client: Client, organization: Organization
+) -> None:
+    someone = PersonFactory(registered_by=organization, display_name="Aigerim Consent")
+    staff_client.post(
+        f"/people/{someone.pk}/edit/",
+        {"display_name": "Aigerim Consent", "expertise_consent": "on", "consent_method": "email"},
+    )
+    consent = someone.consents.get(purpose="expertise")
+    assert (consent.method, consent.is_active) == ("email", True)
+    assert AuditEntry.objects.filter(action="registry.consent_given").count() == 1
+
+
+def test_unticking_the_expertise_consent_withdraws_it(staff_client: Client, organization: Organization) -> None:
+    someone = person(organization, "Aigerim Withdraws", "6.1")
+    staff_client.post(f"/people/{someone.pk}/edit/", {"display_name": "Aigerim Withdraws"})
+    assert not someone.consents.filter(purpose="expertise", withdrawn_at__isnull=True).exists()
+
+
+def test_saving_the_form_again_keeps_one_expertise_consent(staff_client: Client, organization: Organization) -> None:
+    someone = person(organization, "Aigerim Keeps", "6.1")
+    staff_client.post(f"/people/{someone.pk}/edit/", {"display_name": "Aigerim Keeps", "expertise_consent": "on"})
+    assert someone.consents.filter(purpose="expertise").count() == 1
+
+
+def test_person_create_page_records_the_expertise_consent(staff_client: Client) -> None:
+    staff_client.post(
+        "/people/new/", {"display_name": "Daulet New", "expertise_fields": ["6.1"], "expertise_consent": "on"}
+    )
+    created = Person.objects.get(display_name="Daulet New")
+    assert created.consents.filter(purpose="expertise", withdrawn_at__isnull=True).exists()
+
+
 def test_person_page_shows_fields_and_orcid_link(staff_client: Client, organization: Organization) -> None:
     someone = person(organization, "Shown", "6.1")
     services.person_update(person=someone, orcid="0000-0002-1825-0097", acting_user=None)
