@@ -85,7 +85,7 @@ class PersonForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     expertise_fields = ExpertiseFieldsField()
     expertise = forms.CharField(
-        label=_("Expertise"), required=False, help_text=_("Comma-separated, e.g. history, IT, music.")
+        label=_("Expertise keywords"), required=False, help_text=_("Comma-separated, e.g. history, IT, music.")
     )
     expertise_consent = forms.BooleanField(
         label=_("The person agrees to be found and matched by their expertise (as a reviewer, host or expert)"),
