@@ -291,6 +291,18 @@ class Person(TimeStampedModel):
     def __str__(self) -> str:
         return self.display_name
 
+    def clean(self) -> None:
+        """The admin's check of what the services check: an ORCID iD must pass its check character."""
+        from django.core.exceptions import ValidationError
+
+        from tamyr.core.errors import DomainError
+        from tamyr.registry.orcid import normalize
+
+        try:
+            self.orcid = normalize(self.orcid)
+        except DomainError as error:
+            raise ValidationError({"orcid": str(error.message)}) from error
+
     def get_absolute_url(self) -> str:
         return reverse("registry:person_detail", kwargs={"pk": self.pk})
 

@@ -333,3 +333,9 @@ def test_demo_people_carry_fields_that_follow_their_keywords_and_some_consent_to
         assert {f.code for f in someone.expertise_fields.all()} == expected
     consenting = generated.filter(consents__purpose="expertise").count()
     assert 0 < consenting < generated.count()
+
+
+def test_the_admin_lists_the_classification_but_never_changes_it(client: Client, platform_admin: User) -> None:
+    client.force_login(platform_admin)
+    assert client.get("/admin/registry/expertisefield/").status_code == 200
+    assert client.get("/admin/registry/expertisefield/add/").status_code == 403

@@ -78,3 +78,11 @@ def test_the_edit_page_shows_the_orcid_error_on_the_field(client: Client, org_st
     response = client.post(f"/people/{person.pk}/edit/", {"display_name": "Aigerim Orcid", "orcid": "1234"})
     assert response.status_code == 200
     assert "16 characters" in str(response.context["form"].errors["orcid"])
+
+
+def test_the_admin_refuses_a_bad_orcid_id_through_the_models_clean() -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        Person(display_name="Admin Entry", orcid="0000-0002-1825-0098").clean()
+    assert "orcid" in caught.value.message_dict
