@@ -129,9 +129,9 @@ def pair(visitors: dict[int, Profile], hosts: dict[int, Profile], *, min_score: 
     An exact assignment (SciPy's `linear_sum_assignment`, a shortest augmenting path method), not a greedy pass:
     greedy gives the best host to whoever comes first and can leave a later visitor with nobody suitable. With
     more visitors than hosts some visitors stay unpaired, and the other way round. Pairs that score below
-    `min_score` are left out (the visitor is better served by a person than by an unsuitable host). Pairs are
-    returned in the visitors' id order; ties between equally good assignments are broken the same way every run
-    (ids sorted).
+    `min_score` are not made (organizers place those visitors by hand rather than with an unsuitable host), and
+    count as nothing while solving, so two poor pairs never displace one good one. Pairs are returned in the
+    visitors' id order; ties between equally good assignments are broken the same way every run (ids sorted).
     """
     import numpy as np
     from scipy.optimize import linear_sum_assignment
@@ -140,6 +140,8 @@ def pair(visitors: dict[int, Profile], hosts: dict[int, Profile], *, min_score: 
     if not visitor_ids or not host_ids:
         return []
     scores = np.array([[similarity(visitors[v], hosts[h]) for h in host_ids] for v in visitor_ids], dtype=float)
+    if min_score > 0:
+        scores = np.where(scores >= min_score, scores, 0.0)
     rows, columns = linear_sum_assignment(scores, maximize=True)
     pairs = [
         Pair(visitor_ids[r], host_ids[c], float(scores[r, c]))
@@ -153,7 +155,7 @@ def pair_visitors_with_hosts(
     *, visitor_ids: Iterable[int], host_ids: Iterable[int], min_score: float = 0.0
 ) -> list[Pair]:
     """The pairing service: visiting scholars (the Otandas Scholars Forum's 40 foreign scholars) with local hosts
-    (its 100 Kazakhstani researchers), from the registry's records, in three queries. People without an expertise
+    (its 100 Kazakhstani researchers), from the registry's records, in two queries. People without an expertise
     consent have the empty profile and pair only where nothing better is left (or not at all with `min_score`)."""
     visitor_list, host_list = list(visitor_ids), list(host_ids)
     profiles = profiles_of_people([*visitor_list, *host_list])

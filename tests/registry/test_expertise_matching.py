@@ -168,3 +168,12 @@ def test_the_pairing_service_pairs_people_by_their_registry_profiles() -> None:
         (historian.pk, host_historian.pk),
         (economist.pk, host_economist.pk),
     }
+
+
+def test_two_poor_pairs_never_displace_one_good_one() -> None:
+    # Without a minimum the best total is 1-11 (0.5) + 2-10 (0.5) = 1.0 against 1-10 (0.75) + 2-11 (0) = 0.75;
+    # with a minimum of 0.75 neither of the first two pairs would be made, so the pairing keeps the one good pair.
+    visitors = {1: profile("6.1", keywords=("k",)), 2: profile("1.1", keywords=("k", "m"))}
+    hosts = {10: profile("6.2", keywords=("k", "m")), 11: profile("6.3")}
+    assert [(p.visitor, p.host) for p in pair(visitors, hosts)] == [(1, 11), (2, 10)]
+    assert [(p.visitor, p.host, p.score) for p in pair(visitors, hosts, min_score=0.75)] == [(1, 10, 0.75)]
