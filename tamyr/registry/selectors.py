@@ -106,7 +106,7 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
     qs = (
         Person.objects.filter(merged_into__isnull=True)
         .select_related("residence_country", "registered_by")
-        .prefetch_related("name_variants", "citizenships", "expertise_fields")
+        .prefetch_related("name_variants", "citizenships")
     )
     scope = permissions.people_scope(user)
     if scope is None:

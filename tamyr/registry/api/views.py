@@ -161,7 +161,7 @@ class PersonViewSet(
 
     def get_queryset(self) -> QuerySet[Person]:
         if self.action in ("list",):
-            return selectors.people_visible_to(self.request.user)
+            return selectors.people_visible_to(self.request.user).prefetch_related("expertise_fields")
         return Person.objects.select_related("residence_country", "registered_by").prefetch_related(
             "name_variants", "citizenships", "affiliations", "expertise_fields"
         )
