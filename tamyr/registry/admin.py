@@ -5,6 +5,7 @@ from tamyr.registry.models import (
     Affiliation,
     Consent,
     Country,
+    ExpertiseField,
     NameVariant,
     Network,
     NetworkMembership,
@@ -20,6 +21,23 @@ class CountryAdmin(admin.ModelAdmin):
     search_fields = ["code", "alpha3", "names"]
 
 
+@admin.register(ExpertiseField)
+class ExpertiseFieldAdmin(admin.ModelAdmin):
+    """Read only: the classification is data shipped with the code (docs/decisions/0016)."""
+
+    list_display = ["code", "display_name", "parent"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 class NetworkMembershipInline(admin.TabularInline):
     model = NetworkMembership
     extra = 0
@@ -32,6 +50,7 @@ class OrganizationAdmin(StoredFilesReadOnly, admin.ModelAdmin):  # type: ignore[
     list_filter = ["kind", "is_active", "country"]
     search_fields = ["slug", "short_name", "name", "city"]
     autocomplete_fields = ["country", "parent"]
+    filter_horizontal = ["expertise_fields"]
     prepopulated_fields = {"slug": ["short_name"]}
 
 
@@ -70,7 +89,7 @@ class PersonAdmin(admin.ModelAdmin):
     list_filter = ["residence_country", "gender", "registered_by"]
     search_fields = ["display_name", "name_variants__text", "email"]
     autocomplete_fields = ["residence_country", "registered_by", "user"]
-    filter_horizontal = ["citizenships"]
+    filter_horizontal = ["citizenships", "expertise_fields"]
     inlines = [NameVariantInline, SpokenLanguageInline, AffiliationInline, ConsentInline]
     list_select_related = ["residence_country", "registered_by"]
 

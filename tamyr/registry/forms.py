@@ -8,7 +8,28 @@ from django.utils.translation import gettext_lazy as _
 from tamyr.core import uploads
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
-from tamyr.registry.models import Country, Gender, Organization, OrganizationKind
+from tamyr.registry.models import ConsentMethod, Country, Gender, Organization, OrganizationKind
+
+
+class ExpertiseFieldsField(forms.MultipleChoiceField):
+    """Fields of the OECD classification, grouped by major field, in the visitor's language; codes in and out."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Fields of expertise"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text", _("From the OECD Fields of Science and Technology; choose several with Ctrl or ⌘.")
+        )
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8}))
+        super().__init__(**kwargs)
+
+
+def _with_expertise_choices(field: forms.Field, *, blank: str | None = None) -> None:
+    """The classification's choices, read when the form is made (in the visitor's language)."""
+    from tamyr.registry.selectors import expertise_field_choices
+
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [*([("", blank)] if blank is not None else []), *expertise_field_choices()]
 
 
 class OrganizationForm(forms.Form):
@@ -23,10 +44,21 @@ class OrganizationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     logo = UploadField(label=_("Logo"), required=False, policy=uploads.LOGO)
+    expertise_fields = ExpertiseFieldsField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _with_expertise_choices(self.fields["expertise_fields"])
 
     @classmethod
     def initial_for(cls, organization: Organization) -> dict[str, Any]:
-        return {field: getattr(organization, field) for field in cls.base_fields if field != "logo"}
+        initial = {
+            field: getattr(organization, field)
+            for field in cls.base_fields
+            if field not in ("logo", "expertise_fields")
+        }
+        initial["expertise_fields"] = [f.code for f in organization.expertise_fields.all()]
+        return initial
 
 
 class PersonForm(forms.Form):
@@ -51,9 +83,31 @@ class PersonForm(forms.Form):
     birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900, max_value=2100)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    expertise_fields = ExpertiseFieldsField()
     expertise = forms.CharField(
-        label=_("Expertise"), required=False, help_text=_("Comma-separated, e.g. history, IT, music.")
+        label=_("Expertise keywords"), required=False, help_text=_("Comma-separated, e.g. history, IT, music.")
     )
+    expertise_consent = forms.BooleanField(
+        label=_("The person agrees to be found and matched by their expertise (as a reviewer, host or expert)"),
+        required=False,
+        help_text=_("Without this consent their fields and keywords are kept but never used to find or match them."),
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How the consent was given"),
+        choices=ConsentMethod.choices,
+        initial=ConsentMethod.PAPER,
+        required=False,
+    )
+    orcid = forms.CharField(
+        label=_("ORCID iD"),
+        max_length=60,
+        required=False,
+        help_text=_("e.g. 0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _with_expertise_choices(self.fields["expertise_fields"])
 
     def clean_name_variants(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["name_variants"].splitlines() if line.strip()]
@@ -93,6 +147,12 @@ class PersonFilterForm(forms.Form):
         to_field_name="code",
         empty_label=_("All countries"),
     )
+    field = forms.ChoiceField(label=_("Field of expertise"), required=False)
+    expertise = forms.CharField(label=_("Expertise keyword"), required=False, max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _with_expertise_choices(self.fields["field"], blank=str(_("All fields")))
 
 
 class PersonImportForm(forms.Form):

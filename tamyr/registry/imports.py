@@ -1344,7 +1344,7 @@ class _CopyWriter:
             cursor: Any = wrapper.cursor  # the psycopg cursor under Django's wrapper
             with cursor.copy(
                 "COPY registry_person (id, created_at, updated_at, display_name, registered_by_id, "
-                "residence_country_id, residence_city, gender, birth_year, email, phone, expertise, heritage) "
+                "residence_country_id, residence_city, gender, birth_year, email, phone, expertise, heritage, orcid) "
                 "FROM STDIN"
             ) as copy:
                 for pk, row in zip(ids, rows, strict=True):
@@ -1362,6 +1362,7 @@ class _CopyWriter:
                             row.email,
                             row.phone,
                             "[]",
+                            "",
                             "",
                         )
                     )

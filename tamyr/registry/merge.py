@@ -46,6 +46,7 @@ FILLED_FIELDS = (
     "email",
     "phone",
     "heritage",
+    "orcid",
 )
 """Fields of the kept person that take the merged person's value when they are blank."""
 NOT_MOVED = {"registry.duplicatecandidate", "registry.personmerge"}

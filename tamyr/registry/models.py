@@ -38,6 +38,46 @@ class Country(models.Model):
         return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.code.upper())
 
 
+class ExpertiseField(models.Model):
+    """One field of the OECD Fields of Science and Technology (FORD, Frascati Manual 2007): six major fields ("5"
+    Social sciences) and 42 fields under them ("5.2" Economics and business). A controlled classification, so that
+    a scholar in Baku and a host in Astana who write their subject differently still match; it is data shipped
+    with the code (`data/fields_of_science.json`, loaded by a migration) with its names in every interface
+    language, and nobody edits it on the site."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    name = models.JSONField(_("name"), default=dict)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("major field"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order in the classification."))
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("field of science")
+        verbose_name_plural = _("fields of science")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return translate(self.name) or self.code
+
+    @property
+    def major_code(self) -> str:
+        return self.code.split(".")[0]
+
+    @property
+    def is_major(self) -> bool:
+        return "." not in self.code
+
+
 class OrganizationKind(models.TextChoices):
     STATE_DIASPORA_INSTITUTION = "state_institution", _("State diaspora institution")
     INTERNATIONAL_ORGANIZATION = "international", _("International organization")
@@ -77,6 +117,9 @@ class Organization(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     logo = models.ImageField(_("logo"), upload_to=RandomName("logos"), blank=True)
+    expertise_fields = models.ManyToManyField(
+        ExpertiseField, verbose_name=_("fields of expertise"), blank=True, related_name="organizations"
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -203,6 +246,12 @@ class Person(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     expertise = models.JSONField(_("expertise"), default=list, blank=True, help_text=_("Tags, e.g. history, IT."))
+    expertise_fields = models.ManyToManyField(
+        ExpertiseField, verbose_name=_("fields of expertise"), blank=True, related_name="people"
+    )
+    orcid = models.CharField(
+        _("ORCID iD"), max_length=19, blank=True, help_text=_("16 digits in four groups, e.g. 0000-0002-1825-0097.")
+    )
     heritage = models.CharField(
         _("ethnic origin or heritage"),
         max_length=120,
@@ -241,6 +290,18 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def clean(self) -> None:
+        """The admin's check of what the services check: an ORCID iD must pass its check character."""
+        from django.core.exceptions import ValidationError
+
+        from tamyr.core.errors import DomainError
+        from tamyr.registry.orcid import normalize
+
+        try:
+            self.orcid = normalize(self.orcid)
+        except DomainError as error:
+            raise ValidationError({"orcid": str(error.message)}) from error
 
     def get_absolute_url(self) -> str:
         return reverse("registry:person_detail", kwargs={"pk": self.pk})
@@ -379,6 +440,7 @@ class ConsentPurpose(models.TextChoices):
     PUBLIC_PROFILE = "public_profile", _("Showing my name on public pages and certificates")
     PHOTOS = "photos", _("Using photos of me from events")
     HERITAGE = "heritage", _("Recording my ethnic origin or heritage")
+    EXPERTISE = "expertise", _("Being found and matched by my expertise (as a reviewer, host or expert)")
 
 
 class ConsentMethod(models.TextChoices):

@@ -22,6 +22,7 @@ from tamyr.core.netfiles import DATE, SLUG, TRANSLATED, Change, Context, DumpSco
 from tamyr.registry import services
 from tamyr.registry.models import (
     Country,
+    ExpertiseField,
     MembershipRole,
     Network,
     NetworkMembership,
@@ -94,6 +95,13 @@ class OrganizationsSection(Section):
                 "country": {"type": ["string", "null"], "pattern": "^[A-Z]{2}$", "description": "ISO 3166 alpha-2"},
                 "parent": {**SLUG, "type": ["string", "null"], "description": "The slug of the parent organization."},
                 **{field: _text(length) for field, length in ORGANIZATION_TEXT.items()},
+                "expertise_fields": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": r"^\d+(\.\d+)?$"},
+                    "uniqueItems": True,
+                    "description": 'Codes of the OECD Fields of Science and Technology, quoted ("2.10" is not 2.1): '
+                    '["5.2", "6.1"]. The whole list; an empty list clears it.',
+                },
             },
         }
 
@@ -101,8 +109,11 @@ class OrganizationsSection(Section):
         by_slug = {self.key_of(item.data): item for item in items}
         existing = {
             organization.slug: organization
-            for organization in Organization.objects.filter(slug__in=by_slug).select_related("parent")
+            for organization in Organization.objects.filter(slug__in=by_slug)
+            .select_related("parent")
+            .prefetch_related("expertise_fields")
         }
+        known_fields = set(ExpertiseField.objects.values_list("code", flat=True))
         parents = {item.data["parent"] for item in items if item.data.get("parent")}
         known_parents = _existing_slugs(parents - set(by_slug))
         codes = {item.data["country"] for item in items if item.data.get("country")}
@@ -130,6 +141,15 @@ class OrganizationsSection(Section):
                         _check_address(item, field, value, context)
                 elif field in {"country", "parent"}:
                     value = value or None
+                elif field == "expertise_fields":
+                    value = sorted(value or [])
+                    for code in value:
+                        if code not in known_fields:
+                            message = _(
+                                "Unknown field of science %(codes)s. Use the codes of the OECD classification, "
+                                "e.g. 5.2 or 6.1."
+                            ) % {"codes": code}
+                            context.problems.append(item.problem(field, message))
                 wanted[field] = value
             current = existing.get(slug)
             if current is None:
@@ -172,6 +192,10 @@ class OrganizationsSection(Section):
                 differ = [field] if value != (current.parent.slug if current.parent else None) else []
             elif field == "country":
                 differ = [field] if value != current.country_id else []
+            elif field == "expertise_fields":
+                have = {f.code for f in current.expertise_fields.all()}
+                added, removed = sorted(set(value) - have), sorted(have - set(value))
+                differ = [f"+{field}.{code}" for code in added] + [f"-{field}.{code}" for code in removed]
             else:
                 differ = [field] if value != getattr(current, field) else []
             if differ:
@@ -207,11 +231,16 @@ class OrganizationsSection(Section):
                 Q(network_memberships__network__slug__in=scope.networks) | Q(slug__in=scope.organizations)
             )
             .select_related("parent")
+            .prefetch_related("expertise_fields")
             .distinct()
         }
         missing = {o.parent.slug for o in organizations.values() if o.parent and o.parent.slug not in organizations}
         while missing:
-            for organization in Organization.objects.filter(slug__in=missing).select_related("parent"):
+            for organization in (
+                Organization.objects.filter(slug__in=missing)
+                .select_related("parent")
+                .prefetch_related("expertise_fields")
+            ):
                 organizations[organization.slug] = organization
             missing = {o.parent.slug for o in organizations.values() if o.parent and o.parent.slug not in organizations}
         return [self._item(organizations[slug]) for slug in sorted(organizations)]
@@ -230,6 +259,9 @@ class OrganizationsSection(Section):
             "phone": organization.phone,
         }
         item.update({field: value for field, value in values.items() if value})
+        codes = [f.code for f in sorted(organization.expertise_fields.all(), key=lambda f: f.position)]
+        if codes:
+            item["expertise_fields"] = codes
         return item
 
 

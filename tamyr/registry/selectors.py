@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from tamyr.accounts import permissions
 from tamyr.core.i18n import LANGUAGE_CODES
 from tamyr.registry import search
+from tamyr.registry.expertise import is_field_code, keyword_key
 from tamyr.registry.models import (
     Consent,
     ConsentPurpose,
@@ -18,6 +19,7 @@ from tamyr.registry.models import (
     DedupeRun,
     DuplicateCandidate,
     DuplicateStatus,
+    ExpertiseField,
     Network,
     NetworkMembership,
     Organization,
@@ -36,10 +38,17 @@ def countries_in_use() -> QuerySet[Country]:
 
 
 def organization_list(
-    *, search: str = "", country: str = "", kind: str = "", network: str = "", active_only: bool = True
+    *,
+    search: str = "",
+    country: str = "",
+    kind: str = "",
+    network: str = "",
+    expertise: str = "",
+    active_only: bool = True,
 ) -> QuerySet[Organization]:
     qs = Organization.objects.select_related("country", "parent").prefetch_related(
-        Prefetch("network_memberships", queryset=NetworkMembership.objects.select_related("network"))
+        Prefetch("network_memberships", queryset=NetworkMembership.objects.select_related("network")),
+        "expertise_fields",
     )
     if active_only:
         qs = qs.filter(is_active=True)
@@ -49,6 +58,11 @@ def organization_list(
         qs = qs.filter(kind=kind)
     if network:
         qs = qs.filter(networks__slug=network)
+    if expertise.strip():
+        code = expertise.strip()
+        through = Organization.expertise_fields.through
+        named = through.objects.filter(Q(expertisefield_id=code) | Q(expertisefield__parent_id=code))
+        qs = qs.filter(pk__in=named.values("organization_id"))
     if search:
         # names are {lang: text} JSON; searching the serialized text finds any language on both databases
         text = search.strip()
@@ -65,6 +79,7 @@ def organization_get(slug: str) -> Organization:
         .prefetch_related(
             Prefetch("network_memberships", queryset=NetworkMembership.objects.select_related("network")),
             "children",
+            "expertise_fields",
         )
         .get(slug=slug)
     )
@@ -102,8 +117,15 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
 
 
 def people_filter(
-    qs: QuerySet[Person], *, country: str = "", organization: str = "", include_erased: bool = False
+    qs: QuerySet[Person],
+    *,
+    country: str = "",
+    organization: str = "",
+    expertise: str = "",
+    include_erased: bool = False,
 ) -> QuerySet[Person]:
+    if expertise.strip():
+        qs = people_with_expertise(qs, expertise)
     if country:
         qs = qs.filter(residence_country_id=country.upper())
     if organization:
@@ -115,6 +137,64 @@ def people_filter(
     return qs
 
 
+def expertise_field_list() -> QuerySet[ExpertiseField]:
+    """The classification in its order, majors before their fields."""
+    return ExpertiseField.objects.order_by("position")
+
+
+def expertise_field_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Choices grouped by major field, in the active language: [("Humanities", [("6", "Humanities (all)"), …])]."""
+    from django.utils.translation import gettext as _
+
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for field in expertise_field_list():
+        if field.is_major:
+            groups.append((f"{field.code} {field.display_name}", []))
+            groups[-1][1].append((field.code, _("%(field)s (all)") % {"field": f"{field.code} {field.display_name}"}))
+        else:
+            groups[-1][1].append((field.code, f"{field.code} {field.display_name}"))
+    return groups
+
+
+def people_consenting_to_expertise() -> QuerySet[Consent]:
+    return Consent.objects.filter(purpose=ConsentPurpose.EXPERTISE, withdrawn_at__isnull=True)
+
+
+def people_with_expertise(qs: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """People of `qs` who gave their consent to be found by their expertise and have it: `text` is a field code
+    (a major field's code takes in its 42-field children: "5" finds "5.2") or a keyword, matched whole-word, case-
+    and script-insensitively ("история" finds "История", "istoriya"), against both the people's keywords and the
+    classification's names in every language ("economics" finds people in 5.2 Economics and business).
+
+    Keywords are a JSON list per person, so they are compared here in Python over the consenting people of `qs`
+    only (one query for them): the consent keeps that set to those who asked to be found. A table of keyword keys
+    with an index is the next step if that set grows past tens of thousands (docs/decisions/0016)."""
+    text = text.strip()
+    qs = qs.filter(pk__in=people_consenting_to_expertise().values("person_id"))
+    through = Person.expertise_fields.through
+    if is_field_code(text):
+        codes = through.objects.filter(Q(expertisefield_id=text) | Q(expertisefield__parent_id=text))
+        return qs.filter(pk__in=codes.values("person_id"))
+    key = keyword_key(text)
+    if not key:
+        return qs.none()
+    needle = f" {key} "
+    codes_named = [
+        field.code
+        for field in expertise_field_list()
+        if any(needle in f" {keyword_key(name)} " for name in field.name.values())
+    ]
+    by_keyword = [
+        pk
+        for pk, words in qs.order_by().prefetch_related(None).values_list("pk", "expertise")
+        if any(needle in f" {keyword_key(word)} " for word in words or () if isinstance(word, str))
+    ]
+    by_field = through.objects.filter(
+        Q(expertisefield_id__in=codes_named) | Q(expertisefield__parent_id__in=codes_named)
+    ).values("person_id")
+    return qs.filter(Q(pk__in=by_keyword) | Q(pk__in=by_field))
+
+
 def person_search(qs: QuerySet[Person], text: str, *, limit: int = 500) -> list[Person]:
     """People whose name matches `text` in any variant and any script, best match first (see `search`)."""
     return search.search_people(qs, text, limit=limit)
@@ -123,7 +203,14 @@ def person_search(qs: QuerySet[Person], text: str, *, limit: int = 500) -> list[
 def person_get(pk: int) -> Person:
     return (
         Person.objects.select_related("residence_country", "registered_by", "user")
-        .prefetch_related("name_variants", "citizenships", "languages", "consents", "affiliations__organization")
+        .prefetch_related(
+            "name_variants",
+            "citizenships",
+            "languages",
+            "consents",
+            "affiliations__organization",
+            "expertise_fields",
+        )
         .get(pk=pk)
     )
 

@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from tamyr.core import audit, uploads
 from tamyr.core.errors import DomainError
 from tamyr.core.i18n import clean_translations
-from tamyr.registry import search, selectors
+from tamyr.registry import orcid, search, selectors
 from tamyr.registry.models import (
     Affiliation,
     Consent,
+    ConsentMethod,
     ConsentPurpose,
     Country,
+    ExpertiseField,
     MembershipRole,
     NameVariant,
     Network,
@@ -44,6 +46,7 @@ ORGANIZATION_EDITABLE = (
     "email",
     "phone",
     "logo",
+    "expertise_fields",
 )
 PERSON_EDITABLE = (
     "display_name",
@@ -55,6 +58,8 @@ PERSON_EDITABLE = (
     "email",
     "phone",
     "expertise",
+    "expertise_fields",
+    "orcid",
     "heritage",
 )
 
@@ -75,6 +80,34 @@ def _audit_value(value: Any) -> Any:
     if hasattr(value, "name") and hasattr(value, "url"):  # files
         return value.name or ""
     return value
+
+
+def expertise_fields_of(
+    values: Iterable[ExpertiseField | str], *, field: str = "expertise_fields"
+) -> list[ExpertiseField]:
+    """Fields of the classification from codes ("5.2") or rows; an unknown code is refused by name, so a typing
+    error in a form, an API call or a network file changes nothing."""
+    items = list(values)
+    codes = {item.code if isinstance(item, ExpertiseField) else str(item).strip() for item in items}
+    found = {f.code: f for f in ExpertiseField.objects.filter(code__in=codes)}
+    unknown = sorted(codes - set(found))
+    if unknown:
+        raise DomainError(
+            _("Unknown field of science %(codes)s. Use the codes of the OECD classification, e.g. 5.2 or 6.1.")
+            % {"codes": ", ".join(unknown)},
+            field=field,
+        )
+    return [found[code] for code in sorted(found, key=lambda code: found[code].position)]
+
+
+def _set_expertise_fields(obj: Organization | Person, values: Iterable[ExpertiseField | str]) -> bool:
+    """Set the object's fields of expertise; whether they changed."""
+    wanted = expertise_fields_of(values)
+    current = {f.code for f in obj.expertise_fields.all()}
+    if current == {f.code for f in wanted}:
+        return False
+    obj.expertise_fields.set(wanted)
+    return True
 
 
 # --- organizations -------------------------------------------------------------
@@ -99,11 +132,16 @@ def organization_update(*, organization: Organization, data: dict[str, Any], act
         if field == "logo" and value:
             changed[field] = uploads.replace(organization, "logo", value, uploads.LOGO).name
             continue
+        if field == "expertise_fields":
+            if _set_expertise_fields(organization, value or ()):
+                changed[field] = sorted(f.code for f in organization.expertise_fields.all())
+            continue
         if getattr(organization, field) != value:
             changed[field] = _audit_value(value)
             setattr(organization, field, value)
-    if changed:
+    if set(changed) - {"expertise_fields"}:
         organization.save()
+    if changed:
         audit.record(acting_user, "registry.organization_changed", organization, fields=sorted(changed))
     return organization
 
@@ -115,6 +153,7 @@ def organization_create(*, slug: str, name: dict[str, str], kind: str, acting_us
     organization = Organization(slug=slug, kind=kind, name=clean_translations(name))
     if not organization.name:
         raise DomainError(_("An organization needs a name in at least one language."), field="name")
+    expertise_fields = expertise_fields_of(fields.pop("expertise_fields", None) or ())
     for field, value in fields.items():
         if field not in ORGANIZATION_EDITABLE:
             raise DomainError(_("Unknown field %(field)s.") % {"field": field}, field=field)
@@ -123,6 +162,8 @@ def organization_create(*, slug: str, name: dict[str, str], kind: str, acting_us
             continue
         setattr(organization, field, clean_translations(value) if field == "description" else value)
     organization.save()
+    if expertise_fields:
+        organization.expertise_fields.set(expertise_fields)
     audit.record(acting_user, "registry.organization_created", organization)
     return organization
 
@@ -312,6 +353,8 @@ def _check_person_fields(fields: dict[str, Any]) -> None:
         raise DomainError(
             _("A key is lower-case Latin letters and digits joined by hyphens, e.g. daniyar-kadyrov."), field="key"
         )
+    if fields.get("orcid") is not None:
+        fields["orcid"] = orcid.normalize(fields["orcid"])
     expertise = fields.get("expertise")
     if expertise is not None and (
         not isinstance(expertise, list) or not all(isinstance(tag, str) for tag in expertise)
@@ -359,7 +402,10 @@ def person_create(
     unknown = set(fields) - set(PERSON_EDITABLE)
     if unknown:
         raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
-    _check_person_fields({"display_name": display_name, **fields})
+    checked = {"display_name": display_name, **fields}
+    _check_person_fields(checked)
+    fields = {name: checked[name] for name in fields}
+    expertise_fields = expertise_fields_of(fields.pop("expertise_fields", None) or ())
     _check_key_free(fields.get("key"), None)
     variants = _normalize_variants(name_variants)
     consent_purposes = {purpose for purpose, _method in consents}
@@ -372,6 +418,8 @@ def person_create(
     person.save()
     if citizenships:
         person.citizenships.set(list(citizenships))
+    if expertise_fields:
+        person.expertise_fields.set(expertise_fields)
     for language, level in languages:
         SpokenLanguage.objects.create(person=person, language=language, level=level)
     now = timezone.now()
@@ -389,14 +437,19 @@ def person_update(
     acting_user: Any,
     name_variants: Iterable[str | dict[str, str]] | None = None,
     citizenships: Iterable[Country] | None = None,
+    expertise_consent: bool | None = None,
+    consent_method: str = "paper",
     **fields: Any,
 ) -> Person:
+    """Change a person's record; `expertise_consent` True records the consent to be found and matched by expertise
+    (given `consent_method`) unless it is already active, False withdraws it, None leaves it as it is."""
     if person.is_erased:
         raise DomainError(_("This record has been erased and cannot be changed."), code="erased")
     unknown = set(fields) - set(PERSON_EDITABLE)
     if unknown:
         raise DomainError(_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     _check_person_fields(fields)
+    expertise_fields = fields.pop("expertise_fields", None)
     _check_key_free(fields.get("key"), person)
     if fields.get("heritage") and not _has_active_consent(person, ConsentPurpose.HERITAGE):
         raise DomainError(
@@ -411,13 +464,28 @@ def person_update(
     if citizenships is not None:
         person.citizenships.set(list(citizenships))
         changed.append("citizenships")
+    if expertise_fields is not None and _set_expertise_fields(person, expertise_fields):
+        changed.append("expertise_fields")
     if name_variants is not None or "display_name" in changed:
         current = [{"text": v.text, "script": v.script, "language": v.language} for v in person.name_variants.all()]
         _set_variants(person, _normalize_variants(name_variants) if name_variants is not None else current)
         changed.append("name_variants")
     if changed:
         audit.record(acting_user, "registry.person_changed", person, fields=sorted(set(changed)))
+    if expertise_consent is not None:
+        _set_expertise_consent(person, given=expertise_consent, method=consent_method, acting_user=acting_user)
     return person
+
+
+def _set_expertise_consent(person: Person, *, given: bool, method: str, acting_user: Any) -> None:
+    if method not in ConsentMethod.values:
+        raise DomainError(_("Unknown way of giving consent."), field="consent_method")
+    active = list(person.consents.filter(purpose=ConsentPurpose.EXPERTISE, withdrawn_at__isnull=True))
+    if given and not active:
+        consent_give(person=person, purpose=ConsentPurpose.EXPERTISE, method=method, acting_user=acting_user)
+    elif not given:
+        for consent in active:
+            consent_withdraw(consent=consent, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -465,6 +533,8 @@ def person_export_data(*, person: Person, acting_user: Any) -> dict[str, Any]:
             "email": person.email,
             "phone": person.phone,
             "expertise": person.expertise,
+            "expertise_fields": [f.code for f in person.expertise_fields.all()],
+            "orcid": person.orcid,
             "heritage": person.heritage,
             "registered_by": person.registered_by.slug if person.registered_by else None,
             "created_at": person.created_at.isoformat(),
@@ -528,6 +598,7 @@ def person_erase(*, person: Person, acting_user: Any) -> Person:
     person.email = ""
     person.phone = ""
     person.expertise = []
+    person.orcid = ""
     person.heritage = ""
     person.erased_at = timezone.now()
     user = person.user
@@ -535,6 +606,7 @@ def person_erase(*, person: Person, acting_user: Any) -> Person:
     person.save()
     person.name_variants.all().delete()
     person.languages.all().delete()
+    person.expertise_fields.clear()
     now = timezone.now()
     person.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
     person.affiliations.update(role="")

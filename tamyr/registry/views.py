@@ -30,7 +30,15 @@ from tamyr.registry.forms import (
     PersonImportForm,
 )
 from tamyr.registry.merge import person_merge, person_merge_undo
-from tamyr.registry.models import DuplicateCandidate, Organization, Person, PersonImport, PersonMerge
+from tamyr.registry.models import (
+    ConsentMethod,
+    ConsentPurpose,
+    DuplicateCandidate,
+    Organization,
+    Person,
+    PersonImport,
+    PersonMerge,
+)
 
 PAGE_SIZE = 25
 
@@ -138,17 +146,31 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
     if not permissions.can(request.user, "registry.view_people"):
         raise PermissionDenied(_("People's records are open to staff of the organizations that keep them."))
     form = PersonFilterForm(request.GET or None)
-    search, country = "", ""
+    search, country, field, keyword = "", "", "", ""
     if form.is_valid():
         search = form.cleaned_data.get("q") or ""
         country = form.cleaned_data["country"].code if form.cleaned_data.get("country") else ""
-    people = selectors.people_filter(selectors.people_visible_to(request.user), country=country)
+        field = form.cleaned_data.get("field") or ""
+        keyword = (form.cleaned_data.get("expertise") or "").strip()
+    people = selectors.people_filter(selectors.people_visible_to(request.user), country=country, expertise=field)
+    if keyword:
+        people = selectors.people_with_expertise(people, keyword)
+    # finding people by what they know is a use of their expertise, so the audit row says which was asked
+    expertise_filter = {"expertise": [value for value in (field, keyword) if value]} if field or keyword else {}
     results: Any = selectors.person_search(people, search) if search else people
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
         if not permissions.can(request.user, "registry.export_people"):
             raise PermissionDenied
-        audit.record(request.user, "registry.people_exported", None, format=export, search=search, country=country)
+        audit.record(
+            request.user,
+            "registry.people_exported",
+            None,
+            format=export,
+            search=search,
+            country=country,
+            **expertise_filter,
+        )
         header = [
             _("ID"),
             _("Name"),
@@ -172,7 +194,15 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
         )
         return export_response(export, "people", header, rows)
     page = _page(request, results)
-    audit.record(request.user, "registry.people_listed", None, search=search, country=country, page=page.number)
+    audit.record(
+        request.user,
+        "registry.people_listed",
+        None,
+        search=search,
+        country=country,
+        **expertise_filter,
+        page=page.number,
+    )
     template = "registry/_person_results.html" if request.headers.get("HX-Request") else "registry/person_list.html"
     return render(
         request,
@@ -236,6 +266,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = _person_form_data(form)
+        method = data.pop("consent_method") or ConsentMethod.PAPER
+        consents = [(ConsentPurpose.EXPERTISE, method)] if data.pop("expertise_consent") else []
         scope = permissions.people_write_scope(request.user)
         registered_by = Organization.objects.filter(pk__in=scope).order_by("pk").first() if scope else None
         try:
@@ -244,6 +276,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 name_variants=data.pop("name_variants"),
                 citizenships=data.pop("citizenships"),
                 registered_by=registered_by,
+                consents=consents,
                 acting_user=request.user,
                 **data,
             )
@@ -271,6 +304,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "email": person.email,
         "phone": person.phone,
         "expertise": ", ".join(person.expertise),
+        "expertise_fields": [f.code for f in person.expertise_fields.all()],
+        "orcid": person.orcid,
+        "expertise_consent": any(c.purpose == ConsentPurpose.EXPERTISE and c.is_active for c in person.consents.all()),
     }
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -280,6 +316,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person,
                 name_variants=data.pop("name_variants"),
                 citizenships=data.pop("citizenships"),
+                expertise_consent=data.pop("expertise_consent"),
+                consent_method=data.pop("consent_method") or ConsentMethod.PAPER,
                 acting_user=request.user,
                 **data,
             )

@@ -247,6 +247,8 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/redoc/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/countries/":                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/countries/KZ/":                          (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/expertise-fields/":                      (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/expertise-fields/5.2/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/networks/":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/networks/network-a/":                    (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/organizations/":                         (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -893,6 +895,7 @@ API_REFERENCES: dict[tuple[str, str], Ref] = {
 COUNTRY = "a country (reference data, the same for everyone)"
 DIRECTORY = "an organization of the public directory, only named (the write acts for it in no way)"
 VENUE = "a venue: venues are shared places, offered to every organizer"
+FIELD = "a field of the OECD classification of science (reference data, the same for everyone)"
 PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("/api/v1/events/", "venue"): VENUE,
     ("/api/v1/events/{slug}/", "venue"): VENUE,
@@ -907,6 +910,10 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("/api/v1/people/", "citizenships"): COUNTRY,
     ("/api/v1/people/{id}/", "residence_country"): COUNTRY,
     ("/api/v1/people/{id}/", "citizenships"): COUNTRY,
+    ("/api/v1/people/", "expertise_fields"): FIELD,
+    ("/api/v1/people/{id}/", "expertise_fields"): FIELD,
+    ("/api/v1/organizations/", "expertise_fields"): FIELD,
+    ("/api/v1/organizations/{slug}/", "expertise_fields"): FIELD,
     ("EventForm", "co_organizers"): DIRECTORY + ": naming a co-organizer shares the event with it, reads nothing of theirs",
     ("EventForm", "venue"): VENUE,
     ("EventForm", "venue_country"): COUNTRY,
@@ -938,7 +945,7 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
 NOT_REFERENCES = frozenset({
     "address", "answers", "birth_year", "cancellation_closes_at", "capacity", "city", "complete", "description",
     "display_name", "email", "ends_at", "expertise", "format", "gender", "head_title", "is_active", "is_public",
-    "is_published", "kind", "language", "level", "name", "name_variants", "online_url", "phone", "reason",
+    "is_published", "kind", "language", "level", "name", "name_variants", "online_url", "orcid", "phone", "reason",
     "registration_closes_at", "registration_opens_at", "requires_approval", "residence_city", "short_name",
     "size_limit", "slug", "starts_at", "syllabus", "time_zone", "title", "url", "waiting_list", "website",
     # calls: texts, numbers, dates and choices of calls, their forms and applications

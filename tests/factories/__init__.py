@@ -11,6 +11,7 @@ from tamyr.registry.models import (
     Affiliation,
     Consent,
     Country,
+    ExpertiseField,
     NameVariant,
     Network,
     NetworkMembership,
@@ -30,6 +31,28 @@ def country(code: str) -> Country:
 
         sync_countries(Country)
         return Country.objects.get(code=code)
+
+
+def expertise_field(code: str) -> ExpertiseField:
+    """Fields of science are loaded by a migration; as with countries, load them again after a flush."""
+    try:
+        return ExpertiseField.objects.get(code=code)
+    except ExpertiseField.DoesNotExist:
+        from tamyr.registry.fields_of_science import sync_fields
+
+        sync_fields(ExpertiseField)
+        return ExpertiseField.objects.get(code=code)
+
+
+def with_expertise(person: Person, *codes: str, keywords: tuple[str, ...] = (), consent: bool = True) -> Person:
+    """Give `person` fields of science and keywords, and (by default) the consent to be found and matched by them."""
+    person.expertise_fields.set([expertise_field(code) for code in codes])
+    if keywords:
+        person.expertise = list(keywords)
+        person.save(update_fields=["expertise"])
+    if consent:
+        ConsentFactory(person=person, purpose="expertise")
+    return person
 
 
 class UserFactory(factory.django.DjangoModelFactory):

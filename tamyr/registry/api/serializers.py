@@ -11,6 +11,7 @@ from tamyr.core.i18n import clean_translations, translate
 from tamyr.registry import selectors
 from tamyr.registry.models import (
     Country,
+    ExpertiseField,
     Network,
     NetworkMembership,
     Organization,
@@ -40,6 +41,37 @@ class CountrySerializer(serializers.ModelSerializer):
         return country.name
 
 
+class ExpertiseFieldSerializer(serializers.ModelSerializer):
+    display_name = serializers.SerializerMethodField()
+    parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True)  # type: ignore[assignment]
+
+    class Meta:
+        model = ExpertiseField
+        fields = ["code", "display_name", "name", "parent"]
+
+    def get_display_name(self, field: ExpertiseField) -> str:
+        return field.display_name
+
+
+FIELD_ERRORS: dict[str, Any] = {
+    "does_not_exist": gettext_lazy(
+        "Unknown field of science {value}. Use the codes of the OECD classification, e.g. 5.2 or 6.1 "
+        "(GET /api/v1/expertise-fields/ lists them)."
+    ),
+}
+
+
+def expertise_fields_field() -> serializers.SlugRelatedField[ExpertiseField]:
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ExpertiseField.objects.all(),
+        many=True,
+        required=False,
+        error_messages=FIELD_ERRORS,
+        help_text='Codes of the OECD Fields of Science and Technology, e.g. ["5.2", "6.1"].',
+    )
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     network: serializers.SlugRelatedField[Network] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -60,6 +92,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     )
     kind = serializers.ChoiceField(choices=OrganizationKind.choices)
     networks = MembershipSerializer(source="network_memberships", many=True, read_only=True)
+    expertise_fields = expertise_fields_field()
     url = serializers.HyperlinkedIdentityField(view_name="organization-detail", lookup_field="slug")
 
     class Meta:
@@ -79,6 +112,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "website",
             "email",
             "phone",
+            "expertise_fields",
             "networks",
             "is_active",
         ]
@@ -174,7 +208,18 @@ class PersonSerializer(serializers.ModelSerializer):
     registered_by = serializers.SlugRelatedField(
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    expertise = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    expertise = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        help_text='Free keywords in any language, e.g. ["diaspora history", "тарих"].',
+    )
+    expertise_fields = expertise_fields_field()
+    orcid = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="ORCID iD, e.g. 0000-0002-1825-0097 (its orcid.org address is accepted); its check digit is checked.",
+    )
     residence_country_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -192,6 +237,8 @@ class PersonSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "expertise",
+            "expertise_fields",
+            "orcid",
             "registered_by",
             "created_at",
             "updated_at",

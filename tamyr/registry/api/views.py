@@ -20,11 +20,12 @@ from tamyr.core import audit
 from tamyr.registry import selectors, services
 from tamyr.registry.api.serializers import (
     CountrySerializer,
+    ExpertiseFieldSerializer,
     NetworkSerializer,
     OrganizationSerializer,
     PersonSerializer,
 )
-from tamyr.registry.models import Country, Network, Organization, Person
+from tamyr.registry.models import Country, ExpertiseField, Network, Organization, Person
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -38,11 +39,26 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["code"]
 
 
+class ExpertiseFieldViewSet(viewsets.ReadOnlyModelViewSet):
+    """The OECD Fields of Science and Technology (FORD 2007) with their names in every interface language: the codes
+    that people's and organizations' `expertise_fields` and `/api/v1/people/?expertise=` take."""
+
+    serializer_class = ExpertiseFieldSerializer
+    permission_classes = [Can]
+    public_read = True
+    lookup_field = "code"
+    lookup_value_regex = r"\d+(?:\.\d+)?"
+    queryset = ExpertiseField.objects.order_by("position")
+
+
 class OrganizationFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(method="filter_country")
     network = django_filters.CharFilter(field_name="networks__slug")
     kind = django_filters.CharFilter(field_name="kind")
     search = django_filters.CharFilter(method="filter_search")
+    expertise = django_filters.CharFilter(
+        method="filter_expertise", help_text='A field code; a major field\'s code ("5") takes in its fields.'
+    )
 
     class Meta:
         model = Organization
@@ -53,6 +69,9 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def filter_search(self, qs: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         return qs.filter(pk__in=selectors.organization_list(search=value).values("pk"))
+
+    def filter_expertise(self, qs: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
+        return qs.filter(pk__in=selectors.organization_list(expertise=value).values("pk"))
 
 
 class OrganizationViewSet(
@@ -107,6 +126,15 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("search", str, description="Name in any script or spelling; best match first."),
             OpenApiParameter("country", str, description="ISO 3166 alpha-2 code of residence."),
             OpenApiParameter("organization", str, description="Organization slug (registered by or affiliated)."),
+            OpenApiParameter(
+                "expertise",
+                str,
+                description=(
+                    'A field code of the OECD classification ("6.1"; a major field\'s code such as "6" takes '
+                    "in its fields) or a keyword, matched whole-word in any case and script against people's "
+                    "keywords and the fields' names. Only people who consented to be found by their expertise."
+                ),
+            ),
         ]
     )
 )
@@ -133,9 +161,9 @@ class PersonViewSet(
 
     def get_queryset(self) -> QuerySet[Person]:
         if self.action in ("list",):
-            return selectors.people_visible_to(self.request.user)
+            return selectors.people_visible_to(self.request.user).prefetch_related("expertise_fields")
         return Person.objects.select_related("residence_country", "registered_by").prefetch_related(
-            "name_variants", "citizenships", "affiliations"
+            "name_variants", "citizenships", "affiliations", "expertise_fields"
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -143,10 +171,12 @@ class PersonViewSet(
             self.get_queryset(),
             country=request.query_params.get("country", ""),
             organization=request.query_params.get("organization", ""),
+            expertise=request.query_params.get("expertise", ""),
         )
         search = request.query_params.get("search", "").strip()
         results: Any = selectors.person_search(qs, search) if search else qs
         page = self.paginate_queryset(results)
+        expertise = request.query_params.get("expertise", "").strip()
         audit.record(
             request.user,
             "registry.people_listed",
@@ -154,6 +184,7 @@ class PersonViewSet(
             search=search,
             count=len(page or []),
             via="api",
+            **({"expertise": expertise} if expertise else {}),
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

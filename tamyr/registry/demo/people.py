@@ -90,6 +90,8 @@ _EUROPE_FROM_TURKIYE = frozenset(_TABLES["europe_from_turkiye"])
 CENTRE_FOR_COUNTRY: dict[str, str] = dict(_TABLES["centre_for_country"])
 EXPERTISE: tuple[str, ...] = tuple(_TABLES["expertise"])
 AFFILIATION_ROLES: tuple[str, ...] = tuple(_TABLES["affiliation_roles"])
+#: The field of the OECD classification each generated keyword belongs to, so fields and keywords agree.
+FIELD_OF_KEYWORD: dict[str, str] = dict(_TABLES["field_of_keyword"])
 _CONSENT_NOTE = "Demo record."
 
 
@@ -108,6 +110,11 @@ class GeneratedPerson:
     registered_by: str
     affiliation: tuple[str, str, dt.date] | None  # (organization slug, role, since)
     consents: tuple[tuple[str, str, dt.datetime], ...]  # (purpose, method, given at)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Fields of science, from the keywords (`FIELD_OF_KEYWORD`), in code order."""
+        return tuple(sorted({FIELD_OF_KEYWORD[word] for word in self.expertise if word in FIELD_OF_KEYWORD}))
 
     @property
     def email(self) -> str:
@@ -223,18 +230,25 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
         consents.append(
             (ConsentPurpose.CONTACT.value, contact_method.value, registry_given + dt.timedelta(days=rng.randrange(60)))
         )
+    birth_year = int(rng.triangular(1950, 2008, 1995))
+    city = rng.choice(residence.cities)
+    expertise = tuple(sorted(rng.sample(EXPERTISE, rng.randrange(4))))
+    # drawn after everything above, so the other values of a generated person are what they were before
+    if expertise and rng.random() < 0.5:
+        consented = registry_given + dt.timedelta(days=rng.randrange(90))
+        consents.append((ConsentPurpose.EXPERTISE.value, ConsentMethod.WEB_FORM.value, consented))
 
     return GeneratedPerson(
         number=number,
         display_name=variants[0][0],
         variants=tuple(variants),
         gender=gender,
-        birth_year=int(rng.triangular(1950, 2008, 1995)),
+        birth_year=birth_year,
         residence=residence.country,
-        city=rng.choice(residence.cities),
+        city=city,
         citizenships=citizenships,
         languages=tuple(sorted(languages.items())),
-        expertise=tuple(sorted(rng.sample(EXPERTISE, rng.randrange(4)))),
+        expertise=expertise,
         registered_by=registered_by,
         affiliation=affiliation,
         consents=tuple(consents),
@@ -414,6 +428,15 @@ def load_people(count: int, organizations: dict[str, Organization], seed: int = 
                 lambda pk, row: Consent(
                     person_id=pk, purpose=row[0], method=row[1], given_at=row[2], note=row[3], withdrawn_at=row[4]
                 ),
+            ),
+        ),
+        (
+            "expertise_fields",
+            _sync_children(
+                Person.expertise_fields.through,
+                ("expertisefield_id",),
+                {pk: [(code,) for code in spec.fields] for pk, spec in by_pk.items()},
+                lambda pk, row: Person.expertise_fields.through(person_id=pk, expertisefield_id=row[0]),
             ),
         ),
         (
