@@ -231,6 +231,33 @@ def test_two_blank_nodes_that_look_alike_go_to_pyld() -> None:
     assert canonical.canonicalize(document) == canonical.pyld_canonicalize(document)
 
 
+# Every character RDFC-1.0's canonical N-Quads escapes, and how (written out by hand, not computed).
+CONTROL_CHARACTERS = "".join(chr(code) for code in [*range(0x20), 0x7F]) + '"\\'
+CONTROL_CHARACTERS_CANONICAL = (
+    "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000B\\f\\r\\u000E\\u000F"
+    "\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001A\\u001B\\u001C\\u001D\\u001E\\u001F"
+    '\\u007F\\"\\\\'
+)
+
+
+@pytest.mark.parametrize("path", ["fast", "pyld"])
+def test_control_characters_are_escaped_as_rdfc_requires(path: str) -> None:
+    document = varied_credential(random.Random(5))
+    document["credentialSubject"]["achievement"]["description"] = CONTROL_CHARACTERS
+    nquads = (canonical.fast_canonicalize if path == "fast" else canonical.pyld_canonicalize)(document)
+    assert nquads is not None
+    assert f'<https://schema.org/description> "{CONTROL_CHARACTERS_CANONICAL}" .\n' in nquads
+    assert not any(chr(code) in nquads.replace("\n", "") for code in [*range(0x20), 0x7F])
+
+
+def test_a_course_description_with_a_vertical_tab_is_signed_over_its_escaped_form() -> None:
+    course = issuing_course(description={"en": "Line one\u000bline two"})
+    credential = issued_certificate(course).credential
+    unsecured = {key: value for key, value in credential.items() if key != "proof"}
+    assert "Line one\\u000Bline two" in canonical.pyld_canonicalize(unsecured)
+    assert openbadges.verify_credential(credential).verified
+
+
 # --- verifying our credentials ----------------------------------------------------------------------------------
 
 
