@@ -148,11 +148,13 @@ def _pdf_name(enrollment_id: int) -> str:
 def _issue(
     enrollments: list[Enrollment], *, course: Course, rule: CompletionRule, acting_user: Any
 ) -> list[Certificate]:
-    """Make the certificates of `enrollments` (inside the caller's transaction): rows first (the credential carries
-    the row id as its status list index), then the signed credentials and the PDFs."""
+    """Make the certificates of `enrollments` (inside the caller's transaction): rows first, each with a random
+    free index in the issuer's status list, then the signed credentials and the PDFs."""
     issuer = course.provider
-    signing_key = keys.signing_key_for(issuer)
+    signing_key = keys.signing_key_for(issuer)  # locks the issuer: indexes are drawn by one transaction at a time
     consenting = people_showing_their_name(enrollment.person_id for enrollment in enrollments)
+    used = Certificate.objects.filter(issuer=issuer, status_index__isnull=False).values_list("status_index", flat=True)
+    indexes = openbadges.allocate_status_indexes({index for index in used if index is not None}, len(enrollments))
     now = timezone.now()
     certificates = [
         Certificate(
@@ -162,8 +164,9 @@ def _issue(
             issuer=issuer,
             holder_name=holder_name_for(enrollment.person, consented=enrollment.person_id in consenting),
             issued_at=now,
+            status_index=index,
         )
-        for enrollment in enrollments
+        for enrollment, index in zip(enrollments, indexes, strict=True)
     ]
     Certificate.objects.bulk_create(certificates)
     try:

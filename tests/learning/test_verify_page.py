@@ -101,7 +101,7 @@ def test_uploading_a_valid_credential_says_verified(client: Client) -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert "Verified" in page and certificate.code in page
-    assert certificate.credential["proof"]["verificationMethod"] in page  # the issuer's key
+    assert certificate.credential["proof"][0]["verificationMethod"] in page  # the issuer's key
 
 
 def test_uploading_a_tampered_credential_says_why_it_failed(client: Client) -> None:
@@ -173,14 +173,17 @@ def test_the_did_web_document_lists_the_issuers_key(client: Client) -> None:
     assert document["id"] == did == certificate.credential["issuer"]["id"]
     method = document["verificationMethod"][0]
     assert method["type"] == "Multikey" and method["publicKeyMultibase"] == key.public_key_multibase
-    assert document["assertionMethod"] == [method["id"]] == [certificate.credential["proof"]["verificationMethod"]]
+    assert document["assertionMethod"] == [method["id"]] == [certificate.credential["proof"][0]["verificationMethod"]]
     assert client.get("/organizations/no-such-org/did.json").status_code == 404
 
 
 def test_the_jwk_set_lists_every_organizations_key(client: Client) -> None:
     first, second = issued_certificate(), issued_certificate()
     listed = {key["kid"] for key in client.get("/.well-known/jwks.json").json()["keys"]}
-    assert {first.credential["proof"]["verificationMethod"], second.credential["proof"]["verificationMethod"]} <= listed
+    assert {
+        first.credential["proof"][0]["verificationMethod"],
+        second.credential["proof"][0]["verificationMethod"],
+    } <= listed
 
 
 def test_the_status_list_is_published_and_marks_the_revoked(client: Client) -> None:
