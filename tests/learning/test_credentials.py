@@ -514,6 +514,37 @@ def test_certificates_issued_before_keep_the_index_their_credential_names_and_st
     assert openbadges.verify_credential(legacy).verified  # the copy the holder downloaded before
 
 
+def test_a_credential_verifies_after_the_site_moves_to_another_address(settings: Any) -> None:
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    certificate = issued_certificate()
+    settings.SITE_URL = "https://tamyr.example.org"
+    keys.forget_cached_keys()
+    result = openbadges.verify_credential(certificate.credential)
+    assert result.verified, result.message
+    assert result.certificate_code == certificate.code
+
+
+def test_a_key_moved_to_another_organization_slug_is_not_found(settings: Any) -> None:
+    certificate = issued_certificate()
+    credential = copy.deepcopy(certificate.credential)
+    method = credential["proof"][0]["verificationMethod"]
+    other = method.replace(f":organizations:{certificate.issuer.slug}#", ":organizations:someone-else#")
+    keys.forget_cached_keys()
+    assert keys.resolve_verification_method(other) is None
+
+
+def test_a_rotated_key_still_verifies_what_it_signed() -> None:
+    certificate = issued_certificate()
+    IssuerKey.objects.filter(organization=certificate.issuer).update(is_active=False)  # rotated: a new key signs next
+    keys.forget_cached_keys()
+    later = issued_certificate(certificate.course, name="Second Holder")
+    assert (
+        later.credential["proof"][0]["verificationMethod"] != certificate.credential["proof"][0]["verificationMethod"]
+    )
+    assert openbadges.verify_credential(certificate.credential).verified
+    assert openbadges.verify_credential(later.credential).verified
+
+
 # --- the Open Badges 3.0 schema ---------------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import pycountry
 from django.core.cache import cache
@@ -76,13 +77,17 @@ def course_url(course: Course) -> str:
 
 
 def code_from_credential_id(credential_id: Any) -> str | None:
-    """The certificate code of one of our credential URLs; None for anything else."""
+    """The certificate code of one of our credential URLs, under whatever address the site had when it was issued
+    (the signature, checked before, says it is ours); None for anything else."""
     if not isinstance(credential_id, str):
         return None
-    prefix = keys.absolute_url(reverse("certificate-credential", kwargs={"code": "CODE"})).removesuffix("CODE/")
-    if not credential_id.startswith(prefix) or not credential_id.endswith("/"):
+    path = reverse("certificate-credential", kwargs={"code": "CODE"}).removesuffix("CODE/")
+    parts = urlsplit(credential_id)
+    if parts.scheme not in ("http", "https") or not parts.path.startswith(path) or not parts.path.endswith("/"):
         return None
-    code = credential_id[len(prefix) : -1]
+    if parts.query or parts.fragment:
+        return None
+    code = parts.path[len(path) : -1]
     return code if code.isalnum() and code.isupper() else None
 
 
