@@ -128,6 +128,34 @@ def test_the_verify_form_page_opens_empty(client: Client) -> None:
     assert response.status_code == 200 and 'enctype="multipart/form-data"' in response.content.decode()
 
 
+def test_the_verify_page_has_a_box_to_type_a_code(client: Client) -> None:
+    page = client.get("/verify/").content.decode()
+    assert 'name="code"' in page and 'method="get"' in page
+
+
+def test_a_typed_code_opens_its_certificate_whatever_the_case_and_spacing(client: Client) -> None:
+    certificate = issued_certificate()
+    typed = f" {certificate.code[:4].lower()}-{certificate.code[4:8]} {certificate.code[8:]} "
+    response = client.get("/verify/", {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("verify", kwargs={"code": certificate.code})
+
+
+def test_a_wrong_code_offers_to_try_again_with_the_code_in_the_box(client: Client) -> None:
+    response = client.get("/verify/", {"code": "wrong-code-22"}, follow=True)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "No certificate has the code WRONGCODE22" in page
+    assert "Try again" in page and 'name="code"' in page and 'value="WRONGCODE22"' in page
+
+
+def test_a_typed_code_that_cannot_be_one_is_a_form_error_not_a_redirect(client: Client) -> None:
+    response = client.get("/verify/", {"code": "<script>"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<script>" not in page and 'aria-invalid="true"' in page
+
+
 # --- the API --------------------------------------------------------------------------------------------------
 
 
