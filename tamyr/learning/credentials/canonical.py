@@ -133,6 +133,22 @@ def _quads(dataset: Mapping[str, Any]) -> list[rdfc.Quad]:
     return quads
 
 
+def legacy_canonicalize(document: Mapping[str, Any]) -> str:
+    """What Tamyr signed before it escaped control characters: pyld's own URDNA2015, which writes U+000B and the
+    like raw. Only to recognise such credentials, so that `certificates_resign_control_characters` signs them
+    again; never to accept one as verified."""
+    check_contexts(document)
+    try:
+        return str(
+            jsonld.normalize(
+                dict(document),
+                {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader},
+            )
+        )
+    except jsonld.JsonLdError as error:
+        raise CanonicalizationError(str(error)) from error
+
+
 def canonicalize(document: Mapping[str, Any]) -> str:
     """Canonical N-Quads of `document`: the fast path when it has our shape, pyld otherwise."""
     fast = fast_canonicalize(document)
