@@ -25,6 +25,25 @@ def _fresh_throttles() -> None:
     caches["throttle"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _credentials_follow_the_open_badges_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Open Badges credential Tamyr signs in any test is checked against 1EdTech's JSON Schema: a test
+    that issues one fails when the credential does not conform."""
+    from tamyr.learning.credentials import openbadges
+    from tests.openbadges_schema import is_achievement_credential, schema_errors
+
+    sign = openbadges.sign
+
+    def checked_sign(document: Any, *args: Any, **kwargs: Any) -> Any:
+        signed = sign(document, *args, **kwargs)
+        if is_achievement_credential(signed):
+            errors = schema_errors(signed)
+            assert not errors, "The credential breaks the Open Badges 3.0 schema:\n" + "\n".join(errors)
+        return signed
+
+    monkeypatch.setattr(openbadges, "sign", checked_sign)
+
+
 @pytest.fixture
 def organization(db):  # type: ignore[no-untyped-def]
     return OrganizationFactory()

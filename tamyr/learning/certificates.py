@@ -16,6 +16,7 @@ only one per enrollment (the database enforces it too).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -33,7 +34,7 @@ from tamyr.accounts import permissions
 from tamyr.core import audit, jobs
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import translate
-from tamyr.learning.credentials import keys, openbadges
+from tamyr.learning.credentials import canonical, keys, openbadges, signing
 from tamyr.learning.models import (
     Certificate,
     CertificateBatch,
@@ -148,11 +149,13 @@ def _pdf_name(enrollment_id: int) -> str:
 def _issue(
     enrollments: list[Enrollment], *, course: Course, rule: CompletionRule, acting_user: Any
 ) -> list[Certificate]:
-    """Make the certificates of `enrollments` (inside the caller's transaction): rows first (the credential carries
-    the row id as its status list index), then the signed credentials and the PDFs."""
+    """Make the certificates of `enrollments` (inside the caller's transaction): rows first, each with a random
+    free index in the issuer's status list, then the signed credentials and the PDFs."""
     issuer = course.provider
-    signing_key = keys.signing_key_for(issuer)
+    signing_key = keys.signing_key_for(issuer)  # locks the issuer: indexes are drawn by one transaction at a time
     consenting = people_showing_their_name(enrollment.person_id for enrollment in enrollments)
+    used = Certificate.objects.filter(issuer=issuer, status_index__isnull=False).values_list("status_index", flat=True)
+    indexes = openbadges.allocate_status_indexes({index for index in used if index is not None}, len(enrollments))
     now = timezone.now()
     certificates = [
         Certificate(
@@ -162,8 +165,9 @@ def _issue(
             issuer=issuer,
             holder_name=holder_name_for(enrollment.person, consented=enrollment.person_id in consenting),
             issued_at=now,
+            status_index=index,
         )
-        for enrollment in enrollments
+        for enrollment, index in zip(enrollments, indexes, strict=True)
     ]
     Certificate.objects.bulk_create(certificates)
     try:
@@ -339,6 +343,52 @@ def certificates_forget_holder(*, person: Person) -> int:
         )
         certificate.save(update_fields=["holder_name", "credential", "pdf", "updated_at"])
         audit.record(None, "learning.certificate_holder_forgotten", certificate)
+        count += 1
+    return count
+
+
+# --- credentials signed before control characters were escaped ------------------------------------------------
+
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_raw_control_characters(value: Any) -> bool:
+    if isinstance(value, str):
+        return _RAW_CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_raw_control_characters(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_raw_control_characters(item) for item in value)
+    return False
+
+
+def certificates_resign_control_characters(*, acting_user: Any = None) -> int:
+    """Sign again the stored credentials that were signed before canonicalization escaped control characters
+    (U+000B, which word processors insert for a line break, and the rest of U+0000–U+001F and U+007F): their
+    signature covers bytes that no other verifier produces, so every verifier, Tamyr's included, now rejects them.
+    Only credentials whose signature holds over the old bytes are signed again, with the same content (code,
+    status index, dates, names) and a new proof by the issuer's current key; copies downloaded before stay
+    unverifiable, and their holders can download the new one. Returns how many (`tamyr resign_credentials`)."""
+    count = 0
+    candidates = Certificate.objects.exclude(credential={}).only("pk", "credential")
+    for candidate in candidates.iterator(chunk_size=500):
+        if not _has_raw_control_characters(candidate.credential):
+            continue
+        with transaction.atomic():
+            certificate = Certificate.objects.select_for_update().select_related("issuer").get(pk=candidate.pk)
+            try:
+                signing.check_proof(
+                    certificate.credential,
+                    keys.resolve_verification_method,
+                    canonicalize=canonical.legacy_canonicalize,
+                )
+            except signing.ProofError:
+                continue  # not what Tamyr signed the old way: left for the verifier to report
+            unsecured = {key: value for key, value in certificate.credential.items() if key != "proof"}
+            signing_key = keys.signing_key_for(certificate.issuer)
+            certificate.credential = openbadges.sign(unsecured, signing_key, timezone.now())
+            certificate.save(update_fields=["credential", "updated_at"])
+            audit.record(acting_user, "learning.certificate_resigned", certificate)
         count += 1
     return count
 

@@ -282,12 +282,20 @@ class Certificate(TimeStampedModel):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
     credential = models.JSONField(_("signed credential"), default=dict, blank=True)
+    # Its bit in the issuer's revocation list, drawn at random when issued (`openbadges.allocate_status_indexes`):
+    # the row id would tell anyone holding one certificate how many the platform has made. Certificates issued
+    # before kept their row id here, which their signed credentials name. Empty only for rows made outside the
+    # issuing service (tests).
+    status_index = models.PositiveIntegerField(_("status list index"), null=True, blank=True, editable=False)
     pdf = models.FileField(upload_to=RandomName("certificates", generated=True), storage=private_storage, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "id"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "status_index"], name="learning_certificate_status_index_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.holder_name}"

@@ -51,6 +51,21 @@ def _public_json(data: dict[str, Any], content_type: str = "application/json") -
 # --- verification ---------------------------------------------------------------------------------------------
 
 
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Certificate code"),
+        max_length=40,
+        help_text=gettext_lazy("The 12 letters and digits printed on the certificate, under its QR code."),
+    )
+
+    def clean_code(self) -> str:
+        """Spaces, dashes and lower case are how people copy a code; anything else cannot be one."""
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
+        if not (4 <= len(code) <= 16 and code.isascii() and code.isalnum()):
+            raise forms.ValidationError(_("A certificate code has 12 letters and digits. Check it and try again."))
+        return code
+
+
 class VerifyFileForm(forms.Form):
     credential = forms.FileField(
         label=gettext_lazy("Credential file (JSON)"),
@@ -76,9 +91,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     whether it still stands."""
     certificate = _certificate(code)
     if certificate is None:
-        return render(
-            request, "learning/certificates/verify_not_found.html", {"code": code, "form": VerifyFileForm()}, status=404
-        )
+        context = {
+            "code": code,
+            "form": VerifyFileForm(),
+            "code_form": VerifyCodeForm(initial={"code": code.upper()}),
+        }
+        return render(request, "learning/certificates/verify_not_found.html", context, status=404)
     result = openbadges.verify_credential(certificate.credential) if certificate.credential else None
     can_view_pdf = bool(certificate.pdf) and permissions.can(request.user, "learning.view_certificate_pdf", certificate)
     context = {
@@ -98,17 +116,21 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def verify_file(request: HttpRequest) -> HttpResponse:
-    """Upload a credential file; the answer says whether its signature holds, whose key made it, and whether the
-    certificate is revoked."""
+    """Type a certificate's code (it opens the certificate's page), or upload a credential file: the answer says
+    whether its signature holds, whose key made it, and whether the certificate is revoked."""
     result = None
+    code_form = VerifyCodeForm(request.GET) if "code" in request.GET else VerifyCodeForm()
+    if code_form.is_bound and code_form.is_valid():
+        return redirect("verify", code=code_form.cleaned_data["code"])
     if request.method == "POST":
         form = VerifyFileForm(request.POST, request.FILES)
         if form.is_valid():
             result = openbadges.verify_credential(form.cleaned_data["credential"])
     else:
         form = VerifyFileForm()
-    status = 400 if request.method == "POST" and not form.is_valid() else 200
-    return render(request, "learning/certificates/verify_file.html", {"form": form, "result": result}, status=status)
+    invalid = (request.method == "POST" and not form.is_valid()) or code_form.is_bound
+    context = {"form": form, "code_form": code_form, "result": result}
+    return render(request, "learning/certificates/verify_file.html", context, status=400 if invalid else 200)
 
 
 # --- the holder's PDF and the issuer's actions ------------------------------------------------------------------

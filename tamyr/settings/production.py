@@ -23,3 +23,5 @@ SESSION_COOKIE_SAMESITE = "Lax"
 WHITENOISE_USE_FINDERS = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 SERVE_MEDIA = env_bool("TAMYR_SERVE_MEDIA", False)
+# TAMYR_SITE_URL must be the public https address: every command stops until it is (tamyr/core/checks.py)
+SITE_URL_MUST_BE_HTTPS = True

@@ -3,6 +3,7 @@ revocation."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -19,6 +20,7 @@ from tamyr.core import jobs
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.models import AuditEntry
 from tamyr.learning import certificates, services
+from tamyr.learning.credentials import canonical, keys, openbadges
 from tamyr.learning.models import (
     Certificate,
     CertificateBatch,
@@ -72,7 +74,7 @@ def test_completing_the_course_issues_the_certificate(django_capture_on_commit_c
         services.attendance_mark(group=group, lesson=lesson, present={enrollment.pk: True}, acting_user=teacher)
     certificate = Certificate.objects.get(enrollment=enrollment)
     assert certificate.course == course and certificate.issuer == course.provider
-    assert certificate.credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert certificate.credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert re.fullmatch(r"certificates/\d{4}/[0-9a-f]{32}\.pdf", certificate.pdf.name)  # keyed, not the code
     assert re.fullmatch(r"[A-HJ-NP-Z2-9]{12}", certificate.code)
 
@@ -361,3 +363,37 @@ def test_erasing_a_person_takes_their_name_off_their_certificates() -> None:
     certificate.refresh_from_db()
     assert name not in certificate.holder_name
     assert name not in str(certificate.credential)
+
+
+# --- credentials signed before control characters were escaped ------------------------------------------------
+
+
+def test_credentials_signed_over_raw_control_characters_are_signed_again_with_the_same_content(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    certificate = issued_certificate(issuing_course(description={"en": "Line one\u000bline two"}))
+    unsecured = {key: value for key, value in certificate.credential.items() if key != "proof"}
+    with monkeypatch.context() as patched:  # sign the way Tamyr did before: pyld's URDNA2015, U+000B written raw
+        patched.setattr(canonical, "canonicalize", canonical.legacy_canonicalize)
+        patched.setattr(canonical, "fast_canonicalize", lambda document: None)
+        patched.setattr(canonical, "pyld_canonicalize", canonical.legacy_canonicalize)
+        legacy = openbadges.sign(unsecured, keys.signing_key_for(certificate.issuer), certificate.issued_at)
+    Certificate.objects.filter(pk=certificate.pk).update(credential=legacy)
+    assert openbadges.verify_credential(legacy).code == "signature_mismatch"  # as every other verifier says
+
+    assert certificates.certificates_resign_control_characters() == 1
+
+    certificate.refresh_from_db()
+    assert openbadges.verify_credential(certificate.credential).verified
+    assert {key: value for key, value in certificate.credential.items() if key != "proof"} == unsecured
+    assert certificates.certificates_resign_control_characters() == 0  # once is enough
+
+
+def test_a_changed_credential_is_not_signed_again() -> None:
+    certificate = issued_certificate(issuing_course(description={"en": "Line one\u000bline two"}))
+    changed = copy.deepcopy(certificate.credential)
+    changed["name"] = "Something it never was\u000b"
+    Certificate.objects.filter(pk=certificate.pk).update(credential=changed)
+    assert certificates.certificates_resign_control_characters() == 0
+    certificate.refresh_from_db()
+    assert certificate.credential == changed

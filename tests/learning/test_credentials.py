@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import importlib
 import json
 import random
 from typing import Any
@@ -17,9 +18,10 @@ from django.core.management import call_command
 from tamyr.core import crypto
 from tamyr.learning import certificates
 from tamyr.learning.credentials import canonical, keys, openbadges, signing
-from tamyr.learning.models import IssuerKey
+from tamyr.learning.models import Certificate, IssuerKey
 from tests.factories import UserFactory, grant, with_totp
 from tests.learning.certificate_fixtures import KAZAKH_NAME, issued_certificate, issuing_course
+from tests.openbadges_schema import schema_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +233,33 @@ def test_two_blank_nodes_that_look_alike_go_to_pyld() -> None:
     assert canonical.canonicalize(document) == canonical.pyld_canonicalize(document)
 
 
+# Every character RDFC-1.0's canonical N-Quads escapes, and how (written out by hand, not computed).
+CONTROL_CHARACTERS = "".join(chr(code) for code in [*range(0x20), 0x7F]) + '"\\'
+CONTROL_CHARACTERS_CANONICAL = (
+    "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000B\\f\\r\\u000E\\u000F"
+    "\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001A\\u001B\\u001C\\u001D\\u001E\\u001F"
+    '\\u007F\\"\\\\'
+)
+
+
+@pytest.mark.parametrize("path", ["fast", "pyld"])
+def test_control_characters_are_escaped_as_rdfc_requires(path: str) -> None:
+    document = varied_credential(random.Random(5))
+    document["credentialSubject"]["achievement"]["description"] = CONTROL_CHARACTERS
+    nquads = (canonical.fast_canonicalize if path == "fast" else canonical.pyld_canonicalize)(document)
+    assert nquads is not None
+    assert f'<https://schema.org/description> "{CONTROL_CHARACTERS_CANONICAL}" .\n' in nquads
+    assert not any(chr(code) in nquads.replace("\n", "") for code in [*range(0x20), 0x7F])
+
+
+def test_a_course_description_with_a_vertical_tab_is_signed_over_its_escaped_form() -> None:
+    course = issuing_course(description={"en": "Line one\u000bline two"})
+    credential = issued_certificate(course).credential
+    unsecured = {key: value for key, value in credential.items() if key != "proof"}
+    assert "Line one\\u000Bline two" in canonical.pyld_canonicalize(unsecured)
+    assert openbadges.verify_credential(credential).verified
+
+
 # --- verifying our credentials ----------------------------------------------------------------------------------
 
 
@@ -263,7 +292,7 @@ ONE_CHARACTER = {
         statusListIndex=_bump(d["credentialStatus"]["statusListIndex"], 0)
     ),
     "credential id": lambda d: d.update(id=d["id"].replace("/api/", "/apj/")),
-    "proof date": lambda d: d["proof"].update(created=_bump(d["proof"]["created"], 3)),
+    "proof date": lambda d: d["proof"][0].update(created=_bump(d["proof"][0]["created"], 3)),
 }
 
 
@@ -278,8 +307,8 @@ def test_one_changed_character_in_the_signed_content_fails(where: str) -> None:
 
 def test_a_changed_proof_value_fails() -> None:
     credential = copy.deepcopy(issued_certificate().credential)
-    value = credential["proof"]["proofValue"]
-    credential["proof"]["proofValue"] = value[:10] + ("A" if value[10] != "A" else "B") + value[11:]
+    value = credential["proof"][0]["proofValue"]
+    credential["proof"][0]["proofValue"] = value[:10] + ("A" if value[10] != "A" else "B") + value[11:]
     result = openbadges.verify_credential(credential)
     assert not result.verified and result.code == "signature_mismatch"
 
@@ -302,7 +331,9 @@ def test_a_key_we_do_not_hold_is_an_unknown_key() -> None:
     credential = issued_certificate().credential
     stranger = Ed25519PrivateKey.generate()
     method = (
-        credential["proof"]["verificationMethod"].split("#")[0] + "#" + keys.public_key_multibase(stranger.public_key())
+        credential["proof"][0]["verificationMethod"].split("#")[0]
+        + "#"
+        + keys.public_key_multibase(stranger.public_key())
     )
     forged = signing.add_proof(
         credential, private_key=stranger, verification_method=method, created="2026-01-01T00:00:00Z"
@@ -316,7 +347,9 @@ def test_one_issuer_cannot_sign_in_the_name_of_another() -> None:
     other = issuing_course().provider
     credential["issuer"]["id"] = keys.did_for(other)
     own_key = keys.signing_key_for(
-        IssuerKey.objects.get(public_key_multibase=credential["proof"]["verificationMethod"].split("#")[1]).organization
+        IssuerKey.objects.get(
+            public_key_multibase=credential["proof"][0]["verificationMethod"].split("#")[1]
+        ).organization
     )
     resigned = signing.add_proof(
         credential,
@@ -364,7 +397,7 @@ def test_the_did_document_and_the_jwk_set_list_the_key() -> None:
         {"id": method, "type": "Multikey", "controller": did, "publicKeyMultibase": key.public_key_multibase}
     ]
     assert document["assertionMethod"] == [method]
-    assert certificate.credential["proof"]["verificationMethod"] == method
+    assert certificate.credential["proof"][0]["verificationMethod"] == method
     raw = keys.multibase_decode(key.public_key_multibase)
     assert raw[:2] == b"\xed\x01" and len(raw) == 34
     jwk = next(item for item in keys.jwks()["keys"] if item["kid"] == method)
@@ -429,7 +462,114 @@ def test_the_status_list_flips_the_revoked_certificates_bit_and_is_signed() -> N
     assert not openbadges.is_revoked_in_list(encoded, int(kept.credential["credentialStatus"]["statusListIndex"]))
     assert revoked.credential["credentialStatus"]["statusListCredential"] == status_list["id"]
     checked = signing.check_proof(status_list, keys.resolve_verification_method)
-    assert checked.verification_method == kept.credential["proof"]["verificationMethod"]
+    assert checked.verification_method == kept.credential["proof"][0]["verificationMethod"]
+
+
+def test_status_list_indexes_are_random_and_unique_not_the_row_id() -> None:
+    course = issuing_course()
+    issued = [issued_certificate(course, name=f"Holder {number}") for number in range(12)]
+    indexes = [int(certificate.credential["credentialStatus"]["statusListIndex"]) for certificate in issued]
+    assert len(set(indexes)) == len(indexes)
+    assert all(0 <= index < openbadges.STATUS_LIST_MIN_BITS for index in indexes)
+    assert indexes != [certificate.pk for certificate in issued]
+    assert sorted(indexes) != indexes  # not handed out in order either (odds of 1 in 12! to fail by chance)
+    for certificate, index in zip(issued, indexes, strict=True):
+        assert certificate.status_index == index
+        assert certificate.credential["credentialStatus"]["id"].endswith(f"#{index}")
+
+
+def test_a_full_status_list_grows_rather_than_repeat_an_index() -> None:
+    used = set(range(0, openbadges.STATUS_LIST_MIN_BITS, 2))  # half the minimum list taken
+    fresh = openbadges.allocate_status_indexes(used, 50)
+    assert len(set(fresh)) == 50 and not used & set(fresh)
+    assert max(fresh) < 2 * openbadges.STATUS_LIST_MIN_BITS
+
+
+def test_certificates_issued_before_keep_the_index_their_credential_names_and_still_verify() -> None:
+    """The migration that brought random indexes, run over a certificate issued the old way (index = row id,
+    proof an object)."""
+    from django.apps import apps
+
+    migration = importlib.import_module("tamyr.learning.migrations.0006_certificate_status_index")
+    certificate = issued_certificate()
+    legacy = copy.deepcopy(certificate.credential)
+    legacy["proof"] = legacy["proof"][0]
+    status = legacy["credentialStatus"]
+    status["statusListIndex"], status["id"] = str(certificate.pk), f"{status['statusListCredential']}#{certificate.pk}"
+    signing_key = keys.signing_key_for(certificate.issuer)
+    legacy = openbadges.signing.add_proof(
+        {key: value for key, value in legacy.items() if key != "proof"},
+        private_key=signing_key.private_key,
+        verification_method=signing_key.verification_method,
+        created=legacy["proof"]["created"],
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(status_index=None, credential=legacy)
+
+    migration.forwards(apps, None)
+
+    certificate.refresh_from_db()
+    assert certificate.status_index == certificate.pk
+    assert isinstance(certificate.credential["proof"], list)
+    assert openbadges.verify_credential(certificate.credential).verified
+    assert openbadges.verify_credential(legacy).verified  # the copy the holder downloaded before
+
+
+def test_a_credential_verifies_after_the_site_moves_to_another_address(settings: Any) -> None:
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    certificate = issued_certificate()
+    settings.SITE_URL = "https://tamyr.example.org"
+    keys.forget_cached_keys()
+    result = openbadges.verify_credential(certificate.credential)
+    assert result.verified, result.message
+    assert result.certificate_code == certificate.code
+
+
+def test_a_key_moved_to_another_organization_slug_is_not_found(settings: Any) -> None:
+    certificate = issued_certificate()
+    credential = copy.deepcopy(certificate.credential)
+    method = credential["proof"][0]["verificationMethod"]
+    other = method.replace(f":organizations:{certificate.issuer.slug}#", ":organizations:someone-else#")
+    keys.forget_cached_keys()
+    assert keys.resolve_verification_method(other) is None
+
+
+def test_a_rotated_key_still_verifies_what_it_signed() -> None:
+    certificate = issued_certificate()
+    IssuerKey.objects.filter(organization=certificate.issuer).update(is_active=False)  # rotated: a new key signs next
+    keys.forget_cached_keys()
+    later = issued_certificate(certificate.course, name="Second Holder")
+    assert (
+        later.credential["proof"][0]["verificationMethod"] != certificate.credential["proof"][0]["verificationMethod"]
+    )
+    assert openbadges.verify_credential(certificate.credential).verified
+    assert openbadges.verify_credential(later.credential).verified
+
+
+# --- the Open Badges 3.0 schema ---------------------------------------------------------------------------------
+
+
+def test_an_issued_credential_follows_the_open_badges_schema_with_proof_as_a_list() -> None:
+    credential = issued_certificate().credential
+    assert isinstance(credential["proof"], list) and len(credential["proof"]) == 1
+    assert schema_errors(credential) == []
+
+
+def test_the_schema_check_catches_a_proof_that_is_not_a_list() -> None:
+    credential = copy.deepcopy(issued_certificate().credential)
+    credential["proof"] = credential["proof"][0]
+    assert any(error.startswith("proof:") for error in schema_errors(credential))
+
+
+def test_a_credential_issued_with_proof_as_an_object_still_verifies() -> None:
+    credential = copy.deepcopy(issued_certificate().credential)
+    credential["proof"] = credential["proof"][0]  # the shape Tamyr issued before
+    assert openbadges.verify_credential(credential).verified
+
+
+def test_a_proof_set_of_two_is_not_taken_for_one() -> None:
+    credential = copy.deepcopy(issued_certificate().credential)
+    credential["proof"] = credential["proof"] * 2
+    assert openbadges.verify_credential(credential).code == "no_proof"
 
 
 # --- the command line -------------------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_uploading_a_valid_credential_says_verified(client: Client) -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert "Verified" in page and certificate.code in page
-    assert certificate.credential["proof"]["verificationMethod"] in page  # the issuer's key
+    assert certificate.credential["proof"][0]["verificationMethod"] in page  # the issuer's key
 
 
 def test_uploading_a_tampered_credential_says_why_it_failed(client: Client) -> None:
@@ -126,6 +126,34 @@ def test_uploading_something_that_is_not_json_is_a_form_error(client: Client) ->
 def test_the_verify_form_page_opens_empty(client: Client) -> None:
     response = client.get("/verify/")
     assert response.status_code == 200 and 'enctype="multipart/form-data"' in response.content.decode()
+
+
+def test_the_verify_page_has_a_box_to_type_a_code(client: Client) -> None:
+    page = client.get("/verify/").content.decode()
+    assert 'name="code"' in page and 'method="get"' in page
+
+
+def test_a_typed_code_opens_its_certificate_whatever_the_case_and_spacing(client: Client) -> None:
+    certificate = issued_certificate()
+    typed = f" {certificate.code[:4].lower()}-{certificate.code[4:8]} {certificate.code[8:]} "
+    response = client.get("/verify/", {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("verify", kwargs={"code": certificate.code})
+
+
+def test_a_wrong_code_offers_to_try_again_with_the_code_in_the_box(client: Client) -> None:
+    response = client.get("/verify/", {"code": "wrong-code-22"}, follow=True)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "No certificate has the code WRONGCODE22" in page
+    assert "Try again" in page and 'name="code"' in page and 'value="WRONGCODE22"' in page
+
+
+def test_a_typed_code_that_cannot_be_one_is_a_form_error_not_a_redirect(client: Client) -> None:
+    response = client.get("/verify/", {"code": "<script>"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<script>" not in page and 'aria-invalid="true"' in page
 
 
 # --- the API --------------------------------------------------------------------------------------------------
@@ -173,14 +201,17 @@ def test_the_did_web_document_lists_the_issuers_key(client: Client) -> None:
     assert document["id"] == did == certificate.credential["issuer"]["id"]
     method = document["verificationMethod"][0]
     assert method["type"] == "Multikey" and method["publicKeyMultibase"] == key.public_key_multibase
-    assert document["assertionMethod"] == [method["id"]] == [certificate.credential["proof"]["verificationMethod"]]
+    assert document["assertionMethod"] == [method["id"]] == [certificate.credential["proof"][0]["verificationMethod"]]
     assert client.get("/organizations/no-such-org/did.json").status_code == 404
 
 
 def test_the_jwk_set_lists_every_organizations_key(client: Client) -> None:
     first, second = issued_certificate(), issued_certificate()
     listed = {key["kid"] for key in client.get("/.well-known/jwks.json").json()["keys"]}
-    assert {first.credential["proof"]["verificationMethod"], second.credential["proof"]["verificationMethod"]} <= listed
+    assert {
+        first.credential["proof"][0]["verificationMethod"],
+        second.credential["proof"][0]["verificationMethod"],
+    } <= listed
 
 
 def test_the_status_list_is_published_and_marks_the_revoked(client: Client) -> None:

@@ -2,9 +2,11 @@
 
 Two ways to the same bytes:
 
-- `pyld` for any document: expansion with the contexts shipped in `contexts/` (the document loader serves those
-  and refuses every other URL, so nothing is fetched at run time and nobody can make a verifier load a context of
-  their choosing), then URDNA2015. Correct, and a few milliseconds per credential.
+- `pyld` for any document: expansion and conversion to an RDF dataset with the contexts shipped in `contexts/` (the
+  document loader serves those and refuses every other URL, so nothing is fetched at run time and nobody can make a
+  verifier load a context of their choosing), then RDFC-1.0 by `rdfc.py` (not pyld's own: it writes control
+  characters raw where canonical N-Quads escapes them, and has no limit on poison graphs). A few milliseconds per
+  credential.
 - a fast path for the one shape our certificates have (the credential, and the proof options that sign it):
   the N-Quads are written straight from the JSON with the term definitions of the two contexts, and blank nodes
   are labelled with RDFC-1.0's first-degree hashes. Every blank node in our shape has a distinct first-degree
@@ -28,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from pyld import jsonld
+
+from tamyr.learning.credentials import rdfc
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -97,10 +101,7 @@ def check_contexts(document: Any) -> None:
 def pyld_canonicalize(document: Mapping[str, Any]) -> str:
     check_contexts(document)
     try:
-        result = jsonld.normalize(
-            dict(document),
-            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader},
-        )
+        dataset = jsonld.to_rdf(dict(document), {"documentLoader": document_loader, "produceGeneralizedRdf": False})
     except jsonld.JsonLdError as error:
         cause: BaseException | None = error
         while cause is not None:
@@ -108,7 +109,44 @@ def pyld_canonicalize(document: Mapping[str, Any]) -> str:
                 raise cause from error
             cause = cause.__cause__ or getattr(cause, "cause", None)
         raise CanonicalizationError(str(error)) from error
-    return str(result)
+    try:
+        return rdfc.canonicalize(_quads(dataset)).nquads
+    except rdfc.RdfcError as error:
+        raise CanonicalizationError(str(error)) from error
+
+
+def _term(term: Mapping[str, Any]) -> str:
+    if term["type"] == "IRI":
+        return f"<{term['value']}>"
+    if term["type"] == "blank node":
+        return str(term["value"])
+    return rdfc.literal(term["value"], term.get("datatype"), term.get("language"))
+
+
+def _quads(dataset: Mapping[str, Any]) -> list[rdfc.Quad]:
+    """pyld's RDF dataset ({graph name: [triples]}) as `rdfc` quads."""
+    quads: list[rdfc.Quad] = []
+    for name, triples in dataset.items():
+        graph = "" if name == "@default" else (name if rdfc.is_blank(name) else f"<{name}>")
+        for triple in triples:
+            quads.append((_term(triple["subject"]), _term(triple["predicate"]), _term(triple["object"]), graph))
+    return quads
+
+
+def legacy_canonicalize(document: Mapping[str, Any]) -> str:
+    """What Tamyr signed before it escaped control characters: pyld's own URDNA2015, which writes U+000B and the
+    like raw. Only to recognise such credentials, so that `certificates_resign_control_characters` signs them
+    again; never to accept one as verified."""
+    check_contexts(document)
+    try:
+        return str(
+            jsonld.normalize(
+                dict(document),
+                {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader},
+            )
+        )
+    except jsonld.JsonLdError as error:
+        raise CanonicalizationError(str(error)) from error
 
 
 def canonicalize(document: Mapping[str, Any]) -> str:
@@ -296,11 +334,7 @@ class _Decline(Exception):
 Term = str | int  # an N-Quads term ("<iri>" or a literal) or a blank node number
 
 
-def _escape(value: str) -> str:
-    # exactly pyld's (and jsonld.js's) N-Quads escaping
-    return (
-        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r").replace('"', '\\"')
-    )
+_escape = rdfc.escape  # canonical N-Quads: the same escaping as the general path
 
 
 def _iri(value: Any) -> str:

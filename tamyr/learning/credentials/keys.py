@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -113,6 +114,21 @@ def slug_from_did(did: str) -> str | None:
     return slug if slug and ":" not in slug and "/" not in slug else None
 
 
+_DID_WEB_ORGANIZATION = re.compile(r"^did:web:[^:/#?]+:organizations:([^:/#?]+)$")
+
+
+def issuer_slug_from_did(did: str) -> str | None:
+    """The organization slug of a did:web identifier Tamyr made, under whatever address the site had when it
+    signed: credentials issued before a move (or under a development address) are still checked against the key
+    that signed them, which is kept after rotation. Only a key stored for that slug can verify anything, so the
+    host decides nothing."""
+    match = _DID_WEB_ORGANIZATION.match(did)
+    if match is None:
+        return None
+    slug = unquote(match.group(1))
+    return slug if slug and ":" not in slug and "/" not in slug else None
+
+
 def verification_method_id(slug: str, multibase: str) -> str:
     return f"{did_for_slug(slug)}#{multibase}"
 
@@ -208,12 +224,13 @@ def signing_key_for(organization: Organization) -> SigningKey:
 
 def resolve_verification_method(verification_method: str) -> tuple[int, Ed25519PublicKey] | None:
     """(organization id, public key) for a verification method of one of our organizations, from the database
-    (never the network). Public keys never change, so found ones are cached for the life of the process."""
+    (never the network), whichever address the site had when the key signed (`issuer_slug_from_did`). Public
+    keys never change, so found ones are cached for the life of the process."""
     found = _public_keys.get(verification_method)
     if found is not None:
         return found
     did, _hash, fragment = verification_method.partition("#")
-    slug = slug_from_did(did)
+    slug = issuer_slug_from_did(did)
     if slug is None or not fragment:
         return None
     row = (

@@ -10,8 +10,9 @@ Shape of a credential (`build_credential`):
   `IdentityObject` of type "name", the way Open Badges 3.0 names a recipient, and the `Achievement`: the course's
   page as `id`, its English title, a description in the course's language and English, `achievementType`
   "Course", the completion rule as the criteria narrative, and the CEFR level as an alignment;
-- `credentialStatus`: a `BitstringStatusListEntry` (W3C Bitstring Status List), index = the certificate's id,
-  in the issuer's status list at /organizations/<slug>/credentials/status.json.
+- `credentialStatus`: a `BitstringStatusListEntry` (W3C Bitstring Status List) at the certificate's status index,
+  drawn at random when it was issued (`allocate_status_indexes`), in the issuer's status list at
+  /organizations/<slug>/credentials/status.json.
 
 Why a status list and not a link to the verification page or a `1EdTechRevocationList`: the status list is the
 W3C mechanism every VC 2.0 verifier implements, its terms are in the credentials/v2 context we ship (a
@@ -27,10 +28,12 @@ import base64
 import functools
 import gzip
 import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import pycountry
 from django.core.cache import cache
@@ -74,13 +77,17 @@ def course_url(course: Course) -> str:
 
 
 def code_from_credential_id(credential_id: Any) -> str | None:
-    """The certificate code of one of our credential URLs; None for anything else."""
+    """The certificate code of one of our credential URLs, under whatever address the site had when it was issued
+    (the signature, checked before, says it is ours); None for anything else."""
     if not isinstance(credential_id, str):
         return None
-    prefix = keys.absolute_url(reverse("certificate-credential", kwargs={"code": "CODE"})).removesuffix("CODE/")
-    if not credential_id.startswith(prefix) or not credential_id.endswith("/"):
+    path = reverse("certificate-credential", kwargs={"code": "CODE"}).removesuffix("CODE/")
+    parts = urlsplit(credential_id)
+    if parts.scheme not in ("http", "https") or not parts.path.startswith(path) or not parts.path.endswith("/"):
         return None
-    code = credential_id[len(prefix) : -1]
+    if parts.query or parts.fragment:
+        return None
+    code = parts.path[len(path) : -1]
     return code if code.isalnum() and code.isupper() else None
 
 
@@ -147,7 +154,9 @@ def achievement_description(course: Course) -> str:
 def build_credential(
     certificate: Certificate, *, course: Course, issuer: Organization, rule: CompletionRule | None
 ) -> dict[str, Any]:
-    """The unsigned credential of a certificate (the certificate needs its pk: it is the status list index)."""
+    """The unsigned credential of a certificate (which needs its status list index)."""
+    if certificate.status_index is None:
+        raise ValueError("A certificate is signed only once it has its status list index.")
     achievement: dict[str, Any] = {
         "id": course_url(course),
         "type": ["Achievement"],
@@ -192,22 +201,27 @@ def build_credential(
             "achievement": achievement,
         },
         "credentialStatus": {
-            "id": f"{list_url}#{certificate.pk}",
+            "id": f"{list_url}#{certificate.status_index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
-            "statusListIndex": str(certificate.pk),
+            "statusListIndex": str(certificate.status_index),
             "statusListCredential": list_url,
         },
     }
 
 
 def sign(document: dict[str, Any], signing_key: keys.SigningKey, created: datetime) -> dict[str, Any]:
-    return signing.add_proof(
+    """`document` with its proof. `proof` is a list (a proof set of one), as 1EdTech's Open Badges 3.0 JSON Schema
+    requires (VC 2.0 allows an object or a list, and the proof is not part of the signed data). Verification
+    accepts both, so credentials issued before, whose proof is an object, keep verifying."""
+    signed = signing.add_proof(
         document,
         private_key=signing_key.private_key,
         verification_method=signing_key.verification_method,
         created=signing.xsd_datetime(created),
     )
+    signed["proof"] = [signed["proof"]]
+    return signed
 
 
 # --- verification -----------------------------------------------------------------------------------------------
@@ -414,9 +428,34 @@ def verify_credential(document: Any) -> VerificationResult:
 # --- the issuer's status list -----------------------------------------------------------------------------------
 
 
-def encoded_status_list(revoked_indexes: list[int]) -> str:
-    """GZIP-compressed bitstring, index 0 the left-most bit, as multibase base64url without padding (`u…`)."""
-    size = max(STATUS_LIST_MIN_BITS, ((max(revoked_indexes, default=0) // 8) + 1) * 8)
+def status_list_size(entries: int, highest_index: int = 0) -> int:
+    """Bits in an issuer's list: the minimum, doubled until the entries fill at most half of it (so that a random
+    free index is found in a couple of draws), and never short of the highest index in use (certificates issued
+    before random indexes carry their row id)."""
+    size = STATUS_LIST_MIN_BITS
+    while entries * 2 > size:
+        size *= 2
+    return max(size, (highest_index // 8 + 1) * 8)
+
+
+def allocate_status_indexes(used: set[int], count: int) -> list[int]:
+    """`count` indexes drawn at random from the issuer's list, none of them in `used` nor repeated. The caller holds
+    the issuer's lock (`keys.issuer_key_for` takes it) and `used` is every index the issuer has given out."""
+    size = status_list_size(len(used) + count)
+    taken = set(used)
+    fresh: list[int] = []
+    while len(fresh) < count:
+        index = secrets.randbelow(size)
+        if index not in taken:
+            taken.add(index)
+            fresh.append(index)
+    return fresh
+
+
+def encoded_status_list(revoked_indexes: list[int], size: int = STATUS_LIST_MIN_BITS) -> str:
+    """GZIP-compressed bitstring of `size` bits (more when an index needs it), index 0 the left-most bit, as
+    multibase base64url without padding (`u…`)."""
+    size = max(size, ((max(revoked_indexes, default=0) // 8) + 1) * 8)
     bits = bytearray(size // 8)
     for index in revoked_indexes:
         bits[index // 8] |= 0x80 >> (index % 8)
@@ -426,10 +465,13 @@ def encoded_status_list(revoked_indexes: list[int]) -> str:
 
 def status_list_credential(organization: Organization) -> dict[str, Any]:
     """The organization's signed BitstringStatusListCredential, rebuilt when its revocations change."""
-    revoked = Certificate.objects.filter(issuer=organization, revoked_at__isnull=False)
+    issued = Certificate.objects.filter(issuer=organization)
+    revoked = issued.filter(revoked_at__isnull=False)
+    entries = issued.aggregate(count=Count("id"), highest=Max("status_index"))
+    size = status_list_size(entries["count"], entries["highest"] or 0)
     summary = revoked.aggregate(count=Count("id"), latest=Max("revoked_at"))
     latest = summary["latest"].timestamp() if summary["latest"] else 0
-    cache_key = f"learning:status-list:{organization.pk}:{summary['count']}:{latest}"
+    cache_key = f"learning:status-list:{organization.pk}:{size}:{summary['count']}:{latest}"
     cached = cache.get(cache_key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -446,7 +488,9 @@ def status_list_credential(organization: Organization) -> dict[str, Any]:
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encoded_status_list(list(revoked.values_list("pk", flat=True))),
+            "encodedList": encoded_status_list(
+                [index for index in revoked.values_list("status_index", flat=True) if index is not None], size
+            ),
         },
     }
     signed = sign(document, signing_key, now)

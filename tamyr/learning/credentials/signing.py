@@ -82,8 +82,11 @@ class CheckedProof:
 def check_proof(
     document: Mapping[str, Any],
     resolve: Callable[[str], tuple[int, Ed25519PublicKey] | None],
+    *,
+    canonicalize: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> CheckedProof:
-    """Raise `ProofError` unless `document` carries one valid `eddsa-rdfc-2022` proof by a key `resolve` knows."""
+    """Raise `ProofError` unless `document` carries one valid `eddsa-rdfc-2022` proof by a key `resolve` knows.
+    `canonicalize` replaces RDFC-1.0 only to recognise what Tamyr signed before (`canonical.legacy_canonicalize`)."""
     if not isinstance(document, Mapping) or "@context" not in document:
         raise ProofError("malformed", "This is not a JSON-LD credential: it has no @context.")
     proof = document.get("proof")
@@ -118,9 +121,13 @@ def check_proof(
     options = {key: value for key, value in proof.items() if key not in ("proofValue", "@context")}
     options["@context"] = document["@context"]
     try:
-        options_hash = hashlib.sha256(canonical.canonicalize(options).encode()).digest()
-        fast = canonical.fast_canonicalize(unsecured)
-        document_nquads = fast if fast is not None else canonical.pyld_canonicalize(unsecured)
+        if canonicalize is not None:
+            options_hash = hashlib.sha256(canonicalize(options).encode()).digest()
+            fast, document_nquads = None, canonicalize(unsecured)
+        else:
+            options_hash = hashlib.sha256(canonical.canonicalize(options).encode()).digest()
+            fast = canonical.fast_canonicalize(unsecured)
+            document_nquads = fast if fast is not None else canonical.pyld_canonicalize(unsecured)
         data = options_hash + hashlib.sha256(document_nquads.encode()).digest()
     except canonical.ContextNotAllowed as error:
         raise ProofError("unknown_context", str(error))

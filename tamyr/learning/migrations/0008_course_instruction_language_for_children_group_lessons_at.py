@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0005_move_files_to_private_root'),
+        ('learning', '0007_certificate_status_index_unique'),
     ]
 
     operations = [
