@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "tamyr.calls"
     label = "calls"
+    demo_builder = "tamyr.calls.demo.build"
     verbose_name = _("Calls")
 
     def ready(self) -> None:

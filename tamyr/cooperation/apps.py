@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CooperationConfig(AppConfig):
     name = "tamyr.cooperation"
     label = "cooperation"
+    demo_builder = "tamyr.cooperation.demo.build"
     verbose_name = _("Cooperation")
 
     def ready(self) -> None:

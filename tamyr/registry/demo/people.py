@@ -256,35 +256,24 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
 
 
 def compatriot() -> GeneratedPerson:
-    """Person 1, the record of the `compatriot` demo login: a Kazakh student in Berlin, written out by hand so the
-    demo's walkthrough can name her."""
+    """Person 1, the record of the `compatriot` demo login: a Kazakh student in Berlin, written out by hand in the
+    names file so the demo's walkthrough can name her."""
+    spec = _TABLES["compatriot"]
+    given = dt.datetime.fromisoformat(spec["consent_given"])
     return GeneratedPerson(
         number=1,
-        display_name="Аружан Серікқызы",
-        variants=(
-            ("Аружан Серікқызы", Script.CYRILLIC, "kk"),
-            ("Arujan Serıkqyzy", Script.LATIN, "kk"),
-            ("Aruzhan Serikkyzy", Script.LATIN, "en"),
-            ("Аружан Сериккызы", Script.CYRILLIC, "ru"),
-        ),
-        gender=Gender.FEMALE,
-        birth_year=2003,
-        residence="DE",
-        city="Berlin",
-        citizenships=("KZ",),
-        languages=(
-            ("de", LanguageLevel.B2),
-            ("en", LanguageLevel.B2),
-            ("kk", LanguageLevel.NATIVE),
-            ("ru", LanguageLevel.C1),
-        ),
-        expertise=("IT", "engineering"),
-        registered_by="otandastar",
+        display_name=spec["variants"][0][0],
+        variants=tuple((text, script, language) for text, script, language in spec["variants"]),
+        gender=spec["gender"],
+        birth_year=spec["birth_year"],
+        residence=spec["residence"],
+        city=spec["city"],
+        citizenships=tuple(spec["citizenships"]),
+        languages=tuple(sorted(spec["languages"].items())),
+        expertise=tuple(spec["expertise"]),
+        registered_by=spec["registered_by"],
         affiliation=None,
-        consents=(
-            (ConsentPurpose.REGISTRY.value, ConsentMethod.WEB_FORM.value, dt.datetime(2025, 9, 15, 10, tzinfo=dt.UTC)),
-            (ConsentPurpose.CONTACT.value, ConsentMethod.WEB_FORM.value, dt.datetime(2025, 9, 15, 10, tzinfo=dt.UTC)),
-        ),
+        consents=tuple((purpose, ConsentMethod.WEB_FORM.value, given) for purpose in spec["consents"]),
     )
 
 
