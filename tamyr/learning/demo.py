@@ -33,7 +33,6 @@ from tamyr.core import bulk, netfiles
 from tamyr.core.netfiles.yamlfile import parse
 from tamyr.learning import models, services, statistics
 from tamyr.learning.models import CourseFormat, Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
-from tamyr.registry import search
 from tamyr.registry.demo import people as registry_people
 from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose, Gender, NameVariant, Organization, Person
 
@@ -358,13 +357,11 @@ def _load_learners(
     synced = bulk.sync_keyed(Person, existing, wanted, lambda email, values: Person(email=email, **values))
     by_pk = {synced.rows[spec.email].pk: spec for spec in specs}
     variants = {pk: [tuple(v) for v in spec.variants] for pk, spec in by_pk.items()}
-    variant = lambda pk, row: search.new_variant(person_id=pk, text=row[0], script=row[1], language=row[2])  # noqa: E731
-    touched = registry_people._sync_children(NameVariant, ("text", "script", "language"), variants, variant)
+    touched = registry_people._sync_children(NameVariant, ("text", "script", "language"), variants)
     purposes = (ConsentPurpose.REGISTRY.value, ConsentPurpose.PUBLIC_PROFILE.value)  # the second to show their name
     given = {pk: (WEB, signed_up[spec.number], _CONSENT_NOTE, None) for pk, spec in by_pk.items()}
     consents = {pk: [(p, *given[pk]) for p in purposes[: 1 + spec.public_name]] for pk, spec in by_pk.items()}
-    consent = lambda pk, row: Consent(person_id=pk, **dict(zip(CONSENT_FIELDS, row, strict=True)))  # noqa: E731
-    touched |= registry_people._sync_children(Consent, CONSENT_FIELDS, consents, consent)
+    touched |= registry_people._sync_children(Consent, CONSENT_FIELDS, consents)
     created = {synced.rows[email].pk for email in synced.created}
     changed = ({synced.rows[email].pk for email in synced.changed} | touched) - created
     persons = {person.pk: person for person in synced.rows.values()}

@@ -287,44 +287,54 @@ class PeopleResult:
     changed: int
 
 
-_PERSON_FIELDS = (
-    "display_name",
-    "registered_by_id",
-    "residence_country_id",
-    "residence_city",
-    "gender",
-    "birth_year",
-    "expertise",
-    "heritage",
-)
-
-
 def _sync_children(
     model: type[models.Model],
     fields: Sequence[str],
     wanted: dict[int, list[tuple[Any, ...]]],
-    build: Callable[[int, tuple[Any, ...]], models.Model],
+    build: Callable[[int, tuple[Any, ...]], models.Model] | None = None,
 ) -> set[int]:
     """Replace a person's rows of `model` only when they differ from the wanted ones; returns whose changed.
 
     Why compare first: a second run of the demo should write nothing, so rows keep their ids and an unchanged
-    person gets no audit row.
+    person gets no audit row. Name variants are built with their search keys and grams, as the services write them.
     """
+    if build is None and model is NameVariant:
+        build = lambda pk, row: new_variant(person_id=pk, text=row[0], script=row[1], language=row[2])  # noqa: E731
+    make = build or (lambda pk, row: model(person_id=pk, **dict(zip(fields, row, strict=True))))
     current: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    rows = (
-        model._default_manager.filter(person_id__in=list(wanted))
-        .order_by("person_id", "id")
-        .values_list("person_id", *fields)
-    )
-    for row in rows:
+    rows = model._default_manager.filter(person_id__in=list(wanted)).order_by("person_id", "id")
+    for row in rows.values_list("person_id", *fields):
         current[row[0]].append(tuple(row[1:]))
     stale = {pk for pk, want in wanted.items() if current.get(pk, []) != want}
     if stale:
         model._default_manager.filter(person_id__in=stale).delete()
-        created = model._default_manager.bulk_create([build(pk, row) for pk in sorted(stale) for row in wanted[pk]])
+        created = model._default_manager.bulk_create([make(pk, row) for pk in sorted(stale) for row in wanted[pk]])
         if model is NameVariant:
             write_grams(created)  # type: ignore[arg-type]
     return stale
+
+
+def _children(organizations: dict[str, Organization]) -> list[tuple[str, Any, tuple[str, ...], Callable[..., Any]]]:
+    """A generated person's rows in other tables: (what the audit row calls it, model, fields, rows of a person)."""
+    through = Person.citizenships.through, Person.expertise_fields.through
+    return [
+        ("name_variants", NameVariant, ("text", "script", "language"), lambda s: [tuple(v) for v in s.variants]),
+        ("citizenships", through[0], ("country_id",), lambda s: [(code,) for code in s.citizenships]),
+        ("languages", SpokenLanguage, ("language", "level"), lambda s: [tuple(lang) for lang in s.languages]),
+        (
+            "consents",
+            Consent,
+            ("purpose", "method", "given_at", "note", "withdrawn_at"),
+            lambda s: [(purpose, method, given, _CONSENT_NOTE, None) for purpose, method, given in s.consents],
+        ),
+        ("expertise_fields", through[1], ("expertisefield_id",), lambda s: [(code,) for code in s.fields]),
+        (
+            "affiliations",
+            Affiliation,
+            ("organization_id", "role", "since", "until"),
+            lambda s: [(organizations[s.affiliation[0]].pk, *s.affiliation[1:], None)] if s.affiliation else [],
+        ),
+    ]
 
 
 def load_people(count: int, organizations: dict[str, Organization], seed: int = DEFAULT_SEED) -> PeopleResult:
@@ -358,94 +368,23 @@ def load_people(count: int, organizations: dict[str, Organization], seed: int = 
             "expertise": list(spec.expertise),
             "heritage": "",
         }
-        found = existing.get(spec.email)
-        if found is None:
-            person = Person(email=spec.email, **values)
+        person = existing.get(spec.email) or Person(email=spec.email, **values)
+        if person.pk is None:
             new.append(person)
-        else:
-            person = found
-            diff = [name for name in _PERSON_FIELDS if getattr(person, name) != values[name]]
-            if diff:
-                for name in diff:
-                    setattr(person, name, values[name])
-                person.updated_at = now
-                to_update.append(person)
-                changed_fields[person.pk].update(name.removesuffix("_id") for name in diff)
+        elif diff := [name for name, value in values.items() if getattr(person, name) != value]:
+            for name in diff:
+                setattr(person, name, values[name])
+            person.updated_at = now
+            to_update.append(person)
+            changed_fields[person.pk].update(name.removesuffix("_id") for name in diff)
         pairs.append((person, spec))
     Person.objects.bulk_create(new)
     if to_update:
-        Person.objects.bulk_update(to_update, [*_PERSON_FIELDS, "updated_at"])
+        Person.objects.bulk_update(to_update, [*values, "updated_at"])
 
     by_pk = {person.pk: spec for person, spec in pairs}
-    for label, stale in (
-        (
-            "name_variants",
-            _sync_children(
-                NameVariant,
-                ("text", "script", "language"),
-                {pk: [tuple(v) for v in spec.variants] for pk, spec in by_pk.items()},
-                lambda pk, row: new_variant(person_id=pk, text=row[0], script=row[1], language=row[2]),
-            ),
-        ),
-        (
-            "citizenships",
-            _sync_children(
-                Person.citizenships.through,
-                ("country_id",),
-                {pk: [(code,) for code in spec.citizenships] for pk, spec in by_pk.items()},
-                lambda pk, row: Person.citizenships.through(person_id=pk, country_id=row[0]),
-            ),
-        ),
-        (
-            "languages",
-            _sync_children(
-                SpokenLanguage,
-                ("language", "level"),
-                {pk: [tuple(lang) for lang in spec.languages] for pk, spec in by_pk.items()},
-                lambda pk, row: SpokenLanguage(person_id=pk, language=row[0], level=row[1]),
-            ),
-        ),
-        (
-            "consents",
-            _sync_children(
-                Consent,
-                ("purpose", "method", "given_at", "note", "withdrawn_at"),
-                {
-                    pk: [(purpose, method, given, _CONSENT_NOTE, None) for purpose, method, given in spec.consents]
-                    for pk, spec in by_pk.items()
-                },
-                lambda pk, row: Consent(
-                    person_id=pk, purpose=row[0], method=row[1], given_at=row[2], note=row[3], withdrawn_at=row[4]
-                ),
-            ),
-        ),
-        (
-            "expertise_fields",
-            _sync_children(
-                Person.expertise_fields.through,
-                ("expertisefield_id",),
-                {pk: [(code,) for code in spec.fields] for pk, spec in by_pk.items()},
-                lambda pk, row: Person.expertise_fields.through(person_id=pk, expertisefield_id=row[0]),
-            ),
-        ),
-        (
-            "affiliations",
-            _sync_children(
-                Affiliation,
-                ("organization_id", "role", "since", "until"),
-                {
-                    pk: [(organizations[spec.affiliation[0]].pk, spec.affiliation[1], spec.affiliation[2], None)]
-                    if spec.affiliation
-                    else []
-                    for pk, spec in by_pk.items()
-                },
-                lambda pk, row: Affiliation(
-                    person_id=pk, organization_id=row[0], role=row[1], since=row[2], until=row[3]
-                ),
-            ),
-        ),
-    ):
-        for pk in stale:
+    for label, model, fields, rows_of in _children(organizations):
+        for pk in _sync_children(model, fields, {pk: rows_of(spec) for pk, spec in by_pk.items()}):
             changed_fields[pk].add(label)
 
     created_pks = {person.pk for person in new}
