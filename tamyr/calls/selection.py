@@ -1,0 +1,374 @@
+"""Selection: the ranking, quotas, reserve lists, offers and their answers.
+
+The rule that never bends, under any concurrency: a quota group never holds more places than it has (a place is
+held by an outcome that is SELECTED, OFFERED or ACCEPTED), and a financing call never commits more money than its
+budget (the awards of outcomes that hold a place). Every change of who holds a place happens with the rows of its
+pool locked, in one order: the call (only for financing calls, whose budget all groups share, or when the call
+has no groups), then the quota group. The counts are read after the lock, so two workers can never both see the
+same free place. On SQLite, where `BEGIN IMMEDIATE` serializes writers, the locks are no-ops and the rule holds too.
+
+Ranking: each application's score is the mean (or the median, as the call's selection says) of its submitted
+reviews' totals (each a weighted mean of its categories on 0..100). Ties are broken, in this order, by the other
+statistic (the median when ranking by mean, the mean when ranking by median), then by the number of reviews (more
+first), then by the earlier submission, then by the application's id: the order is total and repeatable.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tamyr.calls.models import (
+    HOLDS_PLACE,
+    Application,
+    ApplicationStatus,
+    Award,
+    Call,
+    CallKind,
+    Outcome,
+    OutcomeStatus,
+    QuotaGroup,
+    RankingMethod,
+    Selection,
+)
+from tamyr.calls.review import application_scores
+from tamyr.core import audit
+from tamyr.core.errors import DomainError, NotAllowed
+
+CENT = Decimal("0.01")
+
+
+def selection_of(call: Call) -> Selection:
+    selection, _created = Selection.objects.get_or_create(call=call)
+    return selection
+
+
+def is_financing(call: Call) -> bool:
+    return call.kind == CallKind.FINANCING and call.budget is not None
+
+
+def award_amount(call: Call, requested: Decimal | None) -> Decimal:
+    """What an application would be granted: what it asked for, at most the call's largest award."""
+    amount = requested if requested is not None else (call.award_min or Decimal(0))
+    if call.award_max is not None:
+        amount = min(amount, call.award_max)
+    return Decimal(amount)
+
+
+# --- ranking -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankReport:
+    ranked: int
+    selected: int
+    reserve: int
+    unscored: int
+
+
+def _statistics(totals: list[Decimal]) -> tuple[Decimal, Decimal]:
+    mean = sum(totals, Decimal(0)) / len(totals)
+    return mean, Decimal(statistics.median(totals))
+
+
+@transaction.atomic
+def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -> RankReport:
+    """Rank the submitted applications that have reviews and apply the quotas: in rank order, each takes a place
+    in its group while the group (and, for financing calls, the budget) has one, else goes to its group's reserve
+    list. Applications that belong to no group take places only in a call without groups (up to `call.places`;
+    no limit when that is empty). May run again until the offers go out."""
+    call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
+    selection = selection_of(call)
+    if selection.offers_sent_at is not None:
+        raise DomainError(_("Offers have been sent; the ranking can no longer change."), code="offers_sent")
+    if method is not None:
+        if method not in RankingMethod.values:
+            raise DomainError(_("Choose the mean or the median."), code="invalid_method")
+        selection.method = method
+    by_mean = selection.method == RankingMethod.MEAN
+    totals = application_scores(call)
+    rows = list(
+        Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED).values_list(
+            "pk", "quota_group_id", "submitted_at", "amount_requested"
+        )
+    )
+    keyed = []
+    unscored = 0
+    for pk, group_id, submitted_at, requested in rows:
+        scores = totals.get(pk)
+        if not scores:
+            unscored += 1
+            continue
+        mean, middle = _statistics(scores)
+        first, second = (mean, middle) if by_mean else (middle, mean)
+        stamp = submitted_at.timestamp() if submitted_at else float("inf")
+        keyed.append(((-first, -second, -len(scores), stamp, pk), pk, group_id, first, requested))
+    keyed.sort(key=lambda row: row[0])
+
+    groups: dict[int | None, int | None] = {group.pk: group.places for group in QuotaGroup.objects.filter(call=call)}
+    capacity = dict(groups)
+    capacity[None] = call.places if not groups else 0
+    held: dict[int | None, int] = defaultdict(int)
+    reserve_count: dict[int | None, int] = defaultdict(int)
+    budget_left = call.budget if is_financing(call) else None
+    outcomes: list[Outcome] = []
+    amounts: list[Decimal | None] = []
+    for rank, (_key, pk, group_id, score, requested) in enumerate(keyed, start=1):
+        limit = capacity.get(group_id, 0)
+        amount = award_amount(call, requested) if budget_left is not None else None
+        fits = (limit is None or held[group_id] < limit) and (
+            budget_left is None or (amount is not None and amount <= budget_left)
+        )
+        outcome = Outcome(
+            application_id=pk,
+            call=call,
+            quota_group_id=group_id,
+            rank=rank,
+            score=score.quantize(CENT, rounding=ROUND_HALF_UP),
+        )
+        if fits:
+            outcome.status = OutcomeStatus.SELECTED
+            held[group_id] += 1
+            if budget_left is not None and amount is not None:
+                budget_left -= amount
+            amounts.append(amount)
+        else:
+            outcome.status = OutcomeStatus.RESERVE
+            reserve_count[group_id] += 1
+            outcome.reserve_position = reserve_count[group_id]
+            amounts.append(None)
+        outcomes.append(outcome)
+
+    Outcome.objects.filter(call=call).delete()
+    Outcome.objects.bulk_create(outcomes, batch_size=5000)
+    if budget_left is not None:
+        Award.objects.bulk_create(
+            [
+                Award(outcome_id=outcome.pk, amount=amount, currency=call.currency or "")
+                for outcome, amount in zip(outcomes, amounts, strict=True)
+                if amount is not None
+            ],
+            batch_size=5000,
+        )
+    selection.ranked_at = timezone.now()
+    selection.save()
+    report = RankReport(
+        ranked=len(outcomes),
+        selected=sum(held.values()),
+        reserve=sum(reserve_count.values()),
+        unscored=unscored,
+    )
+    audit.record(
+        acting_user, "calls.ranked", call, method=selection.method, ranked=report.ranked, selected=report.selected,
+        reserve=report.reserve,
+    )  # fmt: skip
+    return report
+
+
+@transaction.atomic
+def offers_send(*, call: Call, acting_user: Any, now: datetime | None = None) -> int:
+    """Turn every selected outcome into an offer that must be answered within the selection's days."""
+    now = now or timezone.now()
+    call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
+    selection = selection_of(call)
+    if selection.ranked_at is None:
+        raise DomainError(_("Rank the applications before sending offers."), code="not_ranked")
+    respond_by = now + timedelta(days=selection.offer_days)
+    sent = Outcome.objects.filter(call=call, status=OutcomeStatus.SELECTED).update(
+        status=OutcomeStatus.OFFERED, offered_at=now, respond_by=respond_by, updated_at=now
+    )
+    selection.offers_sent_at = now
+    selection.save(update_fields=["offers_sent_at"])
+    audit.record(acting_user, "calls.offers_sent", call, offers=sent)
+    return sent
+
+
+# --- the pool lock and promotion ---------------------------------------------------------------------------------
+
+
+def _lock_pool(outcome: Outcome) -> tuple[Call, QuotaGroup | None, Outcome]:
+    """Lock, in the fixed order, what decides whether a place is free, then the outcome itself (re-read)."""
+    call = outcome.call
+    if is_financing(call) or outcome.quota_group_id is None:
+        call = Call.objects.select_for_update(no_key=True).get(pk=outcome.call_id)
+    group = None
+    if outcome.quota_group_id is not None:
+        group = QuotaGroup.objects.select_for_update(no_key=True).get(pk=outcome.quota_group_id)
+    fresh = Outcome.objects.select_for_update().select_related("application").get(pk=outcome.pk)
+    return call, group, fresh
+
+
+def committed(call: Call) -> Decimal:
+    total = Award.objects.filter(outcome__call=call, outcome__status__in=HOLDS_PLACE).aggregate(total=Sum("amount"))
+    return total["total"] or Decimal(0)
+
+
+def _fill(call: Call, group: QuotaGroup | None, now: datetime) -> list[Outcome]:
+    """Promote from the group's reserve list, in order, while the group has a free place (and, for financing, the
+    next one's award fits what is left of the budget: a reserve whose award does not fit is passed over and keeps
+    their position). Must run with the pool locked."""
+    if group is None and call.places is None:
+        return []
+    capacity = group.places if group is not None else call.places
+    assert capacity is not None
+    pool = Outcome.objects.filter(call=call, quota_group=group)
+    free = capacity - pool.filter(status__in=HOLDS_PLACE).count()
+    budget_left = call.budget - committed(call) if is_financing(call) and call.budget is not None else None
+    selection = selection_of(call)
+    promoted: list[Outcome] = []
+    if free <= 0:
+        return promoted
+    reserve = pool.filter(status=OutcomeStatus.RESERVE).select_related("application").order_by("reserve_position")
+    for candidate in reserve.iterator(chunk_size=50):
+        if free <= 0:
+            break
+        amount = award_amount(call, candidate.application.amount_requested) if budget_left is not None else None
+        if budget_left is not None and amount is not None and amount > budget_left:
+            continue
+        if selection.offers_sent_at is not None:
+            candidate.status = OutcomeStatus.OFFERED
+            candidate.offered_at = now
+            candidate.respond_by = now + timedelta(days=selection.offer_days)
+        else:
+            candidate.status = OutcomeStatus.SELECTED
+        candidate.save(update_fields=["status", "offered_at", "respond_by", "updated_at"])
+        if amount is not None and budget_left is not None:
+            Award.objects.update_or_create(outcome=candidate, defaults={"amount": amount, "currency": call.currency})
+            budget_left -= amount
+        free -= 1
+        promoted.append(candidate)
+    return promoted
+
+
+def _own(outcome: Outcome, acting_user: Any) -> None:
+    person = outcome.application.person
+    if acting_user is not None and not getattr(acting_user, "is_authenticated", False):
+        return  # the system (expiry task, an operator's command)
+    if acting_user is not None and person.user_id != getattr(acting_user, "pk", None):
+        from tamyr.accounts.permissions import can
+
+        if not can(acting_user, "calls.manage_selection", outcome.call):
+            raise NotAllowed(_("Only the applicant can answer this offer."))
+
+
+@transaction.atomic
+def offer_accept(*, outcome: Outcome, acting_user: Any, now: datetime | None = None) -> Outcome:
+    now = now or timezone.now()
+    _own(outcome, acting_user)
+    _call, _group, fresh = _lock_pool(outcome)
+    if fresh.status != OutcomeStatus.OFFERED:
+        raise DomainError(_("There is no open offer to accept."), code="no_offer")
+    if fresh.respond_by is not None and fresh.respond_by <= now:
+        raise DomainError(_("The time to accept this offer has passed."), code="offer_expired")
+    fresh.status = OutcomeStatus.ACCEPTED
+    fresh.responded_at = now
+    fresh.save(update_fields=["status", "responded_at", "updated_at"])
+    audit.record(acting_user, "calls.offer_accepted", fresh)
+    return fresh
+
+
+@transaction.atomic
+def offer_decline(*, outcome: Outcome, acting_user: Any, now: datetime | None = None) -> list[Outcome]:
+    """Decline an open offer; the group's next reserve is offered the place at once. Returns who was promoted."""
+    now = now or timezone.now()
+    _own(outcome, acting_user)
+    call, group, fresh = _lock_pool(outcome)
+    if fresh.status != OutcomeStatus.OFFERED:
+        raise DomainError(_("There is no open offer to decline."), code="no_offer")
+    return _release_locked(call, group, fresh, OutcomeStatus.DECLINED, now, acting_user, "calls.offer_declined")
+
+
+def _release_locked(
+    call: Call, group: QuotaGroup | None, fresh: Outcome, status: str, now: datetime, acting_user: Any, action: str
+) -> list[Outcome]:
+    held = fresh.status in HOLDS_PLACE
+    fresh.status = status
+    fresh.responded_at = now
+    fresh.reserve_position = None
+    fresh.save(update_fields=["status", "responded_at", "reserve_position", "updated_at"])
+    promoted = _fill(call, group, now) if held else []
+    if held and is_financing(call):
+        # the money freed may let another group's next reserve in: the call lock, held, serializes every financing
+        # change, so taking the other groups' locks here (in id order) cannot deadlock
+        others = QuotaGroup.objects.filter(call=call).exclude(pk__in=[fresh.quota_group_id or 0]).order_by("pk")
+        for other in others:
+            locked = QuotaGroup.objects.select_for_update(no_key=True).get(pk=other.pk)
+            promoted += _fill(call, locked, now)
+    audit.record(acting_user, action, fresh, promoted=[item.application.code for item in promoted])
+    return promoted
+
+
+@transaction.atomic
+def outcome_withdraw(*, outcome: Outcome, acting_user: Any, now: datetime | None = None) -> list[Outcome]:
+    """The applicant withdraws (from an offer, an accepted place or the reserve list); a place they held goes to
+    the next reserve at once. The applying side's withdrawal of an application calls this when it has an outcome."""
+    now = now or timezone.now()
+    _own(outcome, acting_user)
+    call, group, fresh = _lock_pool(outcome)
+    if fresh.status not in (*HOLDS_PLACE, OutcomeStatus.RESERVE):
+        raise DomainError(_("This application no longer holds a place or a reserve position."), code="not_active")
+    return _release_locked(call, group, fresh, OutcomeStatus.WITHDRAWN, now, acting_user, "calls.outcome_withdrawn")
+
+
+def offers_expire(now: datetime | None = None) -> int:
+    """Expire every offer not answered in time and promote the next reserve for each, one transaction per offer
+    (so one failure does not hold back the rest). Run by a periodic task."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in list(
+        Outcome.objects.filter(status=OutcomeStatus.OFFERED, respond_by__lte=now).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            outcome = Outcome.objects.select_related("call").get(pk=pk)
+            call, group, fresh = _lock_pool(outcome)
+            if fresh.status != OutcomeStatus.OFFERED or fresh.respond_by is None or fresh.respond_by > now:
+                continue
+            _release_locked(call, group, fresh, OutcomeStatus.EXPIRED, now, None, "calls.offer_expired")
+            expired += 1
+    return expired
+
+
+# --- reads -------------------------------------------------------------------------------------------------------
+
+
+def ranking(call: Call) -> QuerySet[Outcome]:
+    return (
+        Outcome.objects.filter(call=call).select_related("application__person", "quota_group", "award").order_by("rank")
+    )
+
+
+def places_held(call: Call) -> dict[int | None, int]:
+    """Places held per quota group (None: outside any group)."""
+    rows = (
+        Outcome.objects.filter(call=call, status__in=HOLDS_PLACE)
+        .values("quota_group_id")
+        .annotate(held=Count("pk"))
+        .values_list("quota_group_id", "held")
+    )
+    return dict(rows)
+
+
+def over_quota(call: Call) -> int:
+    """How many places beyond their quotas the groups hold in all (0 whenever the rule above holds)."""
+    held = places_held(call)
+    excess = 0
+    for group in QuotaGroup.objects.filter(call=call):
+        excess += max(0, held.get(group.pk, 0) - group.places)
+    if call.places is not None and not QuotaGroup.objects.filter(call=call).exists():
+        excess += max(0, held.get(None, 0) - call.places)
+    return excess
+
+
+def outcome_for_applicant(user: Any) -> QuerySet[Outcome]:
+    return Outcome.objects.filter(application__person__user=user).filter(
+        Q(status__in=HOLDS_PLACE) | Q(status=OutcomeStatus.RESERVE)
+    )
