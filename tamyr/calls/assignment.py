@@ -100,6 +100,7 @@ class _Candidates:
         fixed: set[Pair],
         exhaustive: bool,
         seed: int,
+        k: int = 3,
     ) -> None:
         self.index_of = {reviewer.id: index for index, reviewer in enumerate(reviewers)}
         everyone = frozenset(range(len(reviewers)))
@@ -121,7 +122,6 @@ class _Candidates:
                 conflicted.setdefault(paper_id, set()).add(self.index_of[reviewer_id])
         rng = random.Random(seed)
         self.indexes: list[list[int]] = []
-        self.scores: list[list[float]] = []
         self.eligible: list[frozenset[int] | set[int]] = []
         for paper in papers:
             readable = everyone if not paper.language else by_language.get(paper.language, set())
@@ -132,8 +132,49 @@ class _Candidates:
             else:
                 chosen = self._prune(paper, allowed, by_field, by_domain, by_keyword, reviewers, rng)
             self.indexes.append(chosen)
-            self.scores.append([similarity(paper.profile, reviewers[index].profile) for index in chosen])
+        if not exhaustive:
+            self._top_up(papers, reviewers, conflicted, k, rng)
+        self.scores = [
+            [similarity(paper.profile, reviewers[index].profile) for index in chosen]
+            for paper, chosen in zip(papers, self.indexes, strict=True)
+        ]
         self.reviewers = reviewers
+
+    def _top_up(
+        self,
+        papers: Sequence[Paper],
+        reviewers: Sequence[Reviewer],
+        conflicted: dict[int, set[int]],
+        k: int,
+        rng: random.Random,
+    ) -> None:
+        """Give every reviewer at least twice the mean load in candidate arcs (random applications they may
+        review), so that pruning never makes the balance infeasible where the full problem is feasible."""
+        if not reviewers:
+            return
+        need = 2 * -(-len(papers) * k // len(reviewers))
+        counts = [0] * len(reviewers)
+        for chosen in self.indexes:
+            for index in chosen:
+                counts[index] += 1
+        papers_by_language: dict[str, list[int]] = {}
+        for position, paper in enumerate(papers):
+            papers_by_language.setdefault(paper.language, []).append(position)
+        for index, reviewer in enumerate(reviewers):
+            missing = need - counts[index]
+            if missing <= 0:
+                continue
+            readable = [*papers_by_language.get("", [])]
+            for language in reviewer.languages:
+                readable += papers_by_language.get(language, [])
+            for position in rng.sample(readable, min(len(readable), missing * 2)):
+                if missing <= 0:
+                    break
+                chosen = self.indexes[position]
+                if index in chosen or index in conflicted.get(papers[position].id, ()):
+                    continue
+                chosen.append(index)
+                missing -= 1
 
     @staticmethod
     def _prune(
@@ -190,7 +231,7 @@ def assign(
     fixed_set = {pair for pair in fixed if pair not in conflict_set}
     if exhaustive is None:
         exhaustive = len(papers) * len(reviewers) <= EXHAUSTIVE_PAIRS
-    candidates = _Candidates(papers, reviewers, conflict_set, fixed_set, exhaustive, seed)
+    candidates = _Candidates(papers, reviewers, conflict_set, fixed_set, exhaustive, seed, k)
     result = _solve(papers, reviewers, candidates, k, fixed_set, soft=False)
     if result is None:
         result = _solve(papers, reviewers, candidates, k, fixed_set, soft=True)
@@ -308,7 +349,7 @@ def assign_greedy(
     conflict_set = set(conflicts)
     if exhaustive is None:
         exhaustive = len(papers) * len(reviewers) <= EXHAUSTIVE_PAIRS
-    candidates = _Candidates(papers, reviewers, conflict_set, set(), exhaustive, seed)
+    candidates = _Candidates(papers, reviewers, conflict_set, set(), exhaustive, seed, k)
     _, high = _bounds(len(papers), len(reviewers), k)
     loads = [0] * len(reviewers)
     reviewers_of: dict[int, list[int]] = {}

@@ -419,6 +419,10 @@ class Selection(models.Model):
         _("days to answer an offer"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
     ranked_at = models.DateTimeField(null=True, blank=True)
+    committed = models.DecimalField(
+        _("committed"), max_digits=14, decimal_places=2, default=0,
+        help_text=_("Money held by awards whose outcome holds a place; kept with the selection row locked."),
+    )  # fmt: skip
     offers_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -242,32 +242,17 @@ def reviewer_profile(person: Person) -> Profile:
     return Profile(fields=fields, keywords=frozenset(tag.casefold() for tag in tags if tag not in fields))
 
 
-@dataclass(frozen=True)
-class AssignmentReport:
-    assigned: int
-    short: dict[int, int]
-    exact: bool
-    load_spread: int
-    mean_match: float
-
-
-@transaction.atomic
-def assignments_make(*, call: Call, k: int, acting_user: Any) -> AssignmentReport:
-    """Assign k reviewers to every submitted application with the solver (`assignment.assign`). Assignments a
-    manager set are kept and count; the solver's earlier ones are replaced; conflicts are read from the database
-    (run `conflicts_detect` first to add the registry's)."""
-    if k < 1:
-        raise DomainError(_("Assign at least one reviewer to each application."), code="invalid_k")
+def solver_input(
+    call: Call,
+) -> tuple[list[solver.Paper], list[solver.Reviewer], set[solver.Pair], set[solver.Pair]]:
+    """The call as the solver sees it: submitted applications, the reviewer pool (with the languages they read at
+    B1 or better), the recorded conflicts and the assignments a manager fixed."""
     seats = list(
         CallReviewer.objects.filter(call=call)
         .select_related("person")
         .prefetch_related("person__languages")
         .order_by("person_id")
     )
-    if len(seats) < k:
-        raise DomainError(
-            _("This call has fewer reviewers than each application needs; add reviewers first."), code="few_reviewers"
-        )
     applications = list(
         Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED)
         .select_related("person")
@@ -286,8 +271,35 @@ def assignments_make(*, call: Call, k: int, acting_user: Any) -> AssignmentRepor
     ]
     papers = [solver.Paper(id=app.pk, profile=application_profile(app), language=app.language) for app in applications]
     conflicts = set(Conflict.objects.filter(application__call=call).values_list("application_id", "reviewer_id"))
-    kept = ReviewAssignment.objects.filter(application__call=call, by_manager=True)
-    fixed = set(kept.values_list("application_id", "reviewer_id"))
+    fixed = set(
+        ReviewAssignment.objects.filter(application__call=call, by_manager=True).values_list(
+            "application_id", "reviewer_id"
+        )
+    )
+    return papers, reviewers, conflicts, fixed
+
+
+@dataclass(frozen=True)
+class AssignmentReport:
+    assigned: int
+    short: dict[int, int]
+    exact: bool
+    load_spread: int
+    mean_match: float
+
+
+@transaction.atomic
+def assignments_make(*, call: Call, k: int, acting_user: Any) -> AssignmentReport:
+    """Assign k reviewers to every submitted application with the solver (`assignment.assign`). Assignments a
+    manager set are kept and count; the solver's earlier ones are replaced; conflicts are read from the database
+    (run `conflicts_detect` first to add the registry's)."""
+    if k < 1:
+        raise DomainError(_("Assign at least one reviewer to each application."), code="invalid_k")
+    papers, reviewers, conflicts, fixed = solver_input(call)
+    if len(reviewers) < k:
+        raise DomainError(
+            _("This call has fewer reviewers than each application needs; add reviewers first."), code="few_reviewers"
+        )
     result = solver.assign(papers, reviewers, k=k, conflicts=conflicts, fixed=fixed)
 
     ReviewAssignment.objects.filter(application__call=call, by_manager=False).delete()

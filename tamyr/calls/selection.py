@@ -86,8 +86,8 @@ def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -
     in its group while the group (and, for financing calls, the budget) has one, else goes to its group's reserve
     list. Applications that belong to no group take places only in a call without groups (up to `call.places`;
     no limit when that is empty). May run again until the offers go out."""
-    call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
-    selection = selection_of(call)
+    selection_of(call)
+    selection = Selection.objects.select_for_update(no_key=True).get(call_id=call.pk)
     if selection.offers_sent_at is not None:
         raise DomainError(_("Offers have been sent; the ranking can no longer change."), code="offers_sent")
     if method is not None:
@@ -160,6 +160,7 @@ def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -
             batch_size=5000,
         )
     selection.ranked_at = timezone.now()
+    selection.committed = sum((amount for amount in amounts if amount is not None), Decimal(0))
     selection.save()
     report = RankReport(
         ranked=len(outcomes),
@@ -178,8 +179,8 @@ def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -
 def offers_send(*, call: Call, acting_user: Any, now: datetime | None = None) -> int:
     """Turn every selected outcome into an offer that must be answered within the selection's days."""
     now = now or timezone.now()
-    call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
-    selection = selection_of(call)
+    selection_of(call)
+    selection = Selection.objects.select_for_update(no_key=True).get(call_id=call.pk)
     if selection.ranked_at is None:
         raise DomainError(_("Rank the applications before sending offers."), code="not_ranked")
     respond_by = now + timedelta(days=selection.offer_days)
@@ -195,76 +196,120 @@ def offers_send(*, call: Call, acting_user: Any, now: datetime | None = None) ->
 # --- the pool lock and promotion ---------------------------------------------------------------------------------
 
 
-def _lock_pool(outcome: Outcome) -> tuple[Call, QuotaGroup | None, Outcome]:
-    """Lock, in the fixed order, what decides whether a place is free, then the outcome itself (re-read)."""
+@dataclass
+class _Pool:
+    call: Call
+    selection: Selection
+    group: QuotaGroup | None
+    outcome: Outcome
+
+
+def _lock_pool(outcome: Outcome) -> _Pool:
+    """Lock, in the fixed order, what decides whether a place is free: the call's selection row (for financing
+    calls, whose budget every group shares, and for calls without groups), the quota group, then the outcome
+    itself (re-read). Groups of a scholarship call are locked apart, so their declines run side by side."""
     call = outcome.call
-    if is_financing(call) or outcome.quota_group_id is None:
-        call = Call.objects.select_for_update(no_key=True).get(pk=outcome.call_id)
+    shared = is_financing(call) or outcome.quota_group_id is None
+    selections = Selection.objects.filter(call_id=call.pk)
+    selection = (selections.select_for_update(no_key=True) if shared else selections).get()
     group = None
     if outcome.quota_group_id is not None:
         group = QuotaGroup.objects.select_for_update(no_key=True).get(pk=outcome.quota_group_id)
-    fresh = Outcome.objects.select_for_update().select_related("application").get(pk=outcome.pk)
-    return call, group, fresh
+    fresh = Outcome.objects.select_for_update(of=("self",)).select_related("application").get(pk=outcome.pk)
+    return _Pool(call=call, selection=selection, group=group, outcome=fresh)
 
 
 def committed(call: Call) -> Decimal:
+    """The money committed, summed from the awards themselves (`Selection.committed` keeps the same figure for
+    the hot path; this is the check)."""
     total = Award.objects.filter(outcome__call=call, outcome__status__in=HOLDS_PLACE).aggregate(total=Sum("amount"))
     return total["total"] or Decimal(0)
 
 
-def _fill(call: Call, group: QuotaGroup | None, now: datetime) -> list[Outcome]:
+def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
     """Promote from the group's reserve list, in order, while the group has a free place (and, for financing, the
     next one's award fits what is left of the budget: a reserve whose award does not fit is passed over and keeps
     their position). Must run with the pool locked."""
+    call, selection, group = pool.call, pool.selection, pool.group
     if group is None and call.places is None:
         return []
     capacity = group.places if group is not None else call.places
     assert capacity is not None
-    pool = Outcome.objects.filter(call=call, quota_group=group)
-    free = capacity - pool.filter(status__in=HOLDS_PLACE).count()
-    budget_left = call.budget - committed(call) if is_financing(call) and call.budget is not None else None
-    selection = selection_of(call)
+    outcomes = Outcome.objects.filter(call=call, quota_group=group)
+    free = capacity - outcomes.filter(status__in=HOLDS_PLACE).count()
+    financing = is_financing(call) and call.budget is not None
     promoted: list[Outcome] = []
-    if free <= 0:
-        return promoted
-    reserve = pool.filter(status=OutcomeStatus.RESERVE).select_related("application").order_by("reserve_position")
-    for candidate in reserve.iterator(chunk_size=50):
-        if free <= 0:
+    reserve = outcomes.filter(status=OutcomeStatus.RESERVE).select_related("application").order_by("reserve_position")
+    while free > 0:
+        budget_left = call.budget - selection.committed if financing and call.budget is not None else None
+        candidate = (reserve if budget_left is None else reserve.filter(_award_fits(call, budget_left))).first()
+        if candidate is None:
             break
-        amount = award_amount(call, candidate.application.amount_requested) if budget_left is not None else None
-        if budget_left is not None and amount is not None and amount > budget_left:
-            continue
         if selection.offers_sent_at is not None:
             candidate.status = OutcomeStatus.OFFERED
             candidate.offered_at = now
             candidate.respond_by = now + timedelta(days=selection.offer_days)
         else:
             candidate.status = OutcomeStatus.SELECTED
-        candidate.save(update_fields=["status", "offered_at", "respond_by", "updated_at"])
-        if amount is not None and budget_left is not None:
+        candidate.reserve_position = None
+        candidate.save(update_fields=["status", "offered_at", "respond_by", "reserve_position", "updated_at"])
+        if financing:
+            amount = award_amount(call, candidate.application.amount_requested)
             Award.objects.update_or_create(outcome=candidate, defaults={"amount": amount, "currency": call.currency})
-            budget_left -= amount
+            selection.committed += amount
+            selection.save(update_fields=["committed"])
         free -= 1
         promoted.append(candidate)
     return promoted
 
 
-def _own(outcome: Outcome, acting_user: Any) -> None:
-    person = outcome.application.person
-    if acting_user is not None and not getattr(acting_user, "is_authenticated", False):
-        return  # the system (expiry task, an operator's command)
-    if acting_user is not None and person.user_id != getattr(acting_user, "pk", None):
-        from tamyr.accounts.permissions import can
+def _award_fits(call: Call, left: Decimal) -> Q:
+    """Reserves whose award (`award_amount`) is at most `left`, as a condition on the outcome."""
+    fits = Q(application__amount_requested__lte=left)
+    if call.award_max is not None and call.award_max <= left:
+        fits |= Q(application__amount_requested__isnull=False)
+    floor = call.award_min or Decimal(0)
+    if floor <= left:
+        fits |= Q(application__amount_requested__isnull=True)
+    return fits
 
-        if not can(acting_user, "calls.manage_selection", outcome.call):
-            raise NotAllowed(_("Only the applicant can answer this offer."))
+
+def _release(pool: _Pool, status: str, now: datetime, acting_user: Any, action: str) -> list[Outcome]:
+    """Give up the outcome's place (or reserve position) and promote the group's next reserve into a freed place."""
+    fresh = pool.outcome
+    held = fresh.status in HOLDS_PLACE
+    fresh.status = status
+    fresh.responded_at = now
+    fresh.reserve_position = None
+    fresh.save(update_fields=["status", "responded_at", "reserve_position", "updated_at"])
+    promoted: list[Outcome] = []
+    if held:
+        if is_financing(pool.call):
+            freed = Award.objects.filter(outcome=fresh).values_list("amount", flat=True).first()
+            if freed is not None:
+                pool.selection.committed -= freed
+                pool.selection.save(update_fields=["committed"])
+        promoted = _fill(pool, now)
+    audit.record(acting_user, action, fresh, promoted=[item.application.code for item in promoted])
+    return promoted
+
+
+def _own(outcome: Outcome, acting_user: Any) -> None:
+    if acting_user is None or not getattr(acting_user, "is_authenticated", False):
+        return  # the system (expiry task, an operator's command)
+    from tamyr.accounts.permissions import can
+
+    if not can(acting_user, "calls.respond_offer", outcome) and not can(
+        acting_user, "calls.manage_selection", outcome.call
+    ):
+        raise NotAllowed(_("Only the applicant can answer this offer."))
 
 
 @transaction.atomic
 def offer_accept(*, outcome: Outcome, acting_user: Any, now: datetime | None = None) -> Outcome:
     now = now or timezone.now()
     _own(outcome, acting_user)
-    _call, _group, fresh = _lock_pool(outcome)
+    fresh = _lock_pool(outcome).outcome
     if fresh.status != OutcomeStatus.OFFERED:
         raise DomainError(_("There is no open offer to accept."), code="no_offer")
     if fresh.respond_by is not None and fresh.respond_by <= now:
@@ -281,30 +326,10 @@ def offer_decline(*, outcome: Outcome, acting_user: Any, now: datetime | None = 
     """Decline an open offer; the group's next reserve is offered the place at once. Returns who was promoted."""
     now = now or timezone.now()
     _own(outcome, acting_user)
-    call, group, fresh = _lock_pool(outcome)
-    if fresh.status != OutcomeStatus.OFFERED:
+    pool = _lock_pool(outcome)
+    if pool.outcome.status != OutcomeStatus.OFFERED:
         raise DomainError(_("There is no open offer to decline."), code="no_offer")
-    return _release_locked(call, group, fresh, OutcomeStatus.DECLINED, now, acting_user, "calls.offer_declined")
-
-
-def _release_locked(
-    call: Call, group: QuotaGroup | None, fresh: Outcome, status: str, now: datetime, acting_user: Any, action: str
-) -> list[Outcome]:
-    held = fresh.status in HOLDS_PLACE
-    fresh.status = status
-    fresh.responded_at = now
-    fresh.reserve_position = None
-    fresh.save(update_fields=["status", "responded_at", "reserve_position", "updated_at"])
-    promoted = _fill(call, group, now) if held else []
-    if held and is_financing(call):
-        # the money freed may let another group's next reserve in: the call lock, held, serializes every financing
-        # change, so taking the other groups' locks here (in id order) cannot deadlock
-        others = QuotaGroup.objects.filter(call=call).exclude(pk__in=[fresh.quota_group_id or 0]).order_by("pk")
-        for other in others:
-            locked = QuotaGroup.objects.select_for_update(no_key=True).get(pk=other.pk)
-            promoted += _fill(call, locked, now)
-    audit.record(acting_user, action, fresh, promoted=[item.application.code for item in promoted])
-    return promoted
+    return _release(pool, OutcomeStatus.DECLINED, now, acting_user, "calls.offer_declined")
 
 
 @transaction.atomic
@@ -313,10 +338,28 @@ def outcome_withdraw(*, outcome: Outcome, acting_user: Any, now: datetime | None
     the next reserve at once. The applying side's withdrawal of an application calls this when it has an outcome."""
     now = now or timezone.now()
     _own(outcome, acting_user)
-    call, group, fresh = _lock_pool(outcome)
-    if fresh.status not in (*HOLDS_PLACE, OutcomeStatus.RESERVE):
+    pool = _lock_pool(outcome)
+    if pool.outcome.status not in (*HOLDS_PLACE, OutcomeStatus.RESERVE):
         raise DomainError(_("This application no longer holds a place or a reserve position."), code="not_active")
-    return _release_locked(call, group, fresh, OutcomeStatus.WITHDRAWN, now, acting_user, "calls.outcome_withdrawn")
+    return _release(pool, OutcomeStatus.WITHDRAWN, now, acting_user, "calls.outcome_withdrawn")
+
+
+@transaction.atomic
+def places_refill(*, call: Call, acting_user: Any, now: datetime | None = None) -> list[Outcome]:
+    """Fill every group's free places from its reserve list (a manager's action after raising a quota, or when
+    money freed by a decline in one group of a financing call could fund a reserve in another: a decline itself
+    promotes only within its own group)."""
+    now = now or timezone.now()
+    selection_of(call)
+    selection = Selection.objects.select_for_update(no_key=True).get(call_id=call.pk)
+    promoted: list[Outcome] = []
+    groups: list[QuotaGroup | None] = list(QuotaGroup.objects.filter(call=call).order_by("pk"))
+    for group in groups or [None]:
+        locked = QuotaGroup.objects.select_for_update(no_key=True).get(pk=group.pk) if group is not None else None
+        dummy = Outcome(call=call)
+        promoted += _fill(_Pool(call=call, selection=selection, group=locked, outcome=dummy), now)
+    audit.record(acting_user, "calls.places_refilled", call, promoted=len(promoted))
+    return promoted
 
 
 def offers_expire(now: datetime | None = None) -> int:
@@ -328,11 +371,11 @@ def offers_expire(now: datetime | None = None) -> int:
         Outcome.objects.filter(status=OutcomeStatus.OFFERED, respond_by__lte=now).values_list("pk", flat=True)
     ):
         with transaction.atomic():
-            outcome = Outcome.objects.select_related("call").get(pk=pk)
-            call, group, fresh = _lock_pool(outcome)
+            pool = _lock_pool(Outcome.objects.select_related("call").get(pk=pk))
+            fresh = pool.outcome
             if fresh.status != OutcomeStatus.OFFERED or fresh.respond_by is None or fresh.respond_by > now:
                 continue
-            _release_locked(call, group, fresh, OutcomeStatus.EXPIRED, now, None, "calls.offer_expired")
+            _release(pool, OutcomeStatus.EXPIRED, now, None, "calls.offer_expired")
             expired += 1
     return expired
 
