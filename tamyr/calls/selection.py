@@ -215,7 +215,7 @@ def _lock_pool(outcome: Outcome) -> _Pool:
     group = None
     if outcome.quota_group_id is not None:
         group = QuotaGroup.objects.select_for_update(no_key=True).get(pk=outcome.quota_group_id)
-    fresh = Outcome.objects.select_for_update(of=("self",)).select_related("application").get(pk=outcome.pk)
+    fresh = Outcome.objects.select_for_update(of=("self",)).select_related("application", "award").get(pk=outcome.pk)
     return _Pool(call=call, selection=selection, group=group, outcome=fresh)
 
 
@@ -254,10 +254,10 @@ def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
         candidate.reserve_position = None
         candidate.save(update_fields=["status", "offered_at", "respond_by", "reserve_position", "updated_at"])
         if financing:
+            # a reserve never held a place, so it has no award yet
             amount = award_amount(call, candidate.application.amount_requested)
-            Award.objects.update_or_create(outcome=candidate, defaults={"amount": amount, "currency": call.currency})
+            Award.objects.create(outcome=candidate, amount=amount, currency=call.currency)
             selection.committed += amount
-            selection.save(update_fields=["committed"])
         free -= 1
         promoted.append(candidate)
     return promoted
@@ -285,11 +285,15 @@ def _release(pool: _Pool, status: str, now: datetime, acting_user: Any, action: 
     promoted: list[Outcome] = []
     if held:
         if is_financing(pool.call):
-            freed = Award.objects.filter(outcome=fresh).values_list("amount", flat=True).first()
-            if freed is not None:
-                pool.selection.committed -= freed
+            award = getattr(fresh, "award", None)
+            before = pool.selection.committed
+            if award is not None:
+                pool.selection.committed -= award.amount
+            promoted = _fill(pool, now)
+            if pool.selection.committed != before:
                 pool.selection.save(update_fields=["committed"])
-        promoted = _fill(pool, now)
+        else:
+            promoted = _fill(pool, now)
     audit.record(acting_user, action, fresh, promoted=[item.application.code for item in promoted])
     return promoted
 
@@ -356,8 +360,8 @@ def places_refill(*, call: Call, acting_user: Any, now: datetime | None = None) 
     groups: list[QuotaGroup | None] = list(QuotaGroup.objects.filter(call=call).order_by("pk"))
     for group in groups or [None]:
         locked = QuotaGroup.objects.select_for_update(no_key=True).get(pk=group.pk) if group is not None else None
-        dummy = Outcome(call=call)
-        promoted += _fill(_Pool(call=call, selection=selection, group=locked, outcome=dummy), now)
+        promoted += _fill(_Pool(call=call, selection=selection, group=locked, outcome=Outcome(call=call)), now)
+    selection.save(update_fields=["committed"])
     audit.record(acting_user, "calls.places_refilled", call, promoted=len(promoted))
     return promoted
 
