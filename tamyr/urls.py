@@ -37,6 +37,7 @@ urlpatterns = [
     path("organizations/<slug:slug>/roles/", organization_roles, name="organization_roles"),
     path("events/", include("tamyr.events.urls")),
     path("courses/", include("tamyr.learning.urls")),
+    path("calls/", include("tamyr.calls.urls")),
     path("", include("tamyr.learning.urls_verify")),
     path("", include("tamyr.registry.urls")),
 ]
