@@ -18,6 +18,8 @@ domain, and a few random eligible reviewers that keep the balance feasible). `do
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import random
 import statistics
 from collections.abc import Iterable, Sequence
@@ -31,8 +33,8 @@ from tamyr.registry.expertise import Profile, similarity
 SCALE = 1000  # similarity 0..1 becomes an integer cost 0..1000
 PENALTY = 10**6  # a unit of imbalance costs more than any gain in expertise that it could buy
 EXHAUSTIVE_PAIRS = 250_000  # up to this many pairs every eligible pair is an arc; above it, candidates only
-CANDIDATES = 40  # best-matching reviewers kept per application when pruning
-RANDOM_CANDIDATES = 8  # random eligible reviewers added per application when pruning (feasibility of the balance)
+CANDIDATES = 24  # best-matching reviewers kept per application when pruning
+RANDOM_CANDIDATES = 4  # random eligible reviewers added per application when pruning (feasibility of the balance)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ class _Candidates:
             if reviewer_id in self.index_of:
                 conflicted.setdefault(paper_id, set()).add(self.index_of[reviewer_id])
         rng = random.Random(seed)
+        everyone_list = sorted(everyone)
+        readable_lists = {language: sorted(indexes) for language, indexes in by_language.items()}
         self.indexes: list[list[int]] = []
         self.eligible: list[frozenset[int] | set[int]] = []
         for paper in papers:
@@ -130,7 +134,8 @@ class _Candidates:
             if exhaustive:
                 chosen = sorted(allowed)
             else:
-                chosen = self._prune(paper, allowed, by_field, by_domain, by_keyword, reviewers, rng)
+                readable_list = everyone_list if not paper.language else readable_lists.get(paper.language, [])
+                chosen = self._prune(paper, allowed, readable_list, by_field, by_domain, by_keyword, rng)
             self.indexes.append(chosen)
         if not exhaustive:
             self._top_up(papers, reviewers, conflicted, k, rng)
@@ -180,32 +185,43 @@ class _Candidates:
     def _prune(
         paper: Paper,
         allowed: frozenset[int] | set[int],
+        readable: list[int],
         by_field: dict[str, set[int]],
         by_domain: dict[str, set[int]],
         by_keyword: dict[str, set[int]],
-        reviewers: Sequence[Reviewer],
         rng: random.Random,
     ) -> list[int]:
-        close: set[int] = set()
+        """The reviewers worth an arc: the closest by a cheap count (an exact field counts two, a shared keyword
+        one; the real `similarity` is computed for the survivors only), then same-domain ones up to CANDIDATES,
+        then a few random readers of the language."""
+        weight: dict[int, int] = {}
         for code in paper.profile.fields:
-            close |= by_field.get(code, set())
+            for index in by_field.get(code, ()):
+                weight[index] = weight.get(index, 0) + 2
         for keyword in paper.profile.keywords:
-            close |= by_keyword.get(keyword, set())
-        close &= allowed
+            for index in by_keyword.get(keyword, ()):
+                weight[index] = weight.get(index, 0) + 1
+        close = [index for index in weight if index in allowed]
         if len(close) > CANDIDATES:
-            ranked = sorted(close, key=lambda index: -similarity(paper.profile, reviewers[index].profile))
-            close = set(ranked[:CANDIDATES])
-        elif len(close) < CANDIDATES:
+            close = heapq.nlargest(CANDIDATES, close, key=lambda index: (weight[index], -index))
+        chosen = set(close)
+        if len(chosen) < CANDIDATES:
             same_domain: set[int] = set()
             for code in paper.profile.fields:
                 same_domain |= by_domain.get(code.split(".", 1)[0], set())
-            extra = sorted((same_domain & allowed) - close)
-            if len(extra) > CANDIDATES - len(close):
-                extra = rng.sample(extra, CANDIDATES - len(close))
-            close.update(extra)
-        rest = sorted(allowed - close)
-        close.update(rng.sample(rest, min(RANDOM_CANDIDATES, len(rest))))
-        return sorted(close)
+            extra = sorted((same_domain & allowed) - chosen)
+            if len(extra) > CANDIDATES - len(chosen):
+                extra = rng.sample(extra, CANDIDATES - len(chosen))
+            chosen.update(extra)
+        wanted = min(RANDOM_CANDIDATES, len(allowed) - len(chosen))
+        for _attempt in range(RANDOM_CANDIDATES * 6):
+            if wanted <= 0 or not readable:
+                break
+            index = readable[rng.randrange(len(readable))]
+            if index in allowed and index not in chosen:
+                chosen.add(index)
+                wanted -= 1
+        return sorted(chosen)
 
 
 def _bounds(papers: int, reviewers: int, k: int) -> tuple[int, int]:
@@ -266,12 +282,9 @@ def _solve(
 
     counts = [len(chosen) for chosen in candidates.indexes]
     edge_tails = np.repeat(np.arange(1, n + 1, dtype=np.int64), counts)
-    edge_heads = np.fromiter(
-        (n + 1 + index for chosen in candidates.indexes for index in chosen), dtype=np.int64, count=sum(counts)
-    )
-    edge_scores = np.fromiter(
-        (score for scores in candidates.scores for score in scores), dtype=np.float64, count=sum(counts)
-    )
+    edge_heads = np.fromiter(itertools.chain.from_iterable(candidates.indexes), dtype=np.int64, count=sum(counts))
+    edge_heads += n + 1
+    edge_scores = np.fromiter(itertools.chain.from_iterable(candidates.scores), dtype=np.float64, count=sum(counts))
     edge_costs = -np.rint(edge_scores * SCALE).astype(np.int64)
 
     reviewer_nodes = np.arange(n + 1, n + r + 1, dtype=np.int64)

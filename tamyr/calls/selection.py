@@ -20,9 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,6 +80,32 @@ def _statistics(totals: list[Decimal]) -> tuple[Decimal, Decimal]:
     return mean, Decimal(statistics.median(totals))
 
 
+class _Row(NamedTuple):
+    application_id: int
+    quota_group_id: int | None
+    rank: int
+    score: Decimal
+    status: str
+    reserve_position: int | None
+
+
+def _insert_outcomes(call: Call, rows: list[_Row]) -> None:
+    """Write a whole ranking: COPY on PostgreSQL (a tenth of bulk_create's time for 50,000 rows), bulk_create
+    elsewhere; both write the same columns (the tests run on both databases)."""
+    if connection.vendor != "postgresql":
+        Outcome.objects.bulk_create((Outcome(call=call, **row._asdict()) for row in rows), batch_size=5000)
+        return
+    now = timezone.now()
+    with connection.cursor() as wrapper:
+        cursor: Any = wrapper.cursor  # the psycopg cursor under Django's wrapper
+        with cursor.copy(
+            "COPY calls_outcome (created_at, updated_at, call_id, application_id, quota_group_id, rank, score, "
+            "status, reserve_position) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row((now, now, call.pk, *row))
+
+
 @transaction.atomic
 def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -> RankReport:
     """Rank the submitted applications that have reviews and apply the quotas: in rank order, each takes a place
@@ -120,7 +146,7 @@ def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -
     held: dict[int | None, int] = defaultdict(int)
     reserve_count: dict[int | None, int] = defaultdict(int)
     budget_left = call.budget if is_financing(call) else None
-    outcomes: list[Outcome] = []
+    rows_out: list[_Row] = []
     amounts: list[Decimal | None] = []
     for rank, (_key, pk, group_id, score, requested) in enumerate(keyed, start=1):
         limit = capacity.get(group_id, 0)
@@ -128,33 +154,31 @@ def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -
         fits = (limit is None or held[group_id] < limit) and (
             budget_left is None or (amount is not None and amount <= budget_left)
         )
-        outcome = Outcome(
-            application_id=pk,
-            call=call,
-            quota_group_id=group_id,
-            rank=rank,
-            score=score.quantize(CENT, rounding=ROUND_HALF_UP),
-        )
+        rounded = score.quantize(CENT, rounding=ROUND_HALF_UP)
         if fits:
-            outcome.status = OutcomeStatus.SELECTED
             held[group_id] += 1
             if budget_left is not None and amount is not None:
                 budget_left -= amount
+            rows_out.append(_Row(pk, group_id, rank, rounded, OutcomeStatus.SELECTED, None))
             amounts.append(amount)
         else:
-            outcome.status = OutcomeStatus.RESERVE
             reserve_count[group_id] += 1
-            outcome.reserve_position = reserve_count[group_id]
+            rows_out.append(_Row(pk, group_id, rank, rounded, OutcomeStatus.RESERVE, reserve_count[group_id]))
             amounts.append(None)
-        outcomes.append(outcome)
 
-    Outcome.objects.filter(call=call).delete()
-    Outcome.objects.bulk_create(outcomes, batch_size=5000)
+    # the earlier ranking's rows go without Django's deletion collector (its awards first): nothing else points
+    # at an outcome before the offers go out, and the collector would read every row of a 50,000-row ranking
+    Award.objects.filter(outcome__call=call)._raw_delete(Award.objects.db)
+    Outcome.objects.filter(call=call)._raw_delete(Outcome.objects.db)
+    _insert_outcomes(call, rows_out)
     if budget_left is not None:
+        selected = dict(
+            Outcome.objects.filter(call=call, status=OutcomeStatus.SELECTED).values_list("application_id", "pk")
+        )
         Award.objects.bulk_create(
             [
-                Award(outcome_id=outcome.pk, amount=amount, currency=call.currency or "")
-                for outcome, amount in zip(outcomes, amounts, strict=True)
+                Award(outcome_id=selected[row.application_id], amount=amount, currency=call.currency or "")
+                for row, amount in zip(rows_out, amounts, strict=True)
                 if amount is not None
             ],
             batch_size=5000,
@@ -163,7 +187,7 @@ def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -
     selection.committed = sum((amount for amount in amounts if amount is not None), Decimal(0))
     selection.save()
     report = RankReport(
-        ranked=len(outcomes),
+        ranked=len(rows_out),
         selected=sum(held.values()),
         reserve=sum(reserve_count.values()),
         unscored=unscored,
