@@ -33,7 +33,6 @@ import os
 import random
 import sys
 import tempfile
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -232,48 +231,56 @@ def write_reviews(call: Any, rng: random.Random) -> None:
     Review.objects.bulk_create(reviews, batch_size=5000)
 
 
-def declines(call: Any, count: int, workers: int, rng: random.Random) -> float:
+def _decline_worker(pks: list[int], barrier: Any, failures: Any) -> None:
+    """One worker process: its own database connection, its share of the declines."""
     from django.db import connections
 
     from tamyr.calls import selection
+    from tamyr.calls.models import Outcome
+
+    outcomes = list(Outcome.objects.filter(pk__in=pks).select_related("call"))
+    barrier.wait()
+    failed = 0
+    for outcome in outcomes:
+        try:
+            selection.offer_decline(outcome=outcome, acting_user=None)
+        except Exception as error:  # counted and reported, the run goes on
+            failed += 1
+            log(f"a decline failed: {error!r}")
+    failures.put(failed)
+    connections.close_all()
+
+
+def declines(call: Any, count: int, workers: int, rng: random.Random) -> float:
+    """`count` offers declined by `workers` processes at once (as web workers would), each decline through the
+    service; returns declines per second from the moment all workers are ready until the last one is done."""
+    import multiprocessing
+
+    from django.db import connections
+
     from tamyr.calls.models import Outcome, OutcomeStatus
 
-    chosen = rng.sample(
-        list(Outcome.objects.filter(call=call, status=OutcomeStatus.OFFERED).values_list("pk", flat=True)), count
-    )
-    outcomes = list(Outcome.objects.filter(pk__in=chosen).select_related("call"))
-    queue = list(outcomes)
-    lock = threading.Lock()
-    failures: list[BaseException] = []
-    barrier = threading.Barrier(workers + 1)
-
-    def work() -> None:
-        try:
-            connections["default"].ensure_connection()
-            barrier.wait()
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    outcome = queue.pop()
-                try:
-                    selection.offer_decline(outcome=outcome, acting_user=None)
-                except BaseException as error:
-                    failures.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
+    offered = list(Outcome.objects.filter(call=call, status=OutcomeStatus.OFFERED).values_list("pk", flat=True))
+    chosen = rng.sample(offered, count)
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(workers + 1)
+    failures = context.Queue()
+    processes = [
+        context.Process(target=_decline_worker, args=(chosen[index::workers], barrier, failures))
+        for index in range(workers)
+    ]
+    for process in processes:
+        process.start()
     barrier.wait()
     started = time.perf_counter()
-    for thread in threads:
-        thread.join()
+    for process in processes:
+        process.join()
     elapsed = time.perf_counter() - started
-    if failures:
-        log(f"{len(failures)} declines failed, the first: {failures[0]!r}")
-    return count / elapsed
+    failed = sum(failures.get() for _ in processes)
+    if failed:
+        log(f"{failed} declines failed")
+    return (count - failed) / elapsed
 
 
 def main() -> None:

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,8 +113,7 @@ def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -
     in its group while the group (and, for financing calls, the budget) has one, else goes to its group's reserve
     list. Applications that belong to no group take places only in a call without groups (up to `call.places`;
     no limit when that is empty). May run again until the offers go out."""
-    selection_of(call)
-    selection = Selection.objects.select_for_update(no_key=True).get(call_id=call.pk)
+    selection = _lock_call(call)
     if selection.offers_sent_at is not None:
         raise DomainError(_("Offers have been sent; the ranking can no longer change."), code="offers_sent")
     if method is not None:
@@ -203,8 +203,7 @@ def selection_rank(*, call: Call, method: str | None = None, acting_user: Any) -
 def offers_send(*, call: Call, acting_user: Any, now: datetime | None = None) -> int:
     """Turn every selected outcome into an offer that must be answered within the selection's days."""
     now = now or timezone.now()
-    selection_of(call)
-    selection = Selection.objects.select_for_update(no_key=True).get(call_id=call.pk)
+    selection = _lock_call(call)
     if selection.ranked_at is None:
         raise DomainError(_("Rank the applications before sending offers."), code="not_ranked")
     respond_by = now + timedelta(days=selection.offer_days)
@@ -220,27 +219,59 @@ def offers_send(*, call: Call, acting_user: Any, now: datetime | None = None) ->
 # --- the pool lock and promotion ---------------------------------------------------------------------------------
 
 
+class _BudgetRace(Exception):
+    """Another transaction committed money between our estimate and our update: do it again, exclusively."""
+
+
 @dataclass
 class _Pool:
     call: Call
     selection: Selection
     group: QuotaGroup | None
     outcome: Outcome
+    exclusive: bool
+    money: Decimal = Decimal(0)
+    """The change in committed money this transaction makes (written once, by `_commit_money`)."""
 
 
-def _lock_pool(outcome: Outcome) -> _Pool:
-    """Lock, in the fixed order, what decides whether a place is free: the call's selection row (for financing
-    calls, whose budget every group shares, and for calls without groups), the quota group, then the outcome
-    itself (re-read). Groups of a scholarship call are locked apart, so their declines run side by side."""
+def _lock_pool(outcome: Outcome, *, exclusive: bool = False) -> _Pool:
+    """Lock, in the one order every writer keeps (quota groups by id, then the selection row, then outcomes), what
+    decides whether a place is free: the outcome's quota group (the selection row for a call without groups), then
+    the outcome itself, re-read. Groups are locked apart, so declines in different groups run side by side; a
+    financing call's shared budget is guarded by `_commit_money`, or — `exclusive` — by locking the selection
+    row as well, which a retry after a lost race does."""
     call = outcome.call
-    shared = is_financing(call) or outcome.quota_group_id is None
-    selections = Selection.objects.filter(call_id=call.pk)
-    selection = (selections.select_for_update(no_key=True) if shared else selections).get()
     group = None
+    selections = Selection.objects.filter(call_id=call.pk)
     if outcome.quota_group_id is not None:
         group = QuotaGroup.objects.select_for_update(no_key=True).get(pk=outcome.quota_group_id)
+    if outcome.quota_group_id is None or exclusive:
+        selection = selections.select_for_update(no_key=True).get()
+    else:
+        selection = selections.get()
     fresh = Outcome.objects.select_for_update(of=("self",)).select_related("application", "award").get(pk=outcome.pk)
-    return _Pool(call=call, selection=selection, group=group, outcome=fresh)
+    return _Pool(call=call, selection=selection, group=group, outcome=fresh, exclusive=exclusive)
+
+
+def _lock_call(call: Call) -> Selection:
+    """Every group of the call, then its selection row: for the writes that touch the whole call."""
+    list(QuotaGroup.objects.filter(call=call).order_by("pk").select_for_update(no_key=True).values_list("pk"))
+    selection_of(call)
+    return Selection.objects.select_for_update(no_key=True).get(call_id=call.pk)
+
+
+def _commit_money(pool: _Pool) -> None:
+    """Apply the pool's change to `Selection.committed` in one statement that refuses to pass the budget. The
+    condition is evaluated on the row as it is when the update takes it (PostgreSQL re-reads a row that another
+    transaction changed meanwhile), so no interleaving commits more than the budget; a refusal is `_BudgetRace`."""
+    if not pool.money:
+        return
+    call, selection = pool.call, pool.selection
+    rows = Selection.objects.filter(pk=selection.pk)
+    if pool.money > 0 and call.budget is not None:
+        rows = rows.filter(committed__lte=call.budget - pool.money)
+    if not rows.update(committed=F("committed") + pool.money):
+        raise _BudgetRace
 
 
 def committed(call: Call) -> Decimal:
@@ -253,7 +284,7 @@ def committed(call: Call) -> Decimal:
 def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
     """Promote from the group's reserve list, in order, while the group has a free place (and, for financing, the
     next one's award fits what is left of the budget: a reserve whose award does not fit is passed over and keeps
-    their position). Must run with the pool locked."""
+    their position). Must run with the pool locked; the money is written by `_commit_money` after it."""
     call, selection, group = pool.call, pool.selection, pool.group
     if group is None and call.places is None:
         return []
@@ -265,8 +296,8 @@ def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
     promoted: list[Outcome] = []
     reserve = outcomes.filter(status=OutcomeStatus.RESERVE).select_related("application").order_by("reserve_position")
     while free > 0:
-        budget_left = call.budget - selection.committed if financing and call.budget is not None else None
-        candidate = (reserve if budget_left is None else reserve.filter(_award_fits(call, budget_left))).first()
+        left = call.budget - selection.committed - pool.money if financing and call.budget is not None else None
+        candidate = (reserve if left is None else reserve.filter(_award_fits(call, left))).first()
         if candidate is None:
             break
         if selection.offers_sent_at is not None:
@@ -281,7 +312,7 @@ def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
             # a reserve never held a place, so it has no award yet
             amount = award_amount(call, candidate.application.amount_requested)
             Award.objects.create(outcome=candidate, amount=amount, currency=call.currency)
-            selection.committed += amount
+            pool.money += amount
         free -= 1
         promoted.append(candidate)
     return promoted
@@ -308,16 +339,11 @@ def _release(pool: _Pool, status: str, now: datetime, acting_user: Any, action: 
     fresh.save(update_fields=["status", "responded_at", "reserve_position", "updated_at"])
     promoted: list[Outcome] = []
     if held:
-        if is_financing(pool.call):
-            award = getattr(fresh, "award", None)
-            before = pool.selection.committed
-            if award is not None:
-                pool.selection.committed -= award.amount
-            promoted = _fill(pool, now)
-            if pool.selection.committed != before:
-                pool.selection.save(update_fields=["committed"])
-        else:
-            promoted = _fill(pool, now)
+        award = getattr(fresh, "award", None)
+        if award is not None and is_financing(pool.call):
+            pool.money -= award.amount
+        promoted = _fill(pool, now)
+        _commit_money(pool)
     audit.record(acting_user, action, fresh, promoted=[item.application.code for item in promoted])
     return promoted
 
@@ -331,6 +357,16 @@ def _own(outcome: Outcome, acting_user: Any) -> None:
         acting_user, "calls.manage_selection", outcome.call
     ):
         raise NotAllowed(_("Only the applicant can answer this offer."))
+
+
+def _with_retry(change: Callable[[bool], list[Outcome]]) -> list[Outcome]:
+    """One transaction; once more, with the selection row locked, if it lost a race for the budget."""
+    try:
+        with transaction.atomic():
+            return change(False)
+    except _BudgetRace:
+        with transaction.atomic():
+            return change(True)
 
 
 @transaction.atomic
@@ -349,27 +385,33 @@ def offer_accept(*, outcome: Outcome, acting_user: Any, now: datetime | None = N
     return fresh
 
 
-@transaction.atomic
 def offer_decline(*, outcome: Outcome, acting_user: Any, now: datetime | None = None) -> list[Outcome]:
     """Decline an open offer; the group's next reserve is offered the place at once. Returns who was promoted."""
-    now = now or timezone.now()
+    moment = now or timezone.now()
     _own(outcome, acting_user)
-    pool = _lock_pool(outcome)
-    if pool.outcome.status != OutcomeStatus.OFFERED:
-        raise DomainError(_("There is no open offer to decline."), code="no_offer")
-    return _release(pool, OutcomeStatus.DECLINED, now, acting_user, "calls.offer_declined")
+
+    def change(exclusive: bool) -> list[Outcome]:
+        pool = _lock_pool(outcome, exclusive=exclusive)
+        if pool.outcome.status != OutcomeStatus.OFFERED:
+            raise DomainError(_("There is no open offer to decline."), code="no_offer")
+        return _release(pool, OutcomeStatus.DECLINED, moment, acting_user, "calls.offer_declined")
+
+    return _with_retry(change)
 
 
-@transaction.atomic
 def outcome_withdraw(*, outcome: Outcome, acting_user: Any, now: datetime | None = None) -> list[Outcome]:
     """The applicant withdraws (from an offer, an accepted place or the reserve list); a place they held goes to
     the next reserve at once. The applying side's withdrawal of an application calls this when it has an outcome."""
-    now = now or timezone.now()
+    moment = now or timezone.now()
     _own(outcome, acting_user)
-    pool = _lock_pool(outcome)
-    if pool.outcome.status not in (*HOLDS_PLACE, OutcomeStatus.RESERVE):
-        raise DomainError(_("This application no longer holds a place or a reserve position."), code="not_active")
-    return _release(pool, OutcomeStatus.WITHDRAWN, now, acting_user, "calls.outcome_withdrawn")
+
+    def change(exclusive: bool) -> list[Outcome]:
+        pool = _lock_pool(outcome, exclusive=exclusive)
+        if pool.outcome.status not in (*HOLDS_PLACE, OutcomeStatus.RESERVE):
+            raise DomainError(_("This application no longer holds a place or a reserve position."), code="not_active")
+        return _release(pool, OutcomeStatus.WITHDRAWN, moment, acting_user, "calls.outcome_withdrawn")
+
+    return _with_retry(change)
 
 
 @transaction.atomic
@@ -378,14 +420,14 @@ def places_refill(*, call: Call, acting_user: Any, now: datetime | None = None) 
     money freed by a decline in one group of a financing call could fund a reserve in another: a decline itself
     promotes only within its own group)."""
     now = now or timezone.now()
-    selection_of(call)
-    selection = Selection.objects.select_for_update(no_key=True).get(call_id=call.pk)
-    promoted: list[Outcome] = []
+    selection = _lock_call(call)
     groups: list[QuotaGroup | None] = list(QuotaGroup.objects.filter(call=call).order_by("pk"))
+    promoted: list[Outcome] = []
     for group in groups or [None]:
-        locked = QuotaGroup.objects.select_for_update(no_key=True).get(pk=group.pk) if group is not None else None
-        promoted += _fill(_Pool(call=call, selection=selection, group=locked, outcome=Outcome(call=call)), now)
-    selection.save(update_fields=["committed"])
+        pool = _Pool(call=call, selection=selection, group=group, outcome=Outcome(call=call), exclusive=True)
+        promoted += _fill(pool, now)
+        _commit_money(pool)
+        selection.refresh_from_db(fields=["committed"])
     audit.record(acting_user, "calls.places_refilled", call, promoted=len(promoted))
     return promoted
 
@@ -398,12 +440,16 @@ def offers_expire(now: datetime | None = None) -> int:
     for pk in list(
         Outcome.objects.filter(status=OutcomeStatus.OFFERED, respond_by__lte=now).values_list("pk", flat=True)
     ):
-        with transaction.atomic():
-            pool = _lock_pool(Outcome.objects.select_related("call").get(pk=pk))
+        outcome = Outcome.objects.select_related("call").get(pk=pk)
+
+        def change(exclusive: bool, outcome: Outcome = outcome) -> list[Outcome]:
+            pool = _lock_pool(outcome, exclusive=exclusive)
             fresh = pool.outcome
             if fresh.status != OutcomeStatus.OFFERED or fresh.respond_by is None or fresh.respond_by > now:
-                continue
-            _release(pool, OutcomeStatus.EXPIRED, now, None, "calls.offer_expired")
+                return []
+            return [fresh, *_release(pool, OutcomeStatus.EXPIRED, now, None, "calls.offer_expired")]
+
+        if _with_retry(change):
             expired += 1
     return expired
 

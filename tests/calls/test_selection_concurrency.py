@@ -123,3 +123,21 @@ def test_declines_at_once_in_a_financing_call_never_commit_more_than_the_budget(
     assert [r for r in results if isinstance(r, BaseException)] == []
     assert selection.committed(call) == Decimal("1000")
     assert Outcome.objects.filter(call=call, status=OutcomeStatus.OFFERED).count() == 10
+
+
+def test_declines_in_many_groups_of_a_financing_call_at_once_never_pass_the_budget() -> None:
+    call = CallFactory(kind="financing", budget=Decimal("1500"), currency="USD")
+    groups = [QuotaGroupFactory(call=call, places=3) for _ in range(4)]
+    amounts = ["100", "200", "300"]
+    for index in range(40):
+        scored(ApplicationFactory(call=call, quota_group=groups[index % 4], person=PersonFactory(user=UserFactory()),
+                                  amount_requested=Decimal(amounts[index % 3])), 99 - index)  # fmt: skip
+    selection.selection_rank(call=call, acting_user=None)
+    selection.offers_send(call=call, acting_user=None)
+    offered = list(Outcome.objects.filter(call=call, status=OutcomeStatus.OFFERED).select_related("call"))
+    results = at_once([lambda o=o: selection.offer_decline(outcome=o, acting_user=None) for o in offered])
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    assert selection.committed(call) <= Decimal("1500")
+    call.selection.refresh_from_db()
+    assert call.selection.committed == selection.committed(call)
+    assert selection.over_quota(call) == 0
