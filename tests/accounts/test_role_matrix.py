@@ -188,6 +188,14 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /verify/":                                            (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /verify/":                                           (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /verify/{certificate}/":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    # calls: reviewers' pages, the committee's page (the call's managers), an applicant's offer
+    "GET /calls/call-a/review/":                               (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO, NO, OK),
+    "GET /calls/call-a/review/CALLAREV/":                      (LOGIN, NF, NF, NF, NF, NF, OK, NF, NF, NF, NF),
+    "POST /calls/call-a/review/CALLAREV/":                     (LOGIN, NF, NF, NF, NF, NF, OK, NF, NF, NF, NF),
+    "GET /calls/call-a/committee/":                            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /calls/call-a/committee/":                           (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /calls/offers/{call_offer}/":                         (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
+    "POST /calls/offers/{call_offer}/":                        (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
     # private files: one view asks can(); whoever may not have the file gets the 404 of a file that does not exist
     "GET /files/import/{people_import}/":                      (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "GET /files/import-report/{people_import}/":               (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
@@ -320,6 +328,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /events/draft-event-a/manage/": {"action": "publish"},
     "POST /events/event-a/check-in/": {"code": "{registration}"},
     "POST /courses/certificates/{certificate}/revoke/": {"reason": "Issued by mistake"},
+    "POST /calls/call-a/review/CALLAREV/": {"committee_comment": "A clear plan"},
+    "POST /calls/call-a/committee/": {"action": "detect"},
+    "POST /calls/offers/{call_offer}/": {"action": "accept"},
     "POST /api/v1/events/": {
         "slug": "matrix-event",
         "title": {"en": "Matrix event"},
@@ -406,6 +417,7 @@ class World:
             answer=cast.answer_a.pk,
             session_material=cast.session_material_a.pk,
             lesson_material=cast.lesson_material_a.pk,
+            call_offer=cast.call_offer.pk,
             in_a_month=cast.event_a.starts_at.isoformat(),
             month=cast.event_a.starts_at.strftime("%Y-%m"),
         )
@@ -683,6 +695,7 @@ SAMPLE_VALUES = {
     "answer": 12,
     "session_material": 13,
     "lesson_material": 14,
+    "call_offer": 15,
 }
 
 

@@ -196,6 +196,7 @@ class RoleWorld:
         self._add_events()
         self._add_learning()
         self._add_private_files()
+        self._add_calls()
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -309,3 +310,50 @@ class RoleWorld:
         self.lesson_material_a = LessonMaterial.objects.create(
             lesson=self.lesson_a, title="Chart", file=ContentFile(b"%PDF-1.4 chart\n", name="chart.pdf")
         )
+
+    def _add_calls(self) -> None:
+        """Organization A runs `call_a` ("call-a", closed, in an open review phase that shows reviewers only their
+        assignments): the reviewer of A reviews as "Reviewer Rho" and is assigned the application "CALLAREV" of
+        another person; person A's application "CALLAOFR" was offered a place (`call_offer`)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from tamyr.calls.models import (
+            Application,
+            Call,
+            CallReviewer,
+            Outcome,
+            QuotaGroup,
+            ReviewAssignment,
+            ReviewPhase,
+            ScoreCategory,
+            Selection,
+        )
+
+        now = timezone.now()
+        self.call_a = Call.objects.create(
+            slug="call-a", kind="scholarship", status="published", organization=self.org_a, title={"en": "Call A"},
+            opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30),
+        )  # fmt: skip
+        ReviewPhase.objects.create(
+            call=self.call_a, name={"en": "Review"}, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=30)
+        )
+        ScoreCategory.objects.create(call=self.call_a, key="merit", name={"en": "Merit"}, required=False)
+        reviewer = Person.objects.create(display_name="Reviewer Rho", user=self.users["reviewer_a"])
+        CallReviewer.objects.create(call=self.call_a, person=reviewer)
+        applicant = Person.objects.create(display_name="Person Sigma")
+        reviewed = Application.objects.create(
+            call=self.call_a, code="CALLAREV", person=applicant, status="submitted", submitted_at=now
+        )
+        ReviewAssignment.objects.create(application=reviewed, reviewer=reviewer)
+        group = QuotaGroup.objects.create(call=self.call_a, key="kz", name={"en": "Kazakhstan"}, places=1)
+        offered = Application.objects.create(
+            call=self.call_a, code="CALLAOFR", person=self.person_a, status="submitted", submitted_at=now,
+            quota_group=group,
+        )  # fmt: skip
+        Selection.objects.create(call=self.call_a, ranked_at=now, offers_sent_at=now)
+        self.call_offer = Outcome.objects.create(
+            application=offered, call=self.call_a, quota_group=group, rank=1, score=80, status="offered",
+            offered_at=now, respond_by=now + timedelta(days=14),
+        )  # fmt: skip
