@@ -248,6 +248,7 @@ def _decline_worker(pks: list[int], barrier: Any, failures: Any) -> None:
             failed += 1
             log(f"a decline failed: {error!r}")
     failures.put(failed)
+    log(f"worker done: {len(outcomes)} declines, {selection.RETRIES} retried after a lost budget race")
     connections.close_all()
 
 
