@@ -198,3 +198,27 @@ def test_over_quota_is_zero_after_declines() -> None:
     selection.offer_decline(outcome=second, acting_user=second.application.person.user)
     assert selection.over_quota(call) == 0
     assert selection.places_held(call) == {group.pk: 2}
+
+
+def test_a_refill_offers_a_raised_quotas_new_places_to_the_reserve_list() -> None:
+    call, group, (_first, second, third) = offered_call(places=1, reserves=2)
+    group.places = 3
+    group.save(update_fields=["places"])
+    promoted = selection.places_refill(call=call, acting_user=None)
+    assert {outcome.pk for outcome in promoted} == {second.pk, third.pk}
+    assert selection.places_held(call) == {group.pk: 3}
+
+
+def test_money_freed_in_one_group_funds_another_groups_reserve_on_refill() -> None:
+    call = CallFactory(kind="financing", budget=Decimal("500"), currency="USD")
+    first_group, second_group = QuotaGroupFactory(call=call, places=1), QuotaGroupFactory(call=call, places=1)
+    first = scored(ApplicationFactory(call=call, quota_group=first_group, amount_requested=Decimal("500"),
+                                      person=PersonFactory(user=UserFactory())), 90)  # fmt: skip
+    waiting = scored(ApplicationFactory(call=call, quota_group=second_group, amount_requested=Decimal("400")), 80)
+    selection.selection_rank(call=call, acting_user=None)
+    selection.offers_send(call=call, acting_user=None)
+    outcome = Outcome.objects.get(application=first)
+    assert selection.offer_decline(outcome=outcome, acting_user=first.person.user) == []
+    selection.places_refill(call=call, acting_user=None)
+    assert Outcome.objects.get(application=waiting).status == OutcomeStatus.OFFERED
+    assert selection.committed(call) == Decimal("400")
