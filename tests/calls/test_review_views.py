@@ -144,3 +144,29 @@ def test_another_person_cannot_see_an_offer(client: Client) -> None:
     client.force_login(UserFactory())
     outcome = Outcome.objects.get(application=application)
     assert client.get(reverse("calls:offer", args=[outcome.pk])).status_code == 404
+
+
+def test_the_reviewers_list_costs_the_same_queries_for_many_applications(
+    client: Client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    call, user, reviewer, _application = reviewer_world()
+    for _ in range(15):
+        ReviewAssignment.objects.create(application=ApplicationFactory(call=call), reviewer=reviewer)
+    client.force_login(user)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("calls:reviewer_home", args=[call.slug]))
+    assert response.content.decode().count("/review/") >= 16
+
+
+def test_the_committee_page_costs_the_same_queries_for_a_long_ranking(
+    client: Client, org_staff, organization, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    call = CallFactory(organization=organization)
+    group = QuotaGroupFactory(call=call, places=5)
+    for score in range(20):
+        scored(ApplicationFactory(call=call, quota_group=group), 50 + score)
+    selection.selection_rank(call=call, acting_user=None)
+    client.force_login(org_staff)
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("calls:committee", args=[call.slug]))
+    assert response.status_code == 200
