@@ -227,3 +227,16 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(refused.message))
         return redirect("calls:offer", pk=outcome.pk)
     return render(request, "calls/review/offer.html", {"outcome": outcome, "call": outcome.call})
+
+
+@login_required
+def offer_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision letter as a PDF, in the language the applicant applied in."""
+    outcome = get_object_or_404(Outcome.objects.select_related("application__person", "call__organization"), pk=pk)
+    if not can(request.user, "calls.respond_offer", outcome):
+        raise Http404
+    from tamyr.calls.letters import decision_letter_pdf
+
+    response = HttpResponse(decision_letter_pdf(outcome), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-{outcome.application.code}.pdf"'
+    return response

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:slug>/review/<str:code>/", review_views.review_application, name="review_application"),
     path("<slug:slug>/committee/", review_views.committee, name="committee"),
     path("offers/<int:pk>/", review_views.offer, name="offer"),
+    path("offers/<int:pk>/letter.pdf", review_views.offer_letter, name="offer_letter"),
 ]

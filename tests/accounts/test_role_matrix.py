@@ -196,6 +196,7 @@ WEB: dict[str, tuple[str, ...]] = {
     "POST /calls/call-a/committee/":                           (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /calls/offers/{call_offer}/":                         (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
     "POST /calls/offers/{call_offer}/":                        (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
+    "GET /calls/offers/{call_offer}/letter.pdf":               (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
     # private files: one view asks can(); whoever may not have the file gets the 404 of a file that does not exist
     "GET /files/import/{people_import}/":                      (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "GET /files/import-report/{people_import}/":               (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),

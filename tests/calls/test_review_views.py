@@ -170,3 +170,21 @@ def test_the_committee_page_costs_the_same_queries_for_a_long_ranking(
     with django_assert_max_num_queries(22):
         response = client.get(reverse("calls:committee", args=[call.slug]))
     assert response.status_code == 200
+
+
+def test_the_decision_letter_is_a_pdf_in_the_language_the_applicant_applied_in(client: Client) -> None:
+    from tamyr.calls.letters import letter_language
+
+    call = CallFactory()
+    user = UserFactory()
+    application = scored(
+        ApplicationFactory(call=call, quota_group=QuotaGroupFactory(call=call), person=PersonFactory(user=user),
+                           language="hu"), 90,
+    )  # fmt: skip
+    selection.selection_rank(call=call, acting_user=None)
+    outcome = Outcome.objects.get(application=application)
+    client.force_login(user)
+    response = client.get(reverse("calls:offer_letter", args=[outcome.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert letter_language(outcome) == "hu"
