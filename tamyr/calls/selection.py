@@ -301,6 +301,12 @@ def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
     while free > 0:
         left = call.budget - selection.committed - pool.money if financing and call.budget is not None else None
         candidate = (reserve if left is None else reserve.filter(_award_fits(call, left))).first()
+        if financing and not pool.exclusive and _needs_more_money(pool, candidate):
+            # the promotion needs more than this transaction freed: read the money with its row locked (the last
+            # lock in the order), so that the update at the end cannot lose a race, instead of retrying
+            pool.selection = selection = Selection.objects.select_for_update(no_key=True).get(pk=selection.pk)
+            pool.exclusive = True
+            continue
         if candidate is None:
             break
         if selection.offers_sent_at is not None:
@@ -319,6 +325,13 @@ def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
         free -= 1
         promoted.append(candidate)
     return promoted
+
+
+def _needs_more_money(pool: _Pool, candidate: Outcome | None) -> bool:
+    """Whether promoting `candidate` (or finding one at all) depends on money this transaction did not free."""
+    if candidate is None:
+        return True
+    return pool.money + award_amount(pool.call, candidate.application.amount_requested) > 0
 
 
 def _award_fits(call: Call, left: Decimal) -> Q:
