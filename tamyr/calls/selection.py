@@ -248,11 +248,17 @@ def _lock_pool(outcome: Outcome, *, exclusive: bool = False) -> _Pool:
     selections = Selection.objects.filter(call_id=call.pk)
     if outcome.quota_group_id is not None:
         group = QuotaGroup.objects.select_for_update(no_key=True).get(pk=outcome.quota_group_id)
-    if outcome.quota_group_id is None or exclusive:
-        selection = selections.select_for_update(no_key=True).get()
-    else:
-        selection = selections.get()
-    fresh = Outcome.objects.select_for_update(of=("self",)).select_related("application", "award").get(pk=outcome.pk)
+    locks_selection = outcome.quota_group_id is None or exclusive
+    if locks_selection:
+        selections.select_for_update(no_key=True).get()
+    # the outcome with what the decision reads (the selection row unlocked, read in the same round trip)
+    fresh = (
+        Outcome.objects.select_for_update(of=("self",))
+        .select_related("application", "award", "call__selection")
+        .get(pk=outcome.pk)
+    )
+    selection = fresh.call.selection
+    fresh.call = call
     return _Pool(call=call, selection=selection, group=group, outcome=fresh, exclusive=exclusive)
 
 
