@@ -446,7 +446,7 @@ def _add_call(user: Any, organization: Any) -> bool:
 
 
 def _manage_call(user: Any, call: Any) -> bool:
-    """Call managers: admins and staff of the organization that owns the call."""
+    """A call's managers: the admins and staff of the organization that runs it (and platform admins)."""
     if call is None:
         return False
     return _in_scope(people_write_scope(user), {call.organization_id})
@@ -494,7 +494,36 @@ def _view_application_document(user: Any, document: Any) -> bool:
     return not document.from_referee and _change_application(user, document.application)
 
 
+# --- calls: review and selection ---------------------------------------------------------------------------------
+
+
+def _review_call(user: Any, call: Any) -> bool:
+    """The reviewer pages of a call: the people in its reviewer pool."""
+    if call is None or not getattr(user, "is_authenticated", False):
+        return False
+    return call.reviewers.filter(person__user_id=user.pk).exists()
+
+
+def _review_application(user: Any, application: Any) -> bool:
+    """Open and score one application: a pool member assigned to it (or every one, in a phase that shows all),
+    never with a conflict of interest (tamyr.calls.review.may_review)."""
+    if application is None or not getattr(user, "is_authenticated", False):
+        return False
+    from tamyr.calls.review import may_review, reviewer_of
+
+    return may_review(application, reviewer_of(user))
+
+
+def _respond_offer(user: Any, outcome: Any) -> bool:
+    return outcome is not None and _is_self(user, outcome.application.person)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "calls.manage_review": _manage_call,
+    "calls.manage_selection": _manage_call,
+    "calls.review": _review_call,
+    "calls.review_application": _review_application,
+    "calls.respond_offer": _respond_offer,
     "calls.add_call": _add_call,
     "calls.view_call": _view_call,
     "calls.change_call": _manage_call,

@@ -297,3 +297,260 @@ class RefereeRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.referee_name} — {self.application.code}"
+
+
+# --- review and selection ---
+# The committee's side: who reviews (a call's reviewer pool, conflicts, assignments), how (phases, score categories,
+# reviews) and what follows (the ranking's outcomes, offers, reserve lists, awards). Services: review.py,
+# assignment.py (the solver), selection.py.
+
+
+class CallReviewer(models.Model):
+    """A person in a call's reviewer pool. Reviewers are people in the registry, so that conflicts can be found
+    from their affiliations, family and place; they sign in with the account their record is linked to."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="reviewers")
+    person = models.ForeignKey(
+        Person, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="call_reviewer_seats"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "person"]
+        verbose_name = _("reviewer of a call")
+        verbose_name_plural = _("reviewers of calls")
+        constraints = [models.UniqueConstraint(fields=["call", "person"], name="one_seat_per_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.call.slug}"
+
+
+class OthersScores(models.TextChoices):
+    NEVER = "never", _("Never")
+    AFTER_OWN = "after_own", _("After submitting one's own review")
+    ALWAYS = "always", _("Always")
+
+
+class ReviewPhase(models.Model):
+    """A period with its rights, as pretalx has them; the phase whose dates include now is the one in force."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="review_phases")
+    name = models.JSONField(_("name"), default=dict)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    can_review = models.BooleanField(_("reviewers may write reviews"), default=True)
+    sees_all = models.BooleanField(
+        _("reviewers see every application"), default=False, help_text=_("Otherwise only those assigned to them.")
+    )
+    others_scores = models.CharField(
+        _("others' scores visible"), max_length=12, choices=OthersScores.choices, default=OthersScores.AFTER_OWN
+    )
+    blind = models.BooleanField(_("blind review"), default=True, help_text=_("Hide the applicant's identity."))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["call", "starts_at", "order"]
+        verbose_name = _("review phase")
+        verbose_name_plural = _("review phases")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="review_phase_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return translate(self.name) or f"{self.call.slug} #{self.order}"
+
+
+class ScoreCategory(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="score_categories")
+    key = models.SlugField(max_length=80)
+    name = models.JSONField(_("name"), default=dict)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    required = models.BooleanField(_("required"), default=True)
+    min_value = models.SmallIntegerField(_("lowest score"), default=0)
+    max_value = models.SmallIntegerField(_("highest score"), default=10)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        verbose_name = _("score category")
+        verbose_name_plural = _("score categories")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="one_score_category_per_key"),
+            models.CheckConstraint(condition=Q(max_value__gt=F("min_value")), name="score_category_range"),
+        ]
+
+    def __str__(self) -> str:
+        return translate(self.name) or self.key
+
+
+class ConflictSource(models.TextChoices):
+    DECLARED = "declared", _("Declared by the reviewer")
+    MANAGER = "manager", _("Recorded by a call manager")
+    ORGANIZATION = "organization", _("Same organization")
+    OWN_APPLICATION = "own_application", _("The reviewer's own application")
+    CO_APPLICANT = "co_applicant", _("Co-applicant")
+    FAMILY_AND_PLACE = "family_and_place", _("Same family name and place")
+
+
+class Conflict(models.Model):
+    """A reviewer who must never see an application. Found by `review.conflicts_detect` or declared."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflicts")
+    reviewer = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="review_conflicts")
+    source = models.CharField(_("source"), max_length=20, choices=ConflictSource.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "reviewer", "source"]
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer", "source"], name="one_conflict_per_source")
+        ]
+        indexes = [models.Index(fields=["reviewer", "application"], name="calls_conflict_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} × {self.application.code}"
+
+
+class ReviewAssignment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_assignments")
+    reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="review_assignments")
+    match = models.FloatField(_("expertise match"), default=0)
+    by_manager = models.BooleanField(
+        _("set by a manager"), default=False, help_text=_("Kept when the solver assigns again.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "reviewer"]
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_assignment_per_pair")]
+        indexes = [models.Index(fields=["reviewer", "application"], name="calls_assignment_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.application.code}"
+
+
+class Review(TimeStampedModel):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reviews")
+    total = models.DecimalField(
+        _("total"), max_digits=6, decimal_places=2, null=True, blank=True, help_text=_("Weighted, 0 to 100.")
+    )
+    committee_comment = models.TextField(_("comment for the committee"), blank=True)
+    applicant_comment = models.TextField(_("comment for the applicant"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "reviewer"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.application.code}"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    category = models.ForeignKey(ScoreCategory, on_delete=models.PROTECT, related_name="+")
+    value = models.SmallIntegerField(_("score"))
+
+    class Meta:
+        ordering = ["review", "category"]
+        constraints = [models.UniqueConstraint(fields=["review", "category"], name="one_score_per_category")]
+
+    def __str__(self) -> str:
+        return f"{self.category.key}={self.value}"
+
+
+class RankingMethod(models.TextChoices):
+    MEAN = "mean", _("Weighted mean of the reviews")
+    MEDIAN = "median", _("Median of the reviews")
+
+
+class Selection(models.Model):
+    """How a call's committee ranks and offers; one per call, made when it first ranks."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="selection")
+    method = models.CharField(_("ranking"), max_length=8, choices=RankingMethod.choices, default=RankingMethod.MEAN)
+    offer_days = models.PositiveSmallIntegerField(
+        _("days to answer an offer"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    ranked_at = models.DateTimeField(null=True, blank=True)
+    committed = models.DecimalField(
+        _("committed"), max_digits=14, decimal_places=2, default=0,
+        help_text=_("Money held by awards whose outcome holds a place; kept with the selection row locked."),
+    )  # fmt: skip
+    offers_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("selection")
+        verbose_name_plural = _("selections")
+
+    def __str__(self) -> str:
+        return self.call.slug
+
+
+class OutcomeStatus(models.TextChoices):
+    SELECTED = "selected", _("Selected, offer not yet sent")
+    RESERVE = "reserve", _("On the reserve list")
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Offer expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+HOLDS_PLACE = (OutcomeStatus.SELECTED, OutcomeStatus.OFFERED, OutcomeStatus.ACCEPTED)
+
+
+class Outcome(TimeStampedModel):
+    """Where the ranking put one application. A place is held while SELECTED, OFFERED or ACCEPTED; no group ever
+    holds more than its places (selection.py locks the group row for every change)."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="outcome")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="outcomes")
+    quota_group = models.ForeignKey(
+        QuotaGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    rank = models.PositiveIntegerField(_("rank"))
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    status = models.CharField(_("status"), max_length=12, choices=OutcomeStatus.choices, db_index=True)
+    reserve_position = models.PositiveIntegerField(_("place on the reserve list"), null=True, blank=True)
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    respond_by = models.DateTimeField(_("answer by"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "rank"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        indexes = [
+            models.Index(fields=["call", "quota_group", "status", "reserve_position"], name="calls_outcome_pool"),
+            models.Index(fields=["status", "respond_by"], name="calls_outcome_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.code}: {self.status}"
+
+
+class Award(TimeStampedModel):
+    """Money granted to a financing application; committed while its outcome holds a place. Tranches come later."""
+
+    outcome = models.OneToOneField(Outcome, on_delete=models.CASCADE, related_name="award")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(_("currency"), max_length=3)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"

@@ -21,12 +21,15 @@ from django.utils.translation import gettext as _
 from tamyr.accounts import permissions
 from tamyr.calls import selectors
 from tamyr.calls.models import (
+    HOLDS_PLACE,
     Application,
     ApplicationDocument,
     ApplicationStatus,
     Call,
     CallKind,
     CallStatus,
+    Outcome,
+    OutcomeStatus,
     Question,
     QuotaGroup,
     RefereeRequest,
@@ -606,6 +609,11 @@ def application_withdraw(*, application: Application, acting_user: Any) -> Appli
     if application.status == ApplicationStatus.WITHDRAWN:
         raise DomainError(_("This application was withdrawn."), code="withdrawn")
     was_submitted = application.status == ApplicationStatus.SUBMITTED
+    outcome = Outcome.objects.filter(application=application, status__in=(*HOLDS_PLACE, OutcomeStatus.RESERVE)).first()
+    if outcome is not None:  # a place or a reserve position passes to the next person at once
+        from tamyr.calls import selection
+
+        selection.outcome_withdraw(outcome=outcome, acting_user=acting_user)
     application.status = ApplicationStatus.WITHDRAWN
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tamyr.calls import views
+from tamyr.calls import review_views, views
 
 app_name = "calls"
 
@@ -23,4 +23,10 @@ urlpatterns = [
     path("<slug:slug>/apply/", views.call_apply, name="call_apply"),
     path("<slug:slug>/publish/", views.call_publish, name="call_publish"),
     path("<slug:slug>/applications/", views.call_applications, name="call_applications"),
+    # --- review and selection ---
+    path("<slug:slug>/review/", review_views.reviewer_home, name="reviewer_home"),
+    path("<slug:slug>/review/<str:code>/", review_views.review_application, name="review_application"),
+    path("<slug:slug>/committee/", review_views.committee, name="committee"),
+    path("offers/<int:pk>/", review_views.offer, name="offer"),
+    path("offers/<int:pk>/letter.pdf", review_views.offer_letter, name="offer_letter"),
 ]

@@ -189,6 +189,15 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /verify/":                                            (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /verify/":                                           (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /verify/{certificate}/":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    # calls: reviewers' pages, the committee's page (the call's managers), an applicant's offer
+    "GET /calls/review-call-a/review/":                               (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO, NO, OK),
+    "GET /calls/review-call-a/review/CALLAREV/":                      (LOGIN, NF, NF, NF, NF, NF, OK, NF, NF, NF, NF),
+    "POST /calls/review-call-a/review/CALLAREV/":                     (LOGIN, NF, NF, NF, NF, NF, OK, NF, NF, NF, NF),
+    "GET /calls/review-call-a/committee/":                            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /calls/review-call-a/committee/":                           (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /calls/offers/{call_offer}/":                         (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
+    "POST /calls/offers/{call_offer}/":                        (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
+    "GET /calls/offers/{call_offer}/letter.pdf":               (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
     # private files: one view asks can(); whoever may not have the file gets the 404 of a file that does not exist
     "GET /files/import/{people_import}/":                      (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "GET /files/import-report/{people_import}/":               (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
@@ -383,6 +392,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /plans/plan-a/periods/{reported_period}/report/": {"value": "3", "evidence_url": "https://example.org/r"},
     "POST /plans/plan-a/sign-off/": {"action": "sign", "organization": "org-a", "decision": "approve"},
     "POST /plans/plan-a/approvals/{reported_value}/": {"approve": "1"},
+    "POST /calls/review-call-a/review/CALLAREV/": {"committee_comment": "A clear plan"},
+    "POST /calls/review-call-a/committee/": {"action": "detect"},
+    "POST /calls/offers/{call_offer}/": {"action": "accept"},
     "POST /api/v1/events/": {
         "slug": "matrix-event",
         "title": {"en": "Matrix event"},
@@ -493,6 +505,7 @@ class World:
             counted_period=cast.counted_period.pk,
             reported_period=cast.reported_period.pk,
             reported_value=cast.value_a.pk,
+            call_offer=cast.call_offer.pk,
             in_a_month=cast.event_a.starts_at.isoformat(),
             in_two_months=(cast.event_a.starts_at + timedelta(days=30)).isoformat(),
             application=cast.application_a.code,
@@ -780,6 +793,7 @@ SAMPLE_VALUES = {
     "application": "ABCD1234",
     "call_document": 15,
     "referee_token": "token",
+    "call_offer": 15,
 }
 
 

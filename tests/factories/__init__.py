@@ -382,7 +382,10 @@ class RoleWorld:
         """Organization A runs `call_a` (a published scholarship, open, asking for a transcript and a referee's
         letter), `draft_call_a` (a draft) and `fund_a` (a published financing call, open). Person A applied to
         call A (`application_a`, submitted) and uploaded the transcript (`call_document_a`); `referee_token` is the
-        link of a referee asked for the letter."""
+        link of a referee asked for the letter.
+        `review_call_a` ("review-call-a", closed, in an open review phase that shows reviewers only their
+        assignments): the reviewer of A reviews as "Reviewer Rho" and is assigned the application "CALLAREV" of
+        another person; person A's application "CALLAOFR" was offered a place (`call_offer`)."""
         from datetime import timedelta
 
         from django.core.files.base import ContentFile
@@ -421,3 +424,42 @@ class RoleWorld:
             application=self.application_a, document=letter, referee_name="Referee", referee_email="r@example.org"
         )
         self.referee_token = referee_link_token(request)
+
+        from tamyr.calls.models import (
+            CallReviewer,
+            Outcome,
+            QuotaGroup,
+            ReviewAssignment,
+            ReviewPhase,
+            ScoreCategory,
+            Selection,
+        )
+
+        self.review_call_a = Call.objects.create(
+            slug="review-call-a", kind="scholarship", status="published", organization=self.org_a,
+            title={"en": "Review call A"}, opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30),
+        )  # fmt: skip
+        ReviewPhase.objects.create(
+            call=self.review_call_a,
+            name={"en": "Review"},
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=30),
+        )
+        ScoreCategory.objects.create(call=self.review_call_a, key="merit", name={"en": "Merit"}, required=False)
+        reviewer = Person.objects.create(display_name="Reviewer Rho", user=self.users["reviewer_a"])
+        CallReviewer.objects.create(call=self.review_call_a, person=reviewer)
+        applicant = Person.objects.create(display_name="Person Sigma")
+        reviewed = Application.objects.create(
+            call=self.review_call_a, code="CALLAREV", person=applicant, status="submitted", submitted_at=now
+        )
+        ReviewAssignment.objects.create(application=reviewed, reviewer=reviewer)
+        group = QuotaGroup.objects.create(call=self.review_call_a, key="kz", name={"en": "Kazakhstan"}, places=1)
+        offered = Application.objects.create(
+            call=self.review_call_a, code="CALLAOFR", person=self.person_a, status="submitted", submitted_at=now,
+            quota_group=group,
+        )  # fmt: skip
+        Selection.objects.create(call=self.review_call_a, ranked_at=now, offers_sent_at=now)
+        self.call_offer = Outcome.objects.create(
+            application=offered, call=self.review_call_a, quota_group=group, rank=1, score=80, status="offered",
+            offered_at=now, respond_by=now + timedelta(days=14),
+        )  # fmt: skip
