@@ -9,6 +9,7 @@ These accounts are for demonstrations only; `tamyr demo` refuses to run on produ
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import time
 from dataclasses import dataclass
@@ -110,26 +111,20 @@ class DemoLogin:
     secret_is_demo: bool  # False when someone replaced the demo's authenticator with their own
 
 
-class _PasswordHash:
-    """Hash the demo password at most once per run: hashing is deliberately slow and the password is shared."""
-
-    def __init__(self) -> None:
-        self._value = ""
-
-    def __call__(self) -> str:
-        if not self._value:
-            self._value = make_password(DEMO_PASSWORD)
-        return self._value
+@functools.cache
+def _password_hash() -> str:
+    """Hash the demo password once per process: hashing is deliberately slow and the password is shared."""
+    return make_password(DEMO_PASSWORD)
 
 
-def _ensure_user(spec: DemoUser, email: str, password_hash: _PasswordHash) -> User:
+def _ensure_user(spec: DemoUser, email: str) -> User:
     """Write the user only when something differs, so a second run leaves the row (and its hash) as it was."""
     user = User.objects.filter(username=spec.username).first()
     changed = user is None
     if user is None:
-        user = User(username=spec.username, password=password_hash())
+        user = User(username=spec.username, password=_password_hash())
     elif not user.check_password(DEMO_PASSWORD):
-        user.password = password_hash()
+        user.password = _password_hash()
         changed = True
     wanted = {"email": email, "is_active": True, "is_superuser": spec.superuser, "is_staff": spec.superuser}
     for name, value in wanted.items():
@@ -163,11 +158,10 @@ def _ensure_totp(user: User) -> tuple[str, bool]:
 
 def load_users(compatriot_person: Person) -> list[DemoLogin]:
     """Create or bring up to date the demo logins, their roles, verified addresses and authenticators."""
-    password_hash = _PasswordHash()
     logins: list[DemoLogin] = []
     for spec in DEMO_USERS:
         email = compatriot_person.email if spec.username == "compatriot" else email_of(spec.username)
-        user = _ensure_user(spec, email, password_hash)
+        user = _ensure_user(spec, email)
         secret, is_demo = _ensure_totp(user) if spec.totp else ("", True)
         if spec.username == "compatriot" and compatriot_person.user_id != user.pk:
             Person.objects.filter(user=user).exclude(pk=compatriot_person.pk).update(user=None)
