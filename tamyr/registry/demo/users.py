@@ -76,6 +76,14 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         _("Reviewer at the State Secretariat for Hungarian Communities Abroad"),
         _("Reviews the applications to calls (such as scholarships) given to the State Secretariat."),
     ),
+    *(
+        DemoUser(
+            f"admin-{slug}",
+            _("Admin of a member institution of the OTS network"),
+            _("Signs off the OTS Joint Action Plan in the institution's name (the amendment awaits it)."),
+        )
+        for slug in ("diaspora-committee-azerbaijan", "ministry-labour-kyrgyzstan", "otandastar", "vatandoshlar", "ytb")
+    ),
     DemoUser(
         "compatriot", _("Compatriot (no staff role)"), _("Sees, downloads and may erase their own record."), totp=False
     ),
