@@ -388,6 +388,25 @@ def _view_plan(user: Any, plan: Any) -> bool:
     return bool(own) and plan.network.memberships.filter(organization_id__in=own).exists()
 
 
+def _view_plan_report(user: Any, plan: Any) -> bool:
+    """Progress reports show exact numbers, small ones too: the network's coordinators and the people holding a
+    role at its organizations, never the public (which has the accountability page)."""
+    if plan is None:
+        return False
+    if _change_plan(user, plan):
+        return True
+    own = set(roles_of(user).by_organization)
+    if plan.network_id is None:
+        return plan.organization_id in own
+    return bool(own) and plan.network.memberships.filter(organization_id__in=own).exists()
+
+
+def _view_public_plan(user: Any, plan: Any) -> bool:
+    """The public accountability page: anyone, once the network publishes the plan; before, its coordinators
+    preview it."""
+    return plan is not None and (plan.is_public or _change_plan(user, plan))
+
+
 def _change_plan(user: Any, plan: Any) -> bool:
     """A network's plan: its coordinators; an organization's plan: its admins and staff. Without a plan: may the
     user make one anywhere."""
@@ -426,6 +445,8 @@ def _comment_plan(user: Any, organization: Any) -> bool:
 COOPERATION_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "cooperation.view_plan": _view_plan,
     "cooperation.change_plan": _change_plan,
+    "cooperation.view_report": _view_plan_report,
+    "cooperation.view_public_page": _view_public_plan,
     "cooperation.approve_values": lambda user, plan: plan is not None and _change_plan(user, plan),
     "cooperation.view_counted": lambda user, plan: plan is not None and _change_plan(user, plan),
     "cooperation.report_value": _report_value,

@@ -130,6 +130,7 @@ class IndicatorRow:
     current: IndicatorPeriod | None
     progress: float
     pending: int = 0  # reported values awaiting approval
+    withheld: set[int] = field(default_factory=set)  # periods whose small count a public page withholds
 
 
 @dataclass

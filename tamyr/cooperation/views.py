@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
-from tamyr.cooperation import iati, selectors, services
+from tamyr.cooperation import iati, reports, selectors, services
 from tamyr.cooperation.forms import CommentForm, DecideValueForm, ReportValueForm, SignOffForm, SubmitVersionForm
 from tamyr.cooperation.models import IndicatorPeriod, IndicatorSource, Plan, ReportedValue, ValueStatus
+from tamyr.core import exports
 from tamyr.core.errors import DomainError
 from tamyr.core.files import private_url
 from tamyr.events.models import Event
@@ -64,6 +65,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "signing": signing,
         "can_change": permissions.can(request.user, "cooperation.change_plan", plan),
         "can_drill": permissions.can(request.user, "cooperation.view_counted", plan),
+        "can_report": permissions.can(request.user, "cooperation.view_report", plan),
     }
     return render(request, "cooperation/plan_detail.html", context)
 
@@ -308,3 +310,37 @@ def value_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose approve or return."))
     return redirect("cooperation:value_approvals", slug=plan.slug)
+
+
+@login_required
+def progress_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The progress report for a period and, optionally, one organization: the page, `?format=pdf` or `xlsx`."""
+    plan = _plan_or_404(request, slug)
+    if not permissions.can(request.user, "cooperation.view_report", plan):
+        raise PermissionDenied(_("Only the network's coordinators and institutions see its progress reports."))
+    periods = reports.periods_of(plan)
+    period = next((p for p in periods if p.key == request.GET.get("period")), periods[0])
+    organizations = reports.organizations_of(plan)
+    organization = next((o for o in organizations if o.slug == request.GET.get("organization")), None)
+    wanted_period, wanted_organization = request.GET.get("period"), request.GET.get("organization")
+    if (wanted_period and wanted_period != period.key) or (wanted_organization and organization is None):
+        messages.error(request, _("This plan has no such period or organization; the whole plan is shown instead."))
+    report = reports.build(plan, period, organization)
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return exports.xlsx_response(report.filename, report.header, report.rows)
+    if fmt == "pdf":
+        response = HttpResponse(reports.pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{report.filename}.pdf"'
+        return response
+    context = {"plan": plan, "report": report, "periods": periods, "organizations": organizations}
+    return render(request, "cooperation/progress_report.html", context)
+
+
+def plan_public(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the network publishes of its plan, for anyone: progress, with small counts withheld."""
+    plan = Plan.objects.select_related("network", "organization").filter(slug=slug).first()
+    if plan is None or not permissions.can(request.user, "cooperation.view_public_page", plan):
+        raise Http404(_("No such plan."))
+    context = {"plan": plan, "tree": reports.public_tree(plan), "adopted": selectors.last_adopted(plan)}
+    return render(request, "cooperation/plan_public.html", context)
