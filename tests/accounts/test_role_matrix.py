@@ -800,6 +800,7 @@ PENDING_APPS: dict[str, str] = {}
 # Values of the same shape as the world's, to resolve the rows without a database.
 SAMPLE_VALUES = {
     "person_a": 1,
+    "learn_request": 9,
     "person_b": 2,
     "missing": 3,
     "registration": "ABCD2345",
