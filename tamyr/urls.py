@@ -38,6 +38,8 @@ urlpatterns = [
     path("events/", include("tamyr.events.urls")),
     path("courses/", include("tamyr.learning.urls")),
     path("plans/", include("tamyr.cooperation.urls")),
+    path("projects/", include("tamyr.cooperation.urls_projects")),
+    path("practices/", include("tamyr.cooperation.urls_practices")),
     path("calls/", include("tamyr.calls.urls")),
     path("", include("tamyr.learning.urls_verify")),
     path("", include("tamyr.registry.urls")),

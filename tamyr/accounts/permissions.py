@@ -458,6 +458,77 @@ COOPERATION_RULES: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# --- cooperation (joint projects and practices) -----------------------------------------------------------------------
+
+
+def _staff_of(user: Any, organization_id: int | None) -> bool:
+    roles = roles_of(user)
+    return roles.platform_admin or bool(roles.by_organization.get(organization_id or 0, frozenset()) & PEOPLE_ROLES)
+
+
+def _add_project(user: Any, organization: Any) -> bool:
+    """Start a project in an organization's name (it leads it): its admins and staff; without one, for any of theirs."""
+    if organization is None:
+        roles = roles_of(user)
+        return roles.platform_admin or bool(roles.organizations_with(PEOPLE_ROLES))
+    return _staff_of(user, organization.pk)
+
+
+def _change_project(user: Any, project: Any) -> bool:
+    """A project is edited by its lead organization's admins and staff only: partners tell the lead."""
+    return project is not None and _staff_of(user, project.lead_id)
+
+
+def _view_project(user: Any, project: Any) -> bool:
+    """Public projects are read by anyone; others by the lead's and the partners' admins and staff."""
+    if project is None or project.is_public or _change_project(user, project):
+        return True
+    held = roles_of(user).organizations_with(PEOPLE_ROLES)
+    return bool(held) and project.partners.filter(organization_id__in=held).exists()
+
+
+def _review_practice(user: Any, practice: Any) -> bool:
+    """The practice's network's coordinators decide what enters the library."""
+    if practice is None:
+        return False
+    roles = roles_of(user)
+    return roles.platform_admin or practice.network_id in roles.coordinated_networks
+
+
+def _change_practice(user: Any, practice: Any) -> bool:
+    return practice is not None and _staff_of(user, practice.organization_id)
+
+
+def _view_practice(user: Any, practice: Any) -> bool:
+    """Accepted practices are the library, read by anyone; the others by their owner and the reviewers."""
+    if practice is None or practice.status == "accepted":
+        return True
+    return _change_practice(user, practice) or _review_practice(user, practice)
+
+
+def _request_learning(user: Any, organization: Any) -> bool:
+    """Ask to learn from a practice in an organization's name: its admins and staff; without one, for any."""
+    return _add_project(user, organization)
+
+
+PROJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "cooperation.view_project": _view_project,
+    "cooperation.add_project": _add_project,
+    "cooperation.change_project": _change_project,
+    "cooperation.view_practice": _view_practice,
+    "cooperation.submit_practice": _add_project,
+    "cooperation.change_practice": _change_practice,
+    "cooperation.review_practice": _review_practice,
+    "cooperation.request_learning": _request_learning,
+    "cooperation.answer_learning": lambda user, request: (
+        request is not None and _change_practice(user, request.practice)
+    ),
+    "cooperation.view_learning": lambda user, request: (
+        request is not None and (_change_practice(user, request.practice) or _staff_of(user, request.organization_id))
+    ),
+}
+
+
 # --- calls (the applicant's side; review and selection add theirs) ------------------------------------------
 
 
@@ -597,6 +668,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 RULES.update(COOPERATION_RULES)
+RULES.update(PROJECT_RULES)
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

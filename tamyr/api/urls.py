@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from tamyr.api.views import hello, network_file_schema
 from tamyr.calls.api import views as calls
+from tamyr.cooperation.api import projects as cooperation_projects
 from tamyr.cooperation.api import views as cooperation
 from tamyr.events.api import views as events
 from tamyr.learning.api import views as learning
@@ -26,6 +27,8 @@ router.register("courses", learning.CourseViewSet, basename="course")
 router.register("groups", learning.GroupViewSet, basename="course-group")
 router.register("enrollments", learning.EnrollmentViewSet, basename="enrollment")
 router.register("plans", cooperation.PlanViewSet, basename="plan")
+router.register("projects", cooperation_projects.ProjectViewSet, basename="project")
+router.register("practices", cooperation_projects.PracticeViewSet, basename="practice")
 
 urlpatterns = [
     # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win

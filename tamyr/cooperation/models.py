@@ -362,3 +362,206 @@ class ReportedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.value} ({self.get_status_display()})"
+
+
+# --- joint projects and practices -------------------------------------------------------------------------------------
+
+
+class ProjectKind(models.TextChoices):
+    CONCERT = "concert", _("Concert")
+    FILM_WEEK = "film_week", _("Film week")
+    MONUMENT = "monument", _("Monument")
+    TOUR = "tour", _("Tour")
+    EXHIBITION = "exhibition", _("Exhibition")
+    EDUCATION = "education", _("Educational project")
+    OTHER = "other", _("Other")
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class JointProject(TimeStampedModel):
+    """A cultural or educational project several organizations run together (the Vienna gala concert, a film week,
+    a monument). The lead organization's admins and staff edit it; it may carry out a measure of a plan."""
+
+    slug = models.SlugField(max_length=140, unique=True)
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=ProjectKind.choices, default=ProjectKind.OTHER)
+    status = models.CharField(_("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
+    lead = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("lead")
+    )
+    network = models.ForeignKey(
+        "registry.Network", null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
+    measure = models.ForeignKey(
+        Measure,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("plan measure"),
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, null=True, blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    events = models.ManyToManyField("events.Event", blank=True, related_name="joint_projects")
+
+    class Meta:
+        ordering = ["-starts_on", "slug"]
+        verbose_name = _("joint project")
+        verbose_name_plural = _("joint projects")
+
+    def __str__(self) -> str:
+        return translate(self.title) or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", kwargs={"slug": self.slug})
+
+
+class PartnerRole(models.TextChoices):
+    LEAD = "lead", _("Lead organizer")
+    CO_ORGANIZER = "co_organizer", _("Co-organizer")
+    PARTNER = "partner", _("Partner")
+    SPONSOR = "sponsor", _("Sponsor")
+    HOST = "host", _("Host")
+
+
+class ProjectPartner(models.Model):
+    """One organization's part in a project: its role and what it contributes (in the project's currency)."""
+
+    project = models.ForeignKey(JointProject, on_delete=models.CASCADE, related_name="partners")
+    organization = models.ForeignKey("registry.Organization", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
+    role_note = models.CharField(_("what it does"), max_length=300, blank=True)
+    contribution = models.DecimalField(_("contribution"), max_digits=14, decimal_places=2, null=True, blank=True)
+    in_kind = models.CharField(_("contribution in kind"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["project", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "organization"], name="project_partner_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class MediaKind(models.TextChoices):
+    PHOTO = "photo", _("Photos")
+    VIDEO = "video", _("Video")
+    ARTICLE = "article", _("Article")
+    OTHER = "other", _("Other")
+
+
+class ProjectMedia(models.Model):
+    project = models.ForeignKey(JointProject, on_delete=models.CASCADE, related_name="media")
+    kind = models.CharField(_("kind"), max_length=16, choices=MediaKind.choices, default=MediaKind.OTHER)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    url = models.URLField(_("link"))
+
+    class Meta:
+        ordering = ["project", "id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class PracticeTheme(models.TextChoices):
+    CULTURE = "culture", _("Culture")
+    EDUCATION = "education", _("Education")
+    YOUTH = "youth", _("Youth")
+    LANGUAGE = "language", _("Native language")
+    MEDIA = "media", _("Media")
+    NGO = "ngo", _("NGO cooperation")
+    OTHER = "other", _("Other")
+
+
+class PracticeStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Practice(TimeStampedModel):
+    """A good practice an organization offers to the network; the network's coordinators accept it (then everyone
+    reads it) or reject it with a reason. `search_text` is the Latin skeleton of every language's text, so a search
+    typed in Cyrillic finds a practice written in Latin and the other way round."""
+
+    slug = models.SlugField(max_length=140, unique=True)
+    title = models.JSONField(_("title"), default=dict)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    body = models.JSONField(_("description"), default=dict, blank=True)
+    organization = models.ForeignKey("registry.Organization", on_delete=models.PROTECT, related_name="practices")
+    network = models.ForeignKey("registry.Network", on_delete=models.PROTECT, related_name="practices")
+    direction = models.ForeignKey(Direction, null=True, blank=True, on_delete=models.SET_NULL, related_name="practices")
+    country = models.ForeignKey(
+        "registry.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    theme = models.CharField(_("theme"), max_length=16, choices=PracticeTheme.choices, default=PracticeTheme.OTHER)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PracticeStatus.choices, default=PracticeStatus.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("reason"), blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "slug"]
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        indexes = [models.Index(fields=["status", "theme"])]
+
+    def __str__(self) -> str:
+        return translate(self.title) or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:practice_detail", kwargs={"slug": self.slug})
+
+
+class LearnStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class LearnRequest(models.Model):
+    """An organization asks the practice's owner to share it (a visit, materials, a call); the owner answers."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="learn_requests")
+    organization = models.ForeignKey("registry.Organization", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField(_("message"))
+    requested_at = models.DateTimeField()
+    status = models.CharField(_("status"), max_length=16, choices=LearnStatus.choices, default=LearnStatus.OPEN)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "organization"], condition=Q(status="open"), name="learn_request_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.practice}"

@@ -76,3 +76,9 @@ def test_organization_export_neutralizes_formulas_in_every_column(client: Client
     row = _csv(client.get("/organizations/", {"export": "csv"}))[1]
     assert row[3] == "'=1+1"
     assert row[5] == "'@evil.example"
+
+
+def test_an_xlsx_export_keeps_text_with_control_characters_without_them() -> None:
+    response = xlsx_response("people", ["Name"], [["Aigerim\x01 Bekova\x0b"]])
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(row=2, column=1).value == "Aigerim Bekova"

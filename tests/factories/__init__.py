@@ -220,6 +220,7 @@ class RoleWorld:
         self._add_learning()
         self._add_private_files()
         self._add_plan()
+        self._add_projects()
         self._add_calls()
 
     def user(self, role: str) -> User | None:
@@ -351,6 +352,26 @@ class RoleWorld:
             evidence_file=ContentFile(b"%PDF-1.4 minutes", name="minutes.pdf"), evidence_name="minutes.pdf",
         )  # fmt: skip
         self.version_a = PlanVersion.objects.create(plan=self.plan_a, number=1, snapshot={})
+
+    def _add_projects(self) -> None:
+        """Organization A leads `project-a` (not public); its `practice-a` is in network A's library and
+        `draft-practice-a` awaits review; organization B's `learn_a` asks to learn from practice A."""
+        from django.utils import timezone
+
+        from tamyr.cooperation.models import JointProject, LearnRequest, Practice, ProjectPartner
+
+        self.project_a = JointProject.objects.create(
+            slug="project-a", title={"en": "Project A"}, lead=self.org_a, is_public=False
+        )
+        ProjectPartner.objects.create(project=self.project_a, organization=self.org_a, role="lead")
+        common = {"organization": self.org_a, "network": self.network_a, "contact_email": "a@example.org"}
+        self.practice_a = Practice.objects.create(
+            slug="practice-a", title={"en": "Practice A"}, status="accepted", **common
+        )
+        Practice.objects.create(slug="draft-practice-a", title={"en": "Draft practice A"}, **common)
+        self.learn_a = LearnRequest.objects.create(
+            practice=self.practice_a, organization=self.org_b, message="May we learn?", requested_at=timezone.now()
+        )
 
     def _add_private_files(self) -> None:
         """Private files besides the import's and the certificate's: `answer_a`, a file person A gave as an answer
