@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from tamyr.accounts.models import OrganizationRole, OrganizationRoleKind, User
-from tamyr.cooperation import selectors, services
+from tamyr.cooperation import demo_projects, selectors, services
 from tamyr.cooperation.models import Decision, Indicator, Measure, Plan, SignOff
 from tamyr.core import netfiles
 from tamyr.events.models import Event
@@ -53,4 +53,5 @@ def build(*, seed: int) -> dict[str, int]:
         "measures": Measure.objects.count(),
         "indicators": Indicator.objects.count(),
         "sign-offs": SignOff.objects.filter(version__plan=plan).count(),
+        **demo_projects.build(),  # the joint projects and the practice library (tamyr/demo/projects.yaml)
     }
