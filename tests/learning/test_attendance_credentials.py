@@ -147,3 +147,13 @@ def test_an_attendance_index_is_never_given_to_a_certificate(organization: Any) 
     assert record.status_index in used
     fresh = openbadges.allocate_status_indexes(used, 200)
     assert record.status_index not in fresh
+
+
+def test_forgetting_an_erased_holder_resigns_the_credential_without_the_name(organization: Any) -> None:
+    registration = RegistrationFactory(event=EventFactory(organizer=organization), checked_in_at=timezone.now())
+    record = attendance.attendance_credential_issue(registration_id=registration.pk)
+    assert record is not None
+    assert attendance.attendance_credentials_forget_holder(person=registration.person) == 1
+    record.refresh_from_db()
+    assert record.credential["credentialSubject"]["identifier"][0]["identityHash"] == "—"
+    assert openbadges.verify_credential(record.credential).verified
