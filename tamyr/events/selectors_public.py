@@ -214,3 +214,9 @@ def delegations_for_page(event: Event, *, organizer: bool) -> list[Delegation]:
         else:
             delegation.head_name = registry_selectors.initials(head.display_name)  # type: ignore[attr-defined]
     return delegations
+
+
+def upcoming_events(limit: int) -> list[Event]:
+    """The next published events that have not ended, soonest first, for the home page (one query)."""
+    coming = _public_events().filter(status=EventStatus.PUBLISHED, ends_at__gte=timezone.now())
+    return list(coming.order_by("starts_at", "slug")[:limit])

@@ -37,7 +37,7 @@ from tamyr.events.models import (
     RegistrationFile,
     RegistrationStatus,
 )
-from tamyr.events.signals import registrations_changed
+from tamyr.events.signals import checked_in, registrations_changed
 from tamyr.registry.models import Organization, Person
 from tamyr.registry.services import require_person_in_reach
 
@@ -673,6 +673,8 @@ def registration_check_in(*, event: Event, code: str, acting_user: Any) -> Regis
     registration.checked_in_at = timezone.now()
     registration.save(update_fields=["checked_in_at", "updated_at"])
     audit.record(acting_user, "events.checked_in", registration)
+    registration_id = registration.pk
+    transaction.on_commit(lambda: checked_in.send(sender=Registration, registration_id=registration_id))
     return registration
 
 

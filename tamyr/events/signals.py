@@ -6,3 +6,7 @@ from django.dispatch import Signal
 
 #: A registration of the event was made, decided, cancelled or promoted. kwargs: event_id, changed_at.
 registrations_changed = Signal()
+
+#: A person was checked in at an event (sent after commit). kwargs: registration_id. Learning issues the
+#: attendance credential.
+checked_in = Signal()

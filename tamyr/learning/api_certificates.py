@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tamyr.learning.credentials.openbadges import verify_credential
-from tamyr.learning.models import Certificate
+from tamyr.learning.models import AttendanceCredential, Certificate
 
 MAX_CREDENTIAL_BYTES = 256 * 1024
 CREDENTIAL = "OpenBadgeCredential with its proof"
@@ -56,6 +56,8 @@ class CertificateCredentialView(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         credential = Certificate.objects.filter(code=code).values_list("credential", flat=True).first()
+        if not credential:  # an attendance credential shares the certificates' codes and address
+            credential = AttendanceCredential.objects.filter(code=code).values_list("credential", flat=True).first()
         if not credential:
             raise NotFound(_("No certificate has this code."))
         response = Response(credential)

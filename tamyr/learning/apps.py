@@ -15,6 +15,9 @@ class LearningConfig(AppConfig):
         from tamyr.registry.signals import person_erased
 
         person_erased.connect(_forget_certificate_holder, dispatch_uid="learning.forget_certificate_holder")
+        from tamyr.events.signals import checked_in
+
+        checked_in.connect(_issue_attendance_credential, dispatch_uid="learning.issue_attendance_credential")
         _register_private_files()
 
 
@@ -45,6 +48,15 @@ def _register_private_files() -> None:
 
 def _forget_certificate_holder(sender: object, person: object, **kwargs: object) -> None:
     """An erased person's certificates stop naming them (they stay, so counts and verification still work)."""
+    from tamyr.learning.attendance import attendance_credentials_forget_holder
     from tamyr.learning.certificates import certificates_forget_holder
 
     certificates_forget_holder(person=person)  # type: ignore[arg-type]
+    attendance_credentials_forget_holder(person=person)
+
+
+def _issue_attendance_credential(sender: object, registration_id: int, **kwargs: object) -> None:
+    """A check-in committed: sign the attendance credential in the worker (the check-in desk does not wait)."""
+    from tamyr.learning.tasks import issue_attendance_credential
+
+    issue_attendance_credential(registration_id)

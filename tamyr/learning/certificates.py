@@ -154,8 +154,7 @@ def _issue(
     issuer = course.provider
     signing_key = keys.signing_key_for(issuer)  # locks the issuer: indexes are drawn by one transaction at a time
     consenting = people_showing_their_name(enrollment.person_id for enrollment in enrollments)
-    used = Certificate.objects.filter(issuer=issuer, status_index__isnull=False).values_list("status_index", flat=True)
-    indexes = openbadges.allocate_status_indexes({index for index in used if index is not None}, len(enrollments))
+    indexes = openbadges.allocate_status_indexes(openbadges.used_status_indexes(issuer), len(enrollments))
     now = timezone.now()
     certificates = [
         Certificate(

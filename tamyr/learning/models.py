@@ -308,6 +308,45 @@ class Certificate(TimeStampedModel):
         return reverse("verify", kwargs={"code": self.code})
 
 
+class AttendanceCredential(TimeStampedModel):
+    """An Open Badges 3.0 credential for attending an event: issued by the event's organizer when the person is
+    checked in (`attendance.attendance_credential_issue`). It shares the certificates' layer: the same signing key,
+    the same code alphabet and `/verify/<code>/` page, the same credential address, and an index drawn from the
+    same status list of the issuer, so revoking either flips a bit in one list."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, default=certificate_code, editable=False)
+    registration = models.OneToOneField(
+        "events.Registration", on_delete=models.PROTECT, related_name="attendance_credential"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance_credentials")
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="attendance_credentials")
+    issuer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="issued_attendance_credentials")
+    holder_name = models.CharField(_("holder as shown"), max_length=200)
+    issued_at = models.DateTimeField(_("issued"), db_index=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+    credential = models.JSONField(_("signed credential"), default=dict, blank=True)
+    status_index = models.PositiveIntegerField(_("status list index"), editable=False)
+
+    class Meta:
+        ordering = ["-issued_at", "id"]
+        verbose_name = _("attendance credential")
+        verbose_name_plural = _("attendance credentials")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "status_index"], name="learning_attendance_status_index_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.holder_name}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def get_absolute_url(self) -> str:
+        return reverse("verify", kwargs={"code": self.code})
+
+
 class IssuerKey(TimeStampedModel):
     """An organization's Ed25519 signing key. The private key is stored encrypted with a key derived from
     the secret settings (`core.crypto`), never in clear text."""

@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pycountry
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
-from tamyr.core.i18n import LANGUAGE_CODES
+from tamyr.core.i18n import LANGUAGE_CODES, translate
 from tamyr.learning.models import (
     Certificate,
     CompletionRule,
@@ -31,8 +31,10 @@ from tamyr.learning.models import (
     EnrollmentStatus,
     Lesson,
     LessonProgress,
+    QuestionKind,
     Quiz,
     QuizAttempt,
+    QuizQuestion,
 )
 from tamyr.registry.models import Organization, Person
 
@@ -153,6 +155,24 @@ def course_list(
     return qs.order_by("-is_published", "level", "slug")
 
 
+def open_courses(limit: int, today: date | None = None) -> list[Course]:
+    """Published courses with a group a learner may still join by themselves, for the home page (one query).
+
+    Ordered by the first such group's start (courses without dates last), so the soonest chance comes first."""
+    today = today or timezone.localdate()
+    joinable = Q(groups__self_enrollment=True) & (Q(groups__ends_on__isnull=True) | Q(groups__ends_on__gte=today))
+    return list(
+        Course.objects.filter(is_published=True)
+        .select_related("provider")
+        .annotate(
+            next_start=Min("groups__starts_on", filter=joinable),
+            joinable_groups=Count("groups", filter=joinable),
+        )
+        .filter(joinable_groups__gt=0)
+        .order_by(F("next_start").asc(nulls_last=True), "slug")[:limit]
+    )
+
+
 def providers_with_courses() -> QuerySet[Organization]:
     return Organization.objects.filter(courses__is_published=True).distinct().order_by("slug")
 
@@ -263,6 +283,57 @@ def lesson_rows(enrollment: Enrollment, lessons: list[Lesson] | None = None) -> 
         else:
             rows.append(LessonRow(lesson, "todo", _("To do")))
     return rows
+
+
+@dataclass
+class AnswerReview:
+    """One question of an attempt as the learner sees it afterwards."""
+
+    number: int
+    text: str
+    given: list[str]
+    is_right: bool
+    right: list[str] | None  # None: not shown (see `quiz_review`)
+
+
+def quiz_review(attempt: QuizAttempt, questions: list[QuizQuestion], *, reveal_right: bool) -> list[AnswerReview]:
+    """Each question of the attempt with the answers given and whether they were right.
+
+    The right answers are shown only with `reveal_right` (the learner has passed this quiz): retries are
+    unlimited and the final quiz gates the certificate, so naming the right answers after a failed attempt would
+    turn the second try into copying. Naming which answers were wrong still tells the learner what to revise.
+    A question added after the attempt shows as unanswered."""
+
+    def labels(question: QuizQuestion, indexes: list[int]) -> list[str]:
+        return [translate(question.choices[i]) for i in indexes if 0 <= i < len(question.choices)]
+
+    rows: list[AnswerReview] = []
+    for number, question in enumerate(questions, start=1):
+        given = sorted(int(i) for i in attempt.answers.get(str(question.pk), []))
+        rows.append(
+            AnswerReview(
+                number=number,
+                text=translate(question.text),
+                given=labels(question, given),
+                is_right=given == sorted(question.correct),
+                right=labels(question, sorted(question.correct)) if reveal_right else None,
+            )
+        )
+    return rows
+
+
+def quiz_initial(attempt: QuizAttempt | None, questions: list[QuizQuestion]) -> dict[str, Any]:
+    """The last attempt's answers as the quiz form's initial values, so a retry changes only what was wrong."""
+    if attempt is None:
+        return {}
+    initial: dict[str, Any] = {}
+    for question in questions:
+        given = [str(i) for i in attempt.answers.get(str(question.pk), [])]
+        if question.kind == QuestionKind.MULTIPLE:
+            initial[f"q{question.pk}"] = given
+        elif given:
+            initial[f"q{question.pk}"] = given[0]
+    return initial
 
 
 def quiz_results(enrollment: Enrollment) -> dict[int, dict[str, Any]]:

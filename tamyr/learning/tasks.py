@@ -16,6 +16,13 @@ def issue_certificate_for(enrollment_id: int) -> None:
     certificate_issue_for_enrollment(enrollment_id=enrollment_id)
 
 
+@db_task(retries=2, retry_delay=30)
+def issue_attendance_credential(registration_id: int) -> None:
+    from tamyr.learning.attendance import attendance_credential_issue
+
+    attendance_credential_issue(registration_id=registration_id)
+
+
 @db_task()
 def evaluate_course_enrollments(course_id: int) -> None:
     """The completion rule (or the lessons) of a large course changed: decide again for each of its learners."""

@@ -372,7 +372,13 @@ def quiz_take(request: HttpRequest, pk: int, quiz_id: int) -> HttpResponse:
         messages.info(request, _("The quizzes open once you have a seat in the group."))
         return redirect("learning:learn", pk=enrollment.pk)
     questions = list(QuizQuestion.objects.filter(quiz=quiz).order_by("order", "id"))
-    form = QuizTakeForm(request.POST if request.method == "POST" else None, questions=questions)
+    attempts = list(QuizAttempt.objects.filter(enrollment=enrollment, quiz=quiz).order_by("-submitted_at", "-id"))
+    last = attempts[0] if attempts else None
+    form = QuizTakeForm(
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        initial=selectors.quiz_initial(last, questions),
+    )
     if request.method == "POST" and own and form.is_valid():
         try:
             attempt = services.quiz_submit(
@@ -394,15 +400,16 @@ def quiz_take(request: HttpRequest, pk: int, quiz_id: int) -> HttpResponse:
                     % {"score": attempt.score_percent, "mark": quiz.pass_mark},
                 )
             return redirect("learning:quiz_take", pk=enrollment.pk, quiz_id=quiz.pk)
-    attempts = list(QuizAttempt.objects.filter(enrollment=enrollment, quiz=quiz).order_by("-submitted_at", "-id"))
+    passed = any(attempt.passed for attempt in attempts)
     context = {
         "enrollment": enrollment,
         "course": enrollment.group.course,
         "quiz": quiz,
         "form": form,
         "attempts": attempts,
-        "last": attempts[0] if attempts else None,
-        "passed": any(attempt.passed for attempt in attempts),
+        "last": last,
+        "review": selectors.quiz_review(last, questions, reveal_right=passed) if last else [],
+        "passed": passed,
         "is_own": own,
     }
     return render(request, "learning/pages/quiz.html", context)

@@ -27,7 +27,15 @@ from tamyr.core import files
 from tamyr.core.errors import DomainError
 from tamyr.learning import certificates as services
 from tamyr.learning.credentials import keys, openbadges
-from tamyr.learning.models import Certificate, CertificateBatch, Course, Enrollment, EnrollmentStatus, IssuerKey
+from tamyr.learning.models import (
+    AttendanceCredential,
+    Certificate,
+    CertificateBatch,
+    Course,
+    Enrollment,
+    EnrollmentStatus,
+    IssuerKey,
+)
 from tamyr.registry.models import Organization
 
 MAX_CREDENTIAL_BYTES = 256 * 1024
@@ -91,6 +99,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     whether it still stands."""
     certificate = _certificate(code)
     if certificate is None:
+        attendance = (
+            AttendanceCredential.objects.select_related("event__venue__country", "issuer", "person")
+            .filter(code=code.upper())
+            .first()
+        )
+        if attendance is not None:
+            return _verify_attendance(request, attendance)
         context = {
             "code": code,
             "form": VerifyFileForm(),
@@ -112,6 +127,20 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "form": VerifyFileForm(),
     }
     return render(request, "learning/certificates/verify.html", context)
+
+
+def _verify_attendance(request: HttpRequest, attendance: AttendanceCredential) -> HttpResponse:
+    """The verification page of an attendance credential: who attended which event, by whose word."""
+    context = {
+        "attendance": attendance,
+        "event": attendance.event,
+        "holder_name": services.holder_name_for(attendance.person),
+        "result": openbadges.verify_credential(attendance.credential) if attendance.credential else None,
+        "credential_url": reverse("certificate-credential", kwargs={"code": attendance.code}),
+        "did_url": reverse("issuer_did", kwargs={"slug": attendance.issuer.slug}),
+        "form": VerifyFileForm(),
+    }
+    return render(request, "learning/certificates/verify_attendance.html", context)
 
 
 @require_http_methods(["GET", "POST"])

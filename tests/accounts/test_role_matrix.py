@@ -7,7 +7,8 @@ The objects: organization A (member of network A) keeps person A, whose own acco
 organization B (member of network B) keeps person B. Organization A also organizes `event-a` (published; person A
 is registered, `{registration}` is the code) and `draft-event-a`, and provides `course-a` (published; `{group}` is
 its group, taught by the teacher of A; `{enrollment}` is person A's enrollment in it; a graduate's completed
-enrollment has the certificate `{certificate}`) and `draft-course-a`. Every signed-in role except the two
+enrollment has the certificate `{certificate}`; the graduate, checked in at `event-a`, has the attendance
+credential `{attendance}`) and `draft-course-a`. Every signed-in role except the two
 compatriots has an authenticator app, as the middleware demands (see `test_staff_without_authenticator_*` for what
 happens without one). `tests.factories.RoleWorld` builds all of it.
 
@@ -189,6 +190,7 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /verify/":                                            (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /verify/":                                           (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /verify/{certificate}/":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /verify/{attendance}/":                               (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     # calls: reviewers' pages, the committee's page (the call's managers), an applicant's offer
     "GET /calls/review-call-a/review/":                               (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO, NO, OK),
     "GET /calls/review-call-a/review/CALLAREV/":                      (LOGIN, NF, NF, NF, NF, NF, OK, NF, NF, NF, NF),
@@ -337,6 +339,7 @@ API: dict[str, tuple[str, ...]] = {
     "POST /api/v1/enrollments/{enrollment}/override/":    (LOGIN, NF, NO, OK, OK, OK, NF, NF, NF, NF, OK),
     "GET /api/v1/learning/statistics/":                   (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
     "GET /api/v1/certificates/{certificate}/":            (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/certificates/{attendance}/":             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /api/v1/certificates/verify/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     # joint projects and practices
     "GET /api/v1/projects/":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -529,6 +532,7 @@ class World:
             live_lesson=cast.live_lesson_a.pk,
             quiz=cast.quiz_a.pk,
             certificate=cast.certificate.code,
+            attendance=cast.attendance.code,
             duplicate=cast.duplicate_a.pk,
             merge=cast.merge_a.pk,
             people_import=cast.import_a.pk,
@@ -728,6 +732,7 @@ def test_drafts_are_listed_only_for_those_who_may_change_them(
 # the JSON body.
 READ_NO_CREDENTIALS = {
     "GET /api/v1/certificates/{certificate}/",
+    "GET /api/v1/certificates/{attendance}/",
     "POST /api/v1/certificates/verify/",
     "GET /api/v1/network-file/schema.json",  # a format's description, public: it never looks at credentials
 }
@@ -816,6 +821,7 @@ SAMPLE_VALUES = {
     "live_lesson": 7,
     "quiz": 8,
     "certificate": "ABCD2345",
+    "attendance": "EFGH6789",
     "duplicate": 9,
     "merge": 10,
     "people_import": 11,

@@ -309,6 +309,12 @@ class RoleWorld:
             person=self.graduate, group=self.group_a, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
         )
         self.certificate = certificates.certificate_issue(enrollment=self.graduate_enrollment, acting_user=None)
+        # the graduate also attended event A: checked in, with the attendance credential `attendance`
+        from tamyr.learning.attendance import attendance_credential_issue
+        from tests.events.factories import RegistrationFactory
+
+        attended = RegistrationFactory(event=self.event_a, person=self.graduate, checked_in_at=timezone.now())
+        self.attendance = attendance_credential_issue(registration_id=attended.pk)
 
     def _add_plan(self) -> None:
         """Network A's `plan_a` (not public): measure 1.1 led by A, with a computed indicator's `counted_period`

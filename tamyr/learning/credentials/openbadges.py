@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 
 from tamyr.core.i18n import translate
 from tamyr.learning.credentials import canonical, keys, signing
-from tamyr.learning.models import Certificate, CompletionRule, Course
+from tamyr.learning.models import AttendanceCredential, Certificate, CompletionRule, Course
 from tamyr.registry.models import Organization
 
 CONTEXT = [canonical.CREDENTIALS_V2, canonical.OPEN_BADGES_V3]
@@ -210,6 +210,80 @@ def build_credential(
     }
 
 
+def _status_entry(issuer: Organization, index: int) -> dict[str, Any]:
+    list_url = status_list_url(issuer.slug)
+    return {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
+
+
+def attendance_achievement_type(event: Any) -> str:
+    """A training programme (Vienna's) is a `LearningProgram` in Open Badges' vocabulary; the vocabulary has no
+    term for having attended a forum, a kurultai or a concert, so those use its extension form."""
+    return "LearningProgram" if event.kind == "training" else "ext:EventAttendance"
+
+
+def attendance_narrative(event: Any) -> str:
+    """What the holder did, in English (the credential's language): where and when, and who confirmed it."""
+    from tamyr.events.templatetags.events_tags import date_range
+
+    with translation.override("en"):
+        dates = date_range(event.starts_at, event.ends_at, event.time_zone)
+        place = _("online")
+        if event.venue_id:
+            place = ", ".join(
+                part for part in (event.venue.city, event.venue.country.name if event.venue.country_id else "") if part
+            )
+        return _("Attended %(event)s (%(place)s, %(dates)s); checked in on site by the organizer.") % {
+            "event": english(event.title) or event.slug,
+            "place": place,
+            "dates": dates,
+        }
+
+
+def build_attendance_credential(record: AttendanceCredential, *, event: Any, issuer: Organization) -> dict[str, Any]:
+    """The unsigned credential of an attendance: the certificate's shape, with the event as the achievement."""
+    description = english(event.description) or english(event.title) or event.slug
+    achievement: dict[str, Any] = {
+        "id": keys.absolute_url(event.get_absolute_url()),
+        "type": ["Achievement"],
+        "achievementType": attendance_achievement_type(event),
+        "name": english(event.title) or event.slug,
+        "description": description,
+        "criteria": {"narrative": attendance_narrative(event)},
+    }
+    return {
+        "@context": CONTEXT,
+        "id": credential_url(record.code),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": achievement["name"],
+        "issuer": {
+            "id": keys.did_for(issuer),
+            "type": ["Profile"],
+            "name": english(issuer.name) or issuer.slug,
+            "url": keys.absolute_url(issuer.get_absolute_url()),
+        },
+        "validFrom": signing.xsd_datetime(record.issued_at),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": record.holder_name,
+                }
+            ],
+            "achievement": achievement,
+        },
+        "credentialStatus": _status_entry(issuer, record.status_index),
+    }
+
+
 def sign(document: dict[str, Any], signing_key: keys.SigningKey, created: datetime) -> dict[str, Any]:
     """`document` with its proof. `proof` is a list (a proof set of one), as 1EdTech's Open Badges 3.0 JSON Schema
     requires (VC 2.0 allows an object or a list, and the proof is not part of the signed data). Verification
@@ -363,6 +437,13 @@ def _records(codes: list[str]) -> dict[str, tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(f"{_records_sql(connection.vendor)}({placeholders})", codes)
         rows = cursor.fetchall()
+    missing = set(codes) - {row[0] for row in rows}
+    if missing:  # attendance credentials: rarer, read through the ORM (a second query only when needed)
+        rows = list(rows) + [
+            (record.code, record.issuer_id, record.holder_name, record.issued_at, record.revoked_at,
+             record.revocation_reason, record.issuer.name, record.issuer.slug, record.event.title, record.event.slug)
+            for record in AttendanceCredential.objects.filter(code__in=missing).select_related("issuer", "event")
+        ]  # fmt: skip
     return {
         row[0]: (
             row[0],
@@ -438,6 +519,14 @@ def status_list_size(entries: int, highest_index: int = 0) -> int:
     return max(size, (highest_index // 8 + 1) * 8)
 
 
+def used_status_indexes(issuer: Organization) -> set[int]:
+    """Every index the issuer has given out, to certificates and to attendance credentials: one list covers both."""
+    certificates = Certificate.objects.filter(issuer=issuer, status_index__isnull=False)
+    used = {index for index in certificates.values_list("status_index", flat=True) if index is not None}
+    used.update(AttendanceCredential.objects.filter(issuer=issuer).values_list("status_index", flat=True))
+    return used
+
+
 def allocate_status_indexes(used: set[int], count: int) -> list[int]:
     """`count` indexes drawn at random from the issuer's list, none of them in `used` nor repeated. The caller holds
     the issuer's lock (`keys.issuer_key_for` takes it) and `used` is every index the issuer has given out."""
@@ -466,12 +555,23 @@ def encoded_status_list(revoked_indexes: list[int], size: int = STATUS_LIST_MIN_
 def status_list_credential(organization: Organization) -> dict[str, Any]:
     """The organization's signed BitstringStatusListCredential, rebuilt when its revocations change."""
     issued = Certificate.objects.filter(issuer=organization)
+    attended = AttendanceCredential.objects.filter(issuer=organization)
     revoked = issued.filter(revoked_at__isnull=False)
+    revoked_attendance = attended.filter(revoked_at__isnull=False)
     entries = issued.aggregate(count=Count("id"), highest=Max("status_index"))
-    size = status_list_size(entries["count"], entries["highest"] or 0)
+    attendance_entries = attended.aggregate(count=Count("id"), highest=Max("status_index"))
+    size = status_list_size(
+        entries["count"] + attendance_entries["count"],
+        max(entries["highest"] or 0, attendance_entries["highest"] or 0),
+    )
     summary = revoked.aggregate(count=Count("id"), latest=Max("revoked_at"))
-    latest = summary["latest"].timestamp() if summary["latest"] else 0
-    cache_key = f"learning:status-list:{organization.pk}:{size}:{summary['count']}:{latest}"
+    attendance_summary = revoked_attendance.aggregate(count=Count("id"), latest=Max("revoked_at"))
+    latest = max(
+        summary["latest"].timestamp() if summary["latest"] else 0,
+        attendance_summary["latest"].timestamp() if attendance_summary["latest"] else 0,
+    )
+    revoked_count = summary["count"] + attendance_summary["count"]
+    cache_key = f"learning:status-list:{organization.pk}:{size}:{revoked_count}:{latest}"
     cached = cache.get(cache_key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -489,7 +589,9 @@ def status_list_credential(organization: Organization) -> dict[str, Any]:
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
             "encodedList": encoded_status_list(
-                [index for index in revoked.values_list("status_index", flat=True) if index is not None], size
+                [index for index in revoked.values_list("status_index", flat=True) if index is not None]
+                + list(revoked_attendance.values_list("status_index", flat=True)),
+                size,
             ),
         },
     }
