@@ -144,7 +144,7 @@ def sync_applications(call: Call, wanted: dict) -> list[Application]:
     return list(synced.rows.values())
 
 
-def reviewer_pool(seed: int) -> list[int]:
+def reviewer_pool() -> list[int]:
     """People who consented to their expertise being used, have some, and read English."""
     consenting = Consent.objects.filter(purpose=ConsentPurpose.EXPERTISE, withdrawn_at__isnull=True)
     people = Person.objects.filter(pk__in=consenting.values("person_id"), erased_at__isnull=True)
@@ -211,7 +211,7 @@ def build(*, seed: int) -> dict[str, int]:
     netfiles.load([(f"tamyr/demo/{CALLS_FILE.name}", calls_text(DATA, timezone.localdate()))])
     cands = _candidates()
     people = Person.objects.in_bulk([c.person_id for c in cands])
-    pool, pairs = reviewer_pool(seed), 0
+    pool, pairs = reviewer_pool(), 0
     for slug, spec in [(DATA["open_call"], {}), *DATA["calls"].items()]:
         call = Call.objects.filter(slug=slug).first()
         if call is None or Selection.objects.filter(call=call, offers_sent_at__isnull=False).exists():
@@ -221,7 +221,6 @@ def build(*, seed: int) -> dict[str, int]:
         if call.closes_at < now and spec:
             review_and_select(call, spec, seed, pool)
             pairs += host_pairs(call, cands) if call.kind == "participants" else 0
-    outcomes = Outcome.objects.all()
     return {
         "calls": Call.objects.count(),
         "open": Call.objects.filter(opens_at__lte=now, closes_at__gt=now).count(),
@@ -231,7 +230,6 @@ def build(*, seed: int) -> dict[str, int]:
         "reviewers": CallReviewer.objects.count(),
         "conflicts": Conflict.objects.count(),
         "reviews": Review.objects.count(),
-        **{name: outcomes.filter(status=status).count() for name, status in (("accepted", OutcomeStatus.ACCEPTED),
-           ("declined", OutcomeStatus.DECLINED), ("on reserve lists", OutcomeStatus.RESERVE))},
+        **{name: Outcome.objects.filter(status=name).count() for name in ("accepted", "declined", "reserve")},
         "host pairs": pairs,
     }  # fmt: skip
