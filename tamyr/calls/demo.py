@@ -82,7 +82,7 @@ def _wanted(call: Call, spec: dict[str, Any], seed: int, people: dict[int, Perso
     countries = {key: {c.pk for c in group.countries.all()} for key, group in groups.items()}
     citizenships = set(call.citizenships.values_list("pk", flat=True))
     today = dt.datetime.combine(timezone.localdate(), dt.time(), dt.UTC)  # an open call's: the same all day
-    window = (min(call.closes_at, today) - call.opens_at).total_seconds()
+    window = max(0.0, (min(call.closes_at, today) - call.opens_at).total_seconds())
     wanted: dict[tuple[int, int | None], dict[str, Any]] = {}
 
     def add(person_id: int, rng: random.Random, organization: int | None = None, **fields: Any) -> None:
