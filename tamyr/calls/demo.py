@@ -1,24 +1,235 @@
-"""The seeds' calls for `tamyr demo`: a network file (`tamyr/demo/calls.yaml`), loaded as `tamyr load` loads one.
+"""The seeds' calls for `tamyr demo` (seeds 000 and 004), with generated applications taken through the real rules.
 
-Hungary's scholarship for Kazakhstani students, the OTS youth programme, the Joint Investment Fund and the Otandas
-Scholars Forum's call (seeds 000 and 004). Generated applications are not made yet (issue 12's demo item).
+The calls are data: the network file `tamyr/demo/calls.yaml`, loaded as `tamyr load` loads one. Who applies and how
+the committees score are data too (`tamyr/demo/call_applications.yaml`). Applicants are the demo's compatriots
+(as tamyr/events/demo.py picks them): Kazakh citizens for the Hungarian scholarship (their study level, and so their
+quota group, from their age), compatriots of the OTS states for the youth programme, foreign scholars with expertise
+for the Otandas Scholars Forum; the network's organizations send the Joint Investment Fund's project proposals.
+
+Applications are written in bulk (`tamyr.core.bulk`), because `application_submit` refuses a closed call; they keep
+its invariants: one per person (organization) and call, a quota group of the call, the budget's sum as the amount
+requested, submitted inside the call's window, an audit row each. Everything after that goes through the services:
+`review.reviewer_add`, `conflicts_detect`, `assignments_make` (the min-cost-flow solver), `review_submit` inside a
+review phase, `selection.selection_rank` (quotas, budget, reserve lists), `offers_send`, `offer_accept` and
+`offer_decline` (which promotes the next reserve); then the Forum's accepted scholars are paired with Kazakhstani
+hosts (`registry.expertise.pair_visitors_with_hosts`). Deterministic: every draw comes from `random.Random` seeded
+with the demo seed and the applicant. Idempotent: a call whose offers went out is left alone, and the open call's
+applications are synced by person, so a second run writes nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+import re
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from tamyr.calls.models import Application, Call, QuotaGroup
-from tamyr.core import netfiles
+from django.utils import timezone
 
-CALLS_FILE = Path(__file__).resolve().parents[1] / "demo" / "calls.yaml"
+from tamyr.calls import review, selection
+from tamyr.calls.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CallReviewer,
+    Conflict,
+    Outcome,
+    OutcomeStatus,
+    QuotaGroup,
+    Review,
+    ReviewPhase,
+    ScoreCategory,
+    Selection,
+)
+from tamyr.core import bulk, netfiles
+from tamyr.core.netfiles.yamlfile import parse
+from tamyr.events.demo import Candidate, _candidates
+from tamyr.registry.expertise import pair_visitors_with_hosts
+from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
+
+DEMO = Path(__file__).resolve().parents[1] / "demo"
+CALLS_FILE = DEMO / "calls.yaml"
+DATA_FILE = DEMO / "call_applications.yaml"
+DATA: dict[str, Any] = parse(DATA_FILE.read_text(encoding="utf-8"))
+FIELD_OF_KEYWORD: dict[str, str] = parse((DEMO / "names.yaml").read_text(encoding="utf-8"))["field_of_keyword"]
+
+
+def calls_text(data: dict[str, Any], today: dt.date) -> str:
+    """calls.yaml, with the open call's closing date moved to `open_days` after today once the file's has passed."""
+    text = CALLS_FILE.read_text(encoding="utf-8")
+    start = text.index(f"slug: {data['open_call']}")
+    found = re.compile(r"closes: (\d{4}-\d\d-\d\d)").search(text, start)
+    if found is None or dt.date.fromisoformat(found[1]) > today:
+        return text
+    moved = today + dt.timedelta(days=data["open_days"])
+    return f"{text[: found.start(1)]}{moved.isoformat()}{text[found.end(1) :]}"
+
+
+def _rng(seed: int, call: Call, who: object) -> random.Random:
+    return random.Random(f"tamyr-demo-calls:{seed}:{call.slug}:{who}")
+
+
+def _age(call: Call, person: Person) -> int:
+    return ((call.age_on or call.closes_at.date()).year - person.birth_year) if person.birth_year else 0
+
+
+def _wanted(call: Call, spec: dict[str, Any], seed: int, people: dict[int, Person], cands: list[Candidate]) -> dict:
+    """{(person id, organization id or None): fields} of the applications the demo wants in `call`."""
+    questions = [str(pk) for pk in call.questions.order_by("order", "id").values_list("pk", flat=True)]
+    groups = {group.key: group for group in QuotaGroup.objects.filter(call=call).prefetch_related("countries")}
+    countries = {key: {c.pk for c in group.countries.all()} for key, group in groups.items()}
+    citizenships = set(call.citizenships.values_list("pk", flat=True))
+    today = dt.datetime.combine(timezone.localdate(), dt.time(), dt.UTC)  # an open call's: the same all day
+    window = max(0.0, (min(call.closes_at, today) - call.opens_at).total_seconds())
+    wanted: dict[tuple[int, int | None], dict[str, Any]] = {}
+
+    def add(person_id: int, rng: random.Random, organization: int | None = None, **fields: Any) -> None:
+        answers = {pk: rng.choice(texts) for pk, texts in zip(questions, spec.get("answers", ()), strict=False)}
+        person = people[person_id]
+        keywords = list(person.expertise or ())
+        if keywords:
+            answers |= {
+                "keywords": keywords,
+                "fields": sorted({FIELD_OF_KEYWORD[k] for k in keywords if k in FIELD_OF_KEYWORD}),
+            }
+        submitted = call.closes_at < timezone.now() or rng.random() < 0.7
+        status = ApplicationStatus.SUBMITTED if submitted else ApplicationStatus.DRAFT
+        moment = call.opens_at + dt.timedelta(seconds=rng.random() * window)
+        wanted[(person_id, organization)] = {
+            "status": status, "language": "en", "answers": answers, "organization_id": organization,
+            "submitted_at": moment if status == ApplicationStatus.SUBMITTED else None, **fields,
+        }  # fmt: skip
+
+    for c in cands:
+        rng, person = _rng(seed, call, c.number), people[c.person_id]
+        if call.kind == "scholarship" and c.citizenships >= citizenships:
+            level = next((key for age, key in spec["levels"] if _age(call, person) <= age), None)
+            if level and _age(call, person) >= (call.age_min or 0) and rng.random() < spec["apply"]:
+                add(c.person_id, rng, quota_group_id=groups[level].pk)
+        elif call.kind == "youth_programme" and (call.age_min or 0) <= _age(call, person) <= (call.age_max or 99):
+            group = next((key for key in groups if c.residence in countries[key]), None)
+            if group is not None and rng.random() < 0.8:
+                add(c.person_id, rng, quota_group_id=groups[group].pk)
+        elif call.kind == "participants" and "KZ" not in c.citizenships and person.expertise:  # noqa: SIM102
+            if rng.random() < spec["apply"]:  # drawn only for those who may apply
+                add(c.person_id, rng)
+    if call.kind == "financing":
+        slugs = {p["organization"] for p in DATA["proposals"]} | {s for p in DATA["proposals"] for s in p["partners"]}
+        orgs = dict(Organization.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        for proposal in (p for p in DATA["proposals"] if p["organization"] in orgs and cands):
+            org = orgs[proposal["organization"]]
+            contact = next((c for c in cands if c.registered_by_id == org), cands[org % len(cands)])
+            lines = [{"item": item, "amount": f"{Decimal(amount):.2f}"} for item, amount in proposal["budget"]]
+            total = sum((Decimal(line["amount"]) for line in lines), Decimal(0))
+            add(contact.person_id, _rng(seed, call, proposal["organization"]), org, budget_lines=lines,
+                amount_requested=total.quantize(Decimal("0.01")))  # fmt: skip
+    return wanted
+
+
+def sync_applications(call: Call, wanted: dict) -> list[Application]:
+    """Create the applications the demo wants and bring the others to their values; the partners of new ones."""
+    existing = {(a.person_id, a.organization_id): a for a in Application.objects.filter(call=call)}
+    synced = bulk.sync_keyed(Application, existing, wanted, lambda k, r: Application(call=call, person_id=k[0], **r))
+    created = [synced.rows[key] for key in synced.created]
+    bulk.audit_rows("calls.application_started", created, str)
+    partners = {p["organization"]: p["partners"] for p in DATA["proposals"]}
+    orgs = dict(Organization.objects.values_list("pk", "slug"))
+    by_slug = {slug: pk for pk, slug in orgs.items()}
+    Application.partners.through.objects.bulk_create(
+        Application.partners.through(application_id=a.pk, organization_id=by_slug[slug])
+        for a in created if a.organization_id for slug in partners.get(orgs[a.organization_id], ()) if slug in by_slug
+    )  # fmt: skip
+    return list(synced.rows.values())
+
+
+def reviewer_pool() -> list[int]:
+    """People who consented to their expertise being used, have some, and read English."""
+    consenting = Consent.objects.filter(purpose=ConsentPurpose.EXPERTISE, withdrawn_at__isnull=True)
+    people = Person.objects.filter(pk__in=consenting.values("person_id"), erased_at__isnull=True)
+    reading = people.filter(languages__language="en", languages__level__in=review.READING_LEVELS - {""})
+    return sorted(pk for pk, tags in reading.values_list("pk", "expertise").distinct() if tags)
+
+
+def review_and_select(call: Call, spec: dict[str, Any], seed: int, pool: list[int]) -> None:
+    """The committee's work on a closed call, through the services, timed inside its review phase."""
+    start = call.closes_at + dt.timedelta(days=2)
+    phase_name = {"en": "Review", "hu": "Bírálat", "kk": "Сараптама", "ru": "Экспертиза"}
+    phase, _new = ReviewPhase.objects.get_or_create(
+        call=call, order=0, defaults={"name": phase_name, "starts_at": start, "ends_at": start + dt.timedelta(28)}
+    )
+    categories = [
+        ScoreCategory.objects.get_or_create(call=call, key=c["key"], defaults={**c, "order": n})[0]
+        for n, c in enumerate(spec["categories"])
+    ]
+    chosen = random.Random(f"tamyr-demo-calls:{seed}:{call.slug}:reviewers").sample(
+        pool, min(len(pool), DATA["reviewers_per_call"])
+    )
+    reviewers = Person.objects.in_bulk(chosen)
+    for person in sorted(reviewers.values(), key=lambda person: person.pk):
+        review.reviewer_add(call=call, person=person, acting_user=None)
+    if not chosen or not Application.objects.filter(call=call, status=ApplicationStatus.SUBMITTED).exists():
+        return
+    review.conflicts_detect(call=call, acting_user=None)
+    review.assignments_make(call=call, k=min(DATA["reviewers_each"], len(chosen)), acting_user=None)
+    assigned = call.applications.filter(review_assignments__isnull=False).distinct()
+    for number, application in enumerate(assigned.select_related("call", "person").order_by("pk")):
+        applicant = f"{application.person.email}:{application.organization_id}"  # ids differ between databases
+        merit = _rng(seed, call, f"merit:{applicant}").uniform(0.3, 1)
+        for reviewer_id in application.review_assignments.order_by("reviewer_id").values_list("reviewer_id", flat=True):
+            reviewer = reviewers[reviewer_id]
+            rng = _rng(seed, call, f"review:{applicant}:{reviewer.email}:{reviewer.display_name}")
+            drawn = {c: c.min_value + (c.max_value - c.min_value) * rng.gauss(merit, 0.1) for c in categories}
+            scores = {c.pk: max(c.min_value, min(c.max_value, round(value))) for c, value in drawn.items()}
+            moment = phase.starts_at + dt.timedelta(hours=1 + number % 500)
+            review.review_submit(
+                application=application, reviewer=reviewer, scores=scores, acting_user=None, now=moment
+            )
+    selection.selection_rank(call=call, acting_user=None)
+    moment = phase.ends_at + dt.timedelta(days=2)
+    selection.offers_send(call=call, acting_user=None, now=moment)
+    while offered := list(Outcome.objects.filter(call=call, status=OutcomeStatus.OFFERED).order_by("rank")):
+        for outcome in offered:
+            moment += dt.timedelta(minutes=30)
+            if _rng(seed, call, f"answer:{outcome.rank}").random() < spec["decline"]:
+                selection.offer_decline(outcome=outcome, acting_user=None, now=moment)
+            else:
+                selection.offer_accept(outcome=outcome, acting_user=None, now=moment)
+
+
+def host_pairs(call: Call, cands: list[Candidate]) -> int:
+    """The Scholars Forum's accepted foreign scholars paired with Kazakhstani hosts: a figure, not a table."""
+    visitors = set(call.outcomes.filter(status=OutcomeStatus.ACCEPTED).values_list("application__person_id", flat=True))
+    hosts = [c.person_id for c in cands if c.kazakhstani and c.person_id not in visitors]
+    return len(pair_visitors_with_hosts(visitor_ids=sorted(visitors), host_ids=hosts, min_score=0.01))
 
 
 def build(*, seed: int) -> dict[str, int]:
-    """Load or bring up to date the calls; returns counts to print."""
-    netfiles.load([(f"tamyr/demo/{CALLS_FILE.name}", CALLS_FILE.read_text(encoding="utf-8"))])
+    """Load or bring up to date the calls, their applications, reviews and selection; returns counts to print."""
+    now = timezone.now()
+    netfiles.load([(f"tamyr/demo/{CALLS_FILE.name}", calls_text(DATA, timezone.localdate()))])
+    cands = _candidates()
+    people = Person.objects.in_bulk([c.person_id for c in cands])
+    pool, pairs = reviewer_pool(), 0
+    for slug, spec in [(DATA["open_call"], {}), *DATA["calls"].items()]:
+        call = Call.objects.filter(slug=slug).first()
+        if call is None or Selection.objects.filter(call=call, offers_sent_at__isnull=False).exists():
+            pairs += host_pairs(call, cands) if call and call.kind == "participants" else 0
+            continue
+        sync_applications(call, _wanted(call, spec, seed, people, cands))
+        if call.closes_at < now and spec:
+            review_and_select(call, spec, seed, pool)
+            pairs += host_pairs(call, cands) if call.kind == "participants" else 0
     return {
         "calls": Call.objects.count(),
+        "open": Call.objects.filter(opens_at__lte=now, closes_at__gt=now).count(),
         "quota groups": QuotaGroup.objects.count(),
         "applications": Application.objects.count(),
-    }
+        "submitted": Application.objects.filter(status=ApplicationStatus.SUBMITTED).count(),
+        "reviewers": CallReviewer.objects.count(),
+        "conflicts": Conflict.objects.count(),
+        "reviews": Review.objects.count(),
+        **{name: Outcome.objects.filter(status=name).count() for name in ("accepted", "declined", "reserve")},
+        "host pairs": pairs,
+    }  # fmt: skip
