@@ -518,7 +518,19 @@ def _respond_offer(user: Any, outcome: Any) -> bool:
     return outcome is not None and _is_self(user, outcome.application.person)
 
 
+def _report_award(user: Any, award: Any) -> bool:
+    """Reports on an award: the applying organization's admins and staff (or the person who applied)."""
+    return award is not None and _change_application(user, award.outcome.application)
+
+
+def _view_award(user: Any, award: Any) -> bool:
+    return award is not None and (_manage_call(user, award.outcome.call) or _report_award(user, award))
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "calls.manage_financing": _manage_call,
+    "calls.view_award": _view_award,
+    "calls.report_award": _report_award,
     "calls.manage_review": _manage_call,
     "calls.manage_selection": _manage_call,
     "calls.review": _review_call,
