@@ -610,7 +610,35 @@ def _respond_offer(user: Any, outcome: Any) -> bool:
     return outcome is not None and _is_self(user, outcome.application.person)
 
 
+def _report_award(user: Any, award: Any) -> bool:
+    """Reports on an award: the applying organization's admins and staff (or the person who applied)."""
+    return award is not None and _change_application(user, award.outcome.application)
+
+
+def _view_award(user: Any, award: Any) -> bool:
+    return award is not None and (_manage_call(user, award.outcome.call) or _report_award(user, award))
+
+
+def _manage_award(user: Any, award: Any) -> bool:
+    return award is not None and _manage_call(user, award.outcome.call)
+
+
+def _view_award_report(user: Any, report: Any) -> bool:
+    return report is not None and _view_award(user, report.award)
+
+
+def _view_reviews(user: Any, call: Any) -> bool:
+    """A call's reviews through the API: its managers (all of them) and its reviewers (their own)."""
+    return _manage_call(user, call) or _review_call(user, call)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "calls.manage_financing": _manage_call,
+    "calls.view_award": _view_award,
+    "calls.report_award": _report_award,
+    "calls.manage_award": _manage_award,
+    "calls.view_award_report": _view_award_report,
+    "calls.view_reviews": _view_reviews,
     "calls.manage_review": _manage_call,
     "calls.manage_selection": _manage_call,
     "calls.review": _review_call,

@@ -9,7 +9,7 @@ class CallsConfig(AppConfig):
     verbose_name = _("Calls")
 
     def ready(self) -> None:
-        from tamyr.calls.models import ApplicationDocument
+        from tamyr.calls.models import ApplicationDocument, AwardReport
         from tamyr.core import files
 
         files.register(
@@ -20,6 +20,19 @@ class CallsConfig(AppConfig):
                 ),
                 field="file",
                 action="calls.view_application_document",
+                filename=lambda stored: stored.original_name,
+            )
+        )
+        files.register(
+            files.PrivateFile(
+                kind="call-report",
+                queryset=lambda: AwardReport.objects.select_related(
+                    "award__outcome__call",
+                    "award__outcome__application__person",
+                    "award__outcome__application__organization",
+                ),  # fmt: skip
+                field="file",
+                action="calls.view_award_report",
                 filename=lambda stored: stored.original_name,
             )
         )

@@ -541,12 +541,23 @@ class Outcome(TimeStampedModel):
         return f"{self.application.code}: {self.status}"
 
 
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Award(TimeStampedModel):
-    """Money granted to a financing application; committed while its outcome holds a place. Tranches come later."""
+    """Money granted to a financing application; committed while its outcome holds a place, paid out in tranches
+    (financing.py)."""
 
     outcome = models.OneToOneField(Outcome, on_delete=models.CASCADE, related_name="award")
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=12, choices=AwardStatus.choices, default=AwardStatus.ACTIVE, db_index=True
+    )
 
     class Meta:
         verbose_name = _("award")
@@ -554,3 +565,74 @@ class Award(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+# --- financing ---
+# An award is paid out in tranches on a schedule, and the applying organization reports on its use; financing.py
+# holds the services, and the fund's figures are summed from these rows alone.
+
+
+class TrancheStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DISBURSED = "disbursed", _("Disbursed")
+
+
+class Tranche(models.Model):
+    """One payment of an award. The tranches of an award never add up to more than the award (financing.py locks
+    the award row to check it)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="tranches")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=TrancheStatus.choices, default=TrancheStatus.PLANNED, db_index=True
+    )
+    disbursed_at = models.DateTimeField(_("disbursed"), null=True, blank=True)
+    disbursed_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("disbursed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["award", "due_on", "id"]
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.award.currency} — {self.due_on}"
+
+
+class ReportStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class AwardReport(models.Model):
+    """A report the applying organization owes: on a tranche, or on a date. Its file is private (core.files)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="reports")
+    tranche = models.ForeignKey(
+        Tranche, verbose_name=_("tranche"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DUE, db_index=True
+    )
+    file = models.FileField(upload_to=RandomName("calls/reports"), storage=private_storage, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["award", "due_on", "id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return f"{self.award} — {self.due_on}"

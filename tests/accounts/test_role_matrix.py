@@ -200,6 +200,10 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /calls/offers/{call_offer}/":                         (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
     "POST /calls/offers/{call_offer}/":                        (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
     "GET /calls/offers/{call_offer}/letter.pdf":               (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
+    # calls: the fund's page (the call's managers), an award's report file (the managers and the applying B)
+    "GET /calls/fund-a/fund/":                                 (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /calls/fund-a/fund/":                                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /files/call-report/{award_report}/":                  (NF,    NF, NF, OK, OK, NF, NF, OK, NF, NF, OK),
     # private files: one view asks can(); whoever may not have the file gets the 404 of a file that does not exist
     "GET /files/import/{people_import}/":                      (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "GET /files/import-report/{people_import}/":               (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
@@ -362,6 +366,22 @@ API: dict[str, tuple[str, ...]] = {
     "POST /api/v1/calls/call-a/quota-groups/":            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /api/v1/calls/call-a/applications/":             (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "POST /api/v1/calls/call-a/apply/":                   (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    # the committee's side: reviews (managers all, reviewers their own), results (everyone their own), scores, fund
+    "GET /api/v1/calls/review-call-a/reviews/":           (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO, NO, OK),
+    "GET /api/v1/calls/review-call-a/results/":           (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/calls/review-call-a/scores/":            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /api/v1/calls/review-call-a/scores/?export=csv": (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /api/v1/calls/review-call-a/scores/?export=xlsx": (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /api/v1/calls/fund-a/fund/":                     (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    # awards: the call's managers, and the applying organization B (its reports)
+    "GET /api/v1/awards/":                                (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/awards/{award}/":                        (LOGIN, NF, NF, OK, OK, NF, NF, OK, NF, NF, OK),
+    "POST /api/v1/awards/{award}/tranches/":              (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
+    "POST /api/v1/awards/{award}/tranches/{tranche}/disburse/": (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
+    "POST /api/v1/awards/{award}/reports/":               (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
+    "POST /api/v1/awards/{award}/reports/{award_report_due}/file/": (LOGIN, NF, NF, NO, NO, NF, NF, OK, NF, NF, NO),
+    "POST /api/v1/awards/{award}/reports/{award_report}/accept/": (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
+    "POST /api/v1/awards/{award}/status/":                (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
     "GET /api/v1/applications/":                          (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/applications/{application}/":            (LOGIN, NF, OK, OK, OK, NF, NF, NF, NF, NF, OK),
     "PATCH /api/v1/applications/{application}/":          (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
@@ -428,6 +448,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /calls/review-call-a/review/CALLAREV/": {"committee_comment": "A clear plan"},
     "POST /calls/review-call-a/committee/": {"action": "detect"},
     "POST /calls/offers/{call_offer}/": {"action": "accept"},
+    "POST /calls/fund-a/fund/": {"action": "report", "award": "{award}", "due_on": "2027-01-01"},
+    "POST /api/v1/awards/{award}/tranches/": {"amount": "100.00", "due_on": "2027-01-01"},
+    "POST /api/v1/awards/{award}/reports/": {"due_on": "2027-03-01"},
+    "POST /api/v1/awards/{award}/status/": {"status": "active"},
     "POST /api/v1/events/": {
         "slug": "matrix-event",
         "title": {"en": "Matrix event"},
@@ -495,6 +519,9 @@ INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /practices/new/": "sent empty: the practice form is shown again",
     "POST /api/v1/applications/{application}/submit/": "person A's application is submitted already (400)",
     "POST /api/v1/applications/{application}/documents/transcript/": "sent without a file: 400",
+    "POST /api/v1/awards/{award}/tranches/{tranche}/disburse/": "the tranche is paid once: later roles get 400",
+    "POST /api/v1/awards/{award}/reports/{award_report_due}/file/": "sent without a file: 400",
+    "POST /api/v1/awards/{award}/reports/{award_report}/accept/": "the report is accepted once: later roles get 400",
 }
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/")
@@ -544,6 +571,10 @@ class World:
             reported_value=cast.value_a.pk,
             learn_request=cast.learn_a.pk,
             call_offer=cast.call_offer.pk,
+            award=cast.award.pk,
+            tranche=cast.tranche.pk,
+            award_report=cast.award_report.pk,
+            award_report_due=cast.award_report_due.pk,
             in_a_month=cast.event_a.starts_at.isoformat(),
             in_two_months=(cast.event_a.starts_at + timedelta(days=30)).isoformat(),
             application=cast.application_a.code,
@@ -835,6 +866,10 @@ SAMPLE_VALUES = {
     "call_document": 15,
     "referee_token": "token",
     "call_offer": 15,
+    "award": 16,
+    "tranche": 17,
+    "award_report": 18,
+    "award_report_due": 19,
 }
 
 
@@ -952,6 +987,8 @@ DIRECTORY = "an organization of the public directory, only named (the write acts
 VENUE = "a venue: venues are shared places, offered to every organizer"
 FIELD = "a field of the OECD classification of science (reference data, the same for everyone)"
 PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
+    ("/api/v1/awards/{id}/reports/", "tranche"): "a tranche of the same award: looked up within the award whose "
+    "managers write, another award's tranche answers 404 (tests/calls/test_api_review.py)",
     ("/api/v1/events/", "venue"): VENUE,
     ("/api/v1/events/{slug}/", "venue"): VENUE,
     ("/api/v1/events/{slug}/delegations/", "country"): COUNTRY,
@@ -1007,6 +1044,8 @@ NOT_REFERENCES = frozenset({
     "age_max", "age_min", "age_on", "award_max", "award_min", "budget", "budget_lines", "choices", "closes_at",
     "currency", "file", "formats", "from_referee", "heritage_asked", "key", "label", "languages", "max_megabytes",
     "opens_at", "places", "required", "summary",
+    # financing: an award's tranches, reports and status
+    "amount", "due_on", "status",
 })
 
 STAFF_REGISTER = "POST /events/event-a/registrations/"

@@ -4,14 +4,17 @@ the minimal ones these tests need."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
 from tamyr.calls.models import (
     Application,
+    Award,
     Call,
     CallReviewer,
+    Outcome,
     QuotaGroup,
     Review,
     ReviewPhase,
@@ -91,3 +94,22 @@ def scored(application: Application, *totals: float) -> Application:
             submitted_at=timezone.now(),
         )
     return application
+
+
+def funded(
+    call: Call,
+    amount: str = "1000.00",
+    *,
+    status: str = "accepted",
+    organization: object = None,
+    person: object = None,
+    quota_group: QuotaGroup | None = None,
+    rank: int = 1,
+) -> Award:
+    """An application of a financing call that won an award (outcome and award written directly)."""
+    extra = {"person": person} if person is not None else {}
+    application = ApplicationFactory(call=call, organization=organization, quota_group=quota_group, **extra)
+    outcome = Outcome.objects.create(
+        application=application, call=call, quota_group=quota_group, rank=rank, score=80, status=status
+    )
+    return Award.objects.create(outcome=outcome, amount=Decimal(amount), currency=call.currency or "USD")

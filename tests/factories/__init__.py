@@ -490,3 +490,22 @@ class RoleWorld:
             application=offered, call=self.review_call_a, quota_group=group, rank=1, score=80, status="offered",
             offered_at=now, respond_by=now + timedelta(days=14),
         )  # fmt: skip
+
+        # financing: organization B won an award of fund A (1,000 USD), with a planned tranche of 500 (`tranche`),
+        # a submitted report with its file (`award_report`) and a report still due (`award_report_due`)
+        from tamyr.calls.models import Award, AwardReport, Tranche
+
+        funded = Application.objects.create(
+            call=self.fund_a, code="FUNDAAWD", person=self.person_b, organization=self.org_b, status="submitted",
+            submitted_at=now, amount_requested=1000,
+        )  # fmt: skip
+        funded_outcome = Outcome.objects.create(
+            application=funded, call=self.fund_a, rank=1, score=90, status="accepted", offered_at=now
+        )
+        self.award = Award.objects.create(outcome=funded_outcome, amount=1000, currency="USD")
+        self.tranche = Tranche.objects.create(award=self.award, amount=500, due_on=now.date() + timedelta(days=30))
+        self.award_report = AwardReport.objects.create(
+            award=self.award, due_on=now.date() + timedelta(days=60), status="submitted", submitted_at=now,
+            original_name="report.pdf", file=ContentFile(b"%PDF-1.4 report\n", name="report.pdf"),
+        )  # fmt: skip
+        self.award_report_due = AwardReport.objects.create(award=self.award, due_on=now.date() + timedelta(days=90))

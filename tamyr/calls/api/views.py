@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -27,7 +28,19 @@ from rest_framework.settings import api_settings
 from tamyr.accounts import permissions
 from tamyr.accounts.services import signed_in_user
 from tamyr.api.permissions import Can
-from tamyr.calls import selectors, services
+from tamyr.calls import financing, selectors, services
+from tamyr.calls.api.committee_serializers import (
+    ApplicationScoreSerializer,
+    AwardSerializer,
+    AwardStatusSerializer,
+    FundSerializer,
+    ReportSerializer,
+    ReportUploadSerializer,
+    ResultSerializer,
+    ReviewSerializer,
+    TrancheSerializer,
+    fund_data,
+)
 from tamyr.calls.api.serializers import (
     ApplicationSerializer,
     ApplicationStartSerializer,
@@ -41,14 +54,29 @@ from tamyr.calls.api.serializers import (
     QuotaGroupSerializer,
     RequiredDocumentSerializer,
 )
-from tamyr.calls.exports import export_applications
-from tamyr.calls.models import Application, ApplicationStatus, Call, CallKind, QuotaGroup, RequiredDocument
+from tamyr.calls.exports import export_applications, export_scores, scored_applications
+from tamyr.calls.models import (
+    Application,
+    ApplicationStatus,
+    Award,
+    AwardReport,
+    Call,
+    CallKind,
+    Outcome,
+    QuotaGroup,
+    RequiredDocument,
+    Review,
+    Tranche,
+)
 from tamyr.core.exports import EXPORT_FORMATS
 from tamyr.events.api.serializers import page_of
 from tamyr.events.api.views import ERRORS, FILE_RENDERERS, XLSX_TYPE, _FileRenderer
 from tamyr.registry import selectors as registry_selectors
 
 ApplicationPage = page_of(ApplicationSerializer, "ApplicationPage")
+ReviewPage = page_of(ReviewSerializer, "ReviewPage")
+ResultPage = page_of(ResultSerializer, "ResultPage")
+ApplicationScorePage = page_of(ApplicationScoreSerializer, "ApplicationScorePage")
 
 
 def _may_view(user: Any, call: Call) -> bool:
@@ -89,6 +117,10 @@ class CallViewSet(
         "add_document": "calls.change_call",
         "add_quota_group": "calls.change_call",
         "applications": "calls.manage_applications",
+        "reviews": "calls.view_reviews",
+        "results": "calls.view_call",
+        "scores": "calls.manage_review",
+        "fund": "calls.manage_financing",
     }
 
     def get_serializer_class(self) -> Any:
@@ -236,6 +268,184 @@ class CallViewSet(
         page = self.paginate_queryset(applications)
         context = {"manager": True}
         return self.get_paginated_response(ApplicationSerializer(page, many=True, context=context).data)
+
+    @extend_schema(responses={200: ReviewPage, 403: ERRORS})
+    @action(detail=True, methods=["get"])
+    def reviews(self, request: Request, slug: str | None = None) -> Response:
+        """The call's reviews with their scores: every review for the call's managers, their own for reviewers."""
+        call = self.get_object()
+        reviews = Review.objects.filter(application__call=call).select_related("application", "reviewer")
+        if not permissions.can(request.user, "calls.manage_review", call):
+            reviews = reviews.filter(reviewer__user_id=int(request.user.pk or 0))
+        page = self.paginate_queryset(reviews.prefetch_related("scores__category").order_by("application__code", "id"))
+        return self.get_paginated_response(ReviewSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: ResultPage})
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, slug: str | None = None) -> Response:
+        """The ranking's outcomes (rank, status, quota group): all of them for the call's managers, an applicant's
+        own for everyone else (an empty list for those who did not apply)."""
+        call = self.get_object()
+        outcomes = Outcome.objects.filter(call=call).select_related("application", "quota_group").order_by("rank")
+        if not permissions.can(request.user, "calls.manage_selection", call):
+            own = selectors.applications_of_person(registry_selectors.person_of_user(request.user), request.user)
+            outcomes = outcomes.filter(application__in=own.values("pk"))
+        page = self.paginate_queryset(outcomes)
+        return self.get_paginated_response(ResultSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("export", str, enum=[*EXPORT_FORMATS], description="Download as a file.")],
+        responses={
+            (200, "application/json"): ApplicationScorePage,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSX_TYPE): OpenApiTypes.BINARY,
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=FILE_RENDERERS)
+    def scores(self, request: Request, slug: str | None = None) -> Response | HttpResponseBase:
+        """Managers: the submitted applications with their mean score and each category's mean;
+        `?export=csv|xlsx` downloads them with one column per score category."""
+        call = self.get_object()
+        fmt = request.query_params.get("export") or request.query_params.get(api_settings.URL_FORMAT_OVERRIDE or "")
+        if fmt in EXPORT_FORMATS:
+            return export_scores(call, fmt, acting_user=request.user)
+        page: Any = self.paginate_queryset(scored_applications(call))  # type: ignore[arg-type]  # a list pages too
+        return self.get_paginated_response(ApplicationScoreSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: FundSerializer, 403: ERRORS})
+    @action(detail=True, methods=["get"])
+    def fund(self, request: Request, slug: str | None = None) -> Response:
+        """Managers: the money committed, disbursed and remaining, in total, by country and by direction."""
+        return Response(fund_data(financing.fund_figures(self.get_object())))
+
+
+@extend_schema_view(
+    list=extend_schema(description="Awards of the calls the signed-in user manages, and of their own applications."),
+)
+class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Awards by id: managers schedule and pay tranches, ask for and accept reports, change the status; the
+    applying organization hands in its reports."""
+
+    serializer_class = AwardSerializer
+    permission_classes = [Can]
+    filter_backends: list[Any] = []
+    http_method_names = ["get", "post", "head", "options"]
+    action_permissions = {"list": "privacy.own_data"}
+    object_permissions = {
+        "retrieve": "calls.view_award",
+        "add_tranche": "calls.manage_award",
+        "disburse": "calls.manage_award",
+        "add_report": "calls.manage_award",
+        "accept_report": "calls.manage_award",
+        "set_status": "calls.manage_award",
+        "submit_report": "calls.report_award",
+    }
+
+    def get_queryset(self) -> Any:
+        awards = Award.objects.select_related("outcome__application", "outcome__call").prefetch_related(
+            "tranches", "reports"
+        )
+        if self.action == "list":
+            user = self.request.user
+            scope = permissions.people_write_scope(user)
+            managed = Q() if scope is None else Q(outcome__call__organization_id__in=scope)
+            own = selectors.applications_of_person(registry_selectors.person_of_user(user), user)
+            return awards.filter(managed | Q(outcome__application__in=own.values("pk"))).order_by("id")
+        return awards
+
+    def get_object(self) -> Award:
+        award = get_object_or_404(self.get_queryset(), pk=self.kwargs.get("pk"))
+        self.check_object_permissions(self.request, award)
+        return award
+
+    def _fresh(self, award: Award) -> Response:
+        return Response(AwardSerializer(self.get_queryset().get(pk=award.pk)).data)
+
+    @extend_schema(request=TrancheSerializer, responses={201: AwardSerializer, 400: ERRORS})
+    @action(detail=True, methods=["post"], url_path="tranches")
+    def add_tranche(self, request: Request, pk: str | None = None) -> Response:
+        """Schedule a tranche; refused (`over_award`) when the tranches would pass the award."""
+        award = self.get_object()
+        serializer = TrancheSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        financing.tranche_add(award=award, acting_user=request.user, **serializer.validated_data)
+        response = self._fresh(award)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        request=None,
+        responses={200: AwardSerializer, 400: ERRORS},
+        parameters=[OpenApiParameter("tranche", int, OpenApiParameter.PATH, description="The tranche's id.")],
+    )
+    @action(detail=True, methods=["post"], url_path=r"tranches/(?P<tranche>\d+)/disburse")
+    def disburse(self, request: Request, pk: str | None = None, tranche: str | None = None) -> Response:
+        """Record a tranche as paid, now, by the signed-in manager."""
+        award = self.get_object()
+        paid = get_object_or_404(Tranche, award=award, pk=tranche)
+        financing.tranche_disburse(tranche=paid, acting_user=request.user)
+        return self._fresh(award)
+
+    @extend_schema(request=ReportSerializer, responses={201: AwardSerializer, 400: ERRORS})
+    @action(detail=True, methods=["post"], url_path="reports")
+    def add_report(self, request: Request, pk: str | None = None) -> Response:
+        """Ask for a report by a date, on a tranche (`tranche`: its id) or on its own."""
+        award = self.get_object()
+        serializer = ReportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tranche_id = serializer.validated_data.get("tranche_id")
+        tranche = get_object_or_404(Tranche, award=award, pk=tranche_id) if tranche_id else None
+        financing.report_add(
+            award=award, due_on=serializer.validated_data["due_on"], tranche=tranche, acting_user=request.user
+        )
+        response = self._fresh(award)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        request={"multipart/form-data": ReportUploadSerializer},
+        responses={200: AwardSerializer, 400: ERRORS},
+        parameters=[OpenApiParameter("report", int, OpenApiParameter.PATH, description="The report's id.")],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"reports/(?P<report>\d+)/file",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def submit_report(self, request: Request, pk: str | None = None, report: str | None = None) -> Response:
+        """The applying organization hands in a report (PDF, office document or image, checked by its content)."""
+        award = self.get_object()
+        serializer = ReportUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        financing.report_submit(
+            report=get_object_or_404(AwardReport, award=award, pk=report),
+            upload=serializer.validated_data["file"],
+            acting_user=request.user,
+        )
+        return self._fresh(award)
+
+    @extend_schema(
+        request=None,
+        responses={200: AwardSerializer, 400: ERRORS},
+        parameters=[OpenApiParameter("report", int, OpenApiParameter.PATH, description="The report's id.")],
+    )
+    @action(detail=True, methods=["post"], url_path=r"reports/(?P<report>\d+)/accept")
+    def accept_report(self, request: Request, pk: str | None = None, report: str | None = None) -> Response:
+        award = self.get_object()
+        accepted = get_object_or_404(AwardReport, award=award, pk=report)
+        financing.report_accept(report=accepted, acting_user=request.user)
+        return self._fresh(award)
+
+    @extend_schema(request=AwardStatusSerializer, responses={200: AwardSerializer, 400: ERRORS})
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request: Request, pk: str | None = None) -> Response:
+        """Suspend, resume (active), complete or cancel the award."""
+        award = self.get_object()
+        serializer = AwardStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        financing.award_status_set(award=award, status=serializer.validated_data["status"], acting_user=request.user)
+        return self._fresh(award)
 
 
 @extend_schema_view(
