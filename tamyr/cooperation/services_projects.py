@@ -346,7 +346,11 @@ def learn_answer(*, request: LearnRequest, accept: bool, answer: str, acting_use
     """The owner answers; the person who asked is told by e-mail after the commit."""
     if not permissions.can(acting_user, "cooperation.answer_learning", request):
         raise NotAllowed(_("Only the practice's organization answers."))
-    request = LearnRequest.objects.select_for_update().select_related("practice", "requested_by").get(pk=request.pk)
+    request = (
+        LearnRequest.objects.select_for_update(of=("self",))
+        .select_related("practice", "requested_by")
+        .get(pk=request.pk)
+    )
     if request.status != LearnStatus.OPEN:
         raise DomainError(_("This request has been answered already."))
     answer = (answer or "").strip()

@@ -70,7 +70,9 @@ def attendance_credential_issue(*, registration_id: int) -> AttendanceCredential
 def attendance_credentials_forget_holder(*, person: Any) -> int:
     """After a person is erased: their attendance credentials stay but no longer name them (signed again)."""
     count = 0
-    records = AttendanceCredential.objects.select_for_update().select_related("event__venue__country", "issuer")
+    records = AttendanceCredential.objects.select_for_update(of=("self",)).select_related(
+        "event__venue__country", "issuer"
+    )
     for record in records.filter(person=person).exclude(holder_name=ERASED_HOLDER):
         record.holder_name = ERASED_HOLDER
         record.credential = openbadges.sign(
