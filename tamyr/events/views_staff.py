@@ -725,11 +725,14 @@ def event_checkin(request: HttpRequest, slug: str) -> HttpResponse:
                     event=event, code=form.cleaned_data["code"], acting_user=request.user
                 )
             except DomainError as error:
-                result = {"ok": False, "message": str(error.message), "name": "", "code": error.code}
+                # a second scan of the same badge is no fault of the person at the door: it is said as a notice
+                tone = "notice" if error.code == "already_checked_in" else "error"
+                result = {"ok": False, "tone": tone, "message": str(error.message), "name": "", "code": error.code}
             else:
                 name = registration.person.display_name
                 result = {
                     "ok": True,
+                    "tone": "ok",
                     "message": _("Welcome, %(name)s!") % {"name": name},
                     "name": name,
                     "code": "checked_in",
@@ -738,6 +741,7 @@ def event_checkin(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             result = {
                 "ok": False,
+                "tone": "error",
                 "message": _("Type the code printed under the QR code."),
                 "name": "",
                 "code": "empty",

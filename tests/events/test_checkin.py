@@ -62,7 +62,19 @@ def test_a_second_scan_is_refused_with_the_time_of_the_first(
     response = door.post(checkin_url(event), {"code": registration.code})
     assert response.context["result"]["ok"] is False
     assert "already checked in at" in response.context["result"]["message"]
-    assert "is-error" in response.content.decode()
+
+
+def test_a_second_scan_is_a_notice_not_an_error(door: Client, event: Event, registration: Registration) -> None:
+    door.post(checkin_url(event), {"code": registration.code})
+    html = door.post(checkin_url(event), {"code": registration.code}).content.decode()
+    assert "checkin-result is-notice" in html and "is-error" not in html
+    answer = door.post(checkin_url(event), {"code": registration.code}, **JSON).json()
+    assert (answer["ok"], answer["tone"]) == (False, "notice")
+
+
+def test_an_unknown_code_is_an_error(door: Client, event: Event) -> None:
+    html = door.post(checkin_url(event), {"code": "ZZZZZ22222"}).content.decode()
+    assert "checkin-result is-error" in html
 
 
 def test_an_unknown_code_is_refused(door: Client, event: Event) -> None:
@@ -82,7 +94,7 @@ def test_json_answers_for_the_camera(door: Client, event: Event, registration: R
     welcome = door.post(checkin_url(event), {"code": registration.code}, **JSON)
     assert welcome.status_code == 200
     assert welcome.json() | {"message": ""} == {
-        "ok": True, "message": "", "name": "Әлихан Бөкейхан", "code": "checked_in", "category": "",
+        "ok": True, "tone": "ok", "message": "", "name": "Әлихан Бөкейхан", "code": "checked_in", "category": "",
         "checked_in": 1, "confirmed": 2,
     }  # fmt: skip
     again = door.post(checkin_url(event), {"code": registration.code}, **JSON)

@@ -33,9 +33,10 @@
 
     function text(name) { return root.getAttribute("data-text-" + name) || ""; }
 
-    function show(ok, message, detail) {
+    // tone: "ok" (welcome), "notice" (already checked in: nothing is wrong) or "error" (refused)
+    function show(tone, message, detail) {
       result.hidden = false;
-      result.className = "checkin-result " + (ok ? "is-ok" : "is-error");
+      result.className = "checkin-result is-" + tone;
       result.textContent = "";
       var main = document.createElement("span");
       main.textContent = message;
@@ -45,7 +46,7 @@
         small.textContent = detail;
         result.appendChild(small);
       }
-      if (navigator.vibrate) { navigator.vibrate(ok ? 80 : [60, 60, 60]); }
+      if (navigator.vibrate) { navigator.vibrate(tone === "error" ? [60, 60, 60] : 80); }
     }
 
     function check(code) {
@@ -60,13 +61,13 @@
       }).then(function (response) {
         return response.json();
       }).then(function (answer) {
-        show(Boolean(answer.ok), answer.message, answer.category);
+        show(answer.tone || (answer.ok ? "ok" : "error"), answer.message, answer.category);
         if (typeof answer.checked_in === "number") {
           countIn.textContent = answer.checked_in;
           countConfirmed.textContent = answer.confirmed;
         }
       }).catch(function () {
-        show(false, text("offline"));
+        show("error", text("offline"));
       }).then(function () {
         busy = false;
       });
@@ -164,7 +165,9 @@
         return video.play();
       }).then(function () {
         running = true;
-        if (video.scrollIntoView) { video.scrollIntoView({ block: "nearest", behavior: "smooth" }); }
+        // on a phone the camera takes the top of the screen, with the answer right under it
+        var phone = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
+        camera.scrollIntoView({ block: phone ? "start" : "nearest", behavior: "smooth" });
         toggle.textContent = text("stop");
         status.textContent = text("scanning");
         next();
