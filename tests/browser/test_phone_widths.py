@@ -1,4 +1,5 @@
-"""Every web page of the role matrix on the smallest phone we support (360 × 740): nothing is wider than the screen.
+"""Every web page of the role matrix on the smallest phone we support (360 × 740), in Kazakh and in Hungarian:
+nothing is wider than the screen.
 
 The pages come from the role matrix (tests/accounts/test_role_matrix.py), so a page added there is checked here
 too: each GET of an HTML page is opened by the first role allowed to see it, the platform admin first (who sees the
@@ -8,6 +9,7 @@ see whether anything was found.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from typing import Any
@@ -23,6 +25,7 @@ from tests.factories import ROLE_NAMES, RoleWorld
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SHOTS = os.environ.get("TAMYR_SCREENSHOTS", "")
 WIDTH, HEIGHT = 360, 740
+LANGUAGES = ["kk", "hu"]  # long Cyrillic words and long Hungarian compounds
 
 # files, feeds, machine-readable answers and the Django admin (not our layout) are not pages to lay out
 NOT_PAGES = re.compile(
@@ -68,9 +71,9 @@ def test_no_page_is_wider_than_a_360_px_phone(browser: Any, live_server: Any, tm
         assert sum(len(paths) for paths in by_role.values()) > 60, "the role matrix lists fewer pages than expected"
         wide: list[str] = []
         buried: list[str] = []
-        for role, paths in by_role.items():
+        for (role, paths), language in itertools.product(by_role.items(), LANGUAGES):
             context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="en-US")
-            cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "kk", "url": live_server.url}]
+            cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
             user = cast.user(role)
             if user is not None:
                 cookies.append(
@@ -85,19 +88,23 @@ def test_no_page_is_wider_than_a_360_px_phone(browser: Any, live_server: Any, tm
                 )
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > WIDTH:
-                    wide.append(f"{path} ({role}): {width} px, widest: {_widest(page)}")
+                    wide.append(f"{path} ({role}, {language}): {width} px, widest: {_widest(page)}")
                     if SHOTS:
-                        page.screenshot(path=f"{SHOTS}/wide-{re.sub(r'[^a-z0-9]+', '-', path)}.png", full_page=True)
+                        page.screenshot(path=f"{SHOTS}/wide-{_name(path)}-{language}.png", full_page=True)
                 if path in LISTS:
                     first = page.locator(LISTS[path]).first
                     box = first.bounding_box() if first.count() else None
                     if box is None or box["y"] >= HEIGHT:
-                        buried.append(f"{path}: {box}")
+                        buried.append(f"{path} ({language}): {box}")
                     if SHOTS:
-                        page.screenshot(path=f"{SHOTS}/list-{re.sub(r'[^a-z0-9]+', '-', path)}.png")
+                        page.screenshot(path=f"{SHOTS}/list-{_name(path)}-{language}.png")
             context.close()
     assert not wide, "pages wider than a 360 px phone:\n" + "\n".join(wide)
     assert not buried, "lists whose first result is below the fold:\n" + "\n".join(buried)
+
+
+def _name(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path).strip("-") or "home"
 
 
 def _widest(page: Any) -> str:
