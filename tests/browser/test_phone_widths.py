@@ -43,6 +43,8 @@ LISTS = {
     "/practices/": "main .card-list > li",
     "/calls/call-a/applications/": "main tbody tr",
     "/events/event-a/registrations/": "main tbody tr",
+    "/people/duplicates/": "main tbody tr",
+    "/plans/": "main .plan-list > li",
 }
 
 
