@@ -260,6 +260,10 @@ def test_the_menu_and_the_filters_fold_on_a_phone(open_page: Any, live_server: A
     page.keyboard.press("Escape")
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(menu).to_be_focused()
+    menu.click()
+    expect(events_link).to_be_visible()
+    page.locator("main h1").click()  # a tap outside closes it
+    expect(events_link).to_be_hidden()
 
     toggle = page.locator(".filter-toggle")
     filters = page.locator("form.filters")

@@ -43,6 +43,12 @@ function setUpMenu() {
       toggle.focus();
     }
   });
+  // a tap outside the open menu closes it, as on any phone app
+  document.addEventListener("click", function (event) {
+    if (toggle.getAttribute("aria-expanded") === "true" && !menu.contains(event.target) && !toggle.contains(event.target)) {
+      set(false);
+    }
+  });
 }
 
 // A list's filter form on phones: folded behind one button that says how many filters are set, so the first
@@ -75,10 +81,13 @@ function setUpFilters(form, index) {
     number.textContent = String(count);
     badge.hidden = count === 0;
   }
-  toggle.addEventListener("click", function () {
-    var open = toggle.getAttribute("aria-expanded") !== "true";
+  function setOpen(open) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
     form.classList.toggle("is-open", open);
+  }
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    setOpen(open);
     if (open) {
       var first = form.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
@@ -87,6 +96,8 @@ function setUpFilters(form, index) {
   form.addEventListener("change", update);
   form.addEventListener("input", update);
   update();
+  // a filter the server refused (a wrong date, say) must be seen to be corrected: the form starts open then
+  if (form.querySelector(".errorlist, .errors, [aria-invalid=true]")) { setOpen(true); }
 }
 
 // How many of a form's filters differ from "everything": a filled-in text box, a ticked box, a choice other than a
