@@ -48,7 +48,7 @@ from tamyr.events.notifications import qr_png
 from tamyr.events.templatetags.events_tags import days_spanned, local
 from tamyr.registry import selectors as registry_selectors
 from tamyr.registry import services as registry_services
-from tamyr.registry.models import ConsentMethod, ConsentPurpose, Network, Organization, Person
+from tamyr.registry.models import Network, Organization, Person
 
 PAGE_SIZE = 25
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -392,14 +392,7 @@ def status_message(registration: Registration) -> str:
 
 def _person_for(user: Any) -> Person:
     """The signed-in user's record in the registry, created from their account with their consent."""
-    person = registry_services.person_create(
-        display_name=user.get_full_name() or user.get_username(),
-        acting_user=user,
-        email=user.email,
-        consents=[(ConsentPurpose.REGISTRY, ConsentMethod.WEB_FORM)],
-    )
-    person.user = user
-    person.save(update_fields=["user"])
+    person = registry_services.person_create_for_user(user=user)
     return person
 
 
@@ -440,7 +433,8 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
             level = messages.SUCCESS if registration.status == RegistrationStatus.CONFIRMED else messages.INFO
-            messages.add_message(request, level, status_message(registration))
+            greeting = _("Thank you, %(name)s!") % {"name": registrant.display_name}
+            messages.add_message(request, level, f"{greeting} {status_message(registration)}")
             return redirect(registration)
     return render(
         request,
