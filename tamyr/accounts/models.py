@@ -31,6 +31,12 @@ class User(AbstractUser):
     def needs_name(self) -> bool:
         return not self.get_full_name()
 
+    @property
+    def label(self) -> str:
+        """How staff pages name an account: the person's name, with the login that tells two namesakes apart."""
+        name = self.get_full_name()
+        return f"{name} ({self.get_username()})" if name else self.get_username()
+
 
 class OrganizationRoleKind(models.TextChoices):
     ADMIN = "admin", _("Organization admin")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
-from tamyr.accounts.services import signed_in_user
+from tamyr.accounts.services import signed_in_user, user_name_set
 from tamyr.core.errors import DomainError
 from tamyr.core.files import private_url
 from tamyr.events import selectors, selectors_public, services
@@ -327,6 +327,7 @@ def _registration_box(
             questions=event.questions.all(),
             categories=categories,
             organizations=selectors_public.organizations_for_registration(),
+            ask_name=person is None and signed_in_user(request).needs_name,
         )
         box["needs_person"] = person is None
     return box
@@ -415,11 +416,16 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
         questions=event.questions.all(),
         categories=selectors_public.categories_with_seats(event),
         organizations=selectors_public.organizations_for_registration(),
+        ask_name=person is None and user.needs_name,
     )
     if request.method == "POST" and may_register and form.is_valid():
         try:
-            # one transaction: a record created for a first-time registrant goes away if the registration fails
+            # one transaction: a record created for a first-time registrant goes away if the registration fails,
+            # and so does the name given with it
             with transaction.atomic():
+                given = form.given_name()
+                if given is not None:
+                    user_name_set(user=user, name=given[0], name_latin=given[1])
                 registrant = person or _person_for(user)
                 registration = services.registration_create(
                     event=event,

@@ -240,3 +240,42 @@ def test_records_named_by_staff_name_their_accounts_on_migration() -> None:
     named.refresh_from_db()
     unnamed.refresh_from_db()
     assert (named.name, unnamed.name) == ("Данияр Қадыров", "")
+
+
+# --- an account that never gave its name registers for an event -------------------------------------------------
+
+
+def test_a_first_registration_without_a_name_asks_for_it(client: Client) -> None:
+    event = EventFactory()
+    client.force_login(UserFactory(username="aigerim_185924"))
+    content = client.get(reverse("events:event_register", kwargs={"slug": event.slug})).content.decode()
+    assert 'name="name"' in content and 'name="name_latin"' in content
+
+
+def test_the_name_given_with_a_first_registration_names_the_record(client: Client) -> None:
+    event = EventFactory()
+    user = UserFactory(username="aigerim_185924")
+    client.force_login(user)
+    client.post(
+        reverse("events:event_register", kwargs={"slug": event.slug}),
+        {"name": "Әйгерім Нұрланқызы", "name_latin": "Aigerim Nurlankyzy"},
+    )
+    user.refresh_from_db()
+    assert user.name == "Әйгерім Нұрланқызы"
+    assert Person.objects.get(user=user).display_name == "Әйгерім Нұрланқызы"
+
+
+def test_a_first_registration_without_the_asked_name_registers_nothing(client: Client) -> None:
+    event = EventFactory()
+    user = UserFactory(username="aigerim_185924")
+    client.force_login(user)
+    response = client.post(reverse("events:event_register", kwargs={"slug": event.slug}), {"name": ""})
+    assert response.status_code == 200 and "name" in response.context["form"].errors
+    assert not Person.objects.filter(user=user).exists()
+
+
+def test_a_named_account_is_not_asked_again_on_the_registration_form(client: Client) -> None:
+    event = EventFactory()
+    client.force_login(named_user())
+    content = client.get(reverse("events:event_register", kwargs={"slug": event.slug})).content.decode()
+    assert 'name="name_latin"' not in content
