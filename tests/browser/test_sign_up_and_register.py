@@ -96,3 +96,46 @@ def test_sign_up_with_a_name_from_an_event_and_come_back_to_register(
     registration = Registration.objects.get(event=event)
     assert registration.person.display_name == person["name"]
     context.close()
+
+
+@pytest.mark.parametrize("language", ["kk", "hu"])
+def test_an_account_without_a_name_is_asked_once_and_returns_to_the_course(
+    browser: Any, live_server: Any, language: str
+) -> None:
+    from playwright.sync_api import expect
+
+    from tests.factories import UserFactory
+    from tests.learning.factories import CourseFactory, GroupFactory
+
+    person = PEOPLE[language]
+    user = UserFactory(username=person["username"])
+    group = GroupFactory(course=CourseFactory(title={"en": "Kazakh A1", "kk": "Қазақ тілі A1", "hu": "Kazah A1"}))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server.url + group.course.get_absolute_url())
+    page.locator(f"#group-{group.pk} a[href^='/accounts/login/']").click()
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.locator("main form button[type=submit]").last.click()
+
+    # Asked once for the name, in the reader's language, on the way back to the course's group.
+    page.wait_for_url(re.compile(r"/me/name/\?next="))
+    expect(page.locator("h1")).to_have_text(ui_text(language, "How should we call you?"))
+    shoot(page, f"name-once-{language}")
+    assert fits(page), f"the name page overflows at 390 px ({language})"
+    page.fill("#id_name", person["name"])
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"{group.course.get_absolute_url()}#group-{group.pk}$"))
+    expect(page.locator(f"#group-{group.pk} form button[type=submit]")).to_be_visible()
+    user.refresh_from_db()
+    assert user.name == person["name"]
+
+    # Signing in again goes straight back: the page is never shown twice.
+    page.locator("header form[action='/accounts/logout/'] button").click()
+    page.goto(f"{live_server.url}/accounts/login/?next=/courses/")
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/courses/$"))
+    context.close()
