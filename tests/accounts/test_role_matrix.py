@@ -431,6 +431,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /me/erase/": {"confirm": "yes"},
     "POST /me/consents/": {"purpose": "contact", "action": "give"},
     "POST /me/name/": {"name": "Нұрлан Әбенов", "name_latin": "Nurlan Abenov"},
+    # an account with no name and no record is asked for its name with its first registration
+    "POST /events/event-a/register/": {"name": "Matrix Person"},
     "POST /api/v1/organizations/": {"slug": "new-org", "name": {"en": "New organization"}, "kind": "ngo"},
     "PATCH /api/v1/organizations/org-a/": {"description": {"en": "Changed", "kk": "Өзгертілді"}},
     "POST /api/v1/people/": {"display_name": "Matrix Person", "residence_country": "TR"},
