@@ -11,10 +11,31 @@ class User(AbstractUser):
     """Any signed-in person is a compatriot; staff powers come only from roles (or `is_superuser`)."""
 
     preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    # The name as the person writes it, in any script and order ("Нұрлан Әбенов", "Kovács Anna"): what every
+    # greeting, badge and certificate prints, and what their registry record is made from. The username is only a
+    # login and is never shown in place of it.
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    name_latin = models.CharField(_("name in Latin letters"), max_length=200, blank=True)
+    # When the one-time page asking an existing account for its name was shown; it is never shown again.
+    name_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_full_name(self) -> str:
+        """The name as the person writes it; the old first and last name fields only for accounts made before."""
+        return self.name.strip() or super().get_full_name()
+
+    @property
+    def needs_name(self) -> bool:
+        return not self.get_full_name()
+
+    @property
+    def label(self) -> str:
+        """How staff pages name an account: the person's name, with the login that tells two namesakes apart."""
+        name = self.get_full_name()
+        return f"{name} ({self.get_username()})" if name else self.get_username()
 
 
 class OrganizationRoleKind(models.TextChoices):

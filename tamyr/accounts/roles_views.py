@@ -48,7 +48,7 @@ def organization_roles(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request,
                 _("%(user)s no longer has the role %(role)s.")
-                % {"user": grant.user.get_username(), "role": grant.get_role_display()},
+                % {"user": grant.user.label, "role": grant.get_role_display()},
             )
         return redirect("organization_roles", slug=slug)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +62,7 @@ def organization_roles(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request,
             _("%(user)s now has the role %(role)s. They set up two-factor authentication at their next login.")
-            % {"user": user.get_username(), "role": OrganizationRoleKind(form.cleaned_data["role"]).label},
+            % {"user": user.label, "role": OrganizationRoleKind(form.cleaned_data["role"]).label},
         )
         return redirect("organization_roles", slug=slug)
     grants = (

@@ -6,6 +6,7 @@ from typing import cast
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from tamyr.accounts.models import MachineToken, NetworkCoordinator, OrganizationRole, User
@@ -57,6 +58,34 @@ def user_find(*, identifier: str) -> User | None:
 
 
 @transaction.atomic
+def user_name_set(*, user: User, name: str, name_latin: str = "") -> User:
+    """The user writes their name (checked by `accounts.forms.clean_name`); their registry record, when they have
+    one, is renamed with it, so e-mails, badges and certificates made from then on greet them by it."""
+    from tamyr.registry import selectors as registry_selectors
+    from tamyr.registry import services as registry_services
+
+    previous = [user.get_full_name(), user.name_latin]
+    changed = name != user.name or name_latin != user.name_latin
+    user.name = name
+    user.name_latin = name_latin
+    user.name_asked_at = user.name_asked_at or timezone.now()
+    user.save(update_fields=["name", "name_latin", "name_asked_at"])
+    if changed:
+        audit.record(user, "accounts.name_changed", user)
+        person = registry_selectors.person_of_user(user)
+        if person is not None:
+            registry_services.person_rename_from_user(person=person, user=user, previous=previous)
+    return user
+
+
+def user_name_asked(*, user: User) -> None:
+    """The one-time name page was shown: it is not shown again, whether the user answers it or not."""
+    if user.name_asked_at is None:
+        user.name_asked_at = timezone.now()
+        user.save(update_fields=["name_asked_at"])
+
+
+@transaction.atomic
 def account_close(*, user: User, acting_user: User | None) -> None:
     """Close an account that has no registry record: nothing identifying stays."""
     audit.record(acting_user, "accounts.account_closed", user)
@@ -64,6 +93,8 @@ def account_close(*, user: User, acting_user: User | None) -> None:
     user.email = ""
     user.first_name = ""
     user.last_name = ""
+    user.name = ""
+    user.name_latin = ""
     user.username = f"erased-{user.pk}"
     user.set_unusable_password()
     user.save()

@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tamyr.accounts.adapter import next_of
+from tamyr.accounts.forms import NameForm
 from tamyr.accounts.models import NetworkCoordinator, OrganizationRole
-from tamyr.accounts.services import account_close, signed_in_user
+from tamyr.accounts.services import account_close, signed_in_user, user_name_asked, user_name_set
 from tamyr.registry import selectors, services
 from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose
 
@@ -23,14 +25,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     person = selectors.person_of_user(request.user)
     if request.method == "POST" and request.POST.get("action") == "create_profile" and person is None:
-        person = services.person_create(
-            display_name=user.get_full_name() or user.get_username(),
-            acting_user=user,
-            email=user.email,
-            consents=[(ConsentPurpose.REGISTRY, ConsentMethod.WEB_FORM)],
-        )
-        person.user = user
-        person.save(update_fields=["user"])
+        person = services.person_create_for_user(user=user)
         messages.success(request, _("Your profile is created. You can change or erase it at any time."))
         return redirect("me:profile")
     roles = OrganizationRole.objects.filter(user=user).select_related("organization")
@@ -42,11 +37,31 @@ def my_profile(request: HttpRequest) -> HttpResponse:
             {"purpose": purpose, "label": label, "consent": active.get(purpose)}
             for purpose, label in ConsentPurpose.choices
         ]
+    name_form = NameForm(initial={"name": user.get_full_name(), "name_latin": user.name_latin})
     return render(
         request,
         "accounts/profile.html",
-        {"person": person, "roles": roles, "networks": networks, "consents": consents},
+        {"person": person, "roles": roles, "networks": networks, "consents": consents, "name_form": name_form},
     )
+
+
+@login_required
+def my_name(request: HttpRequest) -> HttpResponse:
+    """The person's name, as they write it and in Latin letters: the page an account without a name is sent to once
+    after signing in (`AccountAdapter.post_login`), and where the profile's name card posts. Showing it marks the
+    account as asked, so it never comes back on its own; it then goes on to the safe `next`."""
+    user = signed_in_user(request)
+    destination = next_of(request)
+    if request.method == "POST":
+        form = NameForm(request.POST)
+        if form.is_valid():
+            user_name_set(user=user, name=form.cleaned_data["name"], name_latin=form.cleaned_data["name_latin"])
+            messages.success(request, _("Thank you, %(name)s. Your name is saved.") % {"name": user.get_full_name()})
+            return redirect(destination or "me:profile")
+    else:
+        user_name_asked(user=user)
+        form = NameForm(initial={"name": user.get_full_name(), "name_latin": user.name_latin})
+    return render(request, "accounts/name.html", {"form": form, "next": destination})
 
 
 @login_required

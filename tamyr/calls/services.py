@@ -39,7 +39,7 @@ from tamyr.core import audit, questions, uploads
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
 from tamyr.registry import selectors as registry_selectors
-from tamyr.registry.models import ConsentMethod, ConsentPurpose, Country, Organization, Person
+from tamyr.registry.models import Country, Organization, Person
 
 CALL_EDITABLE = (
     "kind", "title", "summary", "description", "network", "time_zone", "opens_at", "closes_at", "places", "currency",
@@ -371,14 +371,7 @@ def applicant_person(user: Any) -> Person:
 
     try:
         with transaction.atomic():
-            person = registry_services.person_create(
-                display_name=user.get_full_name() or user.get_username(),
-                acting_user=user,
-                email=user.email,
-                consents=[(ConsentPurpose.REGISTRY, ConsentMethod.WEB_FORM)],
-            )
-            person.user = user
-            person.save(update_fields=["user"])
+            person = registry_services.person_create_for_user(user=user)
     except IntegrityError:
         person = Person.objects.get(user=user)
     return person

@@ -6,6 +6,7 @@ seats, deadlines, invitations) are the service's, and its errors come back onto 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tamyr.accounts.forms import NameFields, clean_latin_name, clean_name
 from tamyr.core import questions, uploads
 from tamyr.core.i18n import translate
 from tamyr.events.models import EventKind, Question, QuestionKind, RegistrationCategory
@@ -106,10 +108,16 @@ class RegistrationForm(forms.Form):
         questions: Iterable[Question],
         categories: Iterable[RegistrationCategory] = (),
         organizations: Any = None,
+        ask_name: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
+        if ask_name:
+            # A first registration of an account that never gave its name: the record, the badge and the mail
+            # need it, and the username is never printed in its place.
+            for name, field in NameFields.base_fields.items():
+                self.fields[name] = copy.deepcopy(field)
         self.categories = {str(category.pk): category for category in categories}
         if self.categories:
             self.fields["category"] = forms.ChoiceField(
@@ -126,6 +134,18 @@ class RegistrationForm(forms.Form):
         )
         for question in self.questions:
             self.fields[f"q{question.pk}"] = self._field_for(question)
+
+    def clean_name(self) -> str:
+        return clean_name(self.cleaned_data.get("name", ""), required=True)
+
+    def clean_name_latin(self) -> str:
+        return clean_latin_name(self.cleaned_data.get("name_latin", ""))
+
+    def given_name(self) -> tuple[str, str] | None:
+        """The name and its Latin spelling when the form asked for them."""
+        if "name" not in self.fields:
+            return None
+        return self.cleaned_data["name"], self.cleaned_data.get("name_latin", "")
 
     @staticmethod
     def _field_for(question: Question) -> forms.Field:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
-from tamyr.accounts.services import signed_in_user
+from tamyr.accounts.services import signed_in_user, user_name_set
 from tamyr.core.errors import DomainError
 from tamyr.core.files import private_url
 from tamyr.events import selectors, selectors_public, services
@@ -48,7 +48,7 @@ from tamyr.events.notifications import qr_png
 from tamyr.events.templatetags.events_tags import days_spanned, local
 from tamyr.registry import selectors as registry_selectors
 from tamyr.registry import services as registry_services
-from tamyr.registry.models import ConsentMethod, ConsentPurpose, Network, Organization, Person
+from tamyr.registry.models import Network, Organization, Person
 
 PAGE_SIZE = 25
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -327,6 +327,7 @@ def _registration_box(
             questions=event.questions.all(),
             categories=categories,
             organizations=selectors_public.organizations_for_registration(),
+            ask_name=person is None and signed_in_user(request).needs_name,
         )
         box["needs_person"] = person is None
     return box
@@ -392,14 +393,7 @@ def status_message(registration: Registration) -> str:
 
 def _person_for(user: Any) -> Person:
     """The signed-in user's record in the registry, created from their account with their consent."""
-    person = registry_services.person_create(
-        display_name=user.get_full_name() or user.get_username(),
-        acting_user=user,
-        email=user.email,
-        consents=[(ConsentPurpose.REGISTRY, ConsentMethod.WEB_FORM)],
-    )
-    person.user = user
-    person.save(update_fields=["user"])
+    person = registry_services.person_create_for_user(user=user)
     return person
 
 
@@ -422,11 +416,16 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
         questions=event.questions.all(),
         categories=selectors_public.categories_with_seats(event),
         organizations=selectors_public.organizations_for_registration(),
+        ask_name=person is None and user.needs_name,
     )
     if request.method == "POST" and may_register and form.is_valid():
         try:
-            # one transaction: a record created for a first-time registrant goes away if the registration fails
+            # one transaction: a record created for a first-time registrant goes away if the registration fails,
+            # and so does the name given with it
             with transaction.atomic():
+                given = form.given_name()
+                if given is not None:
+                    user_name_set(user=user, name=given[0], name_latin=given[1])
                 registrant = person or _person_for(user)
                 registration = services.registration_create(
                     event=event,
@@ -440,7 +439,8 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
             level = messages.SUCCESS if registration.status == RegistrationStatus.CONFIRMED else messages.INFO
-            messages.add_message(request, level, status_message(registration))
+            greeting = _("Thank you, %(name)s!") % {"name": registrant.display_name}
+            messages.add_message(request, level, f"{greeting} {status_message(registration)}")
             return redirect(registration)
     return render(
         request,

@@ -61,7 +61,7 @@ from tamyr.learning.models import (
 )
 from tamyr.registry import selectors as registry_selectors
 from tamyr.registry import services as registry_services
-from tamyr.registry.models import ConsentMethod, ConsentPurpose, Person
+from tamyr.registry.models import Person
 
 PAGE_SIZE = 12
 CANDIDATES = 15
@@ -92,14 +92,7 @@ def _may_preview(user: Any, course: Course) -> bool:
 def _person_for(user: Any) -> Person:
     """The signed-in user's record in the registry, created from their account with their consent to keep it
     (the same way the events pages do for a first registration)."""
-    person = registry_services.person_create(
-        display_name=user.get_full_name() or user.get_username(),
-        acting_user=user,
-        email=user.email,
-        consents=[(ConsentPurpose.REGISTRY, ConsentMethod.WEB_FORM)],
-    )
-    person.user = user
-    person.save(update_fields=["user"])
+    person = registry_services.person_create_for_user(user=user)
     return person
 
 

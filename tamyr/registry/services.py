@@ -572,6 +572,8 @@ def person_export_data(*, person: Person, acting_user: Any) -> dict[str, Any]:
     if person.user:
         data["account"] = {
             "username": person.user.username,
+            "name": person.user.name,
+            "name_latin": person.user.name_latin,
             "email": person.user.email,
             "date_joined": person.user.date_joined.isoformat(),
             "preferred_language": person.user.preferred_language,
@@ -580,6 +582,55 @@ def person_export_data(*, person: Person, acting_user: Any) -> dict[str, Any]:
         data.update(extra(person))
     audit.record(acting_user, "registry.person_data_exported", person)
     return data
+
+
+def user_name_variants(user: Any) -> list[dict[str, str]]:
+    """The names a user gave, as name variants: as written (tagged with the language they use Tamyr in) and in Latin
+    letters."""
+    variants = []
+    if user.get_full_name():
+        name = user.get_full_name()
+        variants.append({"text": name, "script": detect_script(name), "language": user.preferred_language or ""})
+    if getattr(user, "name_latin", ""):
+        variants.append({"text": user.name_latin, "script": Script.LATIN, "language": ""})
+    return variants
+
+
+@transaction.atomic
+def person_create_for_user(*, user: Any, method: str = ConsentMethod.WEB_FORM) -> Person:
+    """The signed-in user's own record, made from the name they gave (the username only for an account that never
+    gave one), with their consent to the registry given by the form that asked for it."""
+    person = person_create(
+        display_name=user.get_full_name() or user.get_username(),
+        acting_user=user,
+        name_variants=user_name_variants(user),
+        email=user.email,
+        consents=[(ConsentPurpose.REGISTRY, method)],
+    )
+    person.user = user
+    person.save(update_fields=["user"])
+    return person
+
+
+@transaction.atomic
+def person_rename_from_user(*, person: Person, user: Any, previous: Iterable[str] = ()) -> Person:
+    """The user changed their name: their record shows it, and its name variants swap the names the user gave before
+    (`previous`) and the username an old record was named by for the new ones; variants staff or an import added
+    stay, so the person is still found by them."""
+    if person.is_erased or not user.get_full_name():
+        return person
+    dropped = {text for text in previous if text} | {user.get_username()}
+    kept = [
+        {"text": v.text, "script": v.script, "language": v.language}
+        for v in person.name_variants.all()
+        if v.text not in dropped
+    ]
+    return person_update(
+        person=person,
+        acting_user=user,
+        display_name=user.get_full_name(),
+        name_variants=[*user_name_variants(user), *kept],
+    )
 
 
 #: Other apps (events, learning, calls) add their part of a person's data download here.
@@ -615,6 +666,8 @@ def person_erase(*, person: Person, acting_user: Any) -> Person:
         user.email = ""
         user.first_name = ""
         user.last_name = ""
+        user.name = ""
+        user.name_latin = ""
         user.username = f"erased-{user.pk}"
         user.set_unusable_password()
         user.save()

@@ -243,6 +243,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_ADAPTER = "tamyr.accounts.adapter.AccountAdapter"
+# Sign-up asks for the name as the person writes it (and in Latin letters, optionally); allauth names accounts by it.
+ACCOUNT_SIGNUP_FORM_CLASS = "tamyr.accounts.forms.SignupNameForm"
+ACCOUNT_USER_DISPLAY = "tamyr.accounts.adapter.user_display"
+# The confirmation link opened in the browser that signed up signs the person in and returns them to the `next`
+# they came with (allauth does this only for the session that signed up, so a leaked link signs nobody in).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tamyr"
 TAMYR_REQUIRE_STAFF_MFA = env_bool("TAMYR_REQUIRE_STAFF_MFA", True)

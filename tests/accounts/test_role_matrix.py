@@ -119,6 +119,8 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /me/":                                                (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /me/":                                               (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /me/consents/":                                      (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /me/name/":                                           (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "POST /me/name/":                                          (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /me/data.json":                                       (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /me/erase/":                                          (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /me/erase/":                                         (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -428,6 +430,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /me/": {"action": "create_profile"},
     "POST /me/erase/": {"confirm": "yes"},
     "POST /me/consents/": {"purpose": "contact", "action": "give"},
+    "POST /me/name/": {"name": "Нұрлан Әбенов", "name_latin": "Nurlan Abenov"},
+    # an account with no name and no record is asked for its name with its first registration
+    "POST /events/event-a/register/": {"name": "Matrix Person"},
     "POST /api/v1/organizations/": {"slug": "new-org", "name": {"en": "New organization"}, "kind": "ngo"},
     "PATCH /api/v1/organizations/org-a/": {"description": {"en": "Changed", "kk": "Өзгертілді"}},
     "POST /api/v1/people/": {"display_name": "Matrix Person", "residence_country": "TR"},

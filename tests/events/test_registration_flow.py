@@ -101,7 +101,7 @@ def test_registering_with_every_kind_of_answer(client: Client) -> None:
 
 def test_missing_answers_are_shown_and_nothing_is_saved(client: Client) -> None:
     event, questions = form_with_every_kind_of_question()
-    user = UserFactory()  # no record in the registry yet
+    user = UserFactory(name="Aigerim Test")  # no record in the registry yet (a name, so the form asks for no name)
     client.force_login(user)
     response = client.post(register_url(event), {f"q{questions['single'].pk}": "7"})
     form = response.context["form"]

@@ -59,7 +59,7 @@ from tamyr.learning.models import (
 )
 from tamyr.registry import selectors as registry_selectors
 from tamyr.registry import services as registry_services
-from tamyr.registry.models import ConsentMethod, ConsentPurpose, Person
+from tamyr.registry.models import Person
 
 ERRORS = OpenApiResponse(ErrorSerializer, description="A rule refused the request; `code` says which.")
 
@@ -255,14 +255,7 @@ def _own_person(user: Any) -> Person:
         return person
     try:
         with transaction.atomic():
-            person = registry_services.person_create(
-                display_name=user.get_full_name() or user.get_username(),
-                acting_user=user,
-                email=user.email,
-                consents=[(ConsentPurpose.REGISTRY, ConsentMethod.WEB_FORM)],
-            )
-            person.user = user
-            person.save(update_fields=["user"])
+            person = registry_services.person_create_for_user(user=user)
     except IntegrityError:  # the same account made its record in a parallel request
         person = Person.objects.get(user=user)
     return person

@@ -22,6 +22,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -125,8 +126,11 @@ def _password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _ensure_user(spec: DemoUser, email: str) -> User:
-    """Write the user only when something differs, so a second run leaves the row (and its hash) as it was."""
+def _ensure_user(spec: DemoUser, email: str, name: str = "") -> User:
+    """Write the user only when something differs, so a second run leaves the row (and its hash) as it was.
+
+    The compatriot carries the name of their record; the role logins are shared by whoever tries the demo, so they
+    have no person's name and are never stopped by the page that asks for one."""
     user = User.objects.filter(username=spec.username).first()
     changed = user is None
     if user is None:
@@ -135,10 +139,15 @@ def _ensure_user(spec: DemoUser, email: str) -> User:
         user.password = _password_hash()
         changed = True
     wanted = {"email": email, "is_active": True, "is_superuser": spec.superuser, "is_staff": spec.superuser}
-    for name, value in wanted.items():
-        if getattr(user, name) != value:
-            setattr(user, name, value)
+    if name:
+        wanted["name"] = name
+    for field, value in wanted.items():
+        if getattr(user, field) != value:
+            setattr(user, field, value)
             changed = True
+    if user.name_asked_at is None:
+        user.name_asked_at = timezone.now()
+        changed = True
     if changed:
         user.save()
     address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
@@ -169,7 +178,8 @@ def load_users(compatriot_person: Person) -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     for spec in DEMO_USERS:
         email = compatriot_person.email if spec.username == "compatriot" else email_of(spec.username)
-        user = _ensure_user(spec, email)
+        name = compatriot_person.display_name if spec.username == "compatriot" else ""
+        user = _ensure_user(spec, email, name)
         secret, is_demo = _ensure_totp(user) if spec.totp else ("", True)
         if spec.username == "compatriot" and compatriot_person.user_id != user.pk:
             Person.objects.filter(user=user).exclude(pk=compatriot_person.pk).update(user=None)
