@@ -140,3 +140,15 @@ def test_the_course_page_sends_login_and_sign_up_back_to_the_group(client: Clien
     content = client.get(group.course.get_absolute_url()).content.decode()
     back = f"{group.course.get_absolute_url()}%23group-{group.pk}"
     assert f"/accounts/login/?next={back}" in content and f"/accounts/signup/?next={back}" in content
+
+
+def test_the_header_links_bring_the_person_back_to_the_page_they_were_reading(client: Client) -> None:
+    event = EventFactory()
+    content = client.get(event.get_absolute_url()).content.decode()
+    assert f'href="/accounts/login/?next={event.get_absolute_url()}"' in content
+    assert f'href="/accounts/signup/?next={event.get_absolute_url()}"' in content
+
+
+def test_the_login_page_header_does_not_send_the_person_back_to_the_login_page(client: Client) -> None:
+    content = client.get(reverse("account_login")).content.decode()
+    assert 'href="/accounts/login/?next=' not in content
