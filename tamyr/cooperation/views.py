@@ -66,7 +66,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
-    tree = selectors.plan_tree(plan)
+    tree = reports.tree_for(request.user, plan)  # a public plan's small counts withheld from outsiders
     signing = selectors.version_in_signing(plan)
     context = {
         "plan": plan,
@@ -77,25 +77,27 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_drill": permissions.can(request.user, "cooperation.view_counted", plan),
         "can_report": permissions.can(request.user, "cooperation.view_report", plan),
         "can_bulk": permissions.can(request.user, "cooperation.bulk_edit", plan),
+        "published_numbers": not reports.exact_numbers_for(request.user, plan),
     }
     return render(request, "cooperation/plan_detail.html", context)
 
 
 def plan_iati(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
-    response = HttpResponse(iati.export(plan), content_type="application/xml; charset=utf-8")
+    response = HttpResponse(iati.export(plan, request.user), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-iati.xml"'
     return response
 
 
 def measure_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
-    node = selectors.measure_node(plan, code)
+    node = reports.node_for(request.user, plan, code)
     if node is None:
         raise Http404(_("No such measure."))
     context = {
         "plan": plan,
         "node": node,
+        "published_numbers": not reports.exact_numbers_for(request.user, plan),
         "can_drill": permissions.can(request.user, "cooperation.view_counted", plan),
         "can_report": permissions.can(request.user, "cooperation.report_value", node.measure),
     }

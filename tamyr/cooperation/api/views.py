@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from tamyr.accounts import permissions
 from tamyr.api.permissions import Can
-from tamyr.cooperation import selectors, services, services_bulk
+from tamyr.cooperation import reports, selectors, services, services_bulk
 from tamyr.cooperation.api import writes
 from tamyr.cooperation.api.serializers import (
     MeasureSerializer,
@@ -63,13 +63,14 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         plan = self.get_object()
         context = {
             **self.get_serializer_context(),
-            "tree": selectors.plan_tree(plan),
+            "tree": reports.tree_for(request.user, plan),  # small counts withheld from outsiders
+            "published_numbers": not reports.exact_numbers_for(request.user, plan),
             "versions": list(selectors.versions_of(plan)),
         }
         return Response(PlanDetailSerializer(plan, context=context).data)
 
     def _measure_data(self, plan: Plan, code: str) -> dict[str, Any]:
-        node = selectors.measure_node(plan, code)
+        node = reports.node_for(self.request.user, plan, code)
         return dict(MeasureSerializer(node).data) if node is not None else {}
 
     def _context(self, plan: Plan) -> dict[str, Any]:
