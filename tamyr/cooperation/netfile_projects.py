@@ -79,12 +79,16 @@ def _value(name: str, value: Any) -> Any:
 
 
 def _missing(context: Context, item: Item, section: str, model: Any, slugs: set[str], field: str) -> None:
+    """Report the slugs neither in the database nor declared by the files being loaded."""
+    messages = {
+        "organizations": _("There is no organization %(slug)s: add it to the file's organizations, or load it first."),
+        "networks": _("There is no network %(slug)s."),
+        "events": _("There is no event %(slug)s."),
+    }
     known = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     for slug in sorted(slugs - known):
         if not context.declares(section, slug):
-            context.problems.append(
-                item.problem(field, _("There is no %(what)s %(slug)s.") % {"what": section[:-1], "slug": slug})
-            )
+            context.problems.append(item.problem(field, messages[section] % {"slug": slug}))
 
 
 def _measure_of(place: dict[str, str] | None) -> Measure | None:
