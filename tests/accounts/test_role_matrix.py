@@ -974,6 +974,18 @@ API_COURSE = {"slug": "ref-course", "title": {"en": "Reference course"}, "format
 REGISTER = "POST /api/v1/events/event-a/registrations/"
 ATTENDANCE = "POST /api/v1/groups/{group}/attendance/"
 
+API_MEASURE = {"code": "1.9", "title": {"en": "Reference measure"}, "direction": "1", "lead": "org-a"}
+MEASURE_REFS = [  # field, value in the body, B's object, A's object
+    ("lead", "{ref}", "org-b", "org-a"),
+    ("partners", ["{ref}"], "org-b", "org-a"),
+    ("events", ["{ref}"], "draft-event-b", "event-a"),
+    ("courses", ["{ref}"], "draft-course-b", "course-a"),
+]
+BULK = "POST /api/v1/plans/plan-a/measures/bulk/"
+API_PROJECT = {"slug": "ref-project", "title": {"en": "Reference project"}}
+API_PRACTICE = {"slug": "ref-practice", "title": {"en": "Reference practice"}, "network": "network-a",
+                "contact_email": "practice@example.org"}
+
 # (path in the OpenAPI schema, field) -> the case
 API_REFERENCES: dict[tuple[str, str], Ref] = {
     ("/api/v1/events/", "organizer"): Ref("staff_a", "POST /api/v1/events/", {**API_EVENT, "organizer": "{ref}"},
@@ -1026,12 +1038,61 @@ API_REFERENCES: dict[tuple[str, str], Ref] = {
                                             "org-b", "org-a"),
     ("/api/v1/calls/{slug}/apply/", "organization"): Ref(
         "staff_a", "POST /api/v1/calls/fund-a/apply/", {"organization": "{ref}"}, "org-b", "org-a"),
+    # plans (network A's plan-a; B's objects: org-b, draft-event-b, draft-course-b, plan-b)
+    **{
+        ("/api/v1/plans/{slug}/measures/", name): Ref(
+            "coordinator_a", "POST /api/v1/plans/plan-a/measures/", {**API_MEASURE, name: value}, other, own)
+        for name, value, other, own in MEASURE_REFS
+    },
+    **{
+        ("/api/v1/plans/{slug}/measures/{code}/", name): Ref(
+            "coordinator_a", "PATCH /api/v1/plans/plan-a/measures/1.1/", {name: value}, other, own)
+        for name, value, other, own in MEASURE_REFS
+    },
+    ("/api/v1/plans/{slug}/measures/bulk/", "lead"): Ref(
+        "coordinator_a", BULK, {"codes": ["1.1"], "lead": "{ref}"}, "org-b", "org-a"),
+    ("/api/v1/plans/{slug}/measures/bulk/", "partners"): Ref(
+        "coordinator_a", BULK, {"codes": ["1.1"], "partners": ["{ref}"]}, "org-b", "org-a"),
+    ("/api/v1/plans/{slug}/sign-off/", "organization"): Ref(
+        "org_admin_a", "POST /api/v1/plans/plan-a/sign-off/", {"organization": "{ref}", "decision": "approve"},
+        "org-b", "org-a"),
+    # joint projects and practices
+    ("/api/v1/projects/", "lead"): Ref("staff_a", "POST /api/v1/projects/", {**API_PROJECT, "lead": "{ref}"},
+                                       "org-b", "org-a"),
+    ("/api/v1/projects/", "network"): Ref(
+        "staff_a", "POST /api/v1/projects/", {**API_PROJECT, "lead": "org-a", "network": "{ref}"}, "network-b",
+        "network-a"),
+    ("/api/v1/projects/", "measure"): Ref(
+        "staff_a", "POST /api/v1/projects/", {**API_PROJECT, "lead": "org-a", "measure": "{ref}"}, "plan-b:1.1",
+        "plan-a:1.1"),
+    ("/api/v1/projects/{slug}/", "lead"): Ref(
+        "staff_a", "PATCH /api/v1/projects/project-a/", {"lead": "{ref}"}, "org-b", None),
+    ("/api/v1/projects/{slug}/", "network"): Ref(
+        "staff_a", "PATCH /api/v1/projects/project-a/", {"network": "{ref}"}, "network-b", "network-a"),
+    ("/api/v1/projects/{slug}/", "measure"): Ref(
+        "staff_a", "PATCH /api/v1/projects/project-a/", {"measure": "{ref}"}, "plan-b:1.1", "plan-a:1.1"),
+    ("/api/v1/practices/", "organization"): Ref(
+        "staff_a", "POST /api/v1/practices/", {**API_PRACTICE, "organization": "{ref}"}, "org-b", "org-a"),
+    ("/api/v1/practices/", "network"): Ref(
+        "staff_a", "POST /api/v1/practices/", {**API_PRACTICE, "organization": "org-a", "network": "{ref}"},
+        "network-b", "network-a"),
+    ("/api/v1/practices/", "direction"): Ref(
+        "staff_a", "POST /api/v1/practices/",
+        {**API_PRACTICE, "organization": "org-a", "network": "network-a", "direction": "{ref}"}, "plan-b:1",
+        "plan-a:1"),
+    ("/api/v1/practices/{slug}/", "organization"): Ref(
+        "staff_a", "PATCH /api/v1/practices/practice-a/", {"organization": "{ref}"}, "org-b", None),
+    ("/api/v1/practices/{slug}/", "network"): Ref(
+        "staff_a", "PATCH /api/v1/practices/practice-a/", {"network": "{ref}"}, "network-b", None),
+    ("/api/v1/practices/{slug}/", "direction"): Ref(
+        "staff_a", "PATCH /api/v1/practices/practice-a/", {"direction": "{ref}"}, "plan-b:1", "plan-a:1"),
 }
 
 COUNTRY = "a country (reference data, the same for everyone)"
 DIRECTORY = "an organization of the public directory, only named (the write acts for it in no way)"
 VENUE = "a venue: venues are shared places, offered to every organizer"
 FIELD = "a field of the OECD classification of science (reference data, the same for everyone)"
+WITHIN_PLAN = "a number looked up among the plan's own directions or measures, in the plan the path names"
 PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("/api/v1/awards/{id}/reports/", "tranche"): "a tranche of the same award: looked up within the award whose "
     "managers write, another award's tranche answers 404 (tests/calls/test_api_review.py)",
@@ -1072,6 +1133,13 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("/api/v1/applications/{code}/", "partners"): DIRECTORY + ": a partner organization of the project",
     ("/api/v1/applications/{code}/", "quota_group"): "a key among the groups of the application's own call; any "
                                                      "other is refused",
+    ("/api/v1/plans/{slug}/measures/", "direction"): WITHIN_PLAN,
+    ("/api/v1/plans/{slug}/measures/", "parent"): WITHIN_PLAN,
+    ("/api/v1/plans/{slug}/measures/{code}/", "direction"): WITHIN_PLAN,
+    ("/api/v1/plans/{slug}/measures/{code}/", "parent"): WITHIN_PLAN,
+    ("/api/v1/plans/{slug}/measures/bulk/", "codes"): WITHIN_PLAN + " (a code of none is listed as refused)",
+    ("/api/v1/practices/", "country"): COUNTRY,
+    ("/api/v1/practices/{slug}/", "country"): COUNTRY,
     ("CallForm", "residence_countries"): COUNTRY,
     ("ApplicationForm", "partners"): DIRECTORY + ": a partner organization of the project",
     ("ApplicationForm", "quota_group"): "the groups of the application's own call (the form's choices; the service "
@@ -1092,6 +1160,10 @@ NOT_REFERENCES = frozenset({
     "opens_at", "places", "required", "summary",
     # financing: an award's tranches, reports and status
     "amount", "due_on", "status",
+    # plans, joint projects and practices: numbers, dates, texts, files and decisions
+    "accept", "answer", "approve", "body", "budget_amount", "budget_line", "code", "comment", "contact_email",
+    "contact_name", "contact_phone", "decision", "dry_run", "encoding", "ends_on", "evidence_file", "evidence_url",
+    "note", "place", "reservation", "starts_on", "theme", "value", "weight",
 })
 
 STAFF_REGISTER = "POST /events/event-a/registrations/"
@@ -1185,11 +1257,16 @@ class Others:
         from tamyr.events.models import Delegation, Invitation
         from tamyr.learning.models import Enrollment, EnrollmentStatus
         from tests.events.factories import CategoryFactory, EventFactory, RegistrationFactory, SessionFactory
+        from tests.factories.cooperation import DirectionFactory, MeasureFactory, PlanFactory
         from tests.learning.factories import CourseFactory, GroupFactory, LessonFactory
 
         cast = world.cast
         event_b = EventFactory(slug="event-b", organizer=cast.org_b, capacity=None)
         course_b = CourseFactory(slug="course-b", provider=cast.org_b)
+        EventFactory(slug="draft-event-b", organizer=cast.org_b, status="draft")
+        CourseFactory(slug="draft-course-b", provider=cast.org_b, is_published=False)
+        plan_b = PlanFactory(slug="plan-b", network=cast.network_b)
+        MeasureFactory(plan=plan_b, direction=DirectionFactory(plan=plan_b, code="1"), code="1.1", lead=cast.org_b)
         group_b = GroupFactory(course=course_b, capacity=None)
         return cls(
             {

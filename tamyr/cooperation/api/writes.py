@@ -49,7 +49,10 @@ class MeasureWriteSerializer(serializers.Serializer[Any]):
 
     code = serializers.CharField(max_length=16, required=False)
     direction = serializers.CharField(max_length=16, required=False, help_text="The direction's number, e.g. 2.")
-    parent = serializers.CharField(max_length=16, required=False, allow_null=True, help_text="A measure's number.")
+    # a declared field, popped from the class by DRF's metaclass: it does not shadow `Field.parent` at run time
+    parent = serializers.CharField(  # type: ignore[assignment]
+        max_length=16, required=False, allow_null=True, help_text="A measure's number."
+    )
     title = serializers.JSONField(required=False, help_text='Per language: {"en": "…", "kk": "…"}.')
     description = serializers.JSONField(required=False)
     lead = serializers.CharField(required=False, help_text="Slug of an organization of the plan's network.")
