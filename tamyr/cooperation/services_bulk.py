@@ -271,7 +271,7 @@ class _Importer:
             wanted["parent"] = self.measure(row["parent"], "parent")
         if row.get("lead"):
             wanted["lead"] = self.organization(row["lead"], "lead")
-        if "partners" in row:
+        if row.get("partners"):  # an empty cell leaves a measure's partners as they are, like every other column
             wanted["partners"] = [self.organization(s, "partners") for s in _SEPARATORS.split(row["partners"]) if s]
         if row.get("status"):
             status = _column_key(row["status"])
