@@ -442,7 +442,31 @@ def _comment_plan(user: Any, organization: Any) -> bool:
     )
 
 
+def _edit_measure(user: Any, measure: Any) -> bool:
+    """A measure's status, dates and partners: the plan's coordinators and its lead organization's admins and staff
+    (the lead itself, the title and the budget stay with the coordinators: `cooperation.change_plan`)."""
+    if measure is None:
+        return False
+    roles = roles_of(user)
+    return bool(roles.by_organization.get(measure.lead_id, frozenset()) & PEOPLE_ROLES) or _change_plan(
+        user, measure.plan
+    )
+
+
+def _bulk_edit_plan(user: Any, plan: Any) -> bool:
+    """The bulk page and the import of a plan: its coordinators, and the admins and staff of an organization leading
+    one of its measures (who may then change only those; the services ask `edit_measure` per measure)."""
+    if plan is None:
+        return False
+    if _change_plan(user, plan):
+        return True
+    held = roles_of(user).organizations_with(PEOPLE_ROLES)
+    return bool(held) and plan.measures.filter(lead_id__in=held).exists()
+
+
 COOPERATION_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "cooperation.edit_measure": _edit_measure,
+    "cooperation.bulk_edit": _bulk_edit_plan,
     "cooperation.view_plan": _view_plan,
     "cooperation.change_plan": _change_plan,
     "cooperation.view_report": _view_plan_report,

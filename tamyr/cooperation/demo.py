@@ -10,13 +10,14 @@ import datetime as dt
 from pathlib import Path
 
 from tamyr.accounts.models import OrganizationRole, OrganizationRoleKind, User
-from tamyr.cooperation import demo_projects, selectors, services
-from tamyr.cooperation.models import Decision, Indicator, Measure, Plan, SignOff
+from tamyr.cooperation import selectors, services
+from tamyr.cooperation.models import Decision, Indicator, JointProject, LearnRequest, Measure, Plan, Practice, SignOff
 from tamyr.core import netfiles
 from tamyr.events.models import Event
 from tamyr.registry.models import Organization
 
 PLAN_FILE = Path(__file__).resolve().parents[1] / "demo" / "plan.yaml"
+PROJECTS_FILE = PLAN_FILE.with_name("projects.yaml")  # joint projects and the practice library, a network file too
 AMENDMENT_TITLE = {
     "en": "Summer school of the OTS languages for young compatriots",
     "ru": "Летняя школа языков ОТГ для молодых соотечественников",
@@ -34,7 +35,8 @@ def _signer(organization: Organization) -> User:
 
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the plan, then take its decisions once; returns counts to print."""
-    netfiles.load([(f"tamyr/demo/{PLAN_FILE.name}", PLAN_FILE.read_text(encoding="utf-8"))])
+    for path in (PLAN_FILE, PROJECTS_FILE):
+        netfiles.load([(f"tamyr/demo/{path.name}", path.read_text(encoding="utf-8"))])
     plan = Plan.objects.get(slug="ots-jap-2026")
     coordinator = User.objects.get(username="coordinator")
     if not plan.versions.exists():
@@ -53,5 +55,7 @@ def build(*, seed: int) -> dict[str, int]:
         "measures": Measure.objects.count(),
         "indicators": Indicator.objects.count(),
         "sign-offs": SignOff.objects.filter(version__plan=plan).count(),
-        **demo_projects.build(),  # the joint projects and the practice library (tamyr/demo/projects.yaml)
+        "projects": JointProject.objects.count(),
+        "practices": Practice.objects.count(),
+        "learn_requests": LearnRequest.objects.count(),
     }

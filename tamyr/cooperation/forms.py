@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tamyr.cooperation.models import Decision
+from tamyr.cooperation.models import Decision, MeasureStatus
 from tamyr.core import uploads
 
 
@@ -56,3 +56,51 @@ class SubmitVersionForm(forms.Form):
     def __init__(self, *args: Any, meetings: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["meeting"].choices = meetings or []  # type: ignore[attr-defined]
+
+
+class BulkMeasuresForm(forms.Form):
+    """One change for the measures ticked on the bulk page; a field left empty stays as it is on each."""
+
+    codes = forms.MultipleChoiceField(label=_("Measures"), widget=forms.CheckboxSelectMultiple)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    lead = forms.ChoiceField(label=_("Lead organization"), required=False)
+    set_partners = forms.BooleanField(label=_("Replace the partner organizations"), required=False)
+    partners = forms.MultipleChoiceField(
+        label=_("Partner organizations"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    starts_on = forms.DateField(label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(
+        self,
+        *args: Any,
+        codes: list[str] | None = None,
+        organizations: list[tuple[str, str]] | None = None,
+        may_change_lead: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = [(code, code) for code in codes or []]  # type: ignore[attr-defined]
+        keep = [("", _("— leave as it is —"))]
+        self.fields["status"].choices = keep + list(MeasureStatus.choices)  # type: ignore[attr-defined]
+        self.fields["partners"].choices = organizations or []  # type: ignore[attr-defined]
+        if may_change_lead:
+            self.fields["lead"].choices = keep + list(organizations or [])  # type: ignore[attr-defined]
+        else:
+            del self.fields["lead"]
+
+
+class PlanImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("The file holds"),
+        choices=[("measures", _("Measures")), ("actuals", _("Reported values of indicators"))],
+    )
+    file = uploads.UploadField(label=_("File"), policy=uploads.PLAN_IMPORT)
+    encoding = forms.ChoiceField(label=_("Encoding of the file"), required=False)
+    dry_run = forms.BooleanField(label=_("Dry run: check and report, write nothing"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tamyr.registry.imports import encoding_choices
+
+        self.fields["encoding"].choices = [("", _("Recognise it"))] + encoding_choices()  # type: ignore[attr-defined]

@@ -100,9 +100,15 @@ def _reporting(activity: etree._Element, plan: Plan, reporter: Organization | No
         _narratives(element, plan.network.name, plan.network.slug)
 
 
-def export(plan: Plan) -> bytes:
-    """The plan's IATI XML (UTF-8), from the same rows the plan page reads."""
-    tree = selectors.plan_tree(plan)
+EXACT = object()  # `export`'s reader when the caller is the installation (tests, commands): exact numbers
+
+
+def export(plan: Plan, reader: Any = EXACT) -> bytes:
+    """The plan's IATI XML (UTF-8), from the same rows the plan page reads: for a `reader` who may not read the
+    exact numbers (a visitor of a public plan), with its small counts withheld as on the plan page."""
+    from tamyr.cooperation import reports
+
+    tree = selectors.plan_tree(plan) if reader is EXACT else reports.tree_for(reader, plan)
     reporter = _reporting_org(plan)
     root = etree.Element(
         "iati-activities", version="2.03", **{"generated-datetime": timezone.now().replace(microsecond=0).isoformat()}

@@ -447,3 +447,7 @@ class PlansSection(Section):
             for p in indicator.periods.all()
         ]
         return data
+
+
+# the joint projects' and the practice library's sections live beside this one; the loader imports only `netfile`
+from tamyr.cooperation import netfile_projects  # noqa: E402, F401

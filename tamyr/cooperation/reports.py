@@ -24,6 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from tamyr.accounts import permissions
 from tamyr.cooperation import selectors
 from tamyr.cooperation.models import IndicatorPeriod, IndicatorSource, Plan
 from tamyr.cooperation.selectors import IndicatorRow, MeasureNode, PlanTree
@@ -208,6 +209,22 @@ def public_tree(plan: Plan) -> PlanTree:
         direction.progress = selectors._weighted(direction.measures)
     tree.progress = selectors._weighted([root for d in tree.directions for root in d.measures])
     return tree
+
+
+def exact_numbers_for(user: Any, plan: Plan) -> bool:
+    """Who reads a plan's computed numbers exactly: those who may read its progress reports (the network's
+    coordinators and the people holding a role at its organizations). Everyone else reading a public plan (its page,
+    a measure, the API, the IATI file) gets the published numbers, as on the accountability page."""
+    return permissions.can(user, "cooperation.view_report", plan)
+
+
+def tree_for(user: Any, plan: Plan) -> PlanTree:
+    """The plan tree as `user` may read it: exact, or with small counts withheld (`public_tree`)."""
+    return selectors.plan_tree(plan) if exact_numbers_for(user, plan) else public_tree(plan)
+
+
+def node_for(user: Any, plan: Plan, code: str) -> MeasureNode | None:
+    return next((node for node in tree_for(user, plan).measures() if node.measure.code == code), None)
 
 
 def _publish(row: IndicatorRow) -> None:

@@ -332,3 +332,22 @@ def values_awaiting_approval(plan: Plan) -> QuerySet[ReportedValue]:
         .select_related("period__indicator__measure", "organization", "reported_by")
         .order_by("reported_at", "pk")
     )
+
+
+def measures_editable_by(user: Any, plan: Plan) -> QuerySet[Measure]:
+    """The measures of `plan` the bulk page offers: all for its coordinators, else those led by an organization
+    where the user is admin or staff (the same as `cooperation.edit_measure`, in one query)."""
+    measures = Measure.objects.filter(plan=plan).select_related("lead").prefetch_related("partners")
+    if permissions.can(user, "cooperation.change_plan", plan):
+        return measures.order_by("pk")
+    held = permissions.roles_of(user).organizations_with(permissions.PEOPLE_ROLES)
+    return measures.filter(lead_id__in=held).order_by("pk")
+
+
+def network_organizations(plan: Plan) -> list[Organization]:
+    """The organizations a measure of `plan` may name: the network's members and observers, or the plan's own."""
+    if plan.network_id is None:
+        return [plan.organization] if plan.organization else []
+    return list(
+        Organization.objects.filter(network_memberships__network_id=plan.network_id).distinct().order_by("slug")
+    )

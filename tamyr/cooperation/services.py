@@ -217,6 +217,23 @@ def _check_measure_fields(
     return cleaned
 
 
+LEAD_FIELDS = frozenset({"status", "starts_on", "ends_on", "partners", "events", "courses", "description"})
+"""What a measure's lead organization changes itself; the rest (its title, the lead, its place in the plan, its
+budget and weight) is the coordinators' (`cooperation.change_plan`)."""
+
+
+def _require_edit(acting_user: Any, measure: Measure, fields: Iterable[str]) -> None:
+    if permissions.can(acting_user, "cooperation.change_plan", measure.plan):
+        return
+    if not permissions.can(acting_user, "cooperation.edit_measure", measure):
+        raise NotAllowed(_("Only the plan's coordinators and the measure's lead organization change it."))
+    if outside := sorted(set(fields) - LEAD_FIELDS):
+        raise NotAllowed(
+            _("Only the plan's coordinators change %(names)s.") % {"names": ", ".join(outside)},
+            field=outside[0],
+        )
+
+
 def _set_links(measure: Measure, cleaned: Mapping[str, Any]) -> None:
     if "partners" in cleaned:
         measure.partners.set(cleaned["partners"])
@@ -247,8 +264,8 @@ def measure_create(
 
 @transaction.atomic
 def measure_update(*, measure: Measure, acting_user: Any, **fields: Any) -> Measure:
-    measure = Measure.objects.select_for_update().select_related("plan").get(pk=measure.pk)
-    _require_change(acting_user, measure.plan)
+    measure = Measure.objects.select_for_update(of=("self",)).select_related("plan").get(pk=measure.pk)
+    _require_edit(acting_user, measure, fields)
     cleaned = _check_measure_fields(measure.plan, fields, acting_user, measure)
     links = {key: cleaned.pop(key) for key in ("partners", "events", "courses") if key in cleaned}
     changed = {}

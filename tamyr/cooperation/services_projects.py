@@ -283,6 +283,44 @@ def practice_submit(
     return practice
 
 
+PRACTICE_FIELDS = frozenset(
+    {"title", "summary", "body", "theme", "direction", "country", "contact_name", "contact_email", "contact_phone"}
+)
+
+
+@transaction.atomic
+def practice_update(*, practice: Practice, acting_user: Any, **fields: Any) -> Practice:
+    """The owner changes its practice. A changed practice goes back to the coordinators' review (an accepted one
+    leaves the library meanwhile): what the library shows is always what they accepted."""
+    if not permissions.can(acting_user, "cooperation.change_practice", practice):
+        raise NotAllowed(_("Only the organization's admins and staff can change its practices."))
+    if unknown := sorted(set(fields) - PRACTICE_FIELDS):
+        raise DomainError(_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)})
+    practice = Practice.objects.select_for_update(of=("self",)).select_related("organization").get(pk=practice.pk)
+    for key in ("title", "summary", "body"):
+        if key in fields:
+            fields[key] = _translations(fields[key], key, required=key == "title")
+    if "theme" in fields:
+        fields["theme"] = _choice(fields["theme"], PracticeTheme, "theme")
+    direction = fields.get("direction")
+    if direction is not None and direction.plan.network_id != practice.network_id:
+        raise DomainError(_("Choose a direction of this network's plan."), field="direction")
+    if "contact_email" in fields:
+        fields["contact_email"] = (fields["contact_email"] or "").strip()
+        if "@" not in fields["contact_email"]:
+            raise DomainError(_("Give a contact e-mail address."), field="contact_email")
+    changed = sorted(name for name, value in fields.items() if getattr(practice, name) != value)
+    if not changed:
+        return practice
+    for name in changed:
+        setattr(practice, name, fields[name])
+    practice.search_text = _practice_search_text(practice)
+    practice.status = PracticeStatus.SUBMITTED
+    practice.save()
+    audit.record(acting_user, "cooperation.practice_updated", practice, changed=changed)
+    return practice
+
+
 @transaction.atomic
 def practice_review(*, practice: Practice, accept: bool, acting_user: Any, reason: str = "") -> Practice:
     """Accept (the practice enters the public library) or reject with a reason the owner reads."""

@@ -8,14 +8,24 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
-from tamyr.cooperation import iati, reports, selectors, services
-from tamyr.cooperation.forms import CommentForm, DecideValueForm, ReportValueForm, SignOffForm, SubmitVersionForm
+from tamyr.cooperation import iati, reports, selectors, services, services_bulk
+from tamyr.cooperation.forms import (
+    BulkMeasuresForm,
+    CommentForm,
+    DecideValueForm,
+    PlanImportForm,
+    ReportValueForm,
+    SignOffForm,
+    SubmitVersionForm,
+)
 from tamyr.cooperation.models import IndicatorPeriod, IndicatorSource, Plan, ReportedValue, ValueStatus
 from tamyr.core import exports
 from tamyr.core.errors import DomainError
@@ -56,7 +66,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
-    tree = selectors.plan_tree(plan)
+    tree = reports.tree_for(request.user, plan)  # a public plan's small counts withheld from outsiders
     signing = selectors.version_in_signing(plan)
     context = {
         "plan": plan,
@@ -66,25 +76,28 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": permissions.can(request.user, "cooperation.change_plan", plan),
         "can_drill": permissions.can(request.user, "cooperation.view_counted", plan),
         "can_report": permissions.can(request.user, "cooperation.view_report", plan),
+        "can_bulk": permissions.can(request.user, "cooperation.bulk_edit", plan),
+        "published_numbers": not reports.exact_numbers_for(request.user, plan),
     }
     return render(request, "cooperation/plan_detail.html", context)
 
 
 def plan_iati(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
-    response = HttpResponse(iati.export(plan), content_type="application/xml; charset=utf-8")
+    response = HttpResponse(iati.export(plan, request.user), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-iati.xml"'
     return response
 
 
 def measure_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
-    node = selectors.measure_node(plan, code)
+    node = reports.node_for(request.user, plan, code)
     if node is None:
         raise Http404(_("No such measure."))
     context = {
         "plan": plan,
         "node": node,
+        "published_numbers": not reports.exact_numbers_for(request.user, plan),
         "can_drill": permissions.can(request.user, "cooperation.view_counted", plan),
         "can_report": permissions.can(request.user, "cooperation.report_value", node.measure),
     }
@@ -344,3 +357,92 @@ def plan_public(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("No such plan."))
     context = {"plan": plan, "tree": reports.public_tree(plan), "adopted": selectors.last_adopted(plan)}
     return render(request, "cooperation/plan_public.html", context)
+
+
+BULK_PAGE = 100
+
+
+@login_required
+def plan_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    """Tick measures, give one status, owners or dates, and change them all in one go; measures the user may not
+    change are refused one by one (`services_bulk.measures_bulk_update`)."""
+    plan = _plan_or_404(request, slug)
+    if not permissions.can(request.user, "cooperation.bulk_edit", plan):
+        raise PermissionDenied(_("Only the plan's coordinators and its measures' lead organizations change measures."))
+    may_change_lead = permissions.can(request.user, "cooperation.change_plan", plan)
+    page = Paginator(selectors.measures_editable_by(request.user, plan), BULK_PAGE).get_page(request.GET.get("page"))
+    organizations = selectors.network_organizations(plan)
+    choices = [(org.slug, org.display_name) for org in organizations]
+    all_codes = list(plan.measures.values_list("code", flat=True))
+    form = BulkMeasuresForm(
+        request.POST or None, codes=all_codes, organizations=choices, may_change_lead=may_change_lead
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by_slug = {org.slug: org for org in organizations}
+        try:
+            result = services_bulk.measures_bulk_update(
+                plan=plan,
+                codes=data["codes"],
+                status=data["status"] or None,
+                lead=by_slug.get(data.get("lead") or ""),
+                partners=[by_slug[s] for s in data["partners"]] if data["set_partners"] else None,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                acting_user=request.user,
+            )
+        except DomainError as error:
+            _refuse(form, error)
+        else:
+            _bulk_messages(request, result)
+            return redirect(f"{request.path}?page={page.number}")
+    return render(request, "cooperation/plan_bulk.html", {"plan": plan, "page": page, "form": form})
+
+
+def _bulk_messages(request: HttpRequest, result: services_bulk.BulkResult) -> None:
+    changed = len(result.changed)
+    messages.success(
+        request,
+        ngettext("%(count)s measure changed.", "%(count)s measures changed.", changed) % {"count": changed}
+        + (
+            " " + _("Already as asked: %(codes)s.") % {"codes": ", ".join(result.unchanged)} if result.unchanged else ""
+        ),
+    )
+    if result.refused:
+        messages.error(
+            request,
+            _("Refused: %(items)s") % {"items": "; ".join(f"{code} ({reason})" for code, reason in result.refused)},
+        )
+
+
+@login_required
+def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Measures or reported values from a CSV or XLSX file: a dry run shows what would be created or changed, and
+    every bad row; with one bad row nothing is written."""
+    plan = _plan_or_404(request, slug)
+    if not permissions.can(request.user, "cooperation.bulk_edit", plan):
+        raise PermissionDenied(_("Only the plan's coordinators and its measures' lead organizations import."))
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services_bulk.import_upload(
+                plan=plan,
+                upload=data["file"],
+                kind=data["kind"],
+                dry_run=data["dry_run"],
+                encoding=data["encoding"] or None,
+                acting_user=request.user,
+            )
+        except DomainError as error:
+            _refuse(form, error)
+        else:
+            if report.written:
+                messages.success(request, _("The file is imported."))
+            elif report.bad_rows:
+                messages.error(request, _("Nothing was imported: fix the bad rows and import the file again."))
+            else:
+                messages.info(request, _("Dry run: nothing was written."))
+    context = {"plan": plan, "form": form, "report": report, "columns": services_bulk}
+    return render(request, "cooperation/plan_import.html", context)

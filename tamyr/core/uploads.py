@@ -92,13 +92,26 @@ ANSWER = Policy("answer", DOCUMENTS, 10 * MB, private=True)
 SESSION_MATERIAL = Policy("session_material", DOCUMENTS, 25 * MB, private=True)
 LESSON_MATERIAL = Policy("lesson_material", DOCUMENTS, 25 * MB, private=True)
 PEOPLE_IMPORT = Policy("people_import", frozenset({CSV, XLSX}), 50 * MB, private=True)
+#: measures or reported values of a plan, imported and then forgotten (never stored)
+PLAN_IMPORT = Policy("plan_import", frozenset({CSV, XLSX}), 5 * MB, private=True)
 #: evidence for a value reported on a plan's indicator (a report, minutes, photos)
 EVIDENCE = Policy("evidence", DOCUMENTS, 20 * MB, private=True)
 #: a network file on the platform admin's page: read as text in the request and planned, never stored as a file
 NETWORK_FILE = Policy("network_file", frozenset({YAML}), 1 * MB, private=True)
 POLICIES = {
     p.name: p
-    for p in (LOGO, BANNER, PHOTO, ANSWER, SESSION_MATERIAL, LESSON_MATERIAL, PEOPLE_IMPORT, NETWORK_FILE, EVIDENCE)
+    for p in (
+        LOGO,
+        BANNER,
+        PHOTO,
+        ANSWER,
+        SESSION_MATERIAL,
+        LESSON_MATERIAL,
+        PEOPLE_IMPORT,
+        NETWORK_FILE,
+        EVIDENCE,
+        PLAN_IMPORT,
+    )
 }
 
 

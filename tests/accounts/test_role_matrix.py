@@ -249,6 +249,10 @@ WEB: dict[str, tuple[str, ...]] = {
     "POST /plans/plan-a/sign-off/":                            (LOGIN, NF, NF, OK, NO, NO, NO, NF, NO, NF, NO),
     "GET /plans/plan-a/approvals/":                            (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
     "POST /plans/plan-a/approvals/{reported_value}/":          (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
+    "GET /plans/plan-a/bulk/":                                 (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "POST /plans/plan-a/bulk/":                                (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "GET /plans/plan-a/import/":                               (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "POST /plans/plan-a/import/":                              (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
     "GET /files/evidence/{reported_value}/":                   (NF,    NF, NF, OK, OK, NF, NF, NF, OK, NF, OK),
     # calls: public pages, the applicant's pages, the referee's one-time page, the managers' pages
     "GET /calls/":                                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -353,9 +357,21 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/practices/":                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/practices/practice-a/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/practices/draft-practice-a/":            (NF,    NF, NF, OK, OK, NF, NF, NF, OK, NF, OK),
+    "POST /api/v1/projects/":                             (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "PATCH /api/v1/projects/project-a/":                  (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/practices/":                            (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "PATCH /api/v1/practices/practice-a/":                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /api/v1/practices/practice-a/requests/{learn_request}/answer/": (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     # plans
     "GET /api/v1/plans/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/plans/plan-a/":                          (NF,    NF, NF, OK, OK, OK, OK, NF, OK, NF, OK),
+    "POST /api/v1/plans/plan-a/measures/":                (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
+    "PATCH /api/v1/plans/plan-a/measures/1.1/":           (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "POST /api/v1/plans/plan-a/measures/bulk/":           (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "POST /api/v1/plans/plan-a/import/":                  (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "POST /api/v1/plans/plan-a/periods/{reported_period}/values/": (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "POST /api/v1/plans/plan-a/values/{reported_value}/decision/": (LOGIN, NF, NF, NO, NO, NO, NO, NF, OK, NF, OK),
+    "POST /api/v1/plans/plan-a/sign-off/":                (LOGIN, NF, NF, OK, NO, NO, NO, NF, NO, NF, NO),
     # calls and applications
     "GET /api/v1/calls/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /api/v1/calls/":                                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
@@ -446,6 +462,32 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /plans/plan-a/periods/{reported_period}/report/": {"value": "3", "evidence_url": "https://example.org/r"},
     "POST /plans/plan-a/sign-off/": {"action": "sign", "organization": "org-a", "decision": "approve"},
     "POST /plans/plan-a/approvals/{reported_value}/": {"approve": "1"},
+    "POST /plans/plan-a/bulk/": {"codes": ["1.1"], "status": "in_progress"},
+    "POST /api/v1/plans/plan-a/measures/": {
+        "code": "1.9",
+        "title": {"en": "Measure 1.9"},
+        "lead": "org-a",
+        "direction": "1",
+    },
+    "PATCH /api/v1/plans/plan-a/measures/1.1/": {"status": "in_progress"},
+    "POST /api/v1/plans/plan-a/measures/bulk/": {"codes": ["1.1"], "status": "in_progress"},
+    "POST /api/v1/plans/plan-a/periods/{reported_period}/values/": {
+        "value": "3",
+        "evidence_url": "https://example.org/r",
+    },
+    "POST /api/v1/plans/plan-a/values/{reported_value}/decision/": {"approve": True},
+    "POST /api/v1/plans/plan-a/sign-off/": {"organization": "org-a", "decision": "approve"},
+    "POST /api/v1/projects/": {"slug": "project-new", "lead": "org-a", "title": {"en": "New project"}},
+    "PATCH /api/v1/projects/project-a/": {"place": "Vienna"},
+    "POST /api/v1/practices/": {
+        "slug": "practice-new",
+        "organization": "org-a",
+        "network": "network-a",
+        "title": {"en": "New practice"},
+        "contact_email": "practice@example.org",
+    },
+    "PATCH /api/v1/practices/practice-a/": {"contact_name": "Aigerim"},
+    "POST /api/v1/practices/practice-a/requests/{learn_request}/answer/": {"accept": True, "answer": "Yes, in May."},
     "POST /projects/project-a/": {"action": "media", "media-kind": "photo", "media-url": "https://example.org/p"},
     "POST /practices/draft-practice-a/review/": {"accept": "1"},
     "POST /practices/practice-a/learn/": {"organization": "org-b", "message": "May we learn?"},
@@ -522,6 +564,10 @@ INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /projects/new/": "sent empty: the project form is shown again",
     "POST /projects/project-a/edit/": "sent empty: the project form is shown again",
     "POST /practices/new/": "sent empty: the practice form is shown again",
+    "POST /plans/plan-a/import/": "sent empty: the import form is shown again",
+    "POST /api/v1/plans/plan-a/import/": "sent as JSON without a file: 400",
+    "POST /api/v1/projects/": "B's admin may start projects, but not in A's name: 400 (the lead is unknown to it)",
+    "POST /api/v1/practices/": "B's admin may submit practices, but not in A's name: 400 (unknown organization)",
     "POST /api/v1/applications/{application}/submit/": "person A's application is submitted already (400)",
     "POST /api/v1/applications/{application}/documents/transcript/": "sent without a file: 400",
     "POST /api/v1/awards/{award}/tranches/{tranche}/disburse/": "the tranche is paid once: later roles get 400",
@@ -933,6 +979,18 @@ API_COURSE = {"slug": "ref-course", "title": {"en": "Reference course"}, "format
 REGISTER = "POST /api/v1/events/event-a/registrations/"
 ATTENDANCE = "POST /api/v1/groups/{group}/attendance/"
 
+API_MEASURE = {"code": "1.9", "title": {"en": "Reference measure"}, "direction": "1", "lead": "org-a"}
+MEASURE_REFS = [  # field, value in the body, B's object, A's object
+    ("lead", "{ref}", "org-b", "org-a"),
+    ("partners", ["{ref}"], "org-b", "org-a"),
+    ("events", ["{ref}"], "draft-event-b", "event-a"),
+    ("courses", ["{ref}"], "draft-course-b", "course-a"),
+]
+BULK = "POST /api/v1/plans/plan-a/measures/bulk/"
+API_PROJECT = {"slug": "ref-project", "title": {"en": "Reference project"}}
+API_PRACTICE = {"slug": "ref-practice", "title": {"en": "Reference practice"}, "network": "network-a",
+                "contact_email": "practice@example.org"}
+
 # (path in the OpenAPI schema, field) -> the case
 API_REFERENCES: dict[tuple[str, str], Ref] = {
     ("/api/v1/events/", "organizer"): Ref("staff_a", "POST /api/v1/events/", {**API_EVENT, "organizer": "{ref}"},
@@ -985,12 +1043,61 @@ API_REFERENCES: dict[tuple[str, str], Ref] = {
                                             "org-b", "org-a"),
     ("/api/v1/calls/{slug}/apply/", "organization"): Ref(
         "staff_a", "POST /api/v1/calls/fund-a/apply/", {"organization": "{ref}"}, "org-b", "org-a"),
+    # plans (network A's plan-a; B's objects: org-b, draft-event-b, draft-course-b, plan-b)
+    **{
+        ("/api/v1/plans/{slug}/measures/", name): Ref(
+            "coordinator_a", "POST /api/v1/plans/plan-a/measures/", {**API_MEASURE, name: value}, other, own)
+        for name, value, other, own in MEASURE_REFS
+    },
+    **{
+        ("/api/v1/plans/{slug}/measures/{code}/", name): Ref(
+            "coordinator_a", "PATCH /api/v1/plans/plan-a/measures/1.1/", {name: value}, other, own)
+        for name, value, other, own in MEASURE_REFS
+    },
+    ("/api/v1/plans/{slug}/measures/bulk/", "lead"): Ref(
+        "coordinator_a", BULK, {"codes": ["1.1"], "lead": "{ref}"}, "org-b", "org-a"),
+    ("/api/v1/plans/{slug}/measures/bulk/", "partners"): Ref(
+        "coordinator_a", BULK, {"codes": ["1.1"], "partners": ["{ref}"]}, "org-b", "org-a"),
+    ("/api/v1/plans/{slug}/sign-off/", "organization"): Ref(
+        "org_admin_a", "POST /api/v1/plans/plan-a/sign-off/", {"organization": "{ref}", "decision": "approve"},
+        "org-b", "org-a"),
+    # joint projects and practices
+    ("/api/v1/projects/", "lead"): Ref("staff_a", "POST /api/v1/projects/", {**API_PROJECT, "lead": "{ref}"},
+                                       "org-b", "org-a"),
+    ("/api/v1/projects/", "network"): Ref(
+        "staff_a", "POST /api/v1/projects/", {**API_PROJECT, "lead": "org-a", "network": "{ref}"}, "network-b",
+        "network-a"),
+    ("/api/v1/projects/", "measure"): Ref(
+        "staff_a", "POST /api/v1/projects/", {**API_PROJECT, "lead": "org-a", "measure": "{ref}"}, "plan-b:1.1",
+        "plan-a:1.1"),
+    ("/api/v1/projects/{slug}/", "lead"): Ref(
+        "staff_a", "PATCH /api/v1/projects/project-a/", {"lead": "{ref}"}, "org-b", None),
+    ("/api/v1/projects/{slug}/", "network"): Ref(
+        "staff_a", "PATCH /api/v1/projects/project-a/", {"network": "{ref}"}, "network-b", "network-a"),
+    ("/api/v1/projects/{slug}/", "measure"): Ref(
+        "staff_a", "PATCH /api/v1/projects/project-a/", {"measure": "{ref}"}, "plan-b:1.1", "plan-a:1.1"),
+    ("/api/v1/practices/", "organization"): Ref(
+        "staff_a", "POST /api/v1/practices/", {**API_PRACTICE, "organization": "{ref}"}, "org-b", "org-a"),
+    ("/api/v1/practices/", "network"): Ref(
+        "staff_a", "POST /api/v1/practices/", {**API_PRACTICE, "organization": "org-a", "network": "{ref}"},
+        "network-b", "network-a"),
+    ("/api/v1/practices/", "direction"): Ref(
+        "staff_a", "POST /api/v1/practices/",
+        {**API_PRACTICE, "organization": "org-a", "network": "network-a", "direction": "{ref}"}, "plan-b:1",
+        "plan-a:1"),
+    ("/api/v1/practices/{slug}/", "organization"): Ref(
+        "staff_a", "PATCH /api/v1/practices/practice-a/", {"organization": "{ref}"}, "org-b", None),
+    ("/api/v1/practices/{slug}/", "network"): Ref(
+        "staff_a", "PATCH /api/v1/practices/practice-a/", {"network": "{ref}"}, "network-b", None),
+    ("/api/v1/practices/{slug}/", "direction"): Ref(
+        "staff_a", "PATCH /api/v1/practices/practice-a/", {"direction": "{ref}"}, "plan-b:1", "plan-a:1"),
 }
 
 COUNTRY = "a country (reference data, the same for everyone)"
 DIRECTORY = "an organization of the public directory, only named (the write acts for it in no way)"
 VENUE = "a venue: venues are shared places, offered to every organizer"
 FIELD = "a field of the OECD classification of science (reference data, the same for everyone)"
+WITHIN_PLAN = "a number looked up among the plan's own directions or measures, in the plan the path names"
 PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("/api/v1/awards/{id}/reports/", "tranche"): "a tranche of the same award: looked up within the award whose "
     "managers write, another award's tranche answers 404 (tests/calls/test_api_review.py)",
@@ -1031,6 +1138,13 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("/api/v1/applications/{code}/", "partners"): DIRECTORY + ": a partner organization of the project",
     ("/api/v1/applications/{code}/", "quota_group"): "a key among the groups of the application's own call; any "
                                                      "other is refused",
+    ("/api/v1/plans/{slug}/measures/", "direction"): WITHIN_PLAN,
+    ("/api/v1/plans/{slug}/measures/", "parent"): WITHIN_PLAN,
+    ("/api/v1/plans/{slug}/measures/{code}/", "direction"): WITHIN_PLAN,
+    ("/api/v1/plans/{slug}/measures/{code}/", "parent"): WITHIN_PLAN,
+    ("/api/v1/plans/{slug}/measures/bulk/", "codes"): WITHIN_PLAN + " (a code of none is listed as refused)",
+    ("/api/v1/practices/", "country"): COUNTRY,
+    ("/api/v1/practices/{slug}/", "country"): COUNTRY,
     ("CallForm", "residence_countries"): COUNTRY,
     ("ApplicationForm", "partners"): DIRECTORY + ": a partner organization of the project",
     ("ApplicationForm", "quota_group"): "the groups of the application's own call (the form's choices; the service "
@@ -1051,6 +1165,10 @@ NOT_REFERENCES = frozenset({
     "opens_at", "places", "required", "summary",
     # financing: an award's tranches, reports and status
     "amount", "due_on", "status",
+    # plans, joint projects and practices: numbers, dates, texts, files and decisions
+    "accept", "answer", "approve", "body", "budget_amount", "budget_line", "code", "comment", "contact_email",
+    "contact_name", "contact_phone", "decision", "dry_run", "encoding", "ends_on", "evidence_file", "evidence_url",
+    "note", "place", "reservation", "starts_on", "theme", "value", "weight",
 })
 
 STAFF_REGISTER = "POST /events/event-a/registrations/"
@@ -1144,11 +1262,16 @@ class Others:
         from tamyr.events.models import Delegation, Invitation
         from tamyr.learning.models import Enrollment, EnrollmentStatus
         from tests.events.factories import CategoryFactory, EventFactory, RegistrationFactory, SessionFactory
+        from tests.factories.cooperation import DirectionFactory, MeasureFactory, PlanFactory
         from tests.learning.factories import CourseFactory, GroupFactory, LessonFactory
 
         cast = world.cast
         event_b = EventFactory(slug="event-b", organizer=cast.org_b, capacity=None)
         course_b = CourseFactory(slug="course-b", provider=cast.org_b)
+        EventFactory(slug="draft-event-b", organizer=cast.org_b, status="draft")
+        CourseFactory(slug="draft-course-b", provider=cast.org_b, is_published=False)
+        plan_b = PlanFactory(slug="plan-b", network=cast.network_b)
+        MeasureFactory(plan=plan_b, direction=DirectionFactory(plan=plan_b, code="1"), code="1.1", lead=cast.org_b)
         group_b = GroupFactory(course=course_b, capacity=None)
         return cls(
             {

@@ -46,3 +46,12 @@ def test_a_second_demo_run_writes_nothing_new() -> None:
     assert (
         list(Plan.objects.get(slug="ots-jap-2026").versions.values_list("number", "status", "updated_at")) == versions
     )
+
+
+def test_the_demo_loads_its_joint_projects_and_practice_library_from_the_network_file() -> None:
+    from tamyr.cooperation.models import JointProject, LearnRequest, Practice
+
+    call_command("demo", people=5, stdout=io.StringIO())
+    gala = JointProject.objects.get(slug="gala-concert-vienna-2026")
+    assert (gala.measure.code, gala.events.get().slug) == ("3.1", "diaspora-capacity-building-2026-vienna")
+    assert Practice.objects.filter(status="accepted").count() == 4 and LearnRequest.objects.count() == 1

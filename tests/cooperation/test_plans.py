@@ -92,9 +92,20 @@ def test_a_bad_budget_is_refused_and_nothing_changes(world: PlanWorld) -> None:
     assert world.measure.budget_amount is None
 
 
-def test_a_member_institution_cannot_change_a_measure(world: PlanWorld) -> None:
+def test_a_member_institution_cannot_change_a_measure_it_does_not_lead(world: PlanWorld) -> None:
     with pytest.raises(NotAllowed):
-        services.measure_update(measure=world.measure, status="completed", acting_user=world.admin_kz)
+        services.measure_update(measure=world.measure, status="completed", acting_user=world.admins[world.az.slug])
+
+
+def test_the_lead_institution_changes_its_measures_status(world: PlanWorld) -> None:
+    services.measure_update(measure=world.measure, status="completed", acting_user=world.admin_kz)
+    world.measure.refresh_from_db()
+    assert world.measure.status == "completed"
+
+
+def test_the_lead_institution_cannot_give_its_measure_away(world: PlanWorld) -> None:
+    with pytest.raises(NotAllowed):
+        services.measure_update(measure=world.measure, lead=world.az, acting_user=world.admin_kz)
 
 
 def _with_progress(world: PlanWorld, code: str, weight: int, actual: int) -> Measure:

@@ -150,16 +150,3 @@ def test_the_library_reads_in_a_fixed_number_of_queries(world: PlanWorld, django
     with django_assert_max_num_queries(3):
         rows = [(p.organization.name, p.country and p.country.name) for p in selectors.practices_visible(visitor)]
     assert len(rows) == 5
-
-
-def test_the_demo_file_loads_projects_and_practices_and_loads_again_unchanged(db: None) -> None:
-    from pathlib import Path
-
-    from tamyr.cooperation import demo_projects
-    from tamyr.core import netfiles
-
-    network = Path(demo_projects.PROJECTS_FILE).parent / "network.yaml"
-    netfiles.load([("tamyr/demo/network.yaml", network.read_text(encoding="utf-8"))])
-    first = demo_projects.build()
-    assert first == {"projects": 2, "practices": 5, "learn_requests": 1}
-    assert demo_projects.build() == first

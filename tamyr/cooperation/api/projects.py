@@ -1,5 +1,7 @@
 """Joint projects under /api/v1/projects/ and practices under /api/v1/practices/: reads of what the caller may
-see (public projects and accepted practices for anonymous callers); writes go through the pages."""
+see (public projects and accepted practices for anonymous callers); writes through the services: a project created
+or changed by its lead organization, a practice submitted or changed by its owner (a changed practice goes back to
+review), a learning request answered by the practice's owner."""
 
 from __future__ import annotations
 
@@ -7,12 +9,20 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import mixins, serializers, viewsets
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from tamyr.accounts import permissions
 from tamyr.api.permissions import Can
 from tamyr.cooperation import selectors_projects as selectors
-from tamyr.cooperation.models import JointProject, Practice, ProjectMedia, ProjectPartner
+from tamyr.cooperation import services_projects as services
+from tamyr.cooperation.api import writes
+from tamyr.cooperation.models import JointProject, LearnRequest, Practice, ProjectMedia, ProjectPartner
+from tamyr.core.errors import DomainError
 
 
 class PartnerSerializer(serializers.ModelSerializer[ProjectPartner]):
@@ -85,11 +95,46 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self) -> QuerySet[JointProject]:
         return selectors.projects_visible(self.request.user).order_by("-starts_on", "slug")
 
+    action_permissions = {"create": "cooperation.add_project"}
+    object_permissions = {"partial_update": "cooperation.change_project"}
+
     def get_object(self) -> JointProject:
         project = selectors.project_detail(self.kwargs[self.lookup_field])
         if project is None or not permissions.can(self.request.user, "cooperation.view_project", project):
             raise Http404
+        self.check_object_permissions(self.request, project)
         return project
+
+    def _detail(self, slug: str) -> dict[str, Any]:
+        return dict(ProjectDetailSerializer(selectors.project_detail(slug)).data)
+
+    @extend_schema(request=writes.ProjectWriteSerializer, responses={201: ProjectDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Start a project led by an organization where the caller is admin or staff."""
+        serializer = writes.ProjectWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        for name in ("slug", "lead", "title"):
+            if name not in data:
+                raise DomainError(_("This field is required."), field=name)
+        project = services.project_create(
+            slug=data.pop("slug"), lead=data.pop("lead"), acting_user=request.user, **data
+        )
+        return Response(self._detail(project.slug), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=writes.ProjectWriteSerializer, responses=ProjectDetailSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change a project (its lead organization's admins and staff)."""
+        project = self.get_object()
+        serializer = writes.ProjectWriteSerializer(
+            data=request.data, partial=True, context={**self.get_serializer_context(), "project": project}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "slug" in data or "lead" in data:
+            raise DomainError(_("A project's address and lead organization do not change."), field="lead")
+        services.project_update(project=project, acting_user=request.user, **data)
+        return Response(self._detail(project.slug))
 
 
 class PracticeSerializer(serializers.ModelSerializer[Practice]):
@@ -138,6 +183,9 @@ class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             country=params.get("country", "")[:2],
         )
 
+    action_permissions = {"create": "cooperation.submit_practice"}
+    object_permissions = {"partial_update": "cooperation.change_practice", "answer": "cooperation.change_practice"}
+
     def get_object(self) -> Practice:
         practice = (
             Practice.objects.select_related("organization", "network", "country", "direction")
@@ -146,4 +194,49 @@ class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         if practice is None or not permissions.can(self.request.user, "cooperation.view_practice", practice):
             raise Http404
+        self.check_object_permissions(self.request, practice)
         return practice
+
+    @extend_schema(request=writes.PracticeWriteSerializer, responses={201: PracticeSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Offer an organization's practice to one of its networks' library; it waits for the coordinators."""
+        serializer = writes.PracticeWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        for name in ("slug", "organization", "network", "title", "contact_email"):
+            if name not in data:
+                raise DomainError(_("This field is required."), field=name)
+        practice = services.practice_submit(acting_user=request.user, **data)
+        return Response(PracticeSerializer(practice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=writes.PracticeWriteSerializer, responses=PracticeSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change a practice (its organization's admins and staff); it goes back to the coordinators' review."""
+        practice = self.get_object()
+        serializer = writes.PracticeWriteSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if {"slug", "organization", "network"} & set(data):
+            raise DomainError(_("A practice's address, organization and network do not change."), field="network")
+        practice = services.practice_update(practice=practice, acting_user=request.user, **data)
+        return Response(PracticeSerializer(practice).data)
+
+    @extend_schema(request=writes.LearnAnswerSerializer, responses=writes.LearnRequestSerializer)
+    @action(detail=True, methods=["post"], url_path=r"requests/(?P<request_id>\d+)/answer")
+    def answer(self, request: Request, slug: str | None = None, request_id: str = "") -> Response:
+        """The practice's owner answers a request to learn from it."""
+        practice = self.get_object()
+        found = LearnRequest.objects.filter(pk=request_id, practice=practice).select_related("organization").first()
+        if found is None:
+            raise Http404
+        serializer = writes.LearnAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answered = services.learn_answer(
+            request=found,
+            accept=serializer.validated_data["accept"],
+            answer=serializer.validated_data.get("answer", ""),
+            acting_user=request.user,
+        )
+        return Response(writes.LearnRequestSerializer(answered).data)

@@ -58,6 +58,13 @@ class IndicatorSerializer(serializers.Serializer[IndicatorRow]):
     baseline_year = serializers.IntegerField(source="indicator.baseline_year", allow_null=True)
     periods = PeriodSerializer(many=True)
     progress = serializers.FloatField(help_text="0–1, computed from the current period; never typed.")
+    withheld = serializers.SerializerMethodField(
+        help_text="Periods whose computed actual is below 10 and withheld (`actual` null) from readers outside the "
+        "network; their other computed actuals are rounded to the nearest 5."
+    )
+
+    def get_withheld(self, row: IndicatorRow) -> list[int]:
+        return sorted(row.withheld)
 
 
 class MeasureSerializer(serializers.Serializer[MeasureNode]):
@@ -129,9 +136,17 @@ class PlanDetailSerializer(PlanSerializer):
     directions = serializers.SerializerMethodField()
     versions = serializers.SerializerMethodField()
 
+    published_numbers = serializers.SerializerMethodField(
+        help_text="True when computed numbers are the published ones (small counts withheld, others rounded to 5): "
+        "for readers outside the network's coordinators and organizations."
+    )
+
     class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "progress", "directions", "versions"]
+        fields = [*PlanSerializer.Meta.fields, "progress", "published_numbers", "directions", "versions"]
         read_only_fields = fields
+
+    def get_published_numbers(self, plan: Plan) -> bool:
+        return bool(self.context.get("published_numbers", False))
 
     def get_progress(self, plan: Plan) -> float:
         return float(self.context["tree"].progress)

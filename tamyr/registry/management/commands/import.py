@@ -1,8 +1,9 @@
 """`tamyr import people FILE`: import compatriots from a CSV or XLSX file (see `tamyr.registry.imports`).
 
 The module is named `import` (a Python keyword) because Django loads commands by name with importlib, which does
-not mind; `tamyr import` is the name the product brief gives. What to import is a positional word so that other
-kinds of import (`tamyr import organizations …`) can join later.
+not mind; `tamyr import` is the name the product brief gives. What to import is a positional word: `people`, or a
+plan's `measures` and reported values (`actuals`) with `--plan SLUG` (`tamyr.cooperation.services_bulk`, read by
+this import's reader).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tamyr.core.errors import DomainError
 from tamyr.registry import imports
 from tamyr.registry.models import Organization
 
-KINDS = ("people",)
+KINDS = ("people", "measures", "actuals")
 
 
 class Command(BaseCommand):
@@ -31,9 +32,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=KINDS, help="What the file holds (people).")
+        parser.add_argument("kind", choices=KINDS, help="people, or a plan's measures or actuals.")
         parser.add_argument("file", help="A .csv or .xlsx file; the first row names the columns.")
-        parser.add_argument("--organization", required=True, help="Slug of the organization that keeps the records.")
+        parser.add_argument("--organization", help="people: slug of the organization that keeps the records.")
+        parser.add_argument("--plan", help="measures, actuals: slug of the plan.")
         parser.add_argument("--dry-run", action="store_true", help="Check and report; write nothing.")
         parser.add_argument("--skip-bad-rows", action="store_true", help="Import the good rows, report the bad ones.")
         parser.add_argument(
@@ -56,6 +58,11 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"No such file: {path}")
+        if options["kind"] != "people":
+            self._plan_import(path, options)
+            return
+        if not options["organization"]:
+            raise CommandError("--organization is required for people.")
         try:
             organization = Organization.objects.get(slug=options["organization"])
         except Organization.DoesNotExist as error:
@@ -101,6 +108,48 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing was imported: {report.bad_row_count} bad row(s). Fix them, or use --skip-bad-rows."
             )
+
+    def _plan_import(self, path: Path, options: dict[str, Any]) -> None:
+        """A plan's measures or reported values; the user's permissions decide what each row may change."""
+        from tamyr.cooperation import services_bulk
+        from tamyr.cooperation.models import Plan
+
+        plan = Plan.objects.filter(slug=options["plan"] or "").first()
+        if plan is None:
+            raise CommandError(f"No plan with the slug {options['plan']!r} (--plan).")
+        user = User.objects.filter(username=options["user"] or "").first()
+        if user is None:
+            raise CommandError("--user is required: the rows are checked against what this user may change.")
+        try:
+            report = services_bulk.import_rows(
+                plan=plan,
+                path=path,
+                kind=options["kind"],
+                acting_user=user,
+                dry_run=options["dry_run"],
+                encoding=options["encoding"],
+            )
+        except DomainError as error:
+            raise CommandError(str(error.message)) from error
+        out = self.stdout
+        out.write(
+            f"Rows: {report.rows}; new measures: {len(report.created)}; changed: {len(report.changed)}; "
+            f"unchanged: {len(report.unchanged)}; values reported: {len(report.reported)}; bad: {len(report.bad_rows)}."
+        )
+        for code in report.created:
+            out.write(f"  new {code}")
+        for code, fields in report.changed:
+            out.write(f"  changed {code}: {', '.join(fields)}")
+        for item in report.reported:
+            out.write(f"  reported {item}")
+        for row in report.bad_rows:
+            out.write(f"  line {row.line}, column {row.column!r}: {row.reason} ({row.value!r})")
+        if report.bad_rows:
+            raise CommandError(f"Nothing was imported: {len(report.bad_rows)} bad row(s).")
+        if report.dry_run:
+            out.write("Dry run: nothing was written.")
+        else:
+            out.write(self.style.SUCCESS("Imported."))
 
     def _encoding(self, seen: imports.Preview) -> None:
         """Say which encoding the file is read in, with its first rows; stop when it is not sure and not chosen,
