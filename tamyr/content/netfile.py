@@ -84,13 +84,14 @@ class _EntriesSection(Section):
         changes = []
         for item in self._parents_first(items):
             data = item.data
-            for field, known, section in (("organization", organizations, "organizations"),
-                                          ("network", networks, "networks")):  # fmt: skip
-                slug = data.get(field)
-                if slug and slug not in known and not context.declares(section, slug):
-                    message = _("There is no %(what)s %(slug)s: add it to the file, or load it first.") % {
-                        "what": field, "slug": slug}  # fmt: skip
-                    context.problems.append(item.problem(field, message))
+            organization, network = data.get("organization"), data.get("network")
+            if organization and organization not in organizations and not context.declares("organizations", organization):
+                message = _(
+                    "There is no organization %(slug)s: add it to the file's organizations, or load it first."
+                ) % {"slug": organization}
+                context.problems.append(item.problem("organization", message))
+            if network and network not in networks and not context.declares("networks", network):
+                context.problems.append(item.problem("network", _("There is no network %(slug)s.") % {"slug": network}))
             current = existing.get(data["slug"])
             if current is not None and self._owner(current) != self._owner_of(data):
                 context.problems.append(item.problem("organization", _("An item's owner does not change.")))
