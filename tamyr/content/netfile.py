@@ -85,7 +85,11 @@ class _EntriesSection(Section):
         for item in self._parents_first(items):
             data = item.data
             organization, network = data.get("organization"), data.get("network")
-            if organization and organization not in organizations and not context.declares("organizations", organization):
+            if (
+                organization
+                and organization not in organizations
+                and not context.declares("organizations", organization)
+            ):
                 message = _(
                     "There is no organization %(slug)s: add it to the file's organizations, or load it first."
                 ) % {"slug": organization}
@@ -206,7 +210,9 @@ class _EntriesSection(Section):
         return set(self._dumped(scope).exclude(organization=None).values_list("organization__slug", flat=True))
 
     def dump(self, scope: DumpScope) -> list[dict[str, Any]]:
-        entries = self._dumped(scope).select_related("organization", "network", "parent").order_by("published_at", "slug")
+        entries = (
+            self._dumped(scope).select_related("organization", "network", "parent").order_by("published_at", "slug")
+        )
         items = [self._item(entry) for entry in entries]
         dumped = {item["slug"] for item in items}
         by_slug = {item["slug"]: item for item in items}

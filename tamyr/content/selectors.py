@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-
 from tamyr.accounts import permissions
 from tamyr.content.models import Attachment, Entry, EntryKind
 from tamyr.registry.models import Network, Organization
@@ -78,9 +77,7 @@ def editable_entries(user: Any, *, kind: str = "") -> QuerySet[Entry]:
         entries = entries.filter(kind=kind)
     if not roles.platform_admin:
         organizations = roles.organizations_with(permissions.PEOPLE_ROLES)
-        entries = entries.filter(
-            Q(organization_id__in=organizations) | Q(network_id__in=roles.coordinated_networks)
-        )
+        entries = entries.filter(Q(organization_id__in=organizations) | Q(network_id__in=roles.coordinated_networks))
     return entries.order_by("-updated_at", "-id")
 
 
@@ -102,5 +99,3 @@ def parent_choices(entry: Entry) -> QuerySet[Entry]:
         kind=EntryKind.PAGE, organization_id=entry.organization_id, network_id=entry.network_id
     )
     return pages.exclude(pk=entry.pk).order_by("order", "id") if entry.pk else pages.order_by("order", "id")
-
-

@@ -38,7 +38,9 @@ def test_the_news_list_says_so_when_there_is_none(client: Client, db) -> None:
     assert b'class="empty"' in client.get("/news/").content
 
 
-def test_the_news_list_costs_the_same_queries_for_many_items(client: Client, organization, django_assert_max_num_queries) -> None:
+def test_the_news_list_costs_the_same_queries_for_many_items(
+    client: Client, organization, django_assert_max_num_queries
+) -> None:
     for _number in range(25):
         news(organization)
     with django_assert_max_num_queries(8):

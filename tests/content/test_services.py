@@ -17,7 +17,14 @@ from tamyr.core.errors import NotAllowed
 from tamyr.core.models import AuditEntry
 from tamyr.core.uploads import UploadRefused
 from tests.content.factories import news, page
-from tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory, UserFactory, coordinate, grant
+from tests.factories import (
+    NetworkFactory,
+    NetworkMembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    coordinate,
+    grant,
+)
 
 pytestmark = pytest.mark.django_db
 

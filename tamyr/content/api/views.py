@@ -133,7 +133,9 @@ class NewsViewSet(_EntryViewSet):
 @extend_schema_view(
     list=extend_schema(parameters=FILTERS, description="Published pages; editors also see drafts."),
     retrieve=extend_schema(responses=EntryDetailSerializer),
-    create=extend_schema(request=PageCreateSerializer, responses={201: EntryDetailSerializer, 400: ERRORS, 403: ERRORS}),
+    create=extend_schema(
+        request=PageCreateSerializer, responses={201: EntryDetailSerializer, 400: ERRORS, 403: ERRORS}
+    ),
     partial_update=extend_schema(
         request=PageUpdateSerializer, responses={200: EntryDetailSerializer, 400: ERRORS, 403: ERRORS}
     ),
