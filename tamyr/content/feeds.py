@@ -23,7 +23,7 @@ from tamyr.core.i18n import LANGUAGE_CODES
 from tamyr.registry.models import Network, Organization
 
 FEED_LENGTH = 30
-SCOPES = {"organizations": Organization, "networks": Network}
+SCOPES: dict[str, type[Organization] | type[Network]] = {"organizations": Organization, "networks": Network}
 
 
 @dataclass
@@ -98,7 +98,7 @@ class RssFeed(Feed):  # type: ignore[type-arg]
 
 
 class AtomFeed(RssFeed):
-    feed_type = Atom1Feed
+    feed_type = Atom1Feed  # type: ignore[assignment]
 
     def subtitle(self, obj: FeedOf) -> str:
         return self.title(obj)

@@ -59,12 +59,13 @@ class EntryForm(forms.Form):
             widget.attrs.update({"class": "rich-text", "rows": 10, "data-rich-text": ""})
         if entry is None:
             owners = selectors.owners_for(user)
-            self.fields["owner"].choices = [(owner_key(owner), str(owner)) for owner in owners]
+            choices = [(owner_key(owner), str(owner)) for owner in owners]
+            self.fields["owner"].choices = choices  # type: ignore[attr-defined]
             del self.fields["parent"], self.fields["remove_cover"]
         else:
             del self.fields["owner"], self.fields["kind"]
             if entry.kind == EntryKind.PAGE:
-                self.fields["parent"].choices = [
+                self.fields["parent"].choices = [  # type: ignore[attr-defined]
                     ("", "—"),
                     *((page.slug, str(page)) for page in selectors.parent_choices(entry)),
                 ]

@@ -167,7 +167,7 @@ class _EntriesSection(Section):
         action: Action = "create" if current is None else ("change" if fields else "unchanged")
         if current is None:
             fields = sorted({*wanted, *(["parent"] if data.get("parent") else [])})
-        plan = {"values": {field: wanted[field] for field in fields if field in wanted}}
+        plan: dict[str, Any] = {"values": {field: wanted[field] for field in fields if field in wanted}}
         if "parent" in fields:
             plan["parent"] = data.get("parent")
         if "status" in plan["values"] or "published_at" in plan["values"]:  # publication decided together

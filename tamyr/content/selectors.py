@@ -31,7 +31,8 @@ def public_news(
     now: dt.datetime | None = None,
 ) -> QuerySet[Entry]:
     """Published news, newest first; `language`: only items with a version in it (a feed in that language)."""
-    entries = _base().filter(kind=EntryKind.NEWS).public(now)
+    entries: QuerySet[Entry] = Entry.objects.public(now).select_related("organization", "network")
+    entries = entries.filter(kind=EntryKind.NEWS)
     if owner is not None:
         entries = owned_by(entries, owner)
     if language:
@@ -63,7 +64,11 @@ def children(entry: Entry, user: Any) -> list[Entry]:
 
 def top_pages(owner: Organization | Network) -> QuerySet[Entry]:
     """An owner's published top-level pages, in their order (the menu on its page)."""
-    pages = _base().filter(kind=EntryKind.PAGE, parent__isnull=True).public()
+    pages = (
+        Entry.objects.public()
+        .select_related("organization", "network")
+        .filter(kind=EntryKind.PAGE, parent__isnull=True)
+    )
     owned = pages.filter(network=owner) if isinstance(owner, Network) else pages.filter(organization=owner)
     return owned.order_by("order", "id")
 
@@ -95,7 +100,8 @@ def owners_for(user: Any) -> list[Organization | Network]:
 
 def parent_choices(entry: Entry) -> QuerySet[Entry]:
     """Pages of the same owner an entry may be put under (itself excluded; deeper loops the service refuses)."""
-    pages = Entry.objects.filter(
-        kind=EntryKind.PAGE, organization_id=entry.organization_id, network_id=entry.network_id
+    pages = Entry.objects.filter(kind=EntryKind.PAGE)
+    pages = (
+        pages.filter(organization=entry.organization) if entry.organization_id else pages.filter(network=entry.network)
     )
     return pages.exclude(pk=entry.pk).order_by("order", "id") if entry.pk else pages.order_by("order", "id")

@@ -52,7 +52,8 @@ def resized_cover(upload: Any) -> uploads.CheckedFile:
     """Check the image by its content (re-encoded, metadata gone), then scale it down to COVER_MAX_SIDE."""
     checked = uploads.check(upload, COVER, field="cover")
     checked.seek(0)
-    with Image.open(checked) as image:
+    with Image.open(checked) as opened:
+        image: Image.Image = opened
         if max(image.size) <= COVER_MAX_SIDE or getattr(image, "n_frames", 1) > 1:
             checked.seek(0)
             return checked

@@ -117,7 +117,8 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 def _owner_from(key: str) -> Organization | Network | None:
     scope, _sep, slug = key.partition(":")
-    model = {"organization": Organization, "network": Network}.get(scope)
+    models: dict[str, type[Organization] | type[Network]] = {"organization": Organization, "network": Network}
+    model = models.get(scope)
     return model.objects.filter(slug=slug).first() if model else None
 
 

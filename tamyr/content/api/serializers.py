@@ -33,7 +33,7 @@ class EntrySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=EntryStatus.choices, read_only=True, source="shown_status")
     organization = serializers.CharField(source="organization.slug", read_only=True, allow_null=True)
     network = serializers.CharField(source="network.slug", read_only=True, allow_null=True)
-    parent = serializers.CharField(source="parent.slug", read_only=True, allow_null=True)
+    parent = serializers.CharField(source="parent.slug", read_only=True, allow_null=True)  # type: ignore[assignment]
     order = serializers.IntegerField(read_only=True)
     title = TranslationsField(read_only=True)
     summary = TranslationsField(read_only=True)
@@ -98,7 +98,7 @@ class EntryUpdateSerializer(serializers.Serializer):
 
 
 class PageUpdateSerializer(EntryUpdateSerializer):
-    parent = ScopedSlugRelatedField(
+    parent = ScopedSlugRelatedField(  # type: ignore[assignment]
         slug_field="slug", queryset=Entry.objects.filter(kind=EntryKind.PAGE), scope=_editable_pages,
         required=False, allow_null=True,
     )  # fmt: skip
