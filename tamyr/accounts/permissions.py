@@ -656,6 +656,43 @@ def _view_reviews(user: Any, call: Any) -> bool:
     return _manage_call(user, call) or _review_call(user, call)
 
 
+# --- content (news and pages) -------------------------------------------------------------------------------------
+
+
+def _edits_owner(user: Any, owner: Any) -> bool:
+    """Who writes an owner's news and pages: an organization's admins and staff; a network's coordinators."""
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    if owner is None:
+        return bool(roles.organizations_with(PEOPLE_ROLES)) or bool(roles.coordinated_networks)
+    if owner._meta.model_name == "network":
+        return owner.pk in roles.coordinated_networks
+    return bool(roles.by_organization.get(owner.pk, frozenset()) & PEOPLE_ROLES)
+
+
+def _change_entry(user: Any, entry: Any) -> bool:
+    if entry is None:
+        return False
+    if entry.network_id is not None:
+        roles = roles_of(user)
+        return roles.platform_admin or entry.network_id in roles.coordinated_networks
+    return _staff_of(user, entry.organization_id)
+
+
+def _view_entry(user: Any, entry: Any) -> bool:
+    """Published items: anyone; drafts, scheduled ones before their time and archived ones: their editors."""
+    return entry is not None and (entry.is_public() or _change_entry(user, entry))
+
+
+CONTENT_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "content.add_entry": _edits_owner,
+    "content.change_entry": _change_entry,
+    "content.view_entry": _view_entry,
+    "content.view_attachment": lambda user, attachment: attachment is not None and _view_entry(user, attachment.entry),
+}
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "calls.manage_financing": _manage_call,
     "calls.view_award": _view_award,
@@ -721,6 +758,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
 
 RULES.update(COOPERATION_RULES)
 RULES.update(PROJECT_RULES)
+RULES.update(CONTENT_RULES)
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

@@ -326,6 +326,9 @@ SPECTACULAR_SETTINGS = {
         "PracticeStatusEnum": "tamyr.cooperation.models.PracticeStatus",
         "LearnRequestStatusEnum": "tamyr.cooperation.models.LearnStatus",
         "MembershipRoleEnum": "tamyr.registry.models.MembershipRole",
+        "ContentStatusEnum": "tamyr.content.models.EntryStatus",
+        "ContentKindEnum": "tamyr.content.models.EntryKind",
+        "ContentLanguageEnum": "tamyr.content.api.serializers.LANGUAGE_CHOICES",
     },
 }
 

@@ -254,6 +254,29 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /plans/plan-a/import/":                               (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
     "POST /plans/plan-a/import/":                              (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
     "GET /files/evidence/{reported_value}/":                   (NF,    NF, NF, OK, OK, NF, NF, NF, OK, NF, OK),
+    # news and pages: the public side (news-a and page-a published, draft-news-a a draft of A, network-news-a a
+    # draft of network A), the feeds, private attachments, then the editors' side
+    "GET /news/":                                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /news/?organization=org-a":                           (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /news/news-a/":                                       (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /news/draft-news-a/":                                 (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /news/network-news-a/":                               (NF,    NF, NF, NF, NF, NF, NF, NF, OK, NF, OK),
+    "GET /pages/page-a/":                                      (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /news/feeds/organizations/org-a/en/rss.xml":          (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /news/feeds/organizations/org-a/kk/atom.xml":         (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /news/feeds/networks/network-a/en/feed.json":         (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /files/content-attachment/{news_attachment}/":        (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /files/content-attachment/{draft_attachment}/":       (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /content/":                                           (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
+    "GET /content/new/":                                       (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
+    "POST /content/new/":                                      (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /content/{news}/":                                    (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /content/{draft_news}/":                              (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /content/{draft_news}/":                             (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /content/{network_news}/":                            (LOGIN, NF, NF, NF, NF, NF, NF, NF, OK, NF, OK),
+    "GET /content/{draft_news}/revisions/":                    (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /content/{draft_news}/revisions/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /content/{draft_news}/attachments/":                 (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     # calls: public pages, the applicant's pages, the referee's one-time page, the managers' pages
     "GET /calls/":                                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /calls/mine/":                                        (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -351,6 +374,17 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/certificates/{certificate}/":            (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/certificates/{attendance}/":             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /api/v1/certificates/verify/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    # news and pages
+    "GET /api/v1/news/":                                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/news/news-a/":                           (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/news/draft-news-a/":                     (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/news/":                                 (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "PATCH /api/v1/news/draft-news-a/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "PATCH /api/v1/news/network-news-a/":                 (LOGIN, NF, NF, NF, NF, NF, NF, NF, OK, NF, OK),
+    "GET /api/v1/pages/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/pages/page-a/":                          (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "POST /api/v1/pages/":                                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "PATCH /api/v1/pages/page-a/":                        (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     # joint projects and practices
     "GET /api/v1/projects/":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/projects/project-a/":                    (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
@@ -456,6 +490,29 @@ BODIES: dict[str, dict[str, Any]] = {
     "PATCH /api/v1/people/{person_b}/": {"residence_city": "Istanbul"},
     # "{…}" in a value or a key is filled in as in the paths
     "POST /people/duplicates/{duplicate}/": {"action": "not_duplicate"},
+    "POST /content/new/": {
+        "owner": "organization:org-a",
+        "kind": "news",
+        "slug": "matrix-news",
+        "title_en": "Matrix news",
+        "source_language": "en",
+        "fallback_language": "en",
+        "status": "draft",
+    },
+    "POST /content/{draft_news}/": {
+        "slug": "draft-news-a",
+        "title_en": "Edited",
+        "source_language": "en",
+        "fallback_language": "en",
+        "status": "draft",
+    },
+    "POST /content/{draft_news}/revisions/": {"revision": "{draft_revision}"},
+    "POST /content/{draft_news}/attachments/": {"remove": "{draft_attachment}"},
+    "POST /api/v1/news/": {"slug": "matrix-news", "organization": "org-a", "title": {"en": "Matrix news"}},
+    "PATCH /api/v1/news/draft-news-a/": {"title": {"en": "Edited"}},
+    "PATCH /api/v1/news/network-news-a/": {"title": {"en": "Edited"}},
+    "POST /api/v1/pages/": {"slug": "matrix-page", "organization": "org-a", "title": {"en": "Matrix page"}},
+    "PATCH /api/v1/pages/page-a/": {"order": 2},
     "POST /events/draft-event-a/manage/": {"action": "publish"},
     "POST /events/event-a/check-in/": {"code": "{registration}"},
     "POST /courses/certificates/{certificate}/revoke/": {"reason": "Issued by mistake"},
@@ -632,6 +689,12 @@ class World:
             call_document=cast.call_document_a.pk,
             referee_token=cast.referee_token,
             month=cast.event_a.starts_at.strftime("%Y-%m"),
+            news=cast.news_a.pk,
+            draft_news=cast.draft_news_a.pk,
+            network_news=cast.network_news_a.pk,
+            draft_revision=cast.draft_revision.pk,
+            news_attachment=cast.news_attachment.pk,
+            draft_attachment=cast.draft_attachment.pk,
         )
 
     def body(self, endpoint: str) -> dict[str, Any]:
@@ -921,6 +984,12 @@ SAMPLE_VALUES = {
     "tranche": 17,
     "award_report": 18,
     "award_report_due": 19,
+    "news": 20,
+    "draft_news": 21,
+    "network_news": 22,
+    "draft_revision": 23,
+    "news_attachment": 24,
+    "draft_attachment": 25,
 }
 
 
@@ -976,6 +1045,7 @@ API_EVENT = {"slug": "ref-event", "title": {"en": "Reference event"}, "kind": "f
 API_CALL = {"slug": "ref-call", "title": {"en": "Reference call"}, "kind": "scholarship",
             "opens_at": "{in_a_month}", "closes_at": "{in_two_months}"}
 API_COURSE = {"slug": "ref-course", "title": {"en": "Reference course"}, "format": "self_paced"}
+API_NEWS = {"slug": "ref-news", "title": {"en": "Reference news"}}
 REGISTER = "POST /api/v1/events/event-a/registrations/"
 ATTENDANCE = "POST /api/v1/groups/{group}/attendance/"
 
@@ -1041,6 +1111,18 @@ API_REFERENCES: dict[tuple[str, str], Ref] = {
         "staff_a", "PATCH /api/v1/people/{person_a}/", {"registered_by": "{ref}"}, "org-b", None),
     ("/api/v1/calls/", "organization"): Ref("staff_a", "POST /api/v1/calls/", {**API_CALL, "organization": "{ref}"},
                                             "org-b", "org-a"),
+    ("/api/v1/news/", "organization"): Ref("staff_a", "POST /api/v1/news/", {**API_NEWS, "organization": "{ref}"},
+                                           "org-b", "org-a"),
+    ("/api/v1/news/", "network"): Ref("coordinator_a", "POST /api/v1/news/", {**API_NEWS, "network": "{ref}"},
+                                      "network-b", "network-a"),
+    ("/api/v1/pages/", "organization"): Ref("staff_a", "POST /api/v1/pages/", {**API_NEWS, "organization": "{ref}"},
+                                            "org-b", "org-a"),
+    ("/api/v1/pages/", "network"): Ref("coordinator_a", "POST /api/v1/pages/", {**API_NEWS, "network": "{ref}"},
+                                       "network-b", "network-a"),
+    ("/api/v1/pages/", "parent"): Ref("staff_a", "POST /api/v1/pages/",
+                                      {**API_NEWS, "organization": "org-a", "parent": "{ref}"}, "page-b", "page-a"),
+    ("/api/v1/pages/{slug}/", "parent"): Ref("staff_a", "PATCH /api/v1/pages/sub-page-a/", {"parent": "{ref}"},
+                                             "page-b", "page-a"),
     ("/api/v1/calls/{slug}/apply/", "organization"): Ref(
         "staff_a", "POST /api/v1/calls/fund-a/apply/", {"organization": "{ref}"}, "org-b", "org-a"),
     # plans (network A's plan-a; B's objects: org-b, draft-event-b, draft-course-b, plan-b)
@@ -1169,6 +1251,8 @@ NOT_REFERENCES = frozenset({
     "accept", "answer", "approve", "body", "budget_amount", "budget_line", "code", "comment", "contact_email",
     "contact_name", "contact_phone", "decision", "dry_run", "encoding", "ends_on", "evidence_file", "evidence_url",
     "note", "place", "reservation", "starts_on", "theme", "value", "weight",
+    # news and pages: texts, languages, publication time and order
+    "fallback_language", "order", "published_at", "source_language",
 })
 
 STAFF_REGISTER = "POST /events/event-a/registrations/"
@@ -1516,6 +1600,11 @@ def render_markdown() -> str:
         "the teacher of A, a live and a self-paced lesson (`{lesson}`) and a quiz (`{quiz}`); `{enrollment}` is",
         "person A's enrollment in the group, and a graduate of A (a record without an account) holds the",
         "certificate `{certificate}`, issued by A. `draft-course-a` is a draft course of A.",
+        "",
+        "News and pages: `news-a` (published, of A, with the attachment `{news_attachment}`), `draft-news-a`",
+        "(`{draft_news}`, a draft of A with the attachment `{draft_attachment}` and the revision `{draft_revision}`),",
+        "`network-news-a` (`{network_news}`, a draft of network A), `page-a` and `sub-page-a` (published pages of A)",
+        "and `page-b` (a published page of B). `{news}` is news A's id in the editor's addresses.",
         "",
         "Legend: ✓ allowed · ✗ denied (403; the Django admin redirects to its own login page) ·"
         " login: must sign in (web pages redirect to `/accounts/login/`, the API answers 401) · 404 not found.",

@@ -222,6 +222,7 @@ class RoleWorld:
         self._add_plan()
         self._add_projects()
         self._add_calls()
+        self._add_content()
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -404,6 +405,41 @@ class RoleWorld:
         self.lesson_material_a = LessonMaterial.objects.create(
             lesson=self.lesson_a, title="Chart", file=ContentFile(b"%PDF-1.4 chart\n", name="chart.pdf")
         )
+
+    def _add_content(self) -> None:
+        """News and pages: `news-a` (published, A) with a published attachment (`news_attachment`), `draft-news-a`
+        (a draft of A, saved twice: `draft_revision` is its first revision) with an attachment
+        (`draft_attachment`), `network-news-a` (a draft of network A), `page-a` and `sub-page-a` (published pages of A) and
+        `page-b` (a published page of B)."""
+        import datetime as dt
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from tamyr.accounts.permissions import SYSTEM
+        from tamyr.content import services as content
+
+        def pdf() -> SimpleUploadedFile:
+            return SimpleUploadedFile("programme.pdf", b"%PDF-1.4\n%%EOF\n")
+
+        past = timezone.now() - dt.timedelta(days=1)
+        self.news_a = content.entry_create(kind="news", slug="news-a", organization=self.org_a, acting_user=SYSTEM,
+                                           title={"en": "News A"}, status="published", published_at=past)  # fmt: skip
+        self.news_attachment = content.attachment_add(entry=self.news_a, upload=pdf(), acting_user=SYSTEM)
+        self.draft_news_a = content.entry_create(kind="news", slug="draft-news-a", organization=self.org_a,
+                                                 acting_user=SYSTEM, title={"en": "Draft news A"})  # fmt: skip
+        content.entry_update(entry=self.draft_news_a, acting_user=SYSTEM, title={"en": "Draft news A, again"})
+        self.draft_revision = self.draft_news_a.revisions.get(number=1)
+        self.draft_attachment = content.attachment_add(entry=self.draft_news_a, upload=pdf(), acting_user=SYSTEM)
+        self.network_news_a = content.entry_create(kind="news", slug="network-news-a", network=self.network_a,
+                                                   acting_user=SYSTEM, title={"en": "Network news A"})  # fmt: skip
+        self.page_a = content.entry_create(kind="page", slug="page-a", organization=self.org_a, acting_user=SYSTEM,
+                                           title={"en": "Page A"}, status="published", published_at=past)  # fmt: skip
+        self.sub_page_a = content.entry_create(kind="page", slug="sub-page-a", organization=self.org_a,
+                                               acting_user=SYSTEM, title={"en": "Sub-page A"}, status="published",
+                                               published_at=past)  # fmt: skip
+        self.page_b = content.entry_create(kind="page", slug="page-b", organization=self.org_b, acting_user=SYSTEM,
+                                           title={"en": "Page B"}, status="published", published_at=past)  # fmt: skip
 
     def _add_calls(self) -> None:
         """Organization A runs `call_a` (a published scholarship, open, asking for a transcript and a referee's

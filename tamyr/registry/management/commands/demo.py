@@ -8,6 +8,7 @@ differs, so `make demo` may run it on every start.
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -80,6 +81,16 @@ class Command(BaseCommand):
                 continue
             builder = import_string(path)
             results.append((config.label, builder(seed=seed)))
+        # apps whose demo is only data name network files in tamyr/demo/ (`demo_files`); loaded as `tamyr load`
+        # loads them, as the system, so a second run plans nothing
+        from tamyr.core import netfiles
+
+        demo = Path(__file__).resolve().parents[3] / "demo"
+        for config in apps.get_app_configs():
+            names = getattr(config, "demo_files", ())
+            if names:
+                files = [(f"tamyr/demo/{name}", (demo / name).read_text(encoding="utf-8")) for name in names]
+                results.append((config.label, netfiles.load(files).counts))
         return results
 
     @staticmethod

@@ -1,0 +1,23 @@
+"""News at /news/, pages at /pages/, feeds at /news/feeds/, the editor at /content/; the `content` namespace."""
+
+from django.urls import path, re_path
+
+from tamyr.content import feeds, views
+
+app_name = "content"
+
+FEED = r"^news/feeds/(?P<scope>organizations|networks)/(?P<slug>[-a-zA-Z0-9_]+)/(?P<language>[a-z]{2})/"
+
+urlpatterns = [
+    path("news/", views.news_list, name="news_list"),
+    re_path(FEED + r"rss\.xml$", feeds.rss_feed, name="feed_rss"),
+    re_path(FEED + r"atom\.xml$", feeds.atom_feed, name="feed_atom"),
+    re_path(FEED + r"feed\.json$", feeds.json_feed, name="feed_json"),
+    path("news/<slug:slug>/", views.news_detail, name="news_detail"),
+    path("pages/<slug:slug>/", views.page_detail, name="page_detail"),
+    path("content/", views.manage, name="manage"),
+    path("content/new/", views.entry_create, name="entry_create"),
+    path("content/<int:pk>/", views.entry_edit, name="entry_edit"),
+    path("content/<int:pk>/revisions/", views.entry_revisions, name="entry_revisions"),
+    path("content/<int:pk>/attachments/", views.entry_attachments, name="entry_attachments"),
+]
