@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.core import questions, uploads
+from tamyr.core.choices import CollatedModelChoiceField
 from tamyr.core.i18n import translate
 from tamyr.events.models import EventKind, Question, QuestionKind, RegistrationCategory
 from tamyr.registry.models import Country, Network, Organization
@@ -28,7 +29,7 @@ class DateInput(forms.DateInput):
 
 class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    country = forms.ModelChoiceField(
+    country = CollatedModelChoiceField(
         label=_("Country"),
         queryset=Country.objects.none(),
         required=False,
