@@ -50,8 +50,8 @@ def locale(language: str | None = None) -> Locale:
     return _locale(language_code(language))
 
 
-def _zone(value: Any) -> zoneinfo.ZoneInfo:
-    if isinstance(value, zoneinfo.ZoneInfo):
+def _zone(value: Any) -> dt.tzinfo:
+    if isinstance(value, dt.tzinfo):
         return value
     try:
         return zoneinfo.ZoneInfo(str(value or "UTC"))
@@ -206,7 +206,7 @@ def zone_city(zone: Any, language: str | None = None) -> str:
     """ "Asia/Almaty" → "Almaty", "Алматы", "Alma-Ata", "Almatı": the zone's city in the reader's language.
 
     UTC (and an unknown name) is "UTC"; a zone CLDR names no city for gets its own last part, spaced."""
-    key = _zone(zone).key
+    key = str(getattr(_zone(zone), "key", "UTC"))
     if key in ("UTC", "Etc/UTC", "Etc/GMT", "GMT") or "/" not in key:
         return "UTC"
     try:
@@ -217,7 +217,7 @@ def zone_city(zone: Any, language: str | None = None) -> str:
 
 def zone_country(zone: Any, language: str | None = None) -> str:
     """The country of a zone's city in the reader's language ("" for UTC and zones of no single country)."""
-    key = _zone(zone).key
+    key = str(getattr(_zone(zone), "key", "UTC"))
     territory = _zone_territories().get(key, "")
     return country_name(territory, language) if territory else ""
 

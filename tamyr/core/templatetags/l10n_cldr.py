@@ -28,44 +28,52 @@ register = template.Library()
 STYLES = ("full", "long", "medium", "short")
 
 
-@register.filter(name="ldate")
+def _own_zone(value: Any, zone: Any) -> Any:
+    """The zone to read `value` in: the one given, else the zone Django's template engine already put it in (the
+    active one, or the event's after `in_zone` or inside `{% timezone %}`)."""
+    if zone:
+        return zone
+    return getattr(value, "tzinfo", None) if isinstance(value, dt.datetime) else None
+
+
+@register.filter(name="ldate", expects_localtime=True)
 def ldate(value: Any, style: str = "long") -> str:
     if not isinstance(value, dt.date):
         return ""
-    return cldr.date(value, style or "long")
+    return cldr.date(value, style or "long", zone=_own_zone(value, None))
 
 
-@register.filter(name="ldatetime")
+@register.filter(name="ldatetime", expects_localtime=True)
 def ldatetime(value: Any, zone: Any = None) -> str:
     """The date (long) and the time; `zone` is a time-zone name (or ZoneInfo) to read the wall clock in."""
     if not isinstance(value, dt.datetime):
         return ldate(value)
-    return cldr.datetime(value, "long", zone=zone or None)
+    return cldr.datetime(value, "long", zone=_own_zone(value, zone))
 
 
-@register.filter(name="ldatetime_medium")
+@register.filter(name="ldatetime_medium", expects_localtime=True)
 def ldatetime_medium(value: Any, zone: Any = None) -> str:
     """As `ldatetime` with the month abbreviated, for tables where room is short."""
     if not isinstance(value, dt.datetime):
         return ldate(value, "medium")
-    return cldr.datetime(value, "medium", zone=zone or None)
+    return cldr.datetime(value, "medium", zone=_own_zone(value, zone))
 
 
-@register.filter(name="ltime")
+@register.filter(name="ltime", expects_localtime=True)
 def ltime(value: Any, zone: Any = None) -> str:
     if not isinstance(value, dt.datetime | dt.time):
         return ""
-    return cldr.time(value, zone=zone or None)
+    return cldr.time(value, zone=_own_zone(value, zone))
 
 
-@register.filter(name="ldaterange")
+@register.filter(name="ldaterange", expects_localtime=True)
 def ldaterange(start: Any, end: Any) -> str:
     """{{ start|ldaterange:end }}; with no end, the start alone."""
     if not isinstance(start, dt.date):
         return ""
     if not isinstance(end, dt.date):
-        return cldr.date(start)
-    return cldr.date_range(start, end)
+        return cldr.date(start, zone=_own_zone(start, None))
+    return cldr.date_range(start, end, zone=_own_zone(start, None))
 
 
 @register.filter(name="lnumber")
@@ -121,5 +129,11 @@ def zone_city(zone: Any) -> str:
 
 @register.filter(name="zone_label")
 def zone_label(zone: Any, at: Any = None) -> str:
-    """{{ call.time_zone|zone_label:call.closes_at }} → "Алматы уақыты (UTC+5)"; never "Asia/Almaty"."""
+    """{{ call.time_zone|zone_label:call.closes_at }} → "Алматы уақыты (UTC+5)"; never "Asia/Almaty".
+
+    Given an event (anything with `time_zone` and `starts_at`), the zone of the event at its start, so this filter
+    and events_tags' `zone_label` mean the same whichever library a template loads last."""
+    if hasattr(zone, "time_zone"):
+        at = at if isinstance(at, dt.datetime) else getattr(zone, "starts_at", None)
+        zone = zone.time_zone
     return cldr.zone_label(zone, at if isinstance(at, dt.datetime) else None)
