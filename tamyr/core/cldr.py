@@ -24,8 +24,10 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 #: Django's codes whose CLDR locale has another name: the interface writes Uzbek and Azerbaijani in Latin letters
-#: and Kazakh and Kyrgyz in Cyrillic, which are CLDR's defaults for those languages too.
-LOCALE_NAMES = {"uz": "uz_Latn", "az": "az_Latn", "kk": "kk_Cyrl", "ky": "ky"}
+#: and Kazakh and Kyrgyz in Cyrillic, which are CLDR's defaults for those languages too. The interface's English is
+#: the international one the diplomatic texts use ("13 January 2026", 24-hour clock): CLDR's British English, not
+#: its default American ("January 13, 2026, 7:00 PM").
+LOCALE_NAMES = {"en": "en_GB", "uz": "uz_Latn", "az": "az_Latn", "kk": "kk_Cyrl", "ky": "ky"}
 INTERVAL_SKELETON = "yMMMd"
 
 
@@ -37,7 +39,8 @@ def language_code(language: str | None = None) -> str:
 
 @lru_cache(maxsize=64)
 def _locale(code: str) -> Locale:
-    for name in (LOCALE_NAMES.get(code, code), code, settings.LANGUAGE_CODE, "en"):
+    site = settings.LANGUAGE_CODE.split("-")[0]
+    for name in (LOCALE_NAMES.get(code, code), code, LOCALE_NAMES.get(site, site), LOCALE_NAMES["en"]):
         try:
             return Locale.parse(name)
         except (UnknownLocaleError, ValueError):
