@@ -63,6 +63,10 @@ def deadline(call: Call, request: HttpRequest) -> dict[str, Any]:
         "own_zone": cldr.zone_label(own, call.closes_at) if own else "",
         "iso": call.closes_at.isoformat(),
         "opens": timezone.localtime(call.opens_at, call.zone),
+        # written here, on each zone's clock: a template's filters would see these instants in the active zone (UTC)
+        "call_text": cldr.datetime(call.closes_at, zone=call.time_zone),
+        "own_text": cldr.datetime(call.closes_at, zone=own) if own and own.key != call.time_zone else "",
+        "opens_text": cldr.datetime(call.opens_at, zone=call.time_zone),
     }
 
 
