@@ -15,7 +15,7 @@ from tamyr.core import questions
 from tamyr.core.choices import CollatedModelMultipleChoiceField
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
-from tamyr.core.zones import ZonedDateTimeField, in_zone, time_zone_choices
+from tamyr.core.zones import TimeZoneChoiceField, ZonedDateTimeField, in_zone, time_zone_choices
 from tamyr.registry.models import Country, Organization
 
 BUDGET_ROWS = 8
@@ -34,7 +34,7 @@ class CallForm(forms.Form):
     summary = TranslationsField(label=_("Summary"), required=False, textarea=True)
     slug = forms.SlugField(label=_("Web address"), max_length=140, help_text=_("E.g. hungary-scholarship-2027."))
     kind = forms.ChoiceField(label=_("Kind"), choices=CallKind.choices)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Almaty")
+    time_zone = TimeZoneChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Almaty")
     opens_at = ZonedDateTimeField(label=_("Opens"))
     closes_at = ZonedDateTimeField(label=_("Closes"))
     places = forms.IntegerField(label=_("Places"), required=False, min_value=1)

@@ -221,12 +221,12 @@ def zone_city(zone: Any, language: str | None = None) -> str:
 def zone_country(zone: Any, language: str | None = None) -> str:
     """The country of a zone's city in the reader's language ("" for UTC and zones of no single country)."""
     key = str(getattr(_zone(zone), "key", "UTC"))
-    territory = _zone_territories().get(key, "")
+    territory = zone_territories().get(key, "")
     return country_name(territory, language) if territory else ""
 
 
 @lru_cache(maxsize=1)
-def _zone_territories() -> dict[str, str]:
+def zone_territories() -> dict[str, str]:
     """IANA zone → ISO country, from the tz database's own zone1970/zone tables (shipped with tzdata or the system)."""
     found: dict[str, str] = {}
     for text in _zone_tables():

@@ -38,8 +38,11 @@ def validate_time_zone(value: str) -> None:
 
 @cache
 def offered_zones() -> tuple[str, ...]:
-    """The zones a form offers: every city zone of the tz database, and UTC."""
-    return tuple(sorted(name for name in zone_names() if "/" in name and not name.startswith(HIDDEN_PREFIXES)))
+    """The zones a form offers: those the tz database's zone table places in a country (so no old aliases such as
+    America/Atka beside America/Adak); without the table, every zone with a city."""
+    cities = {name for name in zone_names() if "/" in name and not name.startswith(HIDDEN_PREFIXES)}
+    placed = cities & set(cldr.zone_territories())
+    return tuple(sorted(placed or cities))
 
 
 @lru_cache(maxsize=16)
@@ -55,6 +58,14 @@ def time_zone_choices(language: str | None = None) -> list[tuple[str, str]]:
     Cached per language for the life of the process; the offsets in the labels are those of the day it started,
     which only matters across a daylight-saving change."""
     return list(_choices(cldr.language_code(language)))
+
+
+class TimeZoneChoiceField(forms.ChoiceField):
+    """A time zone picked from the localized list; any valid IANA name is accepted, so a record that keeps an old
+    alias ("Europe/Kiev", set through the API or a network file) can still be saved unchanged."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in zone_names() or super().valid_value(value)
 
 
 class ZonedDateTimeField(forms.DateTimeField):

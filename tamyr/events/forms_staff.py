@@ -16,7 +16,7 @@ from tamyr.core import cldr, uploads
 from tamyr.core.choices import CollatedModelChoiceField
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
-from tamyr.core.zones import ZonedDateTimeField, in_zone, local, time_zone_choices
+from tamyr.core.zones import TimeZoneChoiceField, ZonedDateTimeField, in_zone, local, time_zone_choices
 from tamyr.events.models import (
     Delegation,
     Event,
@@ -118,11 +118,11 @@ class EventForm(forms.Form):
     venue_country = CollatedModelChoiceField(
         label=_("New venue: country"), queryset=Country.objects.all(), required=False
     )
-    venue_time_zone = forms.ChoiceField(label=_("New venue: time zone"), required=False)
+    venue_time_zone = TimeZoneChoiceField(label=_("New venue: time zone"), required=False)
     online_url = forms.URLField(
         label=_("Online link"), required=False, assume_scheme="https", help_text=_("For online and hybrid events.")
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneChoiceField(
         label=_("Time zone of the times below"),
         required=False,
         help_text=_("Empty: the venue's time zone."),

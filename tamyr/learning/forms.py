@@ -12,7 +12,7 @@ from tamyr.core import uploads
 from tamyr.core.choices import collated
 from tamyr.core.i18n import TranslationsField, translate
 from tamyr.core.uploads import UploadField
-from tamyr.core.zones import time_zone_choices
+from tamyr.core.zones import TimeZoneChoiceField, time_zone_choices
 from tamyr.learning import selectors
 from tamyr.learning.models import Course, CourseFormat, Lesson, Level, QuestionKind, Quiz, QuizQuestion
 from tamyr.registry.models import Organization, Person
@@ -252,7 +252,7 @@ class GroupForm(forms.Form):
         required=False,
         help_text=_("When the group meets, e.g. Tuesdays and Thursdays 19:00–20:30, in the group's time zone."),
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Almaty")
+    time_zone = TimeZoneChoiceField(label=_("Time zone"), initial="Asia/Almaty")
     lessons_at = forms.TimeField(
         label=_("Lessons start at"),
         required=False,

@@ -161,3 +161,15 @@ def test_the_old_validator_path_still_validates() -> None:
     validate_time_zone("Europe/Budapest")
     with pytest.raises(ValidationError):
         old_path("Asia/Atlantis")
+
+
+def test_the_zone_list_leaves_out_old_aliases_but_the_field_still_accepts_them() -> None:
+    from tamyr.core.zones import TimeZoneChoiceField
+
+    offered_values = {value for value, _label in time_zone_choices("en")}
+    assert "America/Adak" in offered_values
+    assert "America/Atka" not in offered_values  # an alias of Adak: listed once
+    field = TimeZoneChoiceField(choices=time_zone_choices)
+    assert field.clean("America/Atka") == "America/Atka"
+    with pytest.raises(forms.ValidationError):
+        field.clean("Asia/Atlantis")
