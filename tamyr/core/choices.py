@@ -8,7 +8,7 @@ everyone, and in Turkish "Çin" after "Zambiya". These fields sort what the read
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
@@ -22,9 +22,9 @@ class CollatedModelChoiceIterator(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         queryset = self.queryset
-        if not queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
-            queryset = queryset.iterator()
-        choices = [self.choice(obj) for obj in queryset]
+        prefetching = bool(getattr(queryset, "_prefetch_related_lookups", ()))
+        rows: Iterable[Any] = queryset if prefetching else queryset.iterator()
+        choices = [self.choice(obj) for obj in rows]
         yield from collation.sorted_by(choices, lambda choice: str(choice[1]))
 
 
