@@ -69,7 +69,7 @@ def time_range(start: datetime, end: datetime, zone: Any) -> str:
 
 
 def event_when(event: Any) -> str:
-    """ "13–14 January 2026, Vienna time (CET)", or "14 January 2026, 09:00–17:00, Vienna time (CET)"."""
+    """ "13 – 14 January 2026, Vienna time (UTC+1)", or "14 January 2026, 09:00–17:00, Vienna time (UTC+1)"."""
     first_day, last_day = days_spanned(event.starts_at, event.ends_at, event.time_zone)
     dates = date_range(event.starts_at, event.ends_at, event.time_zone)
     if first_day == last_day:
@@ -82,7 +82,7 @@ def event_when(event: Any) -> str:
 
 @register.filter(name="event_when")
 def event_when_filter(event: Any) -> str:
-    """{{ event|event_when }} → "13–14 January 2026, Vienna time (CET)"."""
+    """{{ event|event_when }} → "13 – 14 January 2026, Vienna time (UTC+1)"."""
     return event_when(event)
 
 
