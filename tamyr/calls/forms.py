@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from tamyr.calls.models import Application, CallKind, Question, QuotaGroup, RequiredDocument
 from tamyr.calls.services import document_policy
 from tamyr.core import questions
+from tamyr.core.choices import CollatedModelMultipleChoiceField
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
-from tamyr.events.forms_staff import ZonedDateTimeField, in_zone, time_zone_choices
+from tamyr.core.zones import TimeZoneChoiceField, ZonedDateTimeField, in_zone, time_zone_choices
 from tamyr.registry.models import Country, Organization
 
 BUDGET_ROWS = 8
@@ -33,7 +34,7 @@ class CallForm(forms.Form):
     summary = TranslationsField(label=_("Summary"), required=False, textarea=True)
     slug = forms.SlugField(label=_("Web address"), max_length=140, help_text=_("E.g. hungary-scholarship-2027."))
     kind = forms.ChoiceField(label=_("Kind"), choices=CallKind.choices)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Almaty")
+    time_zone = TimeZoneChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="Asia/Almaty")
     opens_at = ZonedDateTimeField(label=_("Opens"))
     closes_at = ZonedDateTimeField(label=_("Closes"))
     places = forms.IntegerField(label=_("Places"), required=False, min_value=1)
@@ -45,7 +46,7 @@ class CallForm(forms.Form):
     award_max = forms.DecimalField(
         label=_("Largest award"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
-    residence_countries = forms.ModelMultipleChoiceField(
+    residence_countries = CollatedModelMultipleChoiceField(
         label=_("Countries of residence"), queryset=Country.objects.all(), required=False, to_field_name="code"
     )
     age_min = forms.IntegerField(label=_("Minimum age"), required=False, min_value=0, max_value=120)

@@ -7,12 +7,13 @@ import io
 import textwrap
 
 from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from tamyr.calls.models import Outcome, OutcomeStatus, Review
+from tamyr.core import cldr
 from tamyr.core.i18n import translate
 from tamyr.events.badges import FONT, FONT_BOLD, register_fonts
 
@@ -27,9 +28,7 @@ def letter_language(outcome: Outcome) -> str:
 
 
 def _body(outcome: Outcome) -> str:
-    deadline = (
-        formats.date_format(timezone.localtime(outcome.respond_by), "DATETIME_FORMAT") if outcome.respond_by else ""
-    )
+    deadline = cldr.datetime(outcome.respond_by) if outcome.respond_by else ""
     if outcome.status == OutcomeStatus.OFFERED:
         return _("We are pleased to offer you a place. Please accept or decline it by %(deadline)s.") % {
             "deadline": deadline
@@ -58,7 +57,7 @@ def decision_letter_pdf(outcome: Outcome) -> bytes:
         canvas.setFont(FONT, 12)
         canvas.drawString(MARGIN, y, outcome.call.display_title)
         y -= 18
-        canvas.drawString(MARGIN, y, formats.date_format(timezone.localdate(), "DATE_FORMAT"))
+        canvas.drawString(MARGIN, y, cldr.date(timezone.localdate()))
         y -= 36
         canvas.setFont(FONT, 11)
         lines = [

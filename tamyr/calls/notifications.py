@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from tamyr.accounts import selectors as account_selectors
 from tamyr.calls.models import Application, RefereeRequest
 
 SUBJECTS = {
@@ -51,7 +52,9 @@ def send_referee_email(request_id: int) -> bool:
         pk=request_id
     )
     application = request.application
-    with translation.override(application.language or settings.LANGUAGE_CODE):
+    # the referee's own saved language when the address is known here; else the language the applicant applied in
+    language = account_selectors.language_for_address(request.referee_email, application.language)
+    with translation.override(language):
         context = {
             "request": request,
             "call": application.call,

@@ -17,9 +17,10 @@ from typing import Any
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tamyr.accounts import selectors as account_selectors
 from tamyr.calls import assignment as solver
 from tamyr.calls.models import (
     Application,
@@ -496,7 +497,7 @@ def reviewers_to_remind(now: datetime | None = None) -> QuerySet[ReviewAssignmen
         )
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - timedelta(days=2)))
         .exclude(Exists(done))
-        .select_related("reviewer", "application__call")
+        .select_related("reviewer", "reviewer__user", "application__call")
     )
 
 
@@ -512,14 +513,19 @@ def reviewers_remind(now: datetime | None = None) -> int:
     for items in by_reviewer.values():
         person = items[0].reviewer
         if person.email:
-            calls = sorted({item.application.call.display_title for item in items})
-            send_mail(
-                subject=_("Reviews waiting for you"),
-                message=_("%(count)s applications are waiting for your review in: %(calls)s.")
-                % {"count": len(items), "calls": ", ".join(calls)},
-                from_email=None,
-                recipient_list=[person.email],
+            # a periodic task has no request: the reviewer's own language, else whatever is known for the address
+            language = account_selectors.language_of(person.user) or account_selectors.language_for_address(
+                person.email
             )
+            with translation.override(language):
+                calls = sorted({item.application.call.display_title for item in items})
+                send_mail(
+                    subject=_("Reviews waiting for you"),
+                    message=_("%(count)s applications are waiting for your review in: %(calls)s.")
+                    % {"count": len(items), "calls": ", ".join(calls)},
+                    from_email=None,
+                    recipient_list=[person.email],
+                )
             written += 1
         ReviewAssignment.objects.filter(pk__in=[item.pk for item in items]).update(reminded_at=now)
     return written

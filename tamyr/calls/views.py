@@ -34,7 +34,7 @@ from tamyr.calls.forms import (
     RefereeUploadForm,
 )
 from tamyr.calls.models import Application, ApplicationStatus, Call, CallKind, RequiredDocument
-from tamyr.core import questions
+from tamyr.core import cldr, questions
 from tamyr.core.errors import DomainError
 from tamyr.core.exports import EXPORT_FORMATS
 from tamyr.core.files import private_url
@@ -58,11 +58,15 @@ def deadline(call: Call, request: HttpRequest) -> dict[str, Any]:
     own = viewer_zone(request)
     return {
         "call": timezone.localtime(call.closes_at, call.zone),
-        "call_zone": call.time_zone,
+        "call_zone": cldr.zone_label(call.time_zone, call.closes_at),
         "own": timezone.localtime(call.closes_at, own) if own and own.key != call.time_zone else None,
-        "own_zone": own.key if own else "",
+        "own_zone": cldr.zone_label(own, call.closes_at) if own else "",
         "iso": call.closes_at.isoformat(),
         "opens": timezone.localtime(call.opens_at, call.zone),
+        # written here, on each zone's clock: a template's filters would see these instants in the active zone (UTC)
+        "call_text": cldr.datetime(call.closes_at, zone=call.time_zone),
+        "own_text": cldr.datetime(call.closes_at, zone=own) if own and own.key != call.time_zone else "",
+        "opens_text": cldr.datetime(call.opens_at, zone=call.time_zone),
     }
 
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, landscape
@@ -28,6 +28,7 @@ from tamyr.accounts import permissions
 from tamyr.cooperation import selectors
 from tamyr.cooperation.models import IndicatorPeriod, IndicatorSource, Plan
 from tamyr.cooperation.selectors import IndicatorRow, MeasureNode, PlanTree
+from tamyr.core import cldr
 from tamyr.learning.pdf import BRAND, BRAND_LIGHT, FONT, FONT_BOLD, INK, MUTED, register_fonts
 from tamyr.registry.models import Organization
 
@@ -45,7 +46,7 @@ class ReportPeriod:
         return f"{self.starts_on.isoformat()}..{self.ends_on.isoformat()}"
 
     def __str__(self) -> str:
-        return f"{formats.date_format(self.starts_on, 'j M Y')} – {formats.date_format(self.ends_on, 'j M Y')}"
+        return cldr.date_range(self.starts_on, self.ends_on)
 
 
 @dataclass
@@ -161,10 +162,7 @@ def pdf(report: Report) -> bytes:
     if report.organization:
         about.append(report.organization.display_name)
     about.append(_("plan progress %(percent)s %%") % {"percent": report.tree.percent})
-    about.append(
-        _("generated %(moment)s")
-        % {"moment": formats.date_format(timezone.localtime(report.generated_at), "j M Y H:i")}
-    )
+    about.append(_("generated %(moment)s") % {"moment": cldr.datetime(report.generated_at, "medium")})
     story: list[Any] = [
         Paragraph(escape(f"{title}: {report.plan.display_title}"), heading),
         Paragraph(escape(" · ".join(about)), text),

@@ -3,18 +3,19 @@ checked against what the caller may act on. E-mails about learning requests leav
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
+from tamyr.accounts import selectors as account_selectors
 from tamyr.cooperation.models import (
     Direction,
     JointProject,
@@ -341,10 +342,19 @@ def practice_review(*, practice: Practice, accept: bool, acting_user: Any, reaso
     return practice
 
 
-def _mail_after_commit(subject: str, body: str, recipients: list[str]) -> None:
+def _mail_after_commit(subject: Callable[[], str], body: str, recipients: list[str]) -> None:
+    """After the commit, one e-mail per recipient with the subject written in that recipient's saved language
+    (the body is what a person typed, in whatever language they typed it)."""
+    language = translation.get_language() or ""
     recipients = [address for address in recipients if address]
+
+    def send() -> None:
+        for address in recipients:
+            with translation.override(account_selectors.language_for_address(address, language)):
+                send_mail(subject(), body, None, [address], fail_silently=True)
+
     if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+        transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -372,7 +382,7 @@ def learn_request(*, practice: Practice, organization: Organization, message: st
         raise DomainError(_("Your organization has already asked; wait for the answer.")) from error
     audit.record(acting_user, "cooperation.learning_requested", practice, organization=organization.slug)
     _mail_after_commit(
-        _("%(organization)s asks to learn from your practice") % {"organization": organization},
+        lambda: _("%(organization)s asks to learn from your practice") % {"organization": organization},
         f"{practice}\n\n{message}",
         [practice.contact_email],
     )
@@ -402,7 +412,7 @@ def learn_answer(*, request: LearnRequest, accept: bool, answer: str, acting_use
     audit.record(acting_user, "cooperation.learning_answered", request.practice, accepted=accept)
     recipient = getattr(request.requested_by, "email", "")
     _mail_after_commit(
-        _("Answer about the practice %(practice)s") % {"practice": request.practice},
+        lambda: _("Answer about the practice %(practice)s") % {"practice": request.practice},
         answer,
         [recipient],
     )

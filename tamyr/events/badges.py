@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db.models import QuerySet
-from django.utils import formats, timezone
+from django.utils import translation
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -25,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from tamyr.events.models import Event, Registration, RegistrationStatus
+from tamyr.events.templatetags.events_tags import date_range
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "core" / "fonts"
 FONT = "DejaVuSans"
@@ -48,6 +49,7 @@ def badge_registrations(qs: QuerySet[Registration]) -> QuerySet[Registration]:
         "event",
         "event__venue",
         "person",
+        "person__user",
         "category",
         "organization",
         "delegation",
@@ -57,12 +59,8 @@ def badge_registrations(qs: QuerySet[Registration]) -> QuerySet[Registration]:
 
 
 def _dates(event: Event) -> str:
-    starts = timezone.localtime(event.starts_at, event.zone)
-    ends = timezone.localtime(event.ends_at, event.zone)
-    first = formats.date_format(starts.date(), "j F Y")
-    if starts.date() == ends.date():
-        return first
-    return f"{formats.date_format(starts.date(), 'j F Y')} – {formats.date_format(ends.date(), 'j F Y')}"
+    """ "2026. május 7–9." in the active language (the badge holder's: see `draw_badge`)."""
+    return date_range(event.starts_at, event.ends_at, event.time_zone)
 
 
 def _fit(
@@ -88,7 +86,15 @@ def _centered(canvas: Canvas, lines: list[str], font: str, size: float, x: float
 
 
 def draw_badge(canvas: Canvas, registration: Registration, x: float = 0, y: float = 0) -> None:
-    """One A6 badge with its lower left corner at (x, y)."""
+    """One A6 badge with its lower left corner at (x, y), in the holder's language (their saved preference, else the
+    language they registered in), not the organizer's who prints the sheet: the holder reads it all day."""
+    from tamyr.events.notifications import registration_language
+
+    with translation.override(registration_language(registration)):
+        _draw_badge(canvas, registration, x, y)
+
+
+def _draw_badge(canvas: Canvas, registration: Registration, x: float, y: float) -> None:
     event = registration.event
     width, height = BADGE_WIDTH, BADGE_HEIGHT
     margin = 8 * mm

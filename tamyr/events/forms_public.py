@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamyr.accounts.forms import NameFields, clean_latin_name, clean_name
 from tamyr.core import questions, uploads
+from tamyr.core.choices import CollatedModelChoiceField
 from tamyr.core.i18n import translate
 from tamyr.events.models import EventKind, Question, QuestionKind, RegistrationCategory
 from tamyr.registry.models import Country, Network, Organization
@@ -30,7 +31,7 @@ class DateInput(forms.DateInput):
 
 class EventFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    country = forms.ModelChoiceField(
+    country = CollatedModelChoiceField(
         label=_("Country"),
         queryset=Country.objects.none(),
         required=False,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from functools import cache
 from typing import Any
 
 from django import forms
@@ -14,9 +12,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.accounts import permissions
-from tamyr.core import uploads
+from tamyr.core import cldr, uploads
+from tamyr.core.choices import CollatedModelChoiceField
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
+from tamyr.core.zones import TimeZoneChoiceField, ZonedDateTimeField, in_zone, local, time_zone_choices
 from tamyr.events.models import (
     Delegation,
     Event,
@@ -53,44 +53,6 @@ RESERVED_SLUGS = frozenset(
         "search",
     }
 )
-
-
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/", "US/"))
-    )
-    return [(name, name.replace("_", " ")) for name in ["UTC", *names]]
-
-
-class ZonedDateTimeField(forms.DateTimeField):
-    """A date and time as typed, without a zone; the form attaches the event's zone in `clean()`."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> dt.datetime | None:  # type: ignore[override]
-        with timezone.override(dt.UTC):
-            result = super().to_python(value)
-        return None if result is None else timezone.make_naive(result, dt.UTC)
-
-    def prepare_value(self, value: Any) -> Any:
-        return value  # initial values are already naive local times
-
-
-def in_zone(value: dt.datetime | None, zone: str) -> dt.datetime | None:
-    """A naive time typed in `zone` → an aware datetime (stored in UTC)."""
-    return None if value is None else value.replace(tzinfo=zoneinfo.ZoneInfo(zone))
-
-
-def local(value: dt.datetime | None, zone: str) -> dt.datetime | None:
-    """An aware datetime → the naive local time in `zone`, for a form's initial value."""
-    return None if value is None else timezone.localtime(value, zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
 
 
 def _active_organizations() -> QuerySet[Organization]:
@@ -153,14 +115,14 @@ class EventForm(forms.Form):
     venue_name = forms.CharField(label=_("New venue: name"), max_length=200, required=False)
     venue_address = forms.CharField(label=_("New venue: address"), max_length=300, required=False)
     venue_city = forms.CharField(label=_("New venue: city"), max_length=120, required=False)
-    venue_country = forms.ModelChoiceField(
+    venue_country = CollatedModelChoiceField(
         label=_("New venue: country"), queryset=Country.objects.all(), required=False
     )
-    venue_time_zone = forms.ChoiceField(label=_("New venue: time zone"), required=False)
+    venue_time_zone = TimeZoneChoiceField(label=_("New venue: time zone"), required=False)
     online_url = forms.URLField(
         label=_("Online link"), required=False, assume_scheme="https", help_text=_("For online and hybrid events.")
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneChoiceField(
         label=_("Time zone of the times below"),
         required=False,
         help_text=_("Empty: the venue's time zone."),
@@ -196,13 +158,14 @@ class EventForm(forms.Form):
         self.fields["co_organizers"].queryset = _active_organizations()  # type: ignore[attr-defined]
         zones = time_zone_choices()
         if event is not None and event.time_zone not in dict(zones):  # e.g. an old-style name set through the API
-            zones = [(event.time_zone, event.time_zone), *zones]
+            zones = [(event.time_zone, cldr.zone_choice_label(event.time_zone)), *zones]
         self.fields["time_zone"].choices = [("", _("The venue's time zone")), *zones]  # type: ignore[attr-defined]
         self.fields["venue_time_zone"].choices = [("", "—"), *zones]  # type: ignore[attr-defined]
         hint: Any
         if event is not None:
             del self.fields["slug"]
-            hint = _("In the event's time zone, %(zone)s.") % {"zone": event.time_zone}
+            zone = cldr.zone_label(event.time_zone, event.starts_at)
+            hint = _("In the event's time zone, %(zone)s.") % {"zone": zone}
             self.fields["time_zone"].help_text = _("Changing it keeps the times as typed, in the new zone.")
         else:
             hint = _("In the time zone chosen above (or the venue's).")
@@ -356,7 +319,8 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         self.event = event
         super().__init__(*args, **kwargs)
-        hint = _("In the event's time zone, %(zone)s.") % {"zone": event.time_zone}
+        zone = cldr.zone_label(event.time_zone, event.starts_at)
+        hint = _("In the event's time zone, %(zone)s.") % {"zone": zone}
         self.fields["starts_at"].help_text = hint
         self.fields["ends_at"].help_text = hint
 
@@ -501,7 +465,7 @@ class OnBehalfForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
+    country = CollatedModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
     organization = forms.ModelChoiceField(
         label=_("Or organization"), queryset=Organization.objects.none(), required=False
     )

@@ -10,12 +10,12 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tamyr.core import zones
 from tamyr.core.i18n import translate
 from tamyr.core.models import TimeStampedModel
 from tamyr.core.questions import QuestionBase
@@ -25,8 +25,8 @@ from tamyr.registry.models import Country, Organization, Person
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a time zone name such as Europe/Vienna."), params={"value": value})
+    """Kept under this name because migrations refer to it; the rule is tamyr.core.zones.validate_time_zone."""
+    zones.validate_time_zone(value)
 
 
 def new_code() -> str:

@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
+from tamyr.accounts import selectors as account_selectors
 from tamyr.core import audit, questions
 from tamyr.core import uploads as storage
 from tamyr.core.errors import DomainError, NotAllowed
@@ -400,10 +401,12 @@ def _invitation_link(token: str) -> str:
 
 
 def _send_invitation(invitation_id: int, language: str) -> None:
+    """The invitation in the invitee's saved language when the address belongs to someone known; else in `language`,
+    the one the organizer wrote the invitation in."""
     invitation = Invitation.objects.select_related("event", "event__venue", "event__organizer", "delegation").get(
         pk=invitation_id
     )
-    with translation.override(language):
+    with translation.override(account_selectors.language_for_address(invitation.email, language)):
         event = invitation.event
         subject = _("Invitation: %(event)s") % {"event": event.display_title}
         body = render_to_string(

@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
 from tamyr.accounts.services import signed_in_user, user_name_set
+from tamyr.core import cldr
 from tamyr.core.errors import DomainError
 from tamyr.core.files import private_url
 from tamyr.events import selectors, selectors_public, services
@@ -181,7 +181,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
             entries.setdefault(day, []).append(
                 {
                     "event": event,
-                    "starts": date_format(local(event.starts_at, event.time_zone), "H:i") if day == first_day else "",
+                    "starts": cldr.time(event.starts_at, zone=event.time_zone) if day == first_day else "",
                     "continues": day != first_day,
                 }
             )
@@ -204,12 +204,12 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         "form": form,
         "weeks": grid,
         "weekdays": [(WEEKDAYS[index], WEEKDAYS_ABBR[index]) for index in range(7)],
-        "month_title": date_format(first, "F Y"),
+        "month_title": cldr.date(first, "yMMMM"),
         "month_value": first.strftime("%Y-%m"),
         "previous_month": previous.strftime("%Y-%m"),
-        "previous_title": date_format(previous, "F Y"),
+        "previous_title": cldr.date(previous, "yMMMM"),
         "next_month": following.strftime("%Y-%m"),
-        "next_title": date_format(following, "F Y"),
+        "next_title": cldr.date(following, "yMMMM"),
         "event_count": len({entry["event"].pk for day_entries in entries.values() for entry in day_entries}),
         "subscriptions": _subscriptions(filters),
         "view": "calendar",

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import lru_cache
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.core import uploads
+from tamyr.core.choices import collated
 from tamyr.core.i18n import TranslationsField, translate
 from tamyr.core.uploads import UploadField
+from tamyr.core.zones import TimeZoneChoiceField, time_zone_choices
 from tamyr.learning import selectors
 from tamyr.learning.models import Course, CourseFormat, Lesson, Level, QuestionKind, Quiz, QuizQuestion
 from tamyr.registry.models import Organization, Person
@@ -25,13 +25,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-@lru_cache(maxsize=1)
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
-
-
 def language_choices(codes: list[str]) -> list[tuple[str, str]]:
-    return [(code, selectors.language_name(code)) for code in codes]
+    return collated([(code, selectors.language_name(code)) for code in codes])
 
 
 # --- the catalogue ------------------------------------------------------------------------------------------
@@ -257,7 +252,7 @@ class GroupForm(forms.Form):
         required=False,
         help_text=_("When the group meets, e.g. Tuesdays and Thursdays 19:00–20:30, in the group's time zone."),
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), initial="Asia/Almaty")
+    time_zone = TimeZoneChoiceField(label=_("Time zone"), initial="Asia/Almaty")
     lessons_at = forms.TimeField(
         label=_("Lessons start at"),
         required=False,

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import qrcode
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image
 from reportlab.lib.colors import Color, HexColor, white
@@ -27,6 +27,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from tamyr.core import cldr
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "core" / "fonts"
 FONT = "DejaVuSans"
@@ -167,10 +169,8 @@ def certificate_pdf(content: CertificateContent) -> bytes:
 
     # foot: who, when, which code, where to check; the QR code on the right
     issued = timezone.localtime(content.issued_at).date()
-    with translation.override("en"):
-        date_en = formats.date_format(issued, "j F Y")
-    with translation.override(content.course_language):
-        date_native = formats.date_format(issued, "j F Y")
+    date_en = cldr.date(issued, "long", "en")
+    date_native = cldr.date(issued, "long", content.course_language)
     date_text = date_en if date_native == date_en else f"{date_native} · {date_en}"
     left = 30 * mm
     rows = [

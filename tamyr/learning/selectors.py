@@ -17,10 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 import pycountry
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
+from tamyr.core import cldr
 from tamyr.core.i18n import LANGUAGE_CODES, translate
 from tamyr.learning.models import (
     Certificate,
@@ -78,36 +79,23 @@ def zone_of(zone_name: str) -> zoneinfo.ZoneInfo:
 
 
 def zone_label(zone_name: str) -> str:
-    """ "Asia/Almaty (UTC+5)": the zone and its offset today, so a schedule's times can be read anywhere."""
-    try:
-        zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zone_name
-    offset = timezone.now().astimezone(zone).utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    if not minutes:
-        return f"{zone_name} (UTC)"
-    sign = "+" if minutes > 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{zone_name} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"
-
-
-# Where pycountry has no translation of a language's name (Kazakh, Kyrgyz, Uzbek interfaces), or where the name in
-# Kazakh matters most: the languages our courses teach.
-OWN_NAMES = {"kk": {"kk": "Қазақ тілі"}, "ky": {"ky": "Кыргыз тили"}, "uz": {"uz": "Oʻzbek tili"}}
+    """ "Алматы уақыты (UTC+5)": the zone's city in the reader's language and its offset today, so a schedule's
+    times can be read anywhere; never "Asia/Almaty"."""
+    return cldr.zone_label(zone_name)
 
 
 def language_name(code: str, language: str | None = None) -> str:
-    """ "Kazakh", "казахский", "Kazakça": an ISO 639 language's name in the interface language."""
+    """ "Kazakh", "казахский", "Kazakça", "қазақ тілі": a language's name in the reader's language, from CLDR; a
+    language CLDR does not name (an ISO 639-3 code such as "crh") falls back to pycountry's translations."""
+    named = cldr.language_name(code, language)
+    if named != code:
+        return named
     found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
     if found is None:
         return code
-    language = (language or translation.get_language() or "en").split("-")[0]
-    own = OWN_NAMES.get(code, {}).get(language)
-    if own:
-        return own
     try:
-        catalog = gettext_module.translation("iso639-3", pycountry.LOCALES_DIR, languages=[language])
+        languages = [cldr.language_code(language)]
+        catalog = gettext_module.translation("iso639-3", pycountry.LOCALES_DIR, languages=languages)
     except OSError:
         return str(found.name)
     return catalog.gettext(str(found.name))

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.core import uploads
+from tamyr.core.choices import CollatedModelChoiceField, CollatedModelMultipleChoiceField
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
 from tamyr.registry.models import ConsentMethod, Country, Gender, Organization, OrganizationKind
@@ -37,7 +38,7 @@ class OrganizationForm(forms.Form):
     short_name = forms.CharField(label=_("Short name"), max_length=60, required=False)
     description = TranslationsField(label=_("Description"), required=False, textarea=True)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
+    country = CollatedModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -69,11 +70,11 @@ class PersonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, in any script, e.g. Қасым Тоқаев, Kassym Tokayev, Kasım Tokayev."),
     )
-    residence_country = forms.ModelChoiceField(
+    residence_country = CollatedModelChoiceField(
         label=_("Country of residence"), queryset=Country.objects.all(), required=False
     )
     residence_city = forms.CharField(label=_("City of residence"), max_length=120, required=False)
-    citizenships = forms.ModelMultipleChoiceField(
+    citizenships = CollatedModelMultipleChoiceField(
         label=_("Citizenships"),
         queryset=Country.objects.all(),
         required=False,
@@ -118,7 +119,7 @@ class PersonForm(forms.Form):
 
 class OrganizationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    country = forms.ModelChoiceField(
+    country = CollatedModelChoiceField(
         label=_("Country"),
         queryset=Country.objects.none(),
         required=False,
@@ -140,7 +141,7 @@ class OrganizationFilterForm(forms.Form):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name in any script"), required=False)
-    country = forms.ModelChoiceField(
+    country = CollatedModelChoiceField(
         label=_("Country of residence"),
         queryset=Country.objects.all(),
         required=False,

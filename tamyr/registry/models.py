@@ -14,7 +14,8 @@ from tamyr.core.uploads import RandomName, private_storage
 
 
 class Country(models.Model):
-    """ISO 3166-1; names in every interface language come from pycountry's translations."""
+    """ISO 3166-1. Names come from CLDR in the reader's language (tamyr.core.cldr); `names` (pycountry's
+    translations) stays for search and as the fallback for a code CLDR does not name."""
 
     code = models.CharField(_("ISO 3166 alpha-2"), max_length=2, primary_key=True)
     alpha3 = models.CharField(max_length=3, unique=True)
@@ -31,7 +32,10 @@ class Country(models.Model):
 
     @property
     def name(self) -> str:
-        return translate(self.names) or self.code
+        from tamyr.core.cldr import country_name
+
+        found = country_name(self.code)
+        return found if found != self.code.upper() else (translate(self.names) or self.code)
 
     @property
     def flag(self) -> str:

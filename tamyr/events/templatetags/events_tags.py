@@ -1,7 +1,7 @@
-"""Dates and times of events, always in the event's own time zone: "13–14 January 2026, Vienna time (CET)".
+"""Dates and times of events, always in the event's own time zone: "January 13 – 14, 2026, Vienna time (UTC+1)".
 
-The date patterns go through gettext (with a context saying what they are) so a language that writes dates
-year first, like Hungarian, can reorder them without code changes.
+The dates, times and the zone's city come from CLDR (tamyr.core.cldr) in the reader's language, so Hungarian reads
+"2026. január 13–14., Bécs idő szerint (UTC+1)" and Kazakh "2026 ж. 13–14 қаңтар, Вена уақыты (UTC+1)".
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+
+from tamyr.core import cldr
 
 register = template.Library()
 
@@ -34,29 +34,14 @@ def local(value: datetime, zone: Any) -> datetime:
 
 
 def offset_label(moment: datetime) -> str:
-    """ "CET" where the zone has a letter abbreviation, else "UTC+5" or "UTC+5:30"."""
-    name = moment.tzname() or ""
-    if name and name[0] not in "+-" and name != "UTC":
-        return name
-    offset = moment.utcoffset()
-    if offset is None or not offset:
-        return "UTC"
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    """ "UTC+5", "UTC+5:30": written the same in every language (letter abbreviations such as CET are English)."""
+    return cldr.offset(moment)
 
 
 def zone_label(event: Any, at: datetime | None = None) -> str:
-    """ "Vienna time (CET)": the venue's city (or the zone's city) and the zone's abbreviation at the event."""
-    zone = _zone(event.time_zone)
-    moment = local(at or event.starts_at, zone)
-    venue = getattr(event, "venue", None)
-    city = venue.city if venue is not None and venue.city else str(zone.key).rsplit("/", 1)[-1].replace("_", " ")
-    abbreviation = offset_label(moment)
-    if city in ("UTC", abbreviation):
-        return abbreviation
-    return _("%(city)s time (%(zone)s)") % {"city": city, "zone": abbreviation}
+    """ "Vienna time (UTC+1)", "Вена уақыты (UTC+1)", "Bécs idő szerint (UTC+1)": the zone's city in the reader's
+    language (from CLDR) and its offset at the event; never "Europe/Vienna"."""
+    return cldr.zone_label(_zone(event.time_zone), at or event.starts_at)
 
 
 def _last_day(start: datetime, end: datetime) -> date:
@@ -73,32 +58,18 @@ def days_spanned(start: datetime, end: datetime, zone: Any) -> tuple[date, date]
 
 
 def date_range(start: datetime, end: datetime, zone: Any) -> str:
-    """ "14 January 2026", "13–14 January 2026", "30 November – 2 December 2025", in the event's zone."""
-    first, last = local(start, zone), local(end, zone)
+    """ "14 January 2026", "13–14 January 2026", "2026. január 13–14.", in the event's zone and the reader's order."""
     first_day, last_day = days_spanned(start, end, zone)
-    full = pgettext("date format of one day, as in 14 January 2026", "j E Y")
-    if first_day == last_day:
-        return date_format(first, full)
-    if (first_day.year, first_day.month) == (last_day.year, last_day.month):
-        return _("%(start)s–%(end)s") % {
-            "start": date_format(first, pgettext("date format of the first day of a range within a month", "j")),
-            "end": date_format(last, full),
-        }
-    if first_day.year == last_day.year:
-        return _("%(start)s – %(end)s") % {
-            "start": date_format(first, pgettext("date format of the first day of a range within a year", "j E")),
-            "end": date_format(last, full),
-        }
-    return _("%(start)s – %(end)s") % {"start": date_format(first, full), "end": date_format(last, full)}
+    return cldr.date_range(first_day, last_day)
 
 
 def time_range(start: datetime, end: datetime, zone: Any) -> str:
-    """ "09:00–17:00" on the wall clock of `zone`."""
-    return f"{date_format(local(start, zone), 'H:i')}–{date_format(local(end, zone), 'H:i')}"
+    """ "09:00–17:00" on the wall clock of `zone`, as the reader's language writes times."""
+    return cldr.time_range(start, end, zone=_zone(zone))
 
 
 def event_when(event: Any) -> str:
-    """ "13–14 January 2026, Vienna time (CET)", or "14 January 2026, 09:00–17:00, Vienna time (CET)"."""
+    """ "13 – 14 January 2026, Vienna time (UTC+1)", or "14 January 2026, 09:00–17:00, Vienna time (UTC+1)"."""
     first_day, last_day = days_spanned(event.starts_at, event.ends_at, event.time_zone)
     dates = date_range(event.starts_at, event.ends_at, event.time_zone)
     if first_day == last_day:
@@ -111,7 +82,7 @@ def event_when(event: Any) -> str:
 
 @register.filter(name="event_when")
 def event_when_filter(event: Any) -> str:
-    """{{ event|event_when }} → "13–14 January 2026, Vienna time (CET)"."""
+    """{{ event|event_when }} → "13 – 14 January 2026, Vienna time (UTC+1)"."""
     return event_when(event)
 
 
@@ -128,7 +99,7 @@ def zone_label_filter(event: Any) -> str:
 
 @register.filter(name="in_zone")
 def in_zone(value: datetime | None, zone: Any) -> Any:
-    """{{ session.starts_at|in_zone:event.time_zone|time:"H:i" }}: the wall-clock time in the event's zone.
+    """{{ session.starts_at|in_zone:event.time_zone|ltime }}: the wall-clock time in the event's zone.
 
     Same as Django's `timezone` filter; kept here so templates of events need one library."""
     if value is None:
@@ -145,11 +116,5 @@ def session_times(session: Any, zone: Any) -> str:
 
 @register.filter(name="language_name")
 def language_name(code: str) -> str:
-    """ "kk" → "Kazakh" (in the visitor's language where Django knows it), else the code itself."""
-    from django.conf.locale import LANG_INFO
-    from django.utils.translation import gettext as translate_text
-
-    info = LANG_INFO.get(str(code).lower())
-    if not info or "name" not in info:
-        return str(code)
-    return translate_text(info["name"])
+    """ "kk" → "Kazakh", "қазақ тілі", "kazah" (CLDR, in the reader's language), else the code itself."""
+    return cldr.language_name(str(code or ""))
