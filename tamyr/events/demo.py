@@ -22,8 +22,9 @@ from typing import Any
 
 import yaml
 
-from tamyr.core import bulk, netfiles
+from tamyr.core import bulk
 from tamyr.events.models import Delegation, Event, Registration, RegistrationStatus, Session, SessionSpeaker
+from tamyr.registry.demo import network
 from tamyr.registry.models import Organization, Person
 
 #: The seeds' events: a network file, loaded the way `tamyr load` loads one.
@@ -104,8 +105,7 @@ REGISTRATIONS: tuple[EventRegistrations, ...] = tuple(EventRegistrations.of(spec
 def load_events() -> dict[str, Event]:
     """Load events.yaml through the network-file loader, acting as the system, as `tamyr load` does: planned by
     slug, applied through the events services with their audit rows; a second run changes nothing."""
-    plan = netfiles.load([(f"tamyr/demo/{EVENTS_FILE.name}", EVENTS_FILE.read_text(encoding="utf-8"))])
-    slugs = list(plan.context.declared.get("events", {}))
+    slugs = list(network.load_file(EVENTS_FILE).get("events", {}))
     events = Event.objects.in_bulk(slugs, field_name="slug")
     return {slug: events[slug] for slug in slugs}
 
@@ -175,10 +175,10 @@ def _wanted_registrations(
         wanted.append(
             _wanted(ids[person], RegistrationStatus.CONFIRMED, opens + dt.timedelta(hours=index), checked_in, **values)
         )
+    if not plan.chance:  # only the named: anyone else registered on the pages (the demo logins) stays
+        return wanted, {person_id for person_id, *_ in wanted}
     excluded = COMPATRIOT_NUMBER if plan.exclude_compatriot else None
     managed = {c.person_id for c in candidates if c.number != excluded} | {person_id for person_id, *_ in wanted}
-    if not plan.chance:
-        return wanted, managed
     drawn = []
     for candidate in candidates:
         if candidate.number == excluded:

@@ -30,10 +30,11 @@ from typing import Any, NamedTuple
 import yaml
 from django.conf import settings
 
-from tamyr.core import bulk, netfiles
+from tamyr.core import bulk
 from tamyr.core.netfiles.yamlfile import parse
 from tamyr.learning import models, services, statistics
 from tamyr.learning.models import CourseFormat, Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
+from tamyr.registry.demo import network as registry_network
 from tamyr.registry.demo import people as registry_people
 from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose, NameVariant, Organization, Person
 
@@ -77,34 +78,25 @@ class Learner(NamedTuple):
         return self.birth_year >= 2007  # 14 or younger in 2021
 
 
-def _name(rng: random.Random, residence: str) -> tuple[str, tuple[tuple[str, str, str], ...], str]:
-    """(display name, variants, gender) from the registry demo's name tables, written as its record keepers would:
-    besides the display name, one spelling in the other script and maybe one more."""
-    gender, given, surname = registry_people.pick_name(rng)
-    display = registry_people.display_form(residence, rng)
-    variants = registry_people.spellings(given, surname, display, rng, more=(1, 2), reverse=False)
-    return variants[0][0], tuple(variants), gender
-
-
 def learner(number: int, seed: int) -> Learner:
     """Learner `number`: the same for the same seed, however many learners the demo makes."""
     rng = random.Random(f"tamyr-demo-learning:{seed}:{number}")
     residence = rng.choices(list(RESIDENCE_WEIGHTS), list(RESIDENCE_WEIGHTS.values()))[0]
-    display_name, variants, gender = _name(rng, residence)
+    gender, given, surname = registry_people.pick_name(rng)
+    display = registry_people.display_form(residence, rng)
+    # besides the display name, one spelling in the other script and maybe one more
+    variants = registry_people.spellings(given, surname, display, rng, more=(1, 2), reverse=False)
     media = DATA["medium_weights"][residence]
     medium = rng.choices(list(media), list(media.values()))[0]
-    if medium == "kk":
-        levels = DATA["level_weights"]["speaks_kazakh"]
-    elif _RESIDENCES[residence].kazakh_heartland:
-        levels = DATA["level_weights"]["heartland"]
-    else:
-        levels = DATA["level_weights"]["elsewhere"]
+    heartland = "heartland" if _RESIDENCES[residence].kazakh_heartland else "elsewhere"
+    levels = DATA["level_weights"]["speaks_kazakh" if medium == "kk" else heartland]
     level = rng.choices(levels["levels"], levels["weights"])[0]
     birth_year = int(rng.triangular(1952, 2015, 1997))
     city = rng.choice(_RESIDENCES[residence].cities)
     level = min(level, 1) if birth_year >= 2007 else level
+    public_name = rng.random() < 0.6
     return Learner(
-        number, display_name, variants, gender, birth_year, residence, city, medium, level, rng.random() < 0.6
+        number, variants[0][0], tuple(variants), gender, birth_year, residence, city, medium, level, public_name
     )
 
 
@@ -128,8 +120,7 @@ def load_courses() -> list[DemoCourse]:
     """Load the courses file through the network-file loader, acting as the system as `tamyr load` does (a second
     run plans nothing and writes nothing), then read the courses back in the file's order (their groups by start,
     lessons and questions in order: the models' orderings)."""
-    plan = netfiles.load([(f"tamyr/demo/{COURSES_FILE.name}", COURSES_FILE.read_text(encoding="utf-8"))])
-    slugs = list(plan.context.declared.get("courses", {}))
+    slugs = list(registry_network.load_file(COURSES_FILE).get("courses", {}))
     courses = models.Course.objects.prefetch_related("groups__teachers", "lessons", "quizzes__questions")
     result = []
     for course in sorted(courses.filter(slug__in=slugs), key=lambda c: slugs.index(c.slug)):
@@ -457,16 +448,21 @@ def _sync_enrollments(
 
 def issue_certificates(enrollment_ids: Iterable[int]) -> int:
     """Issue, through the real issue path, the certificates these completed enrollments earned and do not have yet
-    (the course's rule says whether completion earns one). Returns how many were issued."""
+    (the course's rule says whether completion earns one), dated when the group ended (at six in the evening, its
+    time), or on completion if that came later: not the day the demo ran. Returns how many were issued."""
     from tamyr.learning.certificates import certificate_issue_for_enrollment
 
     earned = Enrollment.objects.filter(
         pk__in=list(enrollment_ids), status=EnrollmentStatus.COMPLETED, certificate__isnull=True
     ).filter(group__course__completion_rule__issues_certificate=True)
-    pending = list(earned.order_by("completed_at", "pk").values_list("pk", flat=True))
-    for enrollment_id in pending:
-        certificate_issue_for_enrollment(enrollment_id=enrollment_id)
-    return models.Certificate.objects.filter(enrollment_id__in=pending).count()
+    pending = list(earned.select_related("group").order_by("completed_at", "pk"))
+    for enrollment in pending:
+        group, issued_at = enrollment.group, enrollment.completed_at
+        if group.ends_on and issued_at:
+            ended = dt.datetime.combine(group.ends_on, dt.time(18), zoneinfo.ZoneInfo(group.time_zone))
+            issued_at = max(issued_at, ended)
+        certificate_issue_for_enrollment(enrollment_id=enrollment.pk, issued_at=issued_at)
+    return models.Certificate.objects.filter(enrollment__in=pending).count()
 
 
 def build(*, seed: int, learners: int | None = None) -> dict[str, int]:

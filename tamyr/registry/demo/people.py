@@ -197,28 +197,17 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
         else:
             citizenships = (residence.country,)
 
-    if residence.kazakh_heartland or "KZ" in citizenships:
-        kazakh_level = rng.choice((LanguageLevel.NATIVE,) * 6 + (LanguageLevel.C2, LanguageLevel.C1))
-    else:
-        kazakh_level = rng.choice(
-            (
-                LanguageLevel.NATIVE,
-                LanguageLevel.C1,
-                LanguageLevel.B2,
-                LanguageLevel.B1,
-                LanguageLevel.A2,
-                LanguageLevel.A1,
-            )
-        )
-    languages: dict[str, str] = {"kk": kazakh_level}
+    levels = _TABLES["language_levels"]
+    heartland = residence.kazakh_heartland or "KZ" in citizenships
+    languages: dict[str, str] = {"kk": rng.choice(levels["kazakh_heartland" if heartland else "kazakh_elsewhere"])}
     if residence.language != "kk":
-        languages[residence.language] = rng.choice((LanguageLevel.NATIVE, LanguageLevel.C2, LanguageLevel.C1))
+        languages[residence.language] = rng.choice(levels["residence"])
     if (residence.country in _EX_SOVIET or "KZ" in citizenships) and "ru" not in languages:
-        languages["ru"] = rng.choice((LanguageLevel.NATIVE, LanguageLevel.C2, LanguageLevel.C1, LanguageLevel.B2))
+        languages["ru"] = rng.choice(levels["russian"])
     if "TR" in citizenships and "tr" not in languages:
         languages["tr"] = LanguageLevel.NATIVE
     if "en" not in languages and rng.random() < 0.4:
-        languages["en"] = rng.choice((LanguageLevel.C1, LanguageLevel.B2, LanguageLevel.B1))
+        languages["en"] = rng.choice(levels["english"])
 
     registered_by = CENTRE_FOR_COUNTRY.get(residence.country, "otandastar")
     if rng.random() < 0.2:
