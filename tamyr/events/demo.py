@@ -22,10 +22,12 @@ from typing import Any
 
 import yaml
 
+from tamyr.accounts.permissions import SYSTEM
 from tamyr.core import bulk
+from tamyr.events import services_programme
 from tamyr.events.models import Delegation, Event, Registration, RegistrationStatus, Session, SessionSpeaker
 from tamyr.registry.demo import network
-from tamyr.registry.models import Organization, Person
+from tamyr.registry.models import Affiliation, Organization, Person
 
 #: The seeds' events: a network file, loaded the way `tamyr load` loads one.
 EVENTS_FILE = Path(__file__).resolve().parents[1] / "demo" / "events.yaml"
@@ -41,6 +43,7 @@ class Candidate:
     residence: str
     citizenships: frozenset[str]
     registered_by_id: int | None
+    works_for: frozenset[int] = frozenset()  # the organizations they are affiliated with
 
     @property
     def kazakhstani(self) -> bool:
@@ -120,15 +123,18 @@ def _candidates() -> list[Candidate]:
     through = Person.citizenships.through.objects.filter(person__email__startswith="demo.person.")
     for person_id, code in through.values_list("person_id", "country_id"):
         citizenships[person_id].add(code)
+    works_for: dict[int, set[int]] = defaultdict(set)
+    affiliations = Affiliation.objects.filter(person__email__startswith="demo.person.")
+    for person_id, organization_id in affiliations.values_list("person_id", "organization_id"):
+        works_for[person_id].add(organization_id)
     result, seen = [], set()
     for person_id, email, residence, keeper in rows:
         number_text = email.removeprefix("demo.person.").removesuffix("@example.org")
         if not number_text.isdigit() or email in seen:
             continue
         seen.add(email)
-        result.append(
-            Candidate(person_id, int(number_text), residence or "", frozenset(citizenships[person_id]), keeper)
-        )
+        citizens, staff = frozenset(citizenships[person_id]), frozenset(works_for[person_id])
+        result.append(Candidate(person_id, int(number_text), residence or "", citizens, keeper, staff))
     return result
 
 
@@ -161,10 +167,9 @@ def _wanted_registrations(
     opens = event.registration_opens_at or (event.starts_at - dt.timedelta(days=45))
     closes = event.registration_closes_at or (event.starts_at - dt.timedelta(days=1))
     span = max((closes - opens).total_seconds(), 3600.0)
-    delegations = {
-        (d.country_id, d.organization.slug if d.organization else None): d.pk
-        for d in event.delegations.select_related("organization")
-    }
+    sent = list(event.delegations.select_related("organization"))
+    delegations = {(d.country_id, d.organization.slug if d.organization else None): d.pk for d in sent}
+    delegation_of = {d.organization_id: d.pk for d in sent if d.organization_id}
     wanted: list[_Wanted] = []
     for index, (person, organization, delegation) in enumerate(plan.named):
         checked_in = event.starts_at - dt.timedelta(minutes=30 - index) if past else None
@@ -220,18 +225,18 @@ def _wanted_registrations(
         checked_in = None
         if past and status == RegistrationStatus.CONFIRMED and attends:
             checked_in = event.starts_at - dt.timedelta(minutes=5 + int(rng.random() * 40))
+        represents = candidate.registered_by_id if plan.represent_keeper else None
+        # who works for the organization they represent goes in its delegation, where it sends one
+        delegation = delegation_of.get(represents) if represents in candidate.works_for else None
         values = {
             "category_id": key,
-            "organization_id": candidate.registered_by_id if plan.represent_keeper else None,
+            "organization_id": represents,
+            "delegation_id": delegation,
             "answers": answers,
             "language": LANGUAGE_OF_RESIDENCE.get(candidate.residence, "en"),
         }
         wanted.append(_wanted(candidate.person_id, status, moment, checked_in, **values))
     return wanted, managed
-
-
-def _status(registration: Registration) -> str:
-    return str(registration.status)
 
 
 def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) -> None:
@@ -257,6 +262,24 @@ def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) 
         )
 
 
+def _name_heads(event: Event) -> None:
+    """A delegation the file names no head for is headed by its member who registered first, with their role at the
+    organization as the title; through the service the organizers' pages use (audited). Once named, it stays."""
+    for delegation in event.delegations.filter(head=None):
+        confirmed = delegation.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        first = confirmed.select_related("person").order_by("created_at", "pk").first()
+        if first is None:
+            continue
+        roles = Affiliation.objects.filter(person=first.person, organization_id=delegation.organization_id)
+        services_programme.delegation_update(
+            delegation=delegation,
+            acting_user=SYSTEM,
+            head=first.person,
+            head_title=roles.values_list("role", flat=True).first() or "",
+            size_limit=delegation.size_limit,
+        )
+
+
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the seeds' events and who registered for them; returns counts to print."""
     events = load_events()
@@ -271,6 +294,7 @@ def build(*, seed: int) -> dict[str, int]:
     for plan in REGISTRATIONS:
         event = events[plan.slug]
         _sync_registrations(event, *_wanted_registrations(event, plan, seed, candidates, ids))
+        _name_heads(event)
     registrations = Registration.objects.filter(event__in=events.values())
     return {
         "events": len(events),
