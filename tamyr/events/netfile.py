@@ -111,13 +111,18 @@ def _first_language(title: dict[str, str]) -> str:
     return next((code for code in LANGUAGE_ORDER if title.get(code)), "")
 
 
+def today(zone: str) -> dt.date:
+    """The day it is now in `zone`: what a relative time (`+40d 10:00`) counts from."""
+    return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+
+
 def _time(item: Item, field: str, value: str | None, zone: str, context: Context, line: int = 0) -> dt.datetime | None:
     """A time of the file in UTC. A relative one (`+40d 10:00`) counts the days from today in the event's zone, so
     that a file (the demo's upcoming events) stays in the future; loaded again the same day, it changes nothing."""
     if not value:
         return None
     if relative := RELATIVE.match(value):
-        day = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date() + dt.timedelta(days=int(relative["days"]))
+        day = today(zone) + dt.timedelta(days=int(relative["days"]))
         value = f"{day.isoformat()} {relative['time']}"
     try:
         naive = dt.datetime.fromisoformat(value.replace(" ", "T"))
