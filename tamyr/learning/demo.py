@@ -51,7 +51,6 @@ COURSES_FILE = Path(__file__).resolve().parents[1] / "demo" / "courses.yaml"
 
 #: The generator's tables (countries, levels, popularity, enrollment windows, outcomes): a data file.
 DATA: dict[str, Any] = yaml.safe_load((COURSES_FILE.parent / "learners.yaml").read_text(encoding="utf-8"))
-RESIDENCE_WEIGHTS: dict[str, int] = DATA["residence_weights"]
 _RESIDENCES = {residence.country: residence for residence in registry_people.RESIDENCES}
 
 # --- who the learners are -------------------------------------------------------------------------------------
@@ -81,7 +80,8 @@ class Learner(NamedTuple):
 def learner(number: int, seed: int) -> Learner:
     """Learner `number`: the same for the same seed, however many learners the demo makes."""
     rng = random.Random(f"tamyr-demo-learning:{seed}:{number}")
-    residence = rng.choices(list(RESIDENCE_WEIGHTS), list(RESIDENCE_WEIGHTS.values()))[0]
+    weights = DATA["residence_weights"]
+    residence = rng.choices(list(weights), list(weights.values()))[0]
     gender, given, surname = registry_people.pick_name(rng)
     display = registry_people.display_form(residence, rng)
     # besides the display name, one spelling in the other script and maybe one more

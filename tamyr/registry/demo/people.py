@@ -77,10 +77,7 @@ _TABLES: dict[str, Any] = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
 MALE_GIVEN: tuple[Spelling, ...] = tuple(Spelling(*row) for row in _TABLES["male_given"])
 FEMALE_GIVEN: tuple[Spelling, ...] = tuple(Spelling(*row) for row in _TABLES["female_given"])
 SURNAMES: tuple[tuple[Spelling, Spelling], ...] = tuple((Spelling(*m), Spelling(*f)) for m, f in _TABLES["surnames"])
-RESIDENCES: tuple[Residence, ...] = tuple(
-    Residence(r["country"], r["weight"], tuple(r["cities"]), r["language"], r["heartland"])
-    for r in _TABLES["residences"]
-)
+RESIDENCES = tuple(Residence(**{**r, "cities": tuple(r["cities"])}) for r in _TABLES["residences"])
 _CYRILLIC_COUNTRIES = frozenset(_TABLES["cyrillic_countries"])
 _EX_SOVIET = frozenset(_TABLES["ex_soviet"])
 _EUROPE_FROM_TURKIYE = frozenset(_TABLES["europe_from_turkiye"])
