@@ -227,11 +227,11 @@ def _wanted_registrations(
             checked_in = event.starts_at - dt.timedelta(minutes=5 + int(rng.random() * 40))
         represents = candidate.registered_by_id if plan.represent_keeper else None
         # who works for the organization they represent goes in its delegation, where it sends one
-        delegation = delegation_of.get(represents) if represents in candidate.works_for else None
+        joins = delegation_of.get(represents) if represents in candidate.works_for else None
         values = {
             "category_id": key,
             "organization_id": represents,
-            "delegation_id": delegation,
+            "delegation_id": joins,
             "answers": answers,
             "language": LANGUAGE_OF_RESIDENCE.get(candidate.residence, "en"),
         }
@@ -265,12 +265,12 @@ def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) 
 def _name_heads(event: Event) -> None:
     """A delegation the file names no head for is headed by its member who registered first, with their role at the
     organization as the title; through the service the organizers' pages use (audited). Once named, it stays."""
-    for delegation in event.delegations.filter(head=None):
+    for delegation in event.delegations.filter(head=None, organization__isnull=False):
         confirmed = delegation.registrations.filter(status=RegistrationStatus.CONFIRMED)
         first = confirmed.select_related("person").order_by("created_at", "pk").first()
         if first is None:
             continue
-        roles = Affiliation.objects.filter(person=first.person, organization_id=delegation.organization_id)
+        roles = Affiliation.objects.filter(person=first.person, organization=delegation.organization)
         services_programme.delegation_update(
             delegation=delegation,
             acting_user=SYSTEM,

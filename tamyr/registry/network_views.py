@@ -75,7 +75,7 @@ def network_members(request: HttpRequest, slug: str) -> HttpResponse:
                 network=network, organization=organization, acting_user=request.user, **values
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
             messages.success(
                 request,

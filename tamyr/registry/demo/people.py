@@ -308,8 +308,8 @@ def sync_people(values: Mapping[str, dict[str, Any]], children: Sequence[Child])
     created = [person for person in people if person.email in synced.created]
     changed = [person for person in people if person.email in synced.changed]
     bulk.audit_rows("registry.person_created", created, str, source="demo")
-    fields = {email: sorted(name.removesuffix("_id") for name in names) for email, names in synced.fields.items()}
-    bulk.audit_rows("registry.person_changed", changed, str, fields=lambda p: fields[p.email], source="demo")
+    named = {email: sorted(name.removesuffix("_id") for name in names) for email, names in synced.fields.items()}
+    bulk.audit_rows("registry.person_changed", changed, str, fields=lambda p: named[p.email], source="demo")
     return synced
 
 
