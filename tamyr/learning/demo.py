@@ -17,7 +17,6 @@ N, and every table is brought to the wanted rows by a key (`tamyr.core.bulk`), s
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import random
 import zoneinfo
 from collections import Counter
@@ -31,7 +30,6 @@ import yaml
 from django.conf import settings
 
 from tamyr.core import bulk
-from tamyr.core.netfiles.yamlfile import parse
 from tamyr.learning import models, services, statistics
 from tamyr.learning.models import CourseFormat, Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
 from tamyr.registry.demo import network as registry_network
@@ -129,14 +127,6 @@ def load_courses() -> list[DemoCourse]:
         groups, lessons = list(course.groups.all()), list(course.lessons.all())
         result.append(DemoCourse(course.slug, course.format, course, groups, lessons, quiz, questions))
     return result
-
-
-@functools.cache
-def __getattr__(name: str) -> Any:
-    """`COURSE_BY_SLUG`: the slugs of the file's courses (as keys), read when first asked for."""
-    if name == "COURSE_BY_SLUG":
-        return dict.fromkeys(course["slug"] for course in parse(COURSES_FILE.read_text(encoding="utf-8"))["courses"])
-    raise AttributeError(name)
 
 
 # --- what each learner does -------------------------------------------------------------------------------------

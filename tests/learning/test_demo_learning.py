@@ -71,7 +71,7 @@ def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
 
 
 def demo_enrollments() -> Any:
-    return Enrollment.objects.filter(group__course__slug__in=demo.COURSE_BY_SLUG).select_related("group__course")
+    return Enrollment.objects.filter(group__course__provider__slug=demo.PROVIDER).select_related("group__course")
 
 
 def snapshot() -> dict[str, Any]:
