@@ -210,6 +210,14 @@ def _change_network(user: Any, network: Any) -> bool:
     return roles.platform_admin or (network is not None and network.pk in roles.coordinated_networks)
 
 
+def _add_network_member(user: Any, network: Any) -> bool:
+    """Bringing an organization into a network opens its people's records to the network's coordinators (they see
+    the people of every member), so a coordinator cannot bring one in by themselves: the platform admins do, as
+    they create organizations. A coordinator changes the members' roles and dates and removes members
+    (`registry.change_network`)."""
+    return roles_of(user).platform_admin
+
+
 def _view_audit(user: Any, obj: Any) -> bool:
     return roles_of(user).platform_admin
 
@@ -749,6 +757,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "registry.add_organization": _add_organization,
     "registry.change_organization": _change_organization,
     "registry.change_network": _change_network,
+    "registry.add_network_member": _add_network_member,
     "accounts.manage_roles": _manage_roles,
     "core.view_audit": _view_audit,
     "core.load_network_file": _load_network_file,

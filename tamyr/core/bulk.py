@@ -8,7 +8,8 @@ Content that people write goes through the services instead (network files); thi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,13 @@ from tamyr.core.models import AuditEntry
 
 @dataclass
 class Synced:
-    """The rows by key after a sync, and which keys were created and which changed (or removed)."""
+    """The rows by key after a sync, which keys were created and which changed (or removed), and the fields that
+    changed on each changed row (for the audit rows, which name them)."""
 
     rows: dict[Any, Any]
     created: set[Any] = field(default_factory=set)
     changed: set[Any] = field(default_factory=set)
+    fields: defaultdict[Any, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 def bulk_create(model: type[models.Model], rows: list[Any]) -> None:
@@ -72,6 +75,7 @@ def sync_keyed(
                 row.updated_at = now
             changed.append(row)
             result.changed.add(key)
+            result.fields[key].update(diff)
             fields.update(diff)
         result.rows[key] = row
     if remove_others and (gone := {key: row.pk for key, row in existing.items() if key not in wanted}):
@@ -82,6 +86,32 @@ def sync_keyed(
         names = sorted(fields | ({"updated_at"} if stamped else set()))
         model._default_manager.bulk_update(changed, names, batch_size=2000)
     return result
+
+
+def sync_children(
+    model: type[models.Model],
+    parent: str,
+    fields: Sequence[str],
+    wanted: Mapping[int, list[tuple[Any, ...]]],
+    make: Callable[[int, tuple[Any, ...]], models.Model] | None = None,
+) -> tuple[set[int], list[Any]]:
+    """Replace the rows of `model` that hang on a parent (`parent` is the column, e.g. "person_id") only where they
+    differ from the wanted ones, compared in the order of their ids; returns the parents whose rows were replaced
+    and the rows created (`make(parent id, row)` builds one; by default the fields in order).
+
+    Why replace and not match row by row: these rows (a person's name variants, languages, consents) have no key
+    of their own; a second run finds them all equal and writes nothing, so they keep their ids."""
+    build = make or (lambda pk, row: model(**{parent: pk}, **dict(zip(fields, row, strict=True))))
+    current: defaultdict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    rows = model._default_manager.filter(**{f"{parent}__in": list(wanted)}).order_by(parent, "id")
+    for row in rows.values_list(parent, *fields):
+        current[row[0]].append(tuple(row[1:]))
+    stale = {pk for pk, want in wanted.items() if current.get(pk, []) != want}
+    if not stale:
+        return stale, []
+    model._default_manager.filter(**{f"{parent}__in": stale}).delete()
+    created = model._default_manager.bulk_create([build(pk, row) for pk in sorted(stale) for row in wanted[pk]])
+    return stale, created
 
 
 def audit_rows(action: str, rows: Iterable[models.Model], label: Callable[[Any], str], **data: Any) -> None:

@@ -20,9 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tamyr.core import bulk, netfiles
+import yaml
+
+from tamyr.accounts.permissions import SYSTEM
+from tamyr.core import bulk
+from tamyr.events import services_programme
 from tamyr.events.models import Delegation, Event, Registration, RegistrationStatus, Session, SessionSpeaker
-from tamyr.registry.models import Organization, Person
+from tamyr.registry.demo import network
+from tamyr.registry.models import Affiliation, Organization, Person
 
 #: The seeds' events: a network file, loaded the way `tamyr load` loads one.
 EVENTS_FILE = Path(__file__).resolve().parents[1] / "demo" / "events.yaml"
@@ -38,40 +43,52 @@ class Candidate:
     residence: str
     citizenships: frozenset[str]
     registered_by_id: int | None
+    works_for: frozenset[int] = frozenset()  # the organizations they are affiliated with
 
     @property
     def kazakhstani(self) -> bool:
         return self.residence == "KZ" or "KZ" in self.citizenships
 
 
-@dataclass(frozen=True)
-class Audience:
-    """Who of the generated compatriots registers, and what happens to them."""
-
-    chance: Callable[[Candidate], float]
-    category: Callable[[Candidate], int] = lambda candidate: 0  # index into the event's categories
-    waitlist_limit: int = 0  # how many more than the seats still join the waiting list (per category)
-    attend: float = 0.85  # share of the confirmed who are checked in (past events only)
-    cancel: float = 0.04
-    represent_keeper: bool = False  # register as representing the organization that keeps their record
-    answers: Callable[[random.Random, dict[int, int]], dict[str, Any]] | None = None
-    exclude_compatriot: bool = False
-
-
+#: Who registered for which event, and the groups of countries they are drawn by: a data file.
+DATA: dict[str, Any] = yaml.safe_load((EVENTS_FILE.parent / "registrations.yaml").read_text(encoding="utf-8"))
+LANGUAGE_OF_RESIDENCE: dict[str, str] = DATA["language_of_residence"]
 #: A person named in the seeds who took part: (key, organization represented, delegation as (country, organization)).
 Named = tuple[str, str, tuple[str | None, str] | None]
 
 
 @dataclass(frozen=True)
 class EventRegistrations:
-    """Who registered for one event of events.yaml, by its slug."""
+    """Who registered for one event of events.yaml, by its slug (see tamyr/demo/registrations.yaml)."""
 
     slug: str
     named: tuple[Named, ...] = ()
-    audience: Audience | None = None
+    chance: tuple[tuple[str, float], ...] = ()  # none: nobody generated registers
+    category: tuple[tuple[str, int], ...] = (("other", 0),)  # index into the event's categories
+    waitlist_limit: int = 0  # how many more than the seats still join the waiting list (per category)
+    attend: float = 0.85  # share of the confirmed who are checked in (past events only)
+    cancel: float = 0.04
+    represent_keeper: bool = False  # register as representing the organization that keeps their record
+    answers: str = ""  # a name in ANSWERS
+    exclude_compatriot: bool = False
+
+    @classmethod
+    def of(cls, spec: dict[str, Any]) -> EventRegistrations:
+        named = tuple(
+            (key, organization, tuple(rest[0]) if rest else None) for key, organization, *rest in spec.get("named", [])
+        )
+        rules = {name: tuple(tuple(rule) for rule in spec[name]) for name in ("chance", "category") if name in spec}
+        return cls(**{**spec, "named": named, **rules})
 
 
-EUROPE = frozenset({"AT", "DE", "HU", "FR", "BE", "GB", "UA", "BY"})
+def first_fitting(rules: Sequence[tuple[str, Any]], candidate: Candidate) -> Any:
+    """The value of the first rule whose `who` (a country, a group of them, `kazakhstani` or `other`) fits."""
+    for who, value in rules:
+        if who == "other" or (who == "kazakhstani" and candidate.kazakhstani):
+            return value
+        if candidate.residence in DATA["groups"].get(who, [who]):
+            return value
+    return 0
 
 
 def _vienna_answers(rng: random.Random, questions: dict[int, int]) -> dict[str, Any]:
@@ -84,72 +101,14 @@ def _vienna_answers(rng: random.Random, questions: dict[int, int]) -> dict[str, 
     }
 
 
-_KZ, _OTS = ("KZ", "otandastar"), (None, "ots-secretariat")
-_BAKU_SPEAKERS = {
-    "zhansayo-ismagulova": "future-with-you",
-    "assiya-tikeyeva": "community-hub",
-    "ayan-turekulov": "second-republic",
-    "agil-jamal": "common-values",
-    "shalala-hasanova": "public-relations-development",
-    "hajibay-heydarli": "youth-socio-economic-development",
-}
-REGISTRATIONS: tuple[EventRegistrations, ...] = (
-    EventRegistrations(
-        "ots-diaspora-ministerial-2025-budapest",
-        (
-            ("daniyar-kadyrov", "otandastar", _KZ),
-            ("abzal-saparbekuly", "embassy-kazakhstan-hungary", _KZ),
-            ("lorinc-nacsa", "hungarian-communities-abroad", ("HU", "hungarian-communities-abroad")),
-            ("kubanychbek-omuraliev", "ots-secretariat", _OTS),
-            ("balazs-hendrich", "ots-budapest-office", _OTS),
-        ),
-    ),
-    EventRegistrations(
-        "diaspora-capacity-building-2026-vienna",
-        audience=Audience(
-            lambda c: 0.55 if c.residence in EUROPE else 0.08, represent_keeper=True, answers=_vienna_answers
-        ),
-    ),
-    EventRegistrations(
-        "ots-ngo-solidarity-forum-2025-baku",
-        tuple((key, organization, None) for key, organization in _BAKU_SPEAKERS.items()),
-        Audience(lambda c: 0.3 if c.residence in {"KZ", "TR", "UZ", "KG"} else 0.04),
-    ),
-    EventRegistrations(
-        "otandas-scholars-forum-2025",
-        audience=Audience(
-            lambda c: 1.0 if c.kazakhstani else 0.35,
-            lambda c: 1 if c.kazakhstani else 0,
-            waitlist_limit=4,
-            attend=0.9,
-            cancel=0.02,
-        ),
-    ),
-    EventRegistrations(
-        "kurultai-istanbul-2021",
-        audience=Audience(
-            lambda c: 0.95 if c.residence == "TR" else (0.7 if c.residence in EUROPE else 0.0), represent_keeper=True
-        ),
-    ),
-    EventRegistrations(
-        "online-kazakhstan-film-week-london-2021",
-        audience=Audience(
-            lambda c: 0.9 if c.residence == "GB" else (0.2 if c.residence in EUROPE | {"US"} else 0.03),
-            attend=0.7,
-            cancel=0.0,
-        ),
-    ),
-    EventRegistrations(
-        "kazakh-talk-club-2027-08", audience=Audience(lambda c: 0.08, cancel=0.05, exclude_compatriot=True)
-    ),
-)
+ANSWERS: dict[str, Callable[[random.Random, dict[int, int]], dict[str, Any]]] = {"vienna": _vienna_answers}
+REGISTRATIONS: tuple[EventRegistrations, ...] = tuple(EventRegistrations.of(spec) for spec in DATA["events"])
 
 
 def load_events() -> dict[str, Event]:
     """Load events.yaml through the network-file loader, acting as the system, as `tamyr load` does: planned by
     slug, applied through the events services with their audit rows; a second run changes nothing."""
-    plan = netfiles.load([(f"tamyr/demo/{EVENTS_FILE.name}", EVENTS_FILE.read_text(encoding="utf-8"))])
-    slugs = list(plan.context.declared.get("events", {}))
+    slugs = list(network.load_file(EVENTS_FILE).get("events", {}))
     events = Event.objects.in_bulk(slugs, field_name="slug")
     return {slug: events[slug] for slug in slugs}
 
@@ -164,35 +123,39 @@ def _candidates() -> list[Candidate]:
     through = Person.citizenships.through.objects.filter(person__email__startswith="demo.person.")
     for person_id, code in through.values_list("person_id", "country_id"):
         citizenships[person_id].add(code)
+    works_for: dict[int, set[int]] = defaultdict(set)
+    affiliations = Affiliation.objects.filter(person__email__startswith="demo.person.")
+    for person_id, organization_id in affiliations.values_list("person_id", "organization_id"):
+        works_for[person_id].add(organization_id)
     result, seen = [], set()
     for person_id, email, residence, keeper in rows:
         number_text = email.removeprefix("demo.person.").removesuffix("@example.org")
         if not number_text.isdigit() or email in seen:
             continue
         seen.add(email)
-        result.append(
-            Candidate(person_id, int(number_text), residence or "", frozenset(citizenships[person_id]), keeper)
-        )
+        citizens, staff = frozenset(citizenships[person_id]), frozenset(works_for[person_id])
+        result.append(Candidate(person_id, int(number_text), residence or "", citizens, keeper, staff))
     return result
 
 
 #: A registration as the demo wants it: whose, when they registered, and the fields to write.
 _Wanted = tuple[int, dt.datetime, dict[str, Any]]
-LANGUAGE_OF_RESIDENCE = {
-    "KZ": "kk", "TR": "tr", "HU": "hu", "AZ": "az", "UZ": "uz", "KG": "ky", "RU": "ru", "BY": "ru", "UA": "ru",
-    "MN": "kk", "IR": "kk",
-}  # fmt: skip
 
 
 def _wanted(person_id: int, status: str, at: dt.datetime, checked_in: dt.datetime | None, **values: Any) -> _Wanted:
-    return person_id, at, {
-        **dict.fromkeys(("category_id", "delegation_id", "organization_id", "registered_by_id")),
-        **{"answers": {}, "language": "", "status": status, **values},
-        "confirmed_at": at if status == RegistrationStatus.CONFIRMED else None,
-        "waitlisted_at": at if status == RegistrationStatus.WAITLISTED else None,
-        "cancelled_at": at + dt.timedelta(days=2) if status == RegistrationStatus.CANCELLED else None,
-        "checked_in_at": checked_in,
-    }  # fmt: skip
+    cancelled = at + dt.timedelta(days=2) if status == RegistrationStatus.CANCELLED else None
+    return (
+        person_id,
+        at,
+        {
+            **dict.fromkeys(("category_id", "delegation_id", "organization_id", "registered_by_id")),
+            **{"answers": {}, "language": "", "status": status, **values},
+            "confirmed_at": at if status == RegistrationStatus.CONFIRMED else None,
+            "waitlisted_at": at if status == RegistrationStatus.WAITLISTED else None,
+            "cancelled_at": cancelled,
+            "checked_in_at": checked_in,
+        },
+    )
 
 
 def _wanted_registrations(
@@ -204,10 +167,9 @@ def _wanted_registrations(
     opens = event.registration_opens_at or (event.starts_at - dt.timedelta(days=45))
     closes = event.registration_closes_at or (event.starts_at - dt.timedelta(days=1))
     span = max((closes - opens).total_seconds(), 3600.0)
-    delegations = {
-        (d.country_id, d.organization.slug if d.organization else None): d.pk
-        for d in event.delegations.select_related("organization")
-    }
+    sent = list(event.delegations.select_related("organization"))
+    delegations = {(d.country_id, d.organization.slug if d.organization else None): d.pk for d in sent}
+    delegation_of = {d.organization_id: d.pk for d in sent if d.organization_id}
     wanted: list[_Wanted] = []
     for index, (person, organization, delegation) in enumerate(plan.named):
         checked_in = event.starts_at - dt.timedelta(minutes=30 - index) if past else None
@@ -218,17 +180,16 @@ def _wanted_registrations(
         wanted.append(
             _wanted(ids[person], RegistrationStatus.CONFIRMED, opens + dt.timedelta(hours=index), checked_in, **values)
         )
-    audience = plan.audience
-    excluded = COMPATRIOT_NUMBER if audience and audience.exclude_compatriot else None
+    if not plan.chance:  # only the named: anyone else registered on the pages (the demo logins) stays
+        return wanted, {person_id for person_id, *_ in wanted}
+    excluded = COMPATRIOT_NUMBER if plan.exclude_compatriot else None
     managed = {c.person_id for c in candidates if c.number != excluded} | {person_id for person_id, *_ in wanted}
-    if audience is None:
-        return wanted, managed
     drawn = []
     for candidate in candidates:
         if candidate.number == excluded:
             continue
         rng = random.Random(f"tamyr-demo-events:{seed}:{plan.slug}:{candidate.number}")
-        if rng.random() >= audience.chance(candidate):
+        if rng.random() >= first_fitting(plan.chance, candidate):
             continue
         moment = opens + dt.timedelta(seconds=int(rng.random() * span))
         drawn.append((moment, candidate.number, candidate, rng))
@@ -241,18 +202,18 @@ def _wanted_registrations(
     waiting: Counter[int | None] = Counter()
     total_confirmed = confirmed.total() + len(wanted)
     for moment, _number, candidate, rng in drawn:
-        category = categories[audience.category(candidate)] if categories else None
+        category = categories[first_fitting(plan.category, candidate)] if categories else None
         key = category.pk if category else None
-        cancels = rng.random() < audience.cancel
-        attends = rng.random() < audience.attend
-        answers = audience.answers(rng, questions) if audience.answers else {}
+        cancels = rng.random() < plan.cancel
+        attends = rng.random() < plan.attend
+        answers = ANSWERS[plan.answers](rng, questions) if plan.answers else {}
         event_full = event.capacity is not None and total_confirmed >= event.capacity
         category_full = category is not None and category.capacity is not None and confirmed[key] >= category.capacity
         if cancels:
             status = RegistrationStatus.CANCELLED
         elif not event_full and not category_full:
             status = RegistrationStatus.CONFIRMED
-        elif waiting[key] < audience.waitlist_limit:
+        elif waiting[key] < plan.waitlist_limit:
             status = RegistrationStatus.WAITLISTED
         else:
             continue  # full, and the waiting list already long: this person did not register
@@ -264,18 +225,18 @@ def _wanted_registrations(
         checked_in = None
         if past and status == RegistrationStatus.CONFIRMED and attends:
             checked_in = event.starts_at - dt.timedelta(minutes=5 + int(rng.random() * 40))
+        represents = candidate.registered_by_id if plan.represent_keeper else None
+        # who works for the organization they represent goes in its delegation, where it sends one
+        joins = delegation_of.get(represents) if represents in candidate.works_for else None
         values = {
             "category_id": key,
-            "organization_id": candidate.registered_by_id if audience.represent_keeper else None,
+            "organization_id": represents,
+            "delegation_id": joins,
             "answers": answers,
             "language": LANGUAGE_OF_RESIDENCE.get(candidate.residence, "en"),
         }
         wanted.append(_wanted(candidate.person_id, status, moment, checked_in, **values))
     return wanted, managed
-
-
-def _status(registration: Registration) -> str:
-    return str(registration.status)
 
 
 def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) -> None:
@@ -301,6 +262,24 @@ def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) 
         )
 
 
+def _name_heads(event: Event) -> None:
+    """A delegation the file names no head for is headed by its member who registered first, with their role at the
+    organization as the title; through the service the organizers' pages use (audited). Once named, it stays."""
+    for delegation in event.delegations.filter(head=None, organization__isnull=False):
+        confirmed = delegation.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        first = confirmed.select_related("person").order_by("created_at", "pk").first()
+        if first is None:
+            continue
+        roles = Affiliation.objects.filter(person=first.person, organization=delegation.organization)
+        services_programme.delegation_update(
+            delegation=delegation,
+            acting_user=SYSTEM,
+            head=first.person,
+            head_title=roles.values_list("role", flat=True).first() or "",
+            size_limit=delegation.size_limit,
+        )
+
+
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the seeds' events and who registered for them; returns counts to print."""
     events = load_events()
@@ -315,6 +294,7 @@ def build(*, seed: int) -> dict[str, int]:
     for plan in REGISTRATIONS:
         event = events[plan.slug]
         _sync_registrations(event, *_wanted_registrations(event, plan, seed, candidates, ids))
+        _name_heads(event)
     registrations = Registration.objects.filter(event__in=events.values())
     return {
         "events": len(events),

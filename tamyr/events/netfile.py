@@ -3,7 +3,9 @@ venue, language and speakers), registration categories and questions, and delega
 
 Events are matched by slug and written through `events.services` and `events.services_programme` (audited, as on
 the organizers' pages); a command's load acts as `permissions.SYSTEM`. Times are written in the event's own time
-zone as `YYYY-MM-DD HH:MM` and stored in UTC.
+zone as `YYYY-MM-DD HH:MM` and stored in UTC; or relative to the day the file is loaded, `+40d 10:00` (forty
+days from today at ten, in the event's zone), for events that should stay upcoming (the demo's); a dump writes the
+times it finds, as dates.
 
 What a list in an event means (docs/decisions/0013-network-files.md): `co_organizers`, a relation like a network's
 `members`, is the whole list when written. `categories`, `sessions` and `delegations` are objects that others
@@ -20,6 +22,7 @@ writes people only where they agreed to be shown in public (registry.netfile_peo
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Callable
 from typing import Any
@@ -52,9 +55,12 @@ from tamyr.registry.netfile_people import public_people
 
 TIME: dict[str, Any] = {
     "type": ["string", "null"],
-    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}$",
-    "description": "YYYY-MM-DD HH:MM in the event's time zone.",
+    "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ]|[+-][0-9]{1,4}d )[0-9]{2}:[0-9]{2}$",
+    "description": "YYYY-MM-DD HH:MM in the event's time zone; or +Nd HH:MM (-Nd HH:MM), N days after (before) the "
+    "day the file is loaded, there.",
 }
+#: A time relative to the day of loading: +40d 10:00
+RELATIVE = re.compile(r"^(?P<days>[+-][0-9]{1,4})d (?P<time>[0-9]{2}:[0-9]{2})$")
 COUNTRY: dict[str, Any] = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166 alpha-2"}
 PERSON: dict[str, Any] = {
     "type": "string",
@@ -105,9 +111,19 @@ def _first_language(title: dict[str, str]) -> str:
     return next((code for code in LANGUAGE_ORDER if title.get(code)), "")
 
 
+def today(zone: str) -> dt.date:
+    """The day it is now in `zone`: what a relative time (`+40d 10:00`) counts from."""
+    return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+
+
 def _time(item: Item, field: str, value: str | None, zone: str, context: Context, line: int = 0) -> dt.datetime | None:
+    """A time of the file in UTC. A relative one (`+40d 10:00`) counts the days from today in the event's zone, so
+    that a file (the demo's upcoming events) stays in the future; loaded again the same day, it changes nothing."""
     if not value:
         return None
+    if relative := RELATIVE.match(value):
+        day = today(zone) + dt.timedelta(days=int(relative["days"]))
+        value = f"{day.isoformat()} {relative['time']}"
     try:
         naive = dt.datetime.fromisoformat(value.replace(" ", "T"))
     except ValueError:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -147,15 +147,22 @@ def _pdf_name(enrollment_id: int) -> str:
 
 
 def _issue(
-    enrollments: list[Enrollment], *, course: Course, rule: CompletionRule, acting_user: Any
+    enrollments: list[Enrollment],
+    *,
+    course: Course,
+    rule: CompletionRule,
+    acting_user: Any,
+    issued_at: datetime | None = None,
 ) -> list[Certificate]:
     """Make the certificates of `enrollments` (inside the caller's transaction): rows first, each with a random
-    free index in the issuer's status list, then the signed credentials and the PDFs."""
+    free index in the issuer's status list, then the signed credentials and the PDFs. They are dated `issued_at`
+    (never later than now) when given: a certificate of a course that ended in the past, issued now for records
+    brought in afterwards, says when it was earned; the proof still says when it was signed."""
     issuer = course.provider
     signing_key = keys.signing_key_for(issuer)  # locks the issuer: indexes are drawn by one transaction at a time
     consenting = people_showing_their_name(enrollment.person_id for enrollment in enrollments)
     indexes = openbadges.allocate_status_indexes(openbadges.used_status_indexes(issuer), len(enrollments))
-    now = timezone.now()
+    now = min(issued_at, timezone.now()) if issued_at else timezone.now()
     certificates = [
         Certificate(
             enrollment=enrollment,
@@ -186,8 +193,9 @@ def _issue(
 
 
 @transaction.atomic
-def certificate_issue(*, enrollment: Enrollment, acting_user: Any) -> Certificate:
-    """Issue the certificate of one completed enrollment. `acting_user` None is the system (the completion task)."""
+def certificate_issue(*, enrollment: Enrollment, acting_user: Any, issued_at: datetime | None = None) -> Certificate:
+    """Issue the certificate of one completed enrollment. `acting_user` None is the system (the completion task);
+    `issued_at`, the day it was earned when that was in the past (see `_issue`)."""
     course = Course.objects.select_related("provider").get(pk=enrollment.group.course_id)
     if acting_user is not None and not permissions.can(acting_user, "learning.issue_certificates", course):
         raise NotAllowed(_("Only the provider's staff can issue this course's certificates."))
@@ -199,12 +207,12 @@ def certificate_issue(*, enrollment: Enrollment, acting_user: Any) -> Certificat
         raise DomainError(_("This person's record was erased."), code="erased")
     if Certificate.objects.filter(enrollment=enrollment).exists():
         raise DomainError(_("This enrollment already has its certificate."), code="already_issued")
-    return _issue([enrollment], course=course, rule=rule, acting_user=acting_user)[0]
+    return _issue([enrollment], course=course, rule=rule, acting_user=acting_user, issued_at=issued_at)[0]
 
 
-def certificate_issue_for_enrollment(*, enrollment_id: int) -> Certificate | None:
+def certificate_issue_for_enrollment(*, enrollment_id: int, issued_at: datetime | None = None) -> Certificate | None:
     """The completion task's entry: issue the certificate when the enrollment earned one and has none yet.
-    Safe to run twice (the task retries)."""
+    Safe to run twice (the task retries). `issued_at`: as `certificate_issue`."""
     enrollment = Enrollment.objects.select_related("group").filter(pk=enrollment_id).first()
     if enrollment is None or enrollment.status != EnrollmentStatus.COMPLETED:
         return None
@@ -215,7 +223,7 @@ def certificate_issue_for_enrollment(*, enrollment_id: int) -> Certificate | Non
     if existing is not None:
         return existing
     try:
-        return certificate_issue(enrollment=enrollment, acting_user=None)
+        return certificate_issue(enrollment=enrollment, acting_user=None, issued_at=issued_at)
     except DomainError as error:
         if error.code == "already_issued":
             return Certificate.objects.filter(enrollment_id=enrollment_id).first()

@@ -6,9 +6,9 @@ received certificates: 1,450 learners each enroll in one to three courses that s
 language they learn through (read back from the loaded courses: level, `taught_in`, `for_children`); teachers mark
 attendance at the groups' lesson times, learners mark video lessons done and submit quizzes, scored as `quiz_submit`
 scores them. Then the rules decide (`services.completion_evaluate_many`, dating a completion to the learner's last
-lesson or quiz) and certificates are issued through `certificate_issue_for_enrollment`. The probabilities below
-were tuned so that the figures come out near the seed's; with the default seed (2026): 1,402 participants from 12
-countries, 782 completions, 364 certificates held by 332 people.
+lesson or quiz) and certificates are issued through `certificate_issue_for_enrollment`. The probabilities (in the
+data file `tamyr/demo/learners.yaml`) were tuned so that the figures come out near the seed's; with the default
+seed (2026): 1,402 participants from 12 countries, 782 completions, 364 certificates held by 332 people.
 
 Deterministic and idempotent: learner N and their courses come from `random.Random` seeded with the demo seed and
 N, and every table is brought to the wanted rows by a key (`tamyr.core.bulk`), so a second run writes nothing.
@@ -17,7 +17,6 @@ N, and every table is brought to the wanted rows by a key (`tamyr.core.bulk`), s
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import random
 import zoneinfo
 from collections import Counter
@@ -27,14 +26,15 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import yaml
 from django.conf import settings
 
-from tamyr.core import bulk, netfiles
-from tamyr.core.netfiles.yamlfile import parse
+from tamyr.core import bulk
 from tamyr.learning import models, services, statistics
 from tamyr.learning.models import CourseFormat, Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
+from tamyr.registry.demo import network as registry_network
 from tamyr.registry.demo import people as registry_people
-from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose, Gender, NameVariant, Organization, Person
+from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose, NameVariant, Organization, Person
 
 PROVIDER = "otandastar"
 TEACHER = "teacher"  # the demo login of tamyr.registry.demo.users, named as teacher in the courses file
@@ -47,19 +47,11 @@ QUIZ_QUESTIONS = 5  # questions of each final quiz in the file
 #: Otandastar's courses, groups, lessons, quizzes and rules: a network file, loaded as `tamyr load` loads one.
 COURSES_FILE = Path(__file__).resolve().parents[1] / "demo" / "courses.yaml"
 
-# --- who the learners are -------------------------------------------------------------------------------------
-
-#: The twelve countries of seed 003, weighted: Türkiye and Russia most.
-RESIDENCE_WEIGHTS = {"TR": 30, "RU": 25, "MN": 9, "DE": 8, "KG": 6, "US": 5}
-RESIDENCE_WEIGHTS |= {"GB": 5, "IR": 4, "FR": 3, "UA": 2, "BE": 2, "BY": 1}
-#: The language a learner living there learns Kazakh through ("kk": they already speak it and want more).
-_WEST = {"tr": 4, "en": 4, "ru": 2}
-MEDIUM_WEIGHTS: dict[str, dict[str, int]] = {
-    **dict.fromkeys(("RU", "BY", "UA", "KG"), {"ru": 1}),
-    **{"TR": {"tr": 1}, "US": {"en": 1}, "GB": {"en": 1}, "MN": {"ru": 4, "kk": 6}, "IR": {"en": 4, "kk": 6}},
-    **dict.fromkeys(("DE", "FR", "BE"), _WEST),
-}
+#: The generator's tables (countries, levels, popularity, enrollment windows, outcomes): a data file.
+DATA: dict[str, Any] = yaml.safe_load((COURSES_FILE.parent / "learners.yaml").read_text(encoding="utf-8"))
 _RESIDENCES = {residence.country: residence for residence in registry_people.RESIDENCES}
+
+# --- who the learners are -------------------------------------------------------------------------------------
 
 
 class Learner(NamedTuple):
@@ -83,62 +75,30 @@ class Learner(NamedTuple):
         return self.birth_year >= 2007  # 14 or younger in 2021
 
 
-def _name(rng: random.Random, residence: str) -> tuple[str, tuple[tuple[str, str, str], ...], str]:
-    """(display name, variants, gender) from the registry demo's name tables, written as its record keepers would."""
-    gender = rng.choice((Gender.MALE, Gender.FEMALE))
-    given = rng.choice(registry_people.MALE_GIVEN if gender == Gender.MALE else registry_people.FEMALE_GIVEN)
-    male, female = rng.choice(registry_people.SURNAMES)
-    surname = male if gender == Gender.MALE else female
-    full = {form: f"{getattr(given, form)} {getattr(surname, form)}" for form, _s, _l in registry_people.FORMS}
-    script = {form: (s, lang) for form, s, lang in registry_people.FORMS}
-    display = registry_people._display_form(residence, rng)
-    others = [form for form in full if form != display]
-    rng.shuffle(others)
-    other_script = [form for form in others if script[form][0] != script[display][0]]
-    wanted = rng.choice((1, 2))  # besides the display name: one spelling in the other script, maybe one more
-    chosen = [display]
-    for form in [*other_script[:1], *others]:
-        if len(chosen) > wanted:
-            break
-        if form not in chosen and full[form] not in {full[c] for c in chosen}:
-            chosen.append(form)
-    return full[display], tuple((full[form], *script[form]) for form in chosen), gender
-
-
 def learner(number: int, seed: int) -> Learner:
     """Learner `number`: the same for the same seed, however many learners the demo makes."""
     rng = random.Random(f"tamyr-demo-learning:{seed}:{number}")
-    residence = rng.choices(list(RESIDENCE_WEIGHTS), list(RESIDENCE_WEIGHTS.values()))[0]
-    display_name, variants, gender = _name(rng, residence)
-    media = MEDIUM_WEIGHTS[residence]
+    weights = DATA["residence_weights"]
+    residence = rng.choices(list(weights), list(weights.values()))[0]
+    gender, given, surname = registry_people.pick_name(rng)
+    display = registry_people.display_form(residence, rng)
+    # besides the display name, one spelling in the other script and maybe one more
+    variants = registry_people.spellings(given, surname, display, rng, more=(1, 2), reverse=False)
+    media = DATA["medium_weights"][residence]
     medium = rng.choices(list(media), list(media.values()))[0]
-    if medium == "kk":
-        level = rng.choices((2, 3, 4), (25, 40, 35))[0]
-    elif _RESIDENCES[residence].kazakh_heartland:
-        level = rng.choices(range(5), (12, 18, 25, 25, 20))[0]
-    else:
-        level = rng.choices(range(5), (38, 28, 18, 11, 5))[0]
+    heartland = "heartland" if _RESIDENCES[residence].kazakh_heartland else "elsewhere"
+    levels = DATA["level_weights"]["speaks_kazakh" if medium == "kk" else heartland]
+    level = rng.choices(levels["levels"], levels["weights"])[0]
     birth_year = int(rng.triangular(1952, 2015, 1997))
     city = rng.choice(_RESIDENCES[residence].cities)
     level = min(level, 1) if birth_year >= 2007 else level
+    public_name = rng.random() < 0.6
     return Learner(
-        number, display_name, variants, gender, birth_year, residence, city, medium, level, rng.random() < 0.6
+        number, variants[0][0], tuple(variants), gender, birth_year, residence, city, medium, level, public_name
     )
 
 
 # --- the courses, as loaded ------------------------------------------------------------------------------------
-
-#: How popular each family of live courses is (otandastar-kazakh-<family>-<level>); 1 when not named.
-POPULARITY = {"tr": 1.6, "ru": 1.6, "en": 1.4, "latin": 0.8, "abai": 0.8, "business": 0.7, "qandas": 0.9}
-POPULARITY |= {"songs": 0.6, "teachers": 0.5}
-#: When people enrolled for a group, by its name: from, days. Groups not named here (spring 2027) are still open.
-WINDOWS: dict[str, tuple[dt.date, int]] = {
-    "Spring 2021": (dt.date(2021, 1, 25), 32),
-    "Autumn 2021": (dt.date(2021, 8, 9), 33),
-    "August 2021": (dt.date(2021, 7, 5), 27),
-    "December 2021": (dt.date(2021, 11, 1), 28),
-    "Open enrollment (YouTube)": (dt.date(2021, 2, 1), 300),
-}
 
 
 @dataclass(eq=False)
@@ -158,8 +118,7 @@ def load_courses() -> list[DemoCourse]:
     """Load the courses file through the network-file loader, acting as the system as `tamyr load` does (a second
     run plans nothing and writes nothing), then read the courses back in the file's order (their groups by start,
     lessons and questions in order: the models' orderings)."""
-    plan = netfiles.load([(f"tamyr/demo/{COURSES_FILE.name}", COURSES_FILE.read_text(encoding="utf-8"))])
-    slugs = list(plan.context.declared.get("courses", {}))
+    slugs = list(registry_network.load_file(COURSES_FILE).get("courses", {}))
     courses = models.Course.objects.prefetch_related("groups__teachers", "lessons", "quizzes__questions")
     result = []
     for course in sorted(courses.filter(slug__in=slugs), key=lambda c: slugs.index(c.slug)):
@@ -170,29 +129,7 @@ def load_courses() -> list[DemoCourse]:
     return result
 
 
-@functools.cache
-def __getattr__(name: str) -> Any:
-    """`COURSE_BY_SLUG`: the slugs of the file's courses (as keys), read when first asked for."""
-    if name == "COURSE_BY_SLUG":
-        return dict.fromkeys(course["slug"] for course in parse(COURSES_FILE.read_text(encoding="utf-8"))["courses"])
-    raise AttributeError(name)
-
-
 # --- what each learner does -------------------------------------------------------------------------------------
-
-#: How many courses a learner takes, and of which format. Tuned (with the outcomes below) so that the rules give
-#: figures near the seed's; see the module docstring.
-COURSES_PER_LEARNER = ((1, 2, 3), (60, 27, 13))
-FORMAT_WEIGHTS = {CourseFormat.LIVE_GROUP: 35, CourseFormat.TALK_CLUB: 11, CourseFormat.SELF_PACED: 54}
-WITHDRAW = {CourseFormat.LIVE_GROUP: 0.06, CourseFormat.TALK_CLUB: 0.04, CourseFormat.SELF_PACED: 0.02}
-#: (share, lowest and highest chance of attending each lesson) of steady, irregular and dropping-out learners
-ATTENDANCE = {
-    CourseFormat.LIVE_GROUP: ((0.66, 0.80, 1.0), (0.21, 0.45, 0.85), (0.13, 0.9, 0.9)),
-    CourseFormat.TALK_CLUB: ((0.50, 0.55, 1.0), (0.30, 0.25, 0.7), (0.20, 0.9, 0.9)),
-}
-VIDEO_FINISH = 0.31  # share of video learners who watch every lesson
-QUIZ_TAKEN = 0.92  # share of those who may take the final quiz who do
-RETAKE = 0.65  # share of those who failed who try once more
 
 
 class Attempt(NamedTuple):
@@ -229,10 +166,13 @@ def score(course_questions: Sequence[Sequence[int]], answers: Sequence[Sequence[
 
 
 def _quiz(rng: random.Random, course: DemoCourse, skill: float) -> tuple[Attempt, ...]:
-    if course.quiz is None or rng.random() >= QUIZ_TAKEN:
+    if course.quiz is None or rng.random() >= DATA["quiz_taken"]:
         return ()
     first = Attempt(_answers(rng, course, skill), rng.randint(1, 4))
-    if score([q.correct for q in course.questions], first.answers) >= course.quiz.pass_mark or rng.random() >= RETAKE:
+    if (
+        score([q.correct for q in course.questions], first.answers) >= course.quiz.pass_mark
+        or rng.random() >= DATA["retake"]
+    ):
         return (first,)
     return first, Attempt(_answers(rng, course, min(1.0, skill + 0.15)), first.days_after + rng.randint(2, 6))
 
@@ -241,10 +181,10 @@ def outcome(seed: int, number: int, course: DemoCourse) -> Outcome:
     """What learner `number` does in `course`: the same whatever group they end up in."""
     rng = random.Random(f"tamyr-demo-learning:{seed}:{number}:{course.slug}")
     lessons = len(course.lessons)
-    withdrawn = rng.random() < WITHDRAW[CourseFormat(course.format)]
+    withdrawn = rng.random() < DATA["withdraw"][course.format]
     skill = rng.uniform(0.4, 1.0)
     if course.format == CourseFormat.SELF_PACED:
-        done = lessons if rng.random() < VIDEO_FINISH else int(lessons * rng.random() ** 1.4)
+        done = lessons if rng.random() < DATA["video_finish"] else int(lessons * rng.random() ** 1.4)
         done = min(done, lessons - 1) if withdrawn else done
         days, day = [], 0
         for _index in range(done):
@@ -252,7 +192,7 @@ def outcome(seed: int, number: int, course: DemoCourse) -> Outcome:
             days.append(day)
         watched = _quiz(rng, course, skill) if done == lessons and not withdrawn else ()
         return Outcome(withdrawn, (), tuple(days), watched)
-    profiles = ATTENDANCE[CourseFormat(course.format)]
+    profiles = DATA["attendance"][course.format]
     profile = rng.choices(range(3), [share for share, _low, _high in profiles])[0]
     chance = rng.uniform(*profiles[profile][1:])
     stop = rng.randint(2, lessons - 2) if profile == 2 else lessons
@@ -296,15 +236,16 @@ def _suits(course: DemoCourse, who: Learner) -> float:
         weight = 0.8 if who.level >= 2 else 0.0
     else:
         weight = 0.03
-    popularity = POPULARITY.get(course.slug.removeprefix(f"{PROVIDER}-kazakh-").rsplit("-", 1)[0], 1.0)
+    popularity = DATA["popularity"].get(course.slug.removeprefix(f"{PROVIDER}-kazakh-").rsplit("-", 1)[0], 1.0)
     return weight * {0: 1.0, 1: 0.35, -1: 0.2}.get(distance, 0.02) * popularity
 
 
 def plans_for(who: Learner, seed: int, courses: Sequence[DemoCourse]) -> list[Plan]:
     rng = random.Random(f"tamyr-demo-learning:{seed}:{who.number}:plan")
     taken: list[DemoCourse] = []
-    for _slot in range(rng.choices(*COURSES_PER_LEARNER)[0]):
-        kind = rng.choices(list(FORMAT_WEIGHTS), list(FORMAT_WEIGHTS.values()))[0]
+    per_learner, formats = DATA["courses_per_learner"], DATA["format_weights"]
+    for _slot in range(rng.choices(per_learner["counts"], per_learner["weights"])[0]):
+        kind = rng.choices(list(formats), list(formats.values()))[0]
         candidates = [c for c in courses if c.format == kind and c not in taken]
         weights = [_suits(c, who) for c in candidates]
         if sum(weights) <= 0:  # nothing of that format suits them (a child, a beginner in a talk club): a video
@@ -313,10 +254,10 @@ def plans_for(who: Learner, seed: int, courses: Sequence[DemoCourse]) -> list[Pl
         taken.append(rng.choices(candidates, weights)[0])
     plans = []
     for course in taken:
-        names = [group.name for group in course.groups if group.name in WINDOWS]
+        names = [group.name for group in course.groups if group.name in DATA["windows"]]
         if len(names) > 1 and rng.random() < (0.45 if course.format == CourseFormat.LIVE_GROUP else 0.5):
             names.reverse()
-        start, days = WINDOWS[names[0]]
+        start, days = DATA["windows"][names[0]]
         at_eight = dt.datetime(start.year, start.month, start.day, 8, tzinfo=dt.UTC)
         moment = at_eight + dt.timedelta(minutes=rng.randrange(days * 24 * 60))
         plans.append(Plan(who.email, who.number, course, tuple(names), moment, outcome(seed, who.number, course)))
@@ -324,49 +265,50 @@ def plans_for(who: Learner, seed: int, courses: Sequence[DemoCourse]) -> list[Pl
 
 
 def compatriot_plans(courses: Mapping[str, DemoCourse]) -> list[Plan]:
-    """The `compatriot` login (Aruzhan, a student in Berlin who speaks Kazakh at home) took the Latin alphabet course
-    in autumn 2021 and has started a video course on Abai's poems: something to show on her pages."""
-    latin, abai = courses["otandastar-kazakh-latin-b1"], courses["otandastar-video-27-abai"]
-    present = tuple(index != 4 for index in range(len(latin.lessons)))
-    passed = (Attempt(tuple(tuple(q.correct) for q in latin.questions), 2),)
-    return [
-        Plan(COMPATRIOT_EMAIL, 0, latin, ("Autumn 2021",), dt.datetime(2021, 9, 1, 10, tzinfo=dt.UTC),
-             Outcome(False, present, (), passed)),
-        Plan(COMPATRIOT_EMAIL, 0, abai, ("Open enrollment (YouTube)",), dt.datetime(2021, 11, 20, 18, tzinfo=dt.UTC),
-             Outcome(False, (), (0, 3, 9), ())),
-    ]  # fmt: skip
+    """What the `compatriot` login did in the courses: written in the data file, so her pages have something to
+    show (a certificate, a video course half watched)."""
+    plans = []
+    for spec in DATA["compatriot"]:
+        course = courses[spec["course"]]
+        moment = dt.datetime.fromisoformat(spec["enrolled"]).replace(tzinfo=dt.UTC)
+        present = tuple(index not in spec.get("absent", []) for index in range(len(course.lessons)))
+        answers = tuple(tuple(question.correct) for question in course.questions)
+        attempts = (Attempt(answers, spec["quiz_after"]),) if "quiz_after" in spec else ()
+        if course.format == CourseFormat.SELF_PACED:
+            done = Outcome(False, (), tuple(spec["done_days"]), attempts)
+        else:
+            done = Outcome(False, present, (), attempts)
+        plans.append(Plan(COMPATRIOT_EMAIL, 0, course, (spec["group"],), moment, done))
+    return plans
 
 
 # --- writing: one keyed bulk sync per table (tamyr.core.bulk) ------------------------------------------------
 
-WEB = ConsentMethod.WEB_FORM.value
-CONSENT_FIELDS = ("purpose", "method", "given_at", "note", "withdrawn_at")
 _CONSENT_NOTE = "Demo record: signed up for the Otandastar Foundation's online Kazakh courses."
 
 
 def _load_learners(
     specs: list[Learner], provider: Organization, signed_up: dict[int, dt.datetime]
 ) -> dict[str, Person]:
-    """The learners' records (found again by e-mail) with name variants and consents (given when they signed up),
-    in bulk, with the audit rows `person_create` would write."""
-    found = Person.objects.filter(email__in=[s.email for s in specs], erased_at__isnull=True).order_by("-id")
-    existing = {person.email: person for person in found}  # the first record of an address, as `load_people` finds it
+    """The learners' records (found again by e-mail) with name variants and consents (given when they signed up:
+    the second, when they chose it, to show their name on certificates), through the registry demo's loader."""
+    by_email = {spec.email: spec for spec in specs}
     fields = ("display_name", "registered_by_id", "residence_country_id", "residence_city", "gender", "birth_year")
     rows = {s.email: (s.display_name, provider.pk, s.residence, s.city, s.gender, s.birth_year) for s in specs}
-    wanted = {email: dict(zip(fields, row, strict=True)) for email, row in rows.items()}
-    synced = bulk.sync_keyed(Person, existing, wanted, lambda email, values: Person(email=email, **values))
-    by_pk = {synced.rows[spec.email].pk: spec for spec in specs}
-    variants = {pk: [tuple(v) for v in spec.variants] for pk, spec in by_pk.items()}
-    touched = registry_people._sync_children(NameVariant, ("text", "script", "language"), variants)
-    purposes = (ConsentPurpose.REGISTRY.value, ConsentPurpose.PUBLIC_PROFILE.value)  # the second to show their name
-    given = {pk: (WEB, signed_up[spec.number], _CONSENT_NOTE, None) for pk, spec in by_pk.items()}
-    consents = {pk: [(p, *given[pk]) for p in purposes[: 1 + spec.public_name]] for pk, spec in by_pk.items()}
-    touched |= registry_people._sync_children(Consent, CONSENT_FIELDS, consents)
-    created = {synced.rows[email].pk for email in synced.created}
-    changed = ({synced.rows[email].pk for email in synced.changed} | touched) - created
-    persons = {person.pk: person for person in synced.rows.values()}
-    for action, pks in (("registry.person_created", created), ("registry.person_changed", changed)):
-        bulk.audit_rows(action, [persons[pk] for pk in sorted(pks)], lambda person: person.display_name)
+    purposes = (ConsentPurpose.REGISTRY.value, ConsentPurpose.PUBLIC_PROFILE.value)
+
+    def consents(email: str) -> list[tuple[Any, ...]]:
+        spec = by_email[email]
+        given = (ConsentMethod.WEB_FORM.value, signed_up[spec.number], _CONSENT_NOTE, None)
+        return [(purpose, *given) for purpose in purposes[: 1 + spec.public_name]]
+
+    synced = registry_people.sync_people(
+        {email: dict(zip(fields, row, strict=True)) for email, row in rows.items()},
+        [
+            ("name_variants", NameVariant, ("text", "script", "language"), lambda e: list(by_email[e].variants)),
+            ("consents", Consent, ("purpose", "method", "given_at", "note", "withdrawn_at"), consents),
+        ],
+    )
     return dict(synced.rows)
 
 
@@ -470,8 +412,8 @@ def _sync_enrollments(
                 row["completed_at"] = None
         rows[key] = row
     synced = bulk.sync_keyed(Enrollment, existing, rows, lambda k, r: Enrollment(person_id=k[0], group_id=k[1], **r))
-    bulk.audit_rows("learning.enrolled", [synced.rows[key] for key in by_key if key in synced.created],
-           lambda e: f"{e.person_id} — {e.group_id}", status=lambda e: e.status)  # fmt: skip
+    enrolled = [synced.rows[key] for key in by_key if key in synced.created]
+    bulk.audit_rows("learning.enrolled", enrolled, lambda e: f"{e.person_id} — {e.group_id}", status=lambda e: e.status)
     by_enrollment = {synced.rows[key].pk: item for key, item in by_key.items()}
     touched = {synced.rows[key].pk for key in synced.created | synced.changed}
     progress = bulk.sync_keyed(
@@ -496,16 +438,21 @@ def _sync_enrollments(
 
 def issue_certificates(enrollment_ids: Iterable[int]) -> int:
     """Issue, through the real issue path, the certificates these completed enrollments earned and do not have yet
-    (the course's rule says whether completion earns one). Returns how many were issued."""
+    (the course's rule says whether completion earns one), dated when the group ended (at six in the evening, its
+    time), or on completion if that came later: not the day the demo ran. Returns how many were issued."""
     from tamyr.learning.certificates import certificate_issue_for_enrollment
 
     earned = Enrollment.objects.filter(
         pk__in=list(enrollment_ids), status=EnrollmentStatus.COMPLETED, certificate__isnull=True
     ).filter(group__course__completion_rule__issues_certificate=True)
-    pending = list(earned.order_by("completed_at", "pk").values_list("pk", flat=True))
-    for enrollment_id in pending:
-        certificate_issue_for_enrollment(enrollment_id=enrollment_id)
-    return models.Certificate.objects.filter(enrollment_id__in=pending).count()
+    pending = list(earned.select_related("group").order_by("completed_at", "pk"))
+    for enrollment in pending:
+        group, issued_at = enrollment.group, enrollment.completed_at
+        if group.ends_on and issued_at:
+            ended = dt.datetime.combine(group.ends_on, dt.time(18), zoneinfo.ZoneInfo(group.time_zone))
+            issued_at = max(issued_at, ended)
+        certificate_issue_for_enrollment(enrollment_id=enrollment.pk, issued_at=issued_at)
+    return models.Certificate.objects.filter(enrollment__in=pending).count()
 
 
 def build(*, seed: int, learners: int | None = None) -> dict[str, int]:
@@ -539,9 +486,9 @@ def build(*, seed: int, learners: int | None = None) -> dict[str, int]:
     issue_certificates(by_enrollment)
     stats = statistics.learning_statistics(providers=[provider.pk], tables=False)
     figures = (stats.participants, stats.countries, stats.enrollments, stats.completions, stats.certificates)
+    names = ("learners", "participants", "countries", "enrollments", "completions", "certificates")
     return {
         **{"courses": len(courses), "groups": len(group_ids), "lessons": sum(len(c.lessons) for c in courses)},
-        **dict(zip(("learners", "participants", "countries", "enrollments", "completions", "certificates"),
-                   (len(specs), *figures), strict=True)),
+        **dict(zip(names, (len(specs), *figures), strict=True)),
         "people with certificates": stats.certified_people,
-    }  # fmt: skip
+    }

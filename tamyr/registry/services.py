@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tamyr.accounts import permissions
 from tamyr.core import audit, uploads
-from tamyr.core.errors import DomainError
+from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
 from tamyr.registry import orcid, search, selectors
 from tamyr.registry.models import (
@@ -223,7 +224,17 @@ def network_update(*, network: Network, data: dict[str, Any], acting_user: Any) 
 def network_membership_set(
     *, network: Network, organization: Organization, acting_user: Any, **data: Any
 ) -> NetworkMembership:
-    """Add an organization to a network, or change its role and dates there; one membership per pair."""
+    """Add an organization to a network, or change its role and dates there; one membership per pair.
+
+    `acting_user` None is the system (a network file's load acts as `permissions.SYSTEM`). Adding a member asks
+    `registry.add_network_member` (platform admins: membership opens the organization's people to the network's
+    coordinators); changing one asks `registry.change_network` (the network's coordinators, too)."""
+    membership = NetworkMembership.objects.filter(network=network, organization=organization).first()
+    action = "registry.change_network" if membership else "registry.add_network_member"
+    if acting_user is not None and not permissions.can(acting_user, action, network):
+        if membership is None:
+            raise NotAllowed(_("Only the platform's admins can bring an organization into a network."))
+        raise NotAllowed(_("Only the network's coordinators can change its members."))
     unknown = sorted(set(data) - set(MEMBERSHIP_EDITABLE))
     if unknown:
         raise DomainError(_("Unknown field %(field)s.") % {"field": unknown[0]}, field=unknown[0])
@@ -233,7 +244,10 @@ def network_membership_set(
             % {"role": data["role"], "known": ", ".join(MembershipRole.values)},
             field="role",
         )
-    membership = NetworkMembership.objects.filter(network=network, organization=organization).first()
+    current = (membership.since, membership.until) if membership else (None, None)
+    since, until = data.get("since", current[0]), data.get("until", current[1])
+    if since and until and until < since:
+        raise DomainError(_("A membership cannot end before it begins."), field="until")
     if membership is None:
         membership = NetworkMembership.objects.create(network=network, organization=organization, **data)
         audit.record(
@@ -253,7 +267,10 @@ def network_membership_set(
 
 @transaction.atomic
 def network_membership_remove(*, membership: NetworkMembership, acting_user: Any) -> None:
+    """Take an organization out of a network: its coordinators (or the system) may."""
     network, organization = membership.network, membership.organization
+    if acting_user is not None and not permissions.can(acting_user, "registry.change_network", network):
+        raise NotAllowed(_("Only the network's coordinators can change its members."))
     membership.delete()
     audit.record(acting_user, "registry.network_member_removed", network, organization=organization.slug)
 

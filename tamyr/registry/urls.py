@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tamyr.registry import views
+from tamyr.registry import network_views, views
 
 app_name = "registry"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("organizations/<slug:slug>/edit/", views.organization_edit, name="organization_edit"),
     path("networks/", views.network_list, name="network_list"),
     path("networks/<slug:slug>/", views.network_detail, name="network_detail"),
+    path("networks/<slug:slug>/members/", network_views.network_members, name="network_members"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/duplicates/", views.duplicate_list, name="duplicate_list"),

@@ -135,7 +135,8 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         network = selectors.network_get(slug)
     except Exception as error:
         raise Http404(_("No such network.")) from error
-    return render(request, "registry/network_detail.html", {"network": network})
+    can_change = permissions.can(request.user, "registry.change_network", network)
+    return render(request, "registry/network_detail.html", {"network": network, "can_change": can_change})
 
 
 # --- people (staff) ------------------------------------------------------------

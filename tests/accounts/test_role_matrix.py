@@ -89,6 +89,8 @@ WEB: dict[str, tuple[str, ...]] = {
     "POST /organizations/org-a/roles/":                        (LOGIN, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK),
     "GET /networks/":                                          (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /networks/network-a/":                                (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /networks/network-a/members/":                        (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, NO, OK),
+    "POST /networks/network-a/members/":                       (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, NO, OK),
     "GET /people/":                                            (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
     "GET /people/?export=csv":                                 (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
     "GET /people/?export=xlsx":                                (LOGIN, NO, NO, OK, OK, NO, NO, OK, OK, OK, OK),
@@ -315,6 +317,8 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/expertise-fields/5.2/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/networks/":                              (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/networks/network-a/":                    (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "POST /api/v1/networks/network-a/members/":           (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, NO, OK),
+    "DELETE /api/v1/networks/network-a/members/org-a/":   (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, NO, OK),
     "GET /api/v1/organizations/":                         (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/organizations/org-a/":                   (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/organizations/no-such-org/":             (NF,    NF, NF, NF, NF, NF, NF, NF, NF, NF, NF),
@@ -475,6 +479,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /i18n/setlang/": {"language": "kk", "next": "/"},
     "POST /organizations/org-a/edit/": {"name_en": "Organization A", "description_kk": "Сипаттама", "kind": "ngo"},
     "POST /organizations/org-a/roles/": {"identifier": "compatriot", "role": "teacher"},
+    "POST /networks/network-a/members/": {"organization": "org-a", "role": "observer", "since": "2020-01-01"},
+    "POST /api/v1/networks/network-a/members/": {"organization": "org-a", "role": "observer"},
     "POST /people/new/": {"display_name": "Matrix Person"},
     "POST /people/{person_a}/edit/": {"display_name": "Person Alpha", "residence_city": "Istanbul"},
     "POST /me/": {"action": "create_profile"},
@@ -1173,6 +1179,10 @@ API_REFERENCES: dict[tuple[str, str], Ref] = {
         "staff_a", "PATCH /api/v1/practices/practice-a/", {"network": "{ref}"}, "network-b", None),
     ("/api/v1/practices/{slug}/", "direction"): Ref(
         "staff_a", "PATCH /api/v1/practices/practice-a/", {"direction": "{ref}"}, "plan-b:1", "plan-a:1"),
+    # a coordinator changes the network's own members only: bringing another organization in opens its people
+    ("/api/v1/networks/{slug}/members/", "organization"): Ref(
+        "coordinator_a", "POST /api/v1/networks/network-a/members/", {"organization": "{ref}", "role": "observer"},
+        "org-b", "org-a"),
 }
 
 COUNTRY = "a country (reference data, the same for everyone)"
@@ -1253,6 +1263,8 @@ NOT_REFERENCES = frozenset({
     "note", "place", "reservation", "starts_on", "theme", "value", "weight",
     # news and pages: texts, languages, publication time and order
     "fallback_language", "order", "published_at", "source_language",
+    # a network's membership: the member's role and dates
+    "role", "since", "until",
 })
 
 STAFF_REGISTER = "POST /events/event-a/registrations/"
@@ -1268,6 +1280,9 @@ WEB_COURSE = {"title_en": "Reference course", "slug": "ref-course", "language": 
 
 # (form class, field) -> the case; entries whose form is "POST" are references read from the request without a form
 WEB_REFERENCES: dict[tuple[str, str], Ref] = {
+    ("MembershipForm", "organization"): Ref(
+        "coordinator_a", "POST /networks/network-a/members/", {"organization": "{ref}", "role": "observer"},
+        "org-b", "org-a"),
     ("OnBehalfForm", "person"): Ref(
         "staff_a", STAFF_REGISTER, {"action": "register", "person": "{ref}", "category": "{category_a}"},
         "{person_b}", "{alfa}"),

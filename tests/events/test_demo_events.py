@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from tamyr.events import services
 from tamyr.events.demo import REGISTRATIONS as EVENTS
@@ -25,7 +26,7 @@ from tamyr.events.models import (
     Session,
     SessionSpeaker,
 )
-from tamyr.registry.models import Person
+from tamyr.registry.models import Affiliation, NetworkMembership, Person
 
 pytestmark = pytest.mark.django_db
 VIENNA = "diaspora-capacity-building-2026-vienna"
@@ -87,7 +88,7 @@ def snapshot() -> dict[str, Any]:
 def test_demo_builds_every_seed_event_published(demo: str) -> None:
     assert set(Event.objects.values_list("slug", flat=True)) >= {spec.slug for spec in EVENTS}
     assert set(Event.objects.values_list("status", flat=True)) == {"published"}
-    assert "events: events 7" in demo
+    assert "events: events 10" in demo  # the seven of the seeds and three upcoming ones
 
 
 def test_vienna_runs_on_two_venues_in_vienna_time() -> None:
@@ -202,3 +203,40 @@ def test_running_twice_leaves_the_same_data() -> None:
     before = snapshot()
     run_demo()
     assert snapshot() == before
+
+
+UPCOMING = ("diaspora-capacity-building-next", "kurultai-istanbul-next", "otandas-scholars-forum-next")
+
+
+@pytest.mark.parametrize("slug", UPCOMING)
+def test_the_upcoming_events_lie_ahead_and_are_open_for_registration_on_the_day_the_demo_runs(slug: str) -> None:
+    event = Event.objects.get(slug=slug)
+    now = timezone.now()
+    assert event.registration_opens_at is not None and event.registration_closes_at is not None
+    assert event.registration_opens_at < now < event.registration_closes_at < event.starts_at
+    assert (event.status, event.is_public) == ("published", True)
+
+
+def test_the_compatriot_login_registers_for_the_next_scholars_forum() -> None:
+    forum = Event.objects.get(slug="otandas-scholars-forum-next")
+    person = Person.objects.get(email="demo.person.0001@example.org")
+    registration = services.registration_create(
+        event=forum, person=person, acting_user=person.user, category=forum.categories.first()
+    )
+    assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_vienna_delegations_have_members_who_work_for_them_and_a_head_among_them() -> None:
+    members = Registration.objects.filter(event__slug=VIENNA, delegation__isnull=False).select_related("delegation")
+    assert members
+    for registration in members:
+        delegation = registration.delegation
+        assert delegation is not None and registration.organization_id == delegation.organization_id
+        assert Affiliation.objects.filter(person=registration.person, organization=delegation.organization).exists()
+        assert delegation.head is not None
+        assert delegation.registrations.filter(person=delegation.head).exists()
+
+
+def test_the_turkmen_observer_is_in_the_ots_network() -> None:
+    membership = NetworkMembership.objects.get(network__slug="ots-diaspora", organization__country="TM")
+    assert membership.role == "observer"

@@ -14,7 +14,7 @@ def test_the_shipped_events_file_validates_against_the_schema() -> None:
     text = demo.EVENTS_FILE.read_text(encoding="utf-8")
     jsonschema.validate(yaml.safe_load(text), netfiles.schema())
     items = netfiles.read([(demo.EVENTS_FILE.name, text)])  # the loader's own reading: schema, duplicate keys
-    assert len(items["events"]) == 7
+    assert len(items["events"]) == 10
 
 
 def test_the_generator_registers_people_only_for_events_of_the_file() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from tamyr.accounts.models import OrganizationRole
 from tamyr.core import netfiles
 from tamyr.core.models import AuditEntry
 from tamyr.core.netfiles.yamlfile import render
+from tamyr.events import netfile as events_netfile
 from tamyr.events.models import Delegation, Event, Question, RegistrationCategory, Session, SessionSpeaker, Venue
 from tamyr.registry import services as registry_services
 from tamyr.registry.models import NetworkMembership, Organization, Person
@@ -567,3 +569,44 @@ def test_dump_leaves_out_people_who_did_not_agree_to_be_shown(people: dict[str, 
     [event] = dumped["events"]
     assert "co_chairs" not in event and "head" not in event["delegations"][0]
     assert "nf-bolat" not in {person["key"] for person in dumped.get("people", [])}
+
+
+# --- times relative to the day of loading ----------------------------------------------------------------------
+
+RELATIVE_FILE = FILE.replace(
+    "starts: 2027-05-14 09:00\n    ends: 2027-05-15 18:00", "starts: +40d 09:00\n    ends: +41d 18:00"
+)
+
+
+def _vienna(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), ZoneInfo("Europe/Vienna")).astimezone(dt.UTC)
+
+
+def test_a_relative_time_counts_days_from_today_in_the_events_zone() -> None:
+    load(RELATIVE_FILE)
+    event = Event.objects.get(slug="nf-forum")
+    today = dt.datetime.now(ZoneInfo("Europe/Vienna")).date()
+    assert (event.starts_at, event.ends_at) == (
+        _vienna(today + dt.timedelta(days=40), 9),
+        _vienna(today + dt.timedelta(days=41), 18),
+    )
+
+
+def test_a_relative_file_loaded_again_the_same_day_changes_nothing() -> None:
+    load(RELATIVE_FILE)
+    assert load(RELATIVE_FILE).counts["change"] == 0
+
+
+def test_a_relative_file_loaded_a_day_later_moves_the_event_by_a_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    load(RELATIVE_FILE)
+    starts = Event.objects.get(slug="nf-forum").starts_at
+    later = dt.datetime.now(ZoneInfo("Europe/Vienna")).date() + dt.timedelta(days=1)
+    monkeypatch.setattr(events_netfile, "today", lambda zone: later)
+    plan = load(RELATIVE_FILE)
+    assert any(line.startswith("~ change event nf-forum: ") for line in plan.lines())
+    assert Event.objects.get(slug="nf-forum").starts_at - starts == dt.timedelta(days=1)
+
+
+def test_a_badly_written_relative_time_is_refused_by_the_schema() -> None:
+    [problem] = problems(RELATIVE_FILE.replace("starts: +40d 09:00", "starts: +40 days 09:00"))
+    assert problem.startswith("network.yaml:20: events[0].starts: '+40 days 09:00' does not match")

@@ -4,7 +4,9 @@ certificates that come from the real rules — checked here against `completion_
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
@@ -69,7 +71,7 @@ def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
 
 
 def demo_enrollments() -> Any:
-    return Enrollment.objects.filter(group__course__slug__in=demo.COURSE_BY_SLUG).select_related("group__course")
+    return Enrollment.objects.filter(group__course__provider__slug=demo.PROVIDER).select_related("group__course")
 
 
 def snapshot() -> dict[str, Any]:
@@ -287,3 +289,14 @@ def test_at_full_size_the_rules_give_about_the_seeds_figures(monkeypatch: pytest
     assert figures["countries"] == 12
     for name, seed_figure in (("participants", 1400), ("completions", 780), ("certified", 336)):
         assert abs(figures[name] - seed_figure) <= 0.03 * seed_figure, (name, figures[name])
+
+
+def test_certificates_are_dated_when_their_group_ended_not_when_the_demo_ran() -> None:
+    certificates = list(Certificate.objects.select_related("enrollment__group"))
+    assert certificates
+    for certificate in certificates:
+        group, completed = certificate.enrollment.group, certificate.enrollment.completed_at
+        assert group.ends_on is not None and completed is not None
+        ended = dt.datetime.combine(group.ends_on, dt.time(18), zoneinfo.ZoneInfo(group.time_zone))
+        assert certificate.issued_at == max(ended, completed)
+        assert certificate.credential["validFrom"].startswith(str(certificate.issued_at.year))

@@ -150,7 +150,7 @@ def test_demo_builds_the_networks_with_their_roles():
         "ytb",
         "vatandoshlar",
     }
-    assert members("ots-diaspora", "observer") == {"hungarian-communities-abroad"}
+    assert members("ots-diaspora", "observer") == {"hungarian-communities-abroad", "mfa-turkmenistan"}
 
     assert members("abai-uii-network", "coordinator") == {"abai-uii"}
     assert members("abai-uii-network", "member") == set(network.KAZAKH_CENTRES)

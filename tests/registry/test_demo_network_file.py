@@ -22,7 +22,7 @@ def source() -> list[tuple[str, str]]:
 def test_the_shipped_demo_file_validates_against_the_schema():
     jsonschema.validate(yaml.safe_load(network.NETWORK_FILE.read_text(encoding="utf-8")), netfiles.schema())
     items = netfiles.read(source())  # the loader's own reading: schema, duplicate keys, lines
-    assert len(items["organizations"]) == 31
+    assert len(items["organizations"]) == 32
     assert {item.data["slug"] for item in items["networks"]} == {
         "ots-diaspora",
         "abai-uii-network",
@@ -32,9 +32,9 @@ def test_the_shipped_demo_file_validates_against_the_schema():
 
 def test_the_demo_file_loads_and_a_second_load_changes_nothing():
     organizations, networks = network.load_network()
-    assert len(organizations) == Organization.objects.count() == 31
+    assert len(organizations) == Organization.objects.count() == 32
     assert set(networks) == set(Network.objects.values_list("slug", flat=True))
-    assert NetworkMembership.objects.count() == 20
+    assert NetworkMembership.objects.count() == 21
     audit_rows = AuditEntry.objects.count()
 
     again, _networks = network.load_network()

@@ -12,6 +12,7 @@ from tamyr.registry import selectors
 from tamyr.registry.models import (
     Country,
     ExpertiseField,
+    MembershipRole,
     Network,
     NetworkMembership,
     Organization,
@@ -134,6 +135,17 @@ class NetworkMemberSerializer(serializers.ModelSerializer):
 
     def get_organization_name(self, membership: NetworkMembership) -> str:
         return membership.organization.display_name
+
+
+class NetworkMemberWriteSerializer(serializers.Serializer):
+    """Add an organization to a network (platform admins) or change its role and dates (the coordinators)."""
+
+    organization: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all()
+    )
+    role = serializers.ChoiceField(choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    since = serializers.DateField(required=False, allow_null=True)
+    until = serializers.DateField(required=False, allow_null=True)
 
 
 class NetworkSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +21,8 @@ from tamyr.registry import selectors, services
 from tamyr.registry.api.serializers import (
     CountrySerializer,
     ExpertiseFieldSerializer,
+    NetworkMemberSerializer,
+    NetworkMemberWriteSerializer,
     NetworkSerializer,
     OrganizationSerializer,
     PersonSerializer,
@@ -115,9 +117,44 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [Can]
     public_read = True
     lookup_field = "slug"
+    #: the coordinators keep the membership; bringing an organization in also asks `registry.add_network_member`
+    #: (in the service: platform admins only)
+    object_permissions = {"members": "registry.change_network", "member_remove": "registry.change_network"}
 
     def get_queryset(self) -> QuerySet[Network]:
         return Network.objects.prefetch_related("memberships__organization").order_by("slug")
+
+    @extend_schema(request=NetworkMemberWriteSerializer, responses={200: NetworkMemberSerializer})
+    @action(detail=True, methods=["post"])
+    def members(self, request: Request, slug: str | None = None) -> Response:
+        """Add an organization to the network (platform admins) or change its role and dates (the coordinators);
+        201 when it was added."""
+        network = self.get_object()
+        serializer = NetworkMemberWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        organization = values.pop("organization")
+        added = not network.memberships.filter(organization=organization).exists()
+        membership = services.network_membership_set(
+            network=network, organization=organization, acting_user=request.user, **values
+        )
+        answer = status.HTTP_201_CREATED if added else status.HTTP_200_OK
+        return Response(NetworkMemberSerializer(membership).data, status=answer)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"members/(?P<organization>[-a-zA-Z0-9_]+)")
+    def member_remove(self, request: Request, slug: str | None = None, organization: str | None = None) -> Response:
+        """Take an organization out of the network (the coordinators)."""
+        network = self.get_object()
+        membership = (
+            network.memberships.select_related("network", "organization")
+            .filter(organization__slug=organization)
+            .first()
+        )
+        if membership is None:
+            raise NotFound()
+        services.network_membership_remove(membership=membership, acting_user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(

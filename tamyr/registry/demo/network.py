@@ -16,8 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.db import models
-
 from tamyr.core import netfiles
 from tamyr.core.netfiles.yamlfile import parse
 from tamyr.registry.models import (
@@ -49,8 +47,7 @@ def load_network() -> tuple[dict[str, Organization], dict[str, Network]]:
     the registry services with their audit rows), and a second run changes nothing. Returns the file's organizations
     and networks by slug, in file order, for the people and logins that hang on them.
     """
-    plan = netfiles.load([(f"tamyr/demo/{NETWORK_FILE.name}", NETWORK_FILE.read_text(encoding="utf-8"))])
-    declared = plan.context.declared
+    declared = load_file(NETWORK_FILE)
     organizations = Organization.objects.in_bulk(list(declared.get("organizations", {})), field_name="slug")
     networks = Network.objects.in_bulk(list(declared.get("networks", {})), field_name="slug")
     return (
@@ -59,17 +56,12 @@ def load_network() -> tuple[dict[str, Organization], dict[str, Network]]:
     )
 
 
-def upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
-    """Like update_or_create, but writes only when a value differs, so a second run leaves rows untouched."""
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        return model._default_manager.create(**lookup, **values), True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in changed:
-        setattr(obj, name, values[name])
-    if changed:
-        obj.save()
-    return obj, False
+def load_file(path: Path) -> dict[str, dict[str, Any]]:
+    """Load one of the demo's network files as `tamyr load` does, acting as the system: planned by stable keys,
+    applied through the services with their audit rows; a second run changes nothing. Returns what the file
+    declares, by section and key, in file order."""
+    plan = netfiles.load([(f"tamyr/demo/{path.name}", path.read_text(encoding="utf-8"))])
+    return plan.context.declared
 
 
 def load_named_people() -> list[Person]:

@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
 from django.db import models
-from django.utils import timezone
 
-from tamyr.core import audit
-from tamyr.core.models import AuditEntry
+from tamyr.core import bulk
 from tamyr.registry.models import (
     Affiliation,
     Consent,
@@ -80,10 +77,7 @@ _TABLES: dict[str, Any] = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
 MALE_GIVEN: tuple[Spelling, ...] = tuple(Spelling(*row) for row in _TABLES["male_given"])
 FEMALE_GIVEN: tuple[Spelling, ...] = tuple(Spelling(*row) for row in _TABLES["female_given"])
 SURNAMES: tuple[tuple[Spelling, Spelling], ...] = tuple((Spelling(*m), Spelling(*f)) for m, f in _TABLES["surnames"])
-RESIDENCES: tuple[Residence, ...] = tuple(
-    Residence(r["country"], r["weight"], tuple(r["cities"]), r["language"], r["heartland"])
-    for r in _TABLES["residences"]
-)
+RESIDENCES = tuple(Residence(**{**r, "cities": tuple(r["cities"])}) for r in _TABLES["residences"])
 _CYRILLIC_COUNTRIES = frozenset(_TABLES["cyrillic_countries"])
 _EX_SOVIET = frozenset(_TABLES["ex_soviet"])
 _EUROPE_FROM_TURKIYE = frozenset(_TABLES["europe_from_turkiye"])
@@ -126,14 +120,25 @@ def email_for(number: int) -> str:
     return f"demo.person.{number:04d}@example.org"
 
 
-def _variants(given: Spelling, surname: Spelling, display: str, rng: random.Random) -> list[tuple[str, str, str]]:
-    """The display form first, then 2–3 other spellings with different text, at least one in the other script."""
+def pick_name(rng: random.Random) -> tuple[str, Spelling, Spelling]:
+    """(gender, given name, surname in that gender's form), drawn from the hand-written tables."""
+    gender = rng.choice((Gender.MALE, Gender.FEMALE))
+    given = rng.choice(MALE_GIVEN if gender == Gender.MALE else FEMALE_GIVEN)
+    male_surname, female_surname = rng.choice(SURNAMES)
+    return gender, given, male_surname if gender == Gender.MALE else female_surname
+
+
+def spellings(
+    given: Spelling, surname: Spelling, display: str, rng: random.Random, *, more: tuple[int, ...], reverse: bool
+) -> list[tuple[str, str, str]]:
+    """The display form first, then `more` (drawn) other spellings with different text, at least one in the other
+    script; with `reverse`, a surname-first spelling too while there are fewer than three."""
     full = {form: f"{getattr(given, form)} {getattr(surname, form)}" for form, _script, _language in FORMS}
     chosen = [display]
     others = [form for form, _script, _language in FORMS if form != display]
     rng.shuffle(others)
     other_script = [form for form in others if _SCRIPT[form] != _SCRIPT[display]]
-    wanted = rng.choice((2, 3))
+    wanted = rng.choice(more)
     for form in [*other_script[:1], *others]:
         if len(chosen) > wanted:
             break
@@ -142,14 +147,14 @@ def _variants(given: Spelling, surname: Spelling, display: str, rng: random.Rand
     rows = [(full[form], _SCRIPT[form], _LANGUAGE[form]) for form in chosen]
     # Names such as Bolat Omarov read the same in most Latin spellings; lists and passports also put the surname
     # first, so that order is the further variant such a name really has.
-    for form in ("en", "ru"):
+    for form in ("en", "ru") if reverse else ():
         reversed_name = f"{getattr(surname, form)} {getattr(given, form)}"
         if len(rows) < 3 and reversed_name not in {row[0] for row in rows}:
             rows.append((reversed_name, _SCRIPT[form], _LANGUAGE[form]))
     return rows
 
 
-def _display_form(residence: str, rng: random.Random) -> str:
+def display_form(residence: str, rng: random.Random) -> str:
     """How the record keeper would first write the name: Cyrillic in the former USSR and Mongolia, Turkish in
     Türkiye, mostly English in the West."""
     if residence in _CYRILLIC_COUNTRIES:
@@ -173,12 +178,10 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
     if number == 1:
         return compatriot()
     rng = random.Random(f"tamyr-demo:{seed}:{number}")
-    gender = rng.choice((Gender.MALE, Gender.FEMALE))
-    given = rng.choice(MALE_GIVEN if gender == Gender.MALE else FEMALE_GIVEN)
-    male_surname, female_surname = rng.choice(SURNAMES)
-    surname = male_surname if gender == Gender.MALE else female_surname
+    gender, given, surname = pick_name(rng)
     residence = rng.choices(RESIDENCES, weights=[r.weight for r in RESIDENCES])[0]
-    variants = _variants(given, surname, _display_form(residence.country, rng), rng)
+    display = display_form(residence.country, rng)
+    variants = spellings(given, surname, display, rng, more=(2, 3), reverse=True)
 
     if residence.country == "KZ":
         citizenships: tuple[str, ...] = ("KZ",)
@@ -191,28 +194,17 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
         else:
             citizenships = (residence.country,)
 
-    if residence.kazakh_heartland or "KZ" in citizenships:
-        kazakh_level = rng.choice((LanguageLevel.NATIVE,) * 6 + (LanguageLevel.C2, LanguageLevel.C1))
-    else:
-        kazakh_level = rng.choice(
-            (
-                LanguageLevel.NATIVE,
-                LanguageLevel.C1,
-                LanguageLevel.B2,
-                LanguageLevel.B1,
-                LanguageLevel.A2,
-                LanguageLevel.A1,
-            )
-        )
-    languages: dict[str, str] = {"kk": kazakh_level}
+    levels = _TABLES["language_levels"]
+    heartland = residence.kazakh_heartland or "KZ" in citizenships
+    languages: dict[str, str] = {"kk": rng.choice(levels["kazakh_heartland" if heartland else "kazakh_elsewhere"])}
     if residence.language != "kk":
-        languages[residence.language] = rng.choice((LanguageLevel.NATIVE, LanguageLevel.C2, LanguageLevel.C1))
+        languages[residence.language] = rng.choice(levels["residence"])
     if (residence.country in _EX_SOVIET or "KZ" in citizenships) and "ru" not in languages:
-        languages["ru"] = rng.choice((LanguageLevel.NATIVE, LanguageLevel.C2, LanguageLevel.C1, LanguageLevel.B2))
+        languages["ru"] = rng.choice(levels["russian"])
     if "TR" in citizenships and "tr" not in languages:
         languages["tr"] = LanguageLevel.NATIVE
     if "en" not in languages and rng.random() < 0.4:
-        languages["en"] = rng.choice((LanguageLevel.C1, LanguageLevel.B2, LanguageLevel.B1))
+        languages["en"] = rng.choice(levels["english"])
 
     registered_by = CENTRE_FOR_COUNTRY.get(residence.country, "otandastar")
     if rng.random() < 0.2:
@@ -279,6 +271,9 @@ def compatriot() -> GeneratedPerson:
 
 # --- loader ----------------------------------------------------------------------------------------------------
 
+#: A generated person's rows in another table: (what the audit row calls it, model, fields, the rows of an e-mail).
+Child = tuple[str, type[models.Model], tuple[str, ...], Callable[[str], list[tuple[Any, ...]]]]
+
 
 @dataclass
 class PeopleResult:
@@ -287,78 +282,49 @@ class PeopleResult:
     changed: int
 
 
-def _sync_children(
-    model: type[models.Model],
-    fields: Sequence[str],
-    wanted: dict[int, list[tuple[Any, ...]]],
-    build: Callable[[int, tuple[Any, ...]], models.Model] | None = None,
-) -> set[int]:
-    """Replace a person's rows of `model` only when they differ from the wanted ones; returns whose changed.
-
-    Why compare first: a second run of the demo should write nothing, so rows keep their ids and an unchanged
-    person gets no audit row. Name variants are built with their search keys and grams, as the services write them.
-    """
-    if build is None and model is NameVariant:
-        build = lambda pk, row: new_variant(person_id=pk, text=row[0], script=row[1], language=row[2])  # noqa: E731
-    make = build or (lambda pk, row: model(person_id=pk, **dict(zip(fields, row, strict=True))))
-    current: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    rows = model._default_manager.filter(person_id__in=list(wanted)).order_by("person_id", "id")
-    for row in rows.values_list("person_id", *fields):
-        current[row[0]].append(tuple(row[1:]))
-    stale = {pk for pk, want in wanted.items() if current.get(pk, []) != want}
-    if stale:
-        model._default_manager.filter(person_id__in=stale).delete()
-        created = model._default_manager.bulk_create([make(pk, row) for pk in sorted(stale) for row in wanted[pk]])
-        if model is NameVariant:
-            write_grams(created)  # type: ignore[arg-type]
-    return stale
-
-
-def _children(organizations: dict[str, Organization]) -> list[tuple[str, Any, tuple[str, ...], Callable[..., Any]]]:
-    """A generated person's rows in other tables: (what the audit row calls it, model, fields, rows of a person)."""
-    through = Person.citizenships.through, Person.expertise_fields.through
-    return [
-        ("name_variants", NameVariant, ("text", "script", "language"), lambda s: [tuple(v) for v in s.variants]),
-        ("citizenships", through[0], ("country_id",), lambda s: [(code,) for code in s.citizenships]),
-        ("languages", SpokenLanguage, ("language", "level"), lambda s: [tuple(lang) for lang in s.languages]),
-        (
-            "consents",
-            Consent,
-            ("purpose", "method", "given_at", "note", "withdrawn_at"),
-            lambda s: [(purpose, method, given, _CONSENT_NOTE, None) for purpose, method, given in s.consents],
-        ),
-        ("expertise_fields", through[1], ("expertisefield_id",), lambda s: [(code,) for code in s.fields]),
-        (
-            "affiliations",
-            Affiliation,
-            ("organization_id", "role", "since", "until"),
-            lambda s: [(organizations[s.affiliation[0]].pk, *s.affiliation[1:], None)] if s.affiliation else [],
-        ),
-    ]
-
-
-def load_people(count: int, organizations: dict[str, Organization], seed: int = DEFAULT_SEED) -> PeopleResult:
-    """Create or bring up to date generated people 1..count, found again by their stable e-mail.
+def sync_people(values: Mapping[str, dict[str, Any]], children: Sequence[Child]) -> bulk.Synced:
+    """Create or bring up to date generated people found again by their e-mail (`values`: e-mail → fields), and
+    their rows in other tables, in bulk; with the audit rows `person_create` and `person_update` would write.
 
     Why not `person_create` per person: a few hundred people each with variants, languages, consents and
     citizenships would take thousands of queries; here each table is read once and written in bulk, with the same
-    search keys and the same kind of audit rows the service writes.
+    search keys (name variants get their keys and grams as the services write them). Returns the people by e-mail,
+    the e-mails created and those changed (with the changed fields, and the labels of the changed children).
     """
+    found = Person.objects.filter(email__in=list(values), erased_at__isnull=True).order_by("-id")
+    existing = {person.email: person for person in found}  # the first record of an address
+    synced = bulk.sync_keyed(Person, existing, values, lambda email, row: Person(email=email, **row))
+    email_of = {person.pk: email for email, person in synced.rows.items()}
+    for label, model, fields, rows_of in children:
+        make = _variant if model is NameVariant else None
+        wanted = {pk: rows_of(email) for pk, email in email_of.items()}
+        stale, created = bulk.sync_children(model, "person_id", fields, wanted, make)
+        if model is NameVariant:
+            write_grams(created)
+        for pk in stale - {synced.rows[email].pk for email in synced.created}:
+            synced.changed.add(email_of[pk])
+            synced.fields[email_of[pk]].add(label)
+    people = sorted(synced.rows.values(), key=lambda person: person.pk)
+    created = [person for person in people if person.email in synced.created]
+    changed = [person for person in people if person.email in synced.changed]
+    bulk.audit_rows("registry.person_created", created, str, source="demo")
+    named = {email: sorted(name.removesuffix("_id") for name in names) for email, names in synced.fields.items()}
+    bulk.audit_rows("registry.person_changed", changed, str, fields=lambda p: named[p.email], source="demo")
+    return synced
+
+
+def _variant(person_id: int, row: tuple[Any, ...]) -> NameVariant:
+    return new_variant(person_id=person_id, text=row[0], script=row[1], language=row[2])
+
+
+def load_people(count: int, organizations: dict[str, Organization], seed: int = DEFAULT_SEED) -> PeopleResult:
+    """Create or bring up to date generated people 1..count, found again by their stable e-mail."""
     from tamyr.registry.models import Country
 
-    specs = [generate(number, seed) for number in range(1, count + 1)]
+    specs = {spec.email: spec for spec in (generate(number, seed) for number in range(1, count + 1))}
     countries = {c.code: c for c in Country.objects.all()}
-    existing: dict[str, Person] = {}
-    for person in Person.objects.filter(email__in=[s.email for s in specs], erased_at__isnull=True).order_by("id"):
-        existing.setdefault(person.email, person)
-
-    now = timezone.now()
-    pairs: list[tuple[Person, GeneratedPerson]] = []
-    new: list[Person] = []
-    changed_fields: dict[int, set[str]] = defaultdict(set)
-    to_update: list[Person] = []
-    for spec in specs:
-        values: dict[str, Any] = {
+    values = {
+        email: {
             "display_name": spec.display_name,
             "registered_by_id": organizations[spec.registered_by].pk,
             "residence_country_id": countries[spec.residence].pk,
@@ -368,33 +334,25 @@ def load_people(count: int, organizations: dict[str, Organization], seed: int = 
             "expertise": list(spec.expertise),
             "heritage": "",
         }
-        person = existing.get(spec.email) or Person(email=spec.email, **values)
-        if person.pk is None:
-            new.append(person)
-        elif diff := [name for name, value in values.items() if getattr(person, name) != value]:
-            for name in diff:
-                setattr(person, name, values[name])
-            person.updated_at = now
-            to_update.append(person)
-            changed_fields[person.pk].update(name.removesuffix("_id") for name in diff)
-        pairs.append((person, spec))
-    Person.objects.bulk_create(new)
-    if to_update:
-        Person.objects.bulk_update(to_update, [*values, "updated_at"])
+        for email, spec in specs.items()
+    }
+    through = Person.citizenships.through, Person.expertise_fields.through
+    consent = ("purpose", "method", "given_at", "note", "withdrawn_at")
 
-    by_pk = {person.pk: spec for person, spec in pairs}
-    for label, model, fields, rows_of in _children(organizations):
-        for pk in _sync_children(model, fields, {pk: rows_of(spec) for pk, spec in by_pk.items()}):
-            changed_fields[pk].add(label)
+    def affiliation(email: str) -> list[tuple[Any, ...]]:
+        found = specs[email].affiliation
+        return [(organizations[found[0]].pk, *found[1:], None)] if found else []
 
-    created_pks = {person.pk for person in new}
-    persons = {person.pk: person for person, _spec in pairs}
-    entries = [audit.unsaved(None, "registry.person_created", person, None, source="demo") for person in new]
-    entries += [
-        audit.unsaved(None, "registry.person_changed", persons[pk], None, fields=sorted(fields), source="demo")
-        for pk, fields in sorted(changed_fields.items())
-        if pk not in created_pks
-    ]
-    AuditEntry.objects.bulk_create(entries)
-    changed = len([pk for pk in changed_fields if pk not in created_pks])
-    return PeopleResult(people=[person for person, _spec in pairs], created=len(new), changed=changed)
+    synced = sync_people(
+        values,
+        [
+            ("name_variants", NameVariant, ("text", "script", "language"), lambda e: list(specs[e].variants)),
+            ("citizenships", through[0], ("country_id",), lambda e: [(code,) for code in specs[e].citizenships]),
+            ("languages", SpokenLanguage, ("language", "level"), lambda e: list(specs[e].languages)),
+            ("consents", Consent, consent, lambda e: [(*c, _CONSENT_NOTE, None) for c in specs[e].consents]),
+            ("expertise_fields", through[1], ("expertisefield_id",), lambda e: [(f,) for f in specs[e].fields]),
+            ("affiliations", Affiliation, ("organization_id", "role", "since", "until"), affiliation),
+        ],
+    )
+    people = [synced.rows[email] for email in specs]
+    return PeopleResult(people=people, created=len(synced.created), changed=len(synced.changed - synced.created))

@@ -27,7 +27,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.accounts.models import User
-from tamyr.core import audit, netfiles
+from tamyr.core import audit
+from tamyr.registry.demo.network import load_file
 from tamyr.registry.models import Person
 
 DEMO_PASSWORD = "tamyr-demo-2026"
@@ -187,5 +188,5 @@ def load_users(compatriot_person: Person) -> list[DemoLogin]:
             compatriot_person.save(update_fields=["user", "updated_at"])
             audit.record(None, "registry.person_changed", compatriot_person, fields=["user"], source="demo")
         logins.append(DemoLogin(user=user, spec=spec, secret=secret, secret_is_demo=is_demo))
-    netfiles.load([(f"tamyr/demo/{ROLES_FILE.name}", ROLES_FILE.read_text(encoding="utf-8"))])
+    load_file(ROLES_FILE)
     return logins
