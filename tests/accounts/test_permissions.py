@@ -49,6 +49,8 @@ RULES: dict[tuple[str, str | None], tuple[bool, ...]] = {
     ("registry.change_organization", "org_b"):    (N, N, N, N, N, N, N, Y, N, N, Y),
     ("registry.change_network", "network_a"):     (N, N, N, N, N, N, N, N, Y, N, Y),
     ("registry.change_network", "network_b"):     (N, N, N, N, N, N, N, N, N, Y, Y),
+    ("registry.add_network_member", "network_a"): (N, N, N, N, N, N, N, N, N, N, Y),
+    ("registry.add_network_member", "network_b"): (N, N, N, N, N, N, N, N, N, N, Y),
     ("accounts.manage_roles", "org_a"):           (N, N, N, Y, N, N, N, N, N, N, Y),
     ("accounts.manage_roles", "org_b"):           (N, N, N, N, N, N, N, Y, N, N, Y),
     ("core.view_audit", None):                    (N, N, N, N, N, N, N, N, N, N, Y),
