@@ -70,7 +70,7 @@ def test_languages_login_with_totp_and_editing_an_organization(browser: Any, liv
     page = context.new_page()
     page.goto(f"{url}/")
     assert html_lang(page) == "kk"
-    login_link = page.locator("header a[href='/accounts/login/']")
+    login_link = page.locator("header a[href^='/accounts/login/']")
     kazakh_login = ui_text("kk", "Log in")
     assert CYRILLIC.search(kazakh_login), "the Kazakh catalogue does not translate “Log in”"
     expect(login_link).to_have_text(kazakh_login)
@@ -116,7 +116,7 @@ def test_languages_login_with_totp_and_editing_an_organization(browser: Any, liv
     page.wait_for_load_state()
     expect(login_link).to_be_visible()
     page.goto(f"{url}/organizations/{ORGANIZATION}/")
-    expect(page.locator("header a[href='/accounts/login/']")).to_be_visible()
+    expect(page.locator("header a[href^='/accounts/login/']")).to_be_visible()
     expect(description).to_have_text(hungarian)
     context.close()
 

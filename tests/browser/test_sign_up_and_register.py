@@ -132,6 +132,7 @@ def test_an_account_without_a_name_is_asked_once_and_returns_to_the_course(
     assert user.name == person["name"]
 
     # Signing in again goes straight back: the page is never shown twice.
+    page.locator("[data-menu-toggle]").click()  # on a phone the header's links fold behind the menu
     page.locator("header form[action='/accounts/logout/'] button").click()
     page.goto(f"{live_server.url}/accounts/login/?next=/courses/")
     page.fill("#id_login", user.username)
