@@ -309,10 +309,13 @@ def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
         candidate = (reserve if left is None else reserve.filter(_award_fits(call, left))).first()
         if financing and not pool.exclusive and _needs_more_money(pool, candidate):
             # the promotion needs more than this transaction freed: read the money with its row locked (the last
-            # lock in the order), so that the update at the end cannot lose a race, instead of retrying
+            # lock in the order), so that the update at the end cannot lose a race, instead of retrying; the same
+            # figure as read unlocked means the same candidate, so it is looked for again only when it changed
+            seen = selection.committed
             pool.selection = selection = Selection.objects.select_for_update(no_key=True).get(pk=selection.pk)
             pool.exclusive = True
-            continue
+            if selection.committed != seen:
+                continue
         if candidate is None:
             break
         if selection.offers_sent_at is not None:
