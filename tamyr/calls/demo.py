@@ -28,6 +28,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tamyr.accounts.models import User
 from tamyr.calls import review, selection
 from tamyr.calls.models import (
     Application,
@@ -39,6 +40,7 @@ from tamyr.calls.models import (
     OutcomeStatus,
     QuotaGroup,
     Review,
+    ReviewAssignment,
     ReviewPhase,
     ScoreCategory,
     Selection,
@@ -48,6 +50,7 @@ from tamyr.core.netfiles.yamlfile import parse
 from tamyr.events.demo import Candidate, _candidates
 from tamyr.registry.expertise import pair_visitors_with_hosts
 from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
+from tamyr.registry.services import person_create
 
 DEMO = Path(__file__).resolve().parents[1] / "demo"
 CALLS_FILE = DEMO / "calls.yaml"
@@ -198,6 +201,30 @@ def review_and_select(call: Call, spec: dict[str, Any], seed: int, pool: list[in
                 selection.offer_accept(outcome=outcome, acting_user=None, now=moment)
 
 
+def demo_reviewer(call: Call) -> None:
+    """The `reviewer` login as a real reviewer of the open call (`demo_reviewer` in call_applications.yaml)."""
+    spec, user = DATA["demo_reviewer"], User.objects.filter(username=DATA["demo_reviewer"]["user"]).first()
+    if user is None:
+        return
+    person = Person.objects.filter(user=user).first() or person_create(
+        display_name=spec["name"], email=user.email, languages=[tuple(pair) for pair in spec["languages"]],
+        registered_by=Organization.objects.filter(slug=spec["organization"]).first(), acting_user=None,
+    )  # fmt: skip
+    if person.user_id is None:
+        Person.objects.filter(pk=person.pk).update(user=user)
+    end = call.closes_at + dt.timedelta(days=spec["days_after_close"])
+    ReviewPhase.objects.get_or_create(call=call, order=0, defaults={"name": spec["phase"], "starts_at": call.opens_at,
+                                                                     "ends_at": end})  # fmt: skip
+    for n, category in enumerate(spec["categories"]):
+        ScoreCategory.objects.get_or_create(call=call, key=category["key"], defaults={**category, "order": n})
+    review.reviewer_add(call=call, person=person, acting_user=None)
+    mine = ReviewAssignment.objects.filter(reviewer=person, application__call=call)
+    todo = call.applications.filter(status=ApplicationStatus.SUBMITTED).exclude(pk__in=mine.values("application_id"))
+    for application in todo.order_by("code")[: max(0, spec["assigned"] - mine.count())]:
+        if not review.is_conflicted(application, person):
+            review.assignment_set(application=application, reviewer=person, acting_user=None)
+
+
 def host_pairs(call: Call, cands: list[Candidate]) -> int:
     """The Scholars Forum's accepted foreign scholars paired with Kazakhstani hosts: a figure, not a table."""
     visitors = set(call.outcomes.filter(status=OutcomeStatus.ACCEPTED).values_list("application__person_id", flat=True))
@@ -218,6 +245,8 @@ def build(*, seed: int) -> dict[str, int]:
             pairs += host_pairs(call, cands) if call and call.kind == "participants" else 0
             continue
         sync_applications(call, _wanted(call, spec, seed, people, cands))
+        if slug == DATA["open_call"]:
+            demo_reviewer(call)
         if call.closes_at < now and spec:
             review_and_select(call, spec, seed, pool)
             pairs += host_pairs(call, cands) if call.kind == "participants" else 0
