@@ -146,17 +146,48 @@ def report_submit(*, report: AwardReport, upload: Any, acting_user: Any, now: da
     return report
 
 
-@transaction.atomic
-def report_accept(*, report: AwardReport, acting_user: Any, now: datetime | None = None) -> AwardReport:
+COMMENT_MAX = 2000
+
+
+def _handed_in(report: AwardReport, acting_user: Any, comment: str) -> tuple[AwardReport, str]:
+    """The report locked, for its call's managers only, while it waits for their answer; the comment checked."""
     report = AwardReport.objects.select_for_update().select_related("award__outcome__call").get(pk=report.pk)
     _require(acting_user, "calls.manage_financing", report.award.outcome.call)
     if report.status != ReportStatus.SUBMITTED:
-        raise DomainError(_("Only a submitted report can be accepted."), code="not_submitted")
+        raise DomainError(_("Only a report that was handed in can be accepted or returned."), code="not_submitted")
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise DomainError(
+            _("Keep the comment under %(max)s characters.") % {"max": COMMENT_MAX}, code="too_long", field="comment"
+        )
+    return report, comment
+
+
+@transaction.atomic
+def report_accept(
+    *, report: AwardReport, acting_user: Any, comment: str = "", now: datetime | None = None
+) -> AwardReport:
+    report, comment = _handed_in(report, acting_user, comment)
     report.status = ReportStatus.ACCEPTED
     report.accepted_at = now or timezone.now()
     report.accepted_by = acting_user
-    report.save(update_fields=["status", "accepted_at", "accepted_by"])
+    report.comment = comment
+    report.save(update_fields=["status", "accepted_at", "accepted_by", "comment"])
     audit.record(acting_user, "calls.report_accepted", report.award, report=report.pk)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: AwardReport, comment: str, acting_user: Any) -> AwardReport:
+    """Send a handed-in report back to the award holder with what to change; they hand in a new file, which
+    replaces this one. A return without a comment would leave them guessing, so it is refused."""
+    report, comment = _handed_in(report, acting_user, comment)
+    if not comment:
+        raise DomainError(_("Say what should change in the report."), code="comment_required", field="comment")
+    report.status = ReportStatus.RETURNED
+    report.comment = comment
+    report.save(update_fields=["status", "comment"])
+    audit.record(acting_user, "calls.report_returned", report.award, report=report.pk)
     return report
 
 

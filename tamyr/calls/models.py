@@ -607,6 +607,7 @@ class ReportStatus(models.TextChoices):
     DUE = "due", _("Due")
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
 
 
 class AwardReport(models.Model):
@@ -628,6 +629,9 @@ class AwardReport(models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("From the call's managers to the award holder: what to change.")
+    )
 
     class Meta:
         ordering = ["award", "due_on", "id"]

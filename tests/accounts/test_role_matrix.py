@@ -204,6 +204,11 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /calls/fund-a/fund/":                                 (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "POST /calls/fund-a/fund/":                                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /files/call-report/{award_report}/":                  (NF,    NF, NF, OK, OK, NF, NF, OK, NF, NF, OK),
+    # an award's page (its managers and the applying B; only B hands in reports), the reports handed in (managers)
+    "GET /calls/awards/{award}/":                              (LOGIN, NF, NF, OK, OK, NF, NF, OK, NF, NF, OK),
+    "POST /calls/awards/{award}/":                             (LOGIN, NF, NF, NO, NO, NF, NF, OK, NF, NF, NO),
+    "GET /calls/fund-a/fund/reports/":                         (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /calls/fund-a/fund/reports/":                        (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     # private files: one view asks can(); whoever may not have the file gets the 404 of a file that does not exist
     "GET /files/import/{people_import}/":                      (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "GET /files/import-report/{people_import}/":               (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
@@ -381,6 +386,7 @@ API: dict[str, tuple[str, ...]] = {
     "POST /api/v1/awards/{award}/reports/":               (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
     "POST /api/v1/awards/{award}/reports/{award_report_due}/file/": (LOGIN, NF, NF, NO, NO, NF, NF, OK, NF, NF, NO),
     "POST /api/v1/awards/{award}/reports/{award_report}/accept/": (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
+    "POST /api/v1/awards/{award}/reports/{award_report}/return/": (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
     "POST /api/v1/awards/{award}/status/":                (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
     "GET /api/v1/applications/":                          (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/applications/{application}/":            (LOGIN, NF, OK, OK, OK, NF, NF, NF, NF, NF, OK),
@@ -449,6 +455,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /calls/review-call-a/committee/": {"action": "detect"},
     "POST /calls/offers/{call_offer}/": {"action": "accept"},
     "POST /calls/fund-a/fund/": {"action": "report", "award": "{award}", "due_on": "2027-01-01"},
+    "POST /calls/awards/{award}/": {"report": "{award_report_due}"},
+    "POST /calls/fund-a/fund/reports/": {"report": "{award_report}", "action": "return"},
     "POST /api/v1/awards/{award}/tranches/": {"amount": "100.00", "due_on": "2027-01-01"},
     "POST /api/v1/awards/{award}/reports/": {"due_on": "2027-03-01"},
     "POST /api/v1/awards/{award}/status/": {"status": "active"},
@@ -522,6 +530,7 @@ INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /api/v1/awards/{award}/tranches/{tranche}/disburse/": "the tranche is paid once: later roles get 400",
     "POST /api/v1/awards/{award}/reports/{award_report_due}/file/": "sent without a file: 400",
     "POST /api/v1/awards/{award}/reports/{award_report}/accept/": "the report is accepted once: later roles get 400",
+    "POST /api/v1/awards/{award}/reports/{award_report}/return/": "sent without a comment (or accepted already): 400",
 }
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/")
@@ -1045,7 +1054,7 @@ NOT_REFERENCES = frozenset({
     "currency", "file", "formats", "from_referee", "heritage_asked", "key", "label", "languages", "max_megabytes",
     "opens_at", "places", "required", "summary",
     # financing: an award's tranches, reports and status
-    "amount", "due_on", "status",
+    "amount", "comment", "due_on", "status",
 })
 
 STAFF_REGISTER = "POST /events/event-a/registrations/"

@@ -69,6 +69,7 @@ class ReportSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ReportStatus.choices, read_only=True)
     submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     accepted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    comment = serializers.CharField(read_only=True)
     file = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -133,3 +134,9 @@ def fund_data(figures: Any) -> dict[str, Any]:
             }
         ).data
     )
+
+
+class ReportAnswerSerializer(serializers.Serializer):
+    """The managers' comment on a report: optional when accepting, required when returning it."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

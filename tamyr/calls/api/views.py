@@ -34,6 +34,7 @@ from tamyr.calls.api.committee_serializers import (
     AwardSerializer,
     AwardStatusSerializer,
     FundSerializer,
+    ReportAnswerSerializer,
     ReportSerializer,
     ReportUploadSerializer,
     ResultSerializer,
@@ -337,6 +338,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         "disburse": "calls.manage_award",
         "add_report": "calls.manage_award",
         "accept_report": "calls.manage_award",
+        "return_report": "calls.manage_award",
         "set_status": "calls.manage_award",
         "submit_report": "calls.report_award",
     }
@@ -426,15 +428,33 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._fresh(award)
 
     @extend_schema(
-        request=None,
+        request=ReportAnswerSerializer,
         responses={200: AwardSerializer, 400: ERRORS},
         parameters=[OpenApiParameter("report", int, OpenApiParameter.PATH, description="The report's id.")],
     )
     @action(detail=True, methods=["post"], url_path=r"reports/(?P<report>\d+)/accept")
     def accept_report(self, request: Request, pk: str | None = None, report: str | None = None) -> Response:
+        """Accept a report that was handed in, with an optional comment to the award holder."""
         award = self.get_object()
+        serializer = ReportAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         accepted = get_object_or_404(AwardReport, award=award, pk=report)
-        financing.report_accept(report=accepted, acting_user=request.user)
+        financing.report_accept(report=accepted, comment=serializer.validated_data["comment"], acting_user=request.user)
+        return self._fresh(award)
+
+    @extend_schema(
+        request=ReportAnswerSerializer,
+        responses={200: AwardSerializer, 400: ERRORS},
+        parameters=[OpenApiParameter("report", int, OpenApiParameter.PATH, description="The report's id.")],
+    )
+    @action(detail=True, methods=["post"], url_path=r"reports/(?P<report>\d+)/return")
+    def return_report(self, request: Request, pk: str | None = None, report: str | None = None) -> Response:
+        """Return a report that was handed in, saying what should change (`comment`, required)."""
+        award = self.get_object()
+        serializer = ReportAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        returned = get_object_or_404(AwardReport, award=award, pk=report)
+        financing.report_return(report=returned, comment=serializer.validated_data["comment"], acting_user=request.user)
         return self._fresh(award)
 
     @extend_schema(request=AwardStatusSerializer, responses={200: AwardSerializer, 400: ERRORS})
