@@ -32,6 +32,7 @@ from tamyr.calls.models import (
     Tranche,
     TrancheStatus,
 )
+from tamyr.calls.selection import budget_return
 from tamyr.core import audit, uploads
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import translate
@@ -197,8 +198,11 @@ def report_return(*, report: AwardReport, comment: str, acting_user: Any) -> Awa
 @transaction.atomic
 def award_status_set(*, award: Award, status: str, acting_user: Any) -> Award:
     """Suspend, resume, complete or cancel an award. Completed needs every tranche paid and every report accepted;
-    a cancelled award stays cancelled (what it paid stays on the books)."""
-    award = _locked_award(award)
+    a cancelled award stays cancelled: what it paid stays on the books, what it did not pay returns to the call's
+    budget (remaining = budget - committed), where a promotion or a refill can commit it to another award."""
+    # the award's row only: a cancellation then locks the place's pool in the order a decline keeps (group,
+    # selection, outcome); locking the outcome here, before the group, could deadlock with a decline
+    award = Award.objects.select_for_update(of=("self",)).select_related("outcome__call").get(pk=award.pk)
     _require(acting_user, "calls.manage_financing", award.outcome.call)
     if status not in AwardStatus.values:
         raise DomainError(_("Unknown status %(status)s.") % {"status": status}, field="status")
@@ -211,8 +215,13 @@ def award_status_set(*, award: Award, status: str, acting_user: Any) -> Award:
             raise DomainError(_("Some reports are not yet accepted."), code="reports_pending")
     before = award.status
     award.status = status
-    award.save(update_fields=["status", "updated_at"])
-    audit.record(acting_user, "calls.award_status_changed", award, before=before, after=status)
+    returned = ZERO
+    if status == AwardStatus.CANCELLED:
+        # what it has not paid goes back to the budget at once, with its place's pool locked as a decline locks it
+        returned = budget_return(award)
+    else:
+        award.save(update_fields=["status", "updated_at"])
+    audit.record(acting_user, "calls.award_status_changed", award, before=before, after=status, returned=str(returned))
     return award
 
 
