@@ -142,6 +142,16 @@ def test_the_reviewer_login_sees_a_review_queue_in_the_open_call(client: Any) ->
     assert queue[0].code in page.content.decode()
 
 
+def test_the_forums_host_pairs_are_stored_and_confirmed() -> None:
+    from tamyr.calls.models import HostPair
+
+    pairs = HostPair.objects.filter(call__slug="otandas-scholars-forum-2026")
+    assert pairs.exists() and not pairs.exclude(status="confirmed").exists()
+    visitors = set(Outcome.objects.filter(call__slug="otandas-scholars-forum-2026", status=OutcomeStatus.ACCEPTED)
+                   .values_list("application__person_id", flat=True))  # fmt: skip
+    assert set(pairs.values_list("visitor_id", flat=True)) <= visitors
+
+
 def test_a_second_run_writes_nothing() -> None:
     before = (Application.objects.count(), Review.objects.count(), AuditEntry.objects.count())
     latest = max(Application.objects.values_list("updated_at", flat=True))

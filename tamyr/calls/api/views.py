@@ -28,12 +28,14 @@ from rest_framework.settings import api_settings
 from tamyr.accounts import permissions
 from tamyr.accounts.services import signed_in_user
 from tamyr.api.permissions import Can
-from tamyr.calls import financing, selectors, services
+from tamyr.calls import financing, hosting, selectors, services
 from tamyr.calls.api.committee_serializers import (
     ApplicationScoreSerializer,
     AwardSerializer,
     AwardStatusSerializer,
     FundSerializer,
+    HostPairSerializer,
+    HostPairSetSerializer,
     ReportAnswerSerializer,
     ReportSerializer,
     ReportUploadSerializer,
@@ -73,6 +75,7 @@ from tamyr.core.exports import EXPORT_FORMATS
 from tamyr.events.api.serializers import page_of
 from tamyr.events.api.views import ERRORS, FILE_RENDERERS, XLSX_TYPE, _FileRenderer
 from tamyr.registry import selectors as registry_selectors
+from tamyr.registry.models import Person
 
 ApplicationPage = page_of(ApplicationSerializer, "ApplicationPage")
 ReviewPage = page_of(ReviewSerializer, "ReviewPage")
@@ -122,6 +125,10 @@ class CallViewSet(
         "results": "calls.view_call",
         "scores": "calls.manage_review",
         "fund": "calls.manage_financing",
+        "host_pairs": "calls.manage_selection",
+        "host_pairs_compute": "calls.manage_selection",
+        "host_pair_set": "calls.manage_selection",
+        "host_pairs_confirm": "calls.manage_selection",
     }
 
     def get_serializer_class(self) -> Any:
@@ -318,6 +325,43 @@ class CallViewSet(
     def fund(self, request: Request, slug: str | None = None) -> Response:
         """Managers: the money committed, disbursed and remaining, in total, by country and by direction."""
         return Response(fund_data(financing.fund_figures(self.get_object())))
+
+    @extend_schema(responses={200: HostPairSerializer(many=True), 403: ERRORS})
+    @action(detail=True, methods=["get"], url_path="host-pairs")
+    def host_pairs(self, request: Request, slug: str | None = None) -> Response:
+        """Managers: the scholars' hosts, proposed by the matcher or set by a manager, and whether confirmed."""
+        page: Any = self.paginate_queryset(hosting.pairs_of(self.get_object()))
+        return self.get_paginated_response(HostPairSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={200: HostPairSerializer(many=True), 403: ERRORS})
+    @action(detail=True, methods=["post"], url_path="host-pairs/compute")
+    def host_pairs_compute(self, request: Request, slug: str | None = None) -> Response:
+        """Propose hosts with the matcher for every scholar without a confirmed or hand-set one."""
+        call = self.get_object()
+        hosting.host_pairs_compute(call=call, acting_user=request.user)
+        return Response(HostPairSerializer(hosting.pairs_of(call), many=True).data)
+
+    @extend_schema(request=HostPairSetSerializer, responses={200: HostPairSerializer, 400: ERRORS, 403: ERRORS})
+    @action(detail=True, methods=["post"], url_path="host-pairs/set")
+    def host_pair_set(self, request: Request, slug: str | None = None) -> Response:
+        """Set a scholar's host by hand (`visitor`, `host`: the people's ids); the pair waits for confirmation."""
+        call = self.get_object()
+        serializer = HostPairSetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        people = Person.objects.in_bulk([serializer.validated_data["visitor"], serializer.validated_data["host"]])
+        visitor, host = people.get(serializer.validated_data["visitor"]), people.get(serializer.validated_data["host"])
+        if visitor is None or host is None:
+            raise ValidationError({"host": [_("Choose a scholar and a host.")]})
+        pair = hosting.host_pair_set(call=call, visitor=visitor, host=host, acting_user=request.user)
+        return Response(HostPairSerializer(pair).data)
+
+    @extend_schema(request=None, responses={200: HostPairSerializer(many=True), 403: ERRORS})
+    @action(detail=True, methods=["post"], url_path="host-pairs/confirm")
+    def host_pairs_confirm(self, request: Request, slug: str | None = None) -> Response:
+        """Confirm every proposed pair: the scholars then see their hosts."""
+        call = self.get_object()
+        hosting.host_pairs_confirm(call=call, acting_user=request.user)
+        return Response(HostPairSerializer(hosting.pairs_of(call), many=True).data)
 
 
 @extend_schema_view(
