@@ -12,9 +12,10 @@ requested, submitted inside the call's window, an audit row each. Everything aft
 `review.reviewer_add`, `conflicts_detect`, `assignments_make` (the min-cost-flow solver), `review_submit` inside a
 review phase, `selection.selection_rank` (quotas, budget, reserve lists), `offers_send`, `offer_accept` and
 `offer_decline` (which promotes the next reserve); then the Forum's accepted scholars are paired with Kazakhstani
-hosts (`registry.expertise.pair_visitors_with_hosts`). Deterministic: every draw comes from `random.Random` seeded
-with the demo seed and the applicant. Idempotent: a call whose offers went out is left alone, and the open call's
-applications are synced by person, so a second run writes nothing.
+hosts by the matcher (`hosting.host_pairs_compute`, stored and confirmed). Deterministic: every draw comes from
+`random.Random` seeded with the demo seed and the applicant. Idempotent: a call whose offers went out is left
+alone (its pairs are made once), and the open call's applications are synced by person, so a second run writes
+nothing.
 """
 
 from __future__ import annotations
@@ -28,17 +29,20 @@ from typing import Any
 
 from django.utils import timezone
 
-from tamyr.calls import review, selection
+from tamyr.accounts.models import User
+from tamyr.calls import hosting, review, selection
 from tamyr.calls.models import (
     Application,
     ApplicationStatus,
     Call,
     CallReviewer,
     Conflict,
+    HostPair,
     Outcome,
     OutcomeStatus,
     QuotaGroup,
     Review,
+    ReviewAssignment,
     ReviewPhase,
     ScoreCategory,
     Selection,
@@ -46,8 +50,8 @@ from tamyr.calls.models import (
 from tamyr.core import bulk, netfiles
 from tamyr.core.netfiles.yamlfile import parse
 from tamyr.events.demo import Candidate, _candidates
-from tamyr.registry.expertise import pair_visitors_with_hosts
 from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
+from tamyr.registry.services import person_create
 
 DEMO = Path(__file__).resolve().parents[1] / "demo"
 CALLS_FILE = DEMO / "calls.yaml"
@@ -198,11 +202,36 @@ def review_and_select(call: Call, spec: dict[str, Any], seed: int, pool: list[in
                 selection.offer_accept(outcome=outcome, acting_user=None, now=moment)
 
 
-def host_pairs(call: Call, cands: list[Candidate]) -> int:
-    """The Scholars Forum's accepted foreign scholars paired with Kazakhstani hosts: a figure, not a table."""
-    visitors = set(call.outcomes.filter(status=OutcomeStatus.ACCEPTED).values_list("application__person_id", flat=True))
-    hosts = [c.person_id for c in cands if c.kazakhstani and c.person_id not in visitors]
-    return len(pair_visitors_with_hosts(visitor_ids=sorted(visitors), host_ids=hosts, min_score=0.01))
+def demo_reviewer(call: Call) -> None:
+    """The `reviewer` login as a real reviewer of the open call (`demo_reviewer` in call_applications.yaml)."""
+    spec, user = DATA["demo_reviewer"], User.objects.filter(username=DATA["demo_reviewer"]["user"]).first()
+    if user is None:
+        return
+    person = Person.objects.filter(user=user).first() or person_create(
+        display_name=spec["name"], email=user.email, languages=[tuple(pair) for pair in spec["languages"]],
+        registered_by=Organization.objects.filter(slug=spec["organization"]).first(), acting_user=None,
+    )  # fmt: skip
+    if person.user_id is None:
+        Person.objects.filter(pk=person.pk).update(user=user)
+    end = call.closes_at + dt.timedelta(days=spec["days_after_close"])
+    ReviewPhase.objects.get_or_create(call=call, order=0, defaults={"name": spec["phase"], "starts_at": call.opens_at,
+                                                                     "ends_at": end})  # fmt: skip
+    for n, category in enumerate(spec["categories"]):
+        ScoreCategory.objects.get_or_create(call=call, key=category["key"], defaults={**category, "order": n})
+    review.reviewer_add(call=call, person=person, acting_user=None)
+    mine = ReviewAssignment.objects.filter(reviewer=person, application__call=call)
+    todo = call.applications.filter(status=ApplicationStatus.SUBMITTED).exclude(pk__in=mine.values("application_id"))
+    for application in todo.order_by("code")[: max(0, spec["assigned"] - mine.count())]:
+        if not review.is_conflicted(application, person):
+            review.assignment_set(application=application, reviewer=person, acting_user=None)
+
+
+def host_pairs(call: Call) -> int:
+    """The Scholars Forum's accepted foreign scholars paired with hosts by the matcher, stored and confirmed once."""
+    if not HostPair.objects.filter(call=call).exists():
+        hosting.host_pairs_compute(call=call, acting_user=None)
+        hosting.host_pairs_confirm(call=call, acting_user=None)
+    return HostPair.objects.filter(call=call).count()
 
 
 def build(*, seed: int) -> dict[str, int]:
@@ -215,12 +244,14 @@ def build(*, seed: int) -> dict[str, int]:
     for slug, spec in [(DATA["open_call"], {}), *DATA["calls"].items()]:
         call = Call.objects.filter(slug=slug).first()
         if call is None or Selection.objects.filter(call=call, offers_sent_at__isnull=False).exists():
-            pairs += host_pairs(call, cands) if call and call.kind == "participants" else 0
+            pairs += host_pairs(call) if call and call.kind == "participants" else 0
             continue
         sync_applications(call, _wanted(call, spec, seed, people, cands))
+        if slug == DATA["open_call"]:
+            demo_reviewer(call)
         if call.closes_at < now and spec:
             review_and_select(call, spec, seed, pool)
-            pairs += host_pairs(call, cands) if call.kind == "participants" else 0
+            pairs += host_pairs(call) if call.kind == "participants" else 0
     return {
         "calls": Call.objects.count(),
         "open": Call.objects.filter(opens_at__lte=now, closes_at__gt=now).count(),

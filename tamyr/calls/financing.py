@@ -32,6 +32,7 @@ from tamyr.calls.models import (
     Tranche,
     TrancheStatus,
 )
+from tamyr.calls.selection import budget_return
 from tamyr.core import audit, uploads
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import translate
@@ -146,17 +147,48 @@ def report_submit(*, report: AwardReport, upload: Any, acting_user: Any, now: da
     return report
 
 
-@transaction.atomic
-def report_accept(*, report: AwardReport, acting_user: Any, now: datetime | None = None) -> AwardReport:
+COMMENT_MAX = 2000
+
+
+def _handed_in(report: AwardReport, acting_user: Any, comment: str) -> tuple[AwardReport, str]:
+    """The report locked, for its call's managers only, while it waits for their answer; the comment checked."""
     report = AwardReport.objects.select_for_update().select_related("award__outcome__call").get(pk=report.pk)
     _require(acting_user, "calls.manage_financing", report.award.outcome.call)
     if report.status != ReportStatus.SUBMITTED:
-        raise DomainError(_("Only a submitted report can be accepted."), code="not_submitted")
+        raise DomainError(_("Only a report that was handed in can be accepted or returned."), code="not_submitted")
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise DomainError(
+            _("Keep the comment under %(max)s characters.") % {"max": COMMENT_MAX}, code="too_long", field="comment"
+        )
+    return report, comment
+
+
+@transaction.atomic
+def report_accept(
+    *, report: AwardReport, acting_user: Any, comment: str = "", now: datetime | None = None
+) -> AwardReport:
+    report, comment = _handed_in(report, acting_user, comment)
     report.status = ReportStatus.ACCEPTED
     report.accepted_at = now or timezone.now()
     report.accepted_by = acting_user
-    report.save(update_fields=["status", "accepted_at", "accepted_by"])
+    report.comment = comment
+    report.save(update_fields=["status", "accepted_at", "accepted_by", "comment"])
     audit.record(acting_user, "calls.report_accepted", report.award, report=report.pk)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: AwardReport, comment: str, acting_user: Any) -> AwardReport:
+    """Send a handed-in report back to the award holder with what to change; they hand in a new file, which
+    replaces this one. A return without a comment would leave them guessing, so it is refused."""
+    report, comment = _handed_in(report, acting_user, comment)
+    if not comment:
+        raise DomainError(_("Say what should change in the report."), code="comment_required", field="comment")
+    report.status = ReportStatus.RETURNED
+    report.comment = comment
+    report.save(update_fields=["status", "comment"])
+    audit.record(acting_user, "calls.report_returned", report.award, report=report.pk)
     return report
 
 
@@ -166,8 +198,11 @@ def report_accept(*, report: AwardReport, acting_user: Any, now: datetime | None
 @transaction.atomic
 def award_status_set(*, award: Award, status: str, acting_user: Any) -> Award:
     """Suspend, resume, complete or cancel an award. Completed needs every tranche paid and every report accepted;
-    a cancelled award stays cancelled (what it paid stays on the books)."""
-    award = _locked_award(award)
+    a cancelled award stays cancelled: what it paid stays on the books, what it did not pay returns to the call's
+    budget (remaining = budget - committed), where a promotion or a refill can commit it to another award."""
+    # the award's row only: a cancellation then locks the place's pool in the order a decline keeps (group,
+    # selection, outcome); locking the outcome here, before the group, could deadlock with a decline
+    award = Award.objects.select_for_update(of=("self",)).select_related("outcome__call").get(pk=award.pk)
     _require(acting_user, "calls.manage_financing", award.outcome.call)
     if status not in AwardStatus.values:
         raise DomainError(_("Unknown status %(status)s.") % {"status": status}, field="status")
@@ -180,8 +215,13 @@ def award_status_set(*, award: Award, status: str, acting_user: Any) -> Award:
             raise DomainError(_("Some reports are not yet accepted."), code="reports_pending")
     before = award.status
     award.status = status
-    award.save(update_fields=["status", "updated_at"])
-    audit.record(acting_user, "calls.award_status_changed", award, before=before, after=status)
+    returned = ZERO
+    if status == AwardStatus.CANCELLED:
+        # what it has not paid goes back to the budget at once, with its place's pool locked as a decline locks it
+        returned = budget_return(award)
+    else:
+        award.save(update_fields=["status", "updated_at"])
+    audit.record(acting_user, "calls.award_status_changed", award, before=before, after=status, returned=str(returned))
     return award
 
 

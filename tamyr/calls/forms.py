@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamyr.calls.models import Application, CallKind, Question, QuotaGroup, RequiredDocument
 from tamyr.calls.services import document_policy
-from tamyr.core import questions
+from tamyr.core import questions, uploads
 from tamyr.core.choices import CollatedModelMultipleChoiceField
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
@@ -168,3 +168,9 @@ class RefereeUploadForm(forms.Form):
     def __init__(self, *args: Any, document: RequiredDocument, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"] = UploadField(label=_("Your letter"), policy=document_policy(document))
+
+
+class ReportUploadForm(forms.Form):
+    """A report on an award: checked by its real content and size (core.uploads, the evidence policy)."""
+
+    file = UploadField(label=_("Report file"), policy=uploads.EVIDENCE)

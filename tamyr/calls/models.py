@@ -607,6 +607,7 @@ class ReportStatus(models.TextChoices):
     DUE = "due", _("Due")
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
 
 
 class AwardReport(models.Model):
@@ -628,6 +629,9 @@ class AwardReport(models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("From the call's managers to the award holder: what to change.")
+    )
 
     class Meta:
         ordering = ["award", "due_on", "id"]
@@ -636,3 +640,42 @@ class AwardReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award} — {self.due_on}"
+
+
+# --- host pairing ---
+# A call for visiting scholars (the Otandas Scholars Forum) pairs each accepted scholar with a local host; the
+# matcher proposes the pairs (hosting.py), the call's managers override and confirm them, the scholar sees theirs.
+
+
+class HostPairStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class HostPair(models.Model):
+    """One visiting scholar and their host in a call: one host per scholar and one scholar per host."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="host_pairs")
+    visitor = models.ForeignKey(Person, verbose_name=_("visiting scholar"), on_delete=models.PROTECT, related_name="+")
+    host = models.ForeignKey(Person, verbose_name=_("host"), on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("match"), max_digits=5, decimal_places=4, default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=HostPairStatus.choices, default=HostPairStatus.PROPOSED, db_index=True
+    )
+    by_manager = models.BooleanField(_("set by a manager"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["call", "visitor_id"]
+        verbose_name = _("host pair")
+        verbose_name_plural = _("host pairs")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "visitor"], name="one_host_per_visitor"),
+            models.UniqueConstraint(fields=["call", "host"], name="one_visitor_per_host"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} — {self.host}"

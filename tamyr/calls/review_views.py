@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tamyr.accounts.permissions import can
-from tamyr.calls import review, selection
+from tamyr.calls import hosting, review, selection
 from tamyr.calls.models import (
     Application,
     ApplicationStatus,
@@ -226,7 +226,8 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as refused:
             messages.error(request, str(refused.message))
         return redirect("calls:offer", pk=outcome.pk)
-    return render(request, "calls/review/offer.html", {"outcome": outcome, "call": outcome.call})
+    host = hosting.host_of(outcome.call, outcome.application.person)
+    return render(request, "calls/review/offer.html", {"outcome": outcome, "call": outcome.call, "host": host})
 
 
 @login_required

@@ -33,6 +33,7 @@ from tamyr.calls.models import (
     Application,
     ApplicationStatus,
     Award,
+    AwardStatus,
     Call,
     CallKind,
     Outcome,
@@ -40,6 +41,8 @@ from tamyr.calls.models import (
     QuotaGroup,
     RankingMethod,
     Selection,
+    Tranche,
+    TrancheStatus,
 )
 from tamyr.calls.review import application_scores
 from tamyr.core import audit
@@ -285,9 +288,38 @@ def _commit_money(pool: _Pool) -> None:
 
 def committed(call: Call) -> Decimal:
     """The money committed, summed from the awards themselves (`Selection.committed` keeps the same figure for
-    the hot path; this is the check)."""
-    total = Award.objects.filter(outcome__call=call, outcome__status__in=HOLDS_PLACE).aggregate(total=Sum("amount"))
-    return total["total"] or Decimal(0)
+    the hot path; this is the check): every award whose outcome holds a place, a cancelled one for what it paid."""
+    held = Award.objects.filter(outcome__call=call, outcome__status__in=HOLDS_PLACE)
+    live = held.exclude(status=AwardStatus.CANCELLED).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    paid = Tranche.objects.filter(
+        award__in=held.filter(status=AwardStatus.CANCELLED), status=TrancheStatus.DISBURSED
+    ).aggregate(total=Sum("amount"))["total"]
+    return live + (paid or Decimal(0))
+
+
+def still_committed(award: Award) -> Decimal:
+    """What one award holds of its call's budget: all of it, or once cancelled only what it paid (the rest went
+    back to the budget when it was cancelled)."""
+    if award.status != AwardStatus.CANCELLED:
+        return award.amount
+    paid = award.tranches.filter(status=TrancheStatus.DISBURSED).aggregate(total=Sum("amount"))["total"]
+    return paid or Decimal(0)
+
+
+def budget_return(award: Award) -> Decimal:
+    """Save `award` as cancelled (its status set by the caller) and give what it did not pay back to the call's
+    budget, so that a promotion or a refill can commit it to another award. Locks the award's pool first, as a
+    decline of the same outcome does: whichever comes second reads the other's work, and the money comes back
+    once. Returns the amount given back (nothing when the outcome no longer holds a place: its decline, withdrawal
+    or expiry gave the money back already)."""
+    selection_of(award.outcome.call)  # an award written without a ranking (an import, a test) has no row yet
+    pool = _lock_pool(award.outcome)
+    award.save(update_fields=["status", "updated_at"])
+    if pool.outcome.status not in HOLDS_PLACE or not is_financing(pool.call):
+        return Decimal(0)
+    pool.money = still_committed(award) - award.amount
+    _commit_money(pool)
+    return -pool.money
 
 
 def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
@@ -309,10 +341,13 @@ def _fill(pool: _Pool, now: datetime) -> list[Outcome]:
         candidate = (reserve if left is None else reserve.filter(_award_fits(call, left))).first()
         if financing and not pool.exclusive and _needs_more_money(pool, candidate):
             # the promotion needs more than this transaction freed: read the money with its row locked (the last
-            # lock in the order), so that the update at the end cannot lose a race, instead of retrying
+            # lock in the order), so that the update at the end cannot lose a race, instead of retrying; the same
+            # figure as read unlocked means the same candidate, so it is looked for again only when it changed
+            seen = selection.committed
             pool.selection = selection = Selection.objects.select_for_update(no_key=True).get(pk=selection.pk)
             pool.exclusive = True
-            continue
+            if selection.committed != seen:
+                continue
         if candidate is None:
             break
         if selection.offers_sent_at is not None:
@@ -363,7 +398,7 @@ def _release(pool: _Pool, status: str, now: datetime, acting_user: Any, action: 
     if held:
         award = getattr(fresh, "award", None)
         if award is not None and is_financing(pool.call):
-            pool.money -= award.amount
+            pool.money -= still_committed(award)
         promoted = _fill(pool, now)
     audit.record(acting_user, action, fresh, promoted=[item.application.code for item in promoted])
     # last, so that the one row every decline of a financing call updates stays locked for one round trip only

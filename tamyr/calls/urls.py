@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tamyr.calls import fund_views, review_views, views
+from tamyr.calls import award_views, fund_views, hosting_views, review_views, views
 
 app_name = "calls"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.call_list, name="call_list"),
     path("new/", views.call_create, name="call_create"),
     path("mine/", views.my_applications, name="my_applications"),
+    path("awards/<int:pk>/", award_views.award_detail, name="award_detail"),
     path("referees/<str:token>/", views.referee_upload, name="referee_upload"),
     path("applications/<str:code>/", views.application_detail, name="application_detail"),
     path("applications/<str:code>/autosave/", views.application_autosave, name="application_autosave"),
@@ -28,6 +29,8 @@ urlpatterns = [
     path("<slug:slug>/review/<str:code>/", review_views.review_application, name="review_application"),
     path("<slug:slug>/committee/", review_views.committee, name="committee"),
     path("<slug:slug>/fund/", fund_views.fund, name="fund"),
+    path("<slug:slug>/hosts/", hosting_views.host_pairs, name="host_pairs"),
+    path("<slug:slug>/fund/reports/", award_views.fund_reports, name="fund_reports"),
     path("offers/<int:pk>/", review_views.offer, name="offer"),
     path("offers/<int:pk>/letter.pdf", review_views.offer_letter, name="offer_letter"),
 ]

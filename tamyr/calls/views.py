@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -402,7 +403,7 @@ def referee_upload(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     person = registry_selectors.person_of_user(request.user)
-    applications = selectors.applications_of_person(person, request.user)
+    applications = selectors.applications_of_person(person, request.user).annotate(award_id=F("outcome__award__id"))
     return render(request, "calls/public/my_applications.html", {"applications": applications})
 
 

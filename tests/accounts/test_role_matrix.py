@@ -199,6 +199,8 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /calls/review-call-a/review/":                               (LOGIN, NO, NO, OK, OK, NO, OK, NO, NO, NO, OK),
     "GET /calls/review-call-a/review/CALLAREV/":                      (LOGIN, NF, NF, NF, NF, NF, OK, NF, NF, NF, NF),
     "POST /calls/review-call-a/review/CALLAREV/":                     (LOGIN, NF, NF, NF, NF, NF, OK, NF, NF, NF, NF),
+    "GET /calls/review-call-a/hosts/":                                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /calls/review-call-a/hosts/":                               (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /calls/review-call-a/committee/":                            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "POST /calls/review-call-a/committee/":                           (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /calls/offers/{call_offer}/":                         (LOGIN, NF, OK, NF, NF, NF, NF, NF, NF, NF, NF),
@@ -208,6 +210,11 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /calls/fund-a/fund/":                                 (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "POST /calls/fund-a/fund/":                                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /files/call-report/{award_report}/":                  (NF,    NF, NF, OK, OK, NF, NF, OK, NF, NF, OK),
+    # an award's page (its managers and the applying B; only B hands in reports), the reports handed in (managers)
+    "GET /calls/awards/{award}/":                              (LOGIN, NF, NF, OK, OK, NF, NF, OK, NF, NF, OK),
+    "POST /calls/awards/{award}/":                             (LOGIN, NF, NF, NO, NO, NF, NF, OK, NF, NF, NO),
+    "GET /calls/fund-a/fund/reports/":                         (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /calls/fund-a/fund/reports/":                        (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     # private files: one view asks can(); whoever may not have the file gets the 404 of a file that does not exist
     "GET /files/import/{people_import}/":                      (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "GET /files/import-report/{people_import}/":               (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
@@ -428,6 +435,10 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/calls/review-call-a/scores/":            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /api/v1/calls/review-call-a/scores/?export=csv": (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /api/v1/calls/review-call-a/scores/?export=xlsx": (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /api/v1/calls/review-call-a/host-pairs/":             (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /api/v1/calls/review-call-a/host-pairs/compute/":    (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /api/v1/calls/review-call-a/host-pairs/set/":        (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /api/v1/calls/review-call-a/host-pairs/confirm/":    (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /api/v1/calls/fund-a/fund/":                     (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     # awards: the call's managers, and the applying organization B (its reports)
     "GET /api/v1/awards/":                                (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -437,6 +448,7 @@ API: dict[str, tuple[str, ...]] = {
     "POST /api/v1/awards/{award}/reports/":               (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
     "POST /api/v1/awards/{award}/reports/{award_report_due}/file/": (LOGIN, NF, NF, NO, NO, NF, NF, OK, NF, NF, NO),
     "POST /api/v1/awards/{award}/reports/{award_report}/accept/": (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
+    "POST /api/v1/awards/{award}/reports/{award_report}/return/": (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
     "POST /api/v1/awards/{award}/status/":                (LOGIN, NF, NF, OK, OK, NF, NF, NO, NF, NF, OK),
     "GET /api/v1/applications/":                          (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/applications/{application}/":            (LOGIN, NF, OK, OK, OK, NF, NF, NF, NF, NF, OK),
@@ -559,6 +571,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /calls/review-call-a/committee/": {"action": "detect"},
     "POST /calls/offers/{call_offer}/": {"action": "accept"},
     "POST /calls/fund-a/fund/": {"action": "report", "award": "{award}", "due_on": "2027-01-01"},
+    "POST /calls/review-call-a/hosts/": {"action": "confirm"},
+    "POST /calls/awards/{award}/": {"report": "{award_report_due}"},
+    "POST /calls/fund-a/fund/reports/": {"report": "{award_report}", "action": "return"},
     "POST /api/v1/awards/{award}/tranches/": {"amount": "100.00", "due_on": "2027-01-01"},
     "POST /api/v1/awards/{award}/reports/": {"due_on": "2027-03-01"},
     "POST /api/v1/awards/{award}/status/": {"status": "active"},
@@ -636,6 +651,8 @@ INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /api/v1/awards/{award}/tranches/{tranche}/disburse/": "the tranche is paid once: later roles get 400",
     "POST /api/v1/awards/{award}/reports/{award_report_due}/file/": "sent without a file: 400",
     "POST /api/v1/awards/{award}/reports/{award_report}/accept/": "the report is accepted once: later roles get 400",
+    "POST /api/v1/awards/{award}/reports/{award_report}/return/": "sent without a comment (or accepted already): 400",
+    "POST /api/v1/calls/review-call-a/host-pairs/set/": "sent empty: 400, a scholar and a host are asked for",
 }
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/")
@@ -1191,6 +1208,10 @@ VENUE = "a venue: venues are shared places, offered to every organizer"
 FIELD = "a field of the OECD classification of science (reference data, the same for everyone)"
 WITHIN_PLAN = "a number looked up among the plan's own directions or measures, in the plan the path names"
 PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
+    ("/api/v1/calls/{slug}/host-pairs/set/", "visitor"): "a scholar of the same call: only a person with an accepted "
+    "place in the call whose managers write is taken, anyone else is a 400 (tests/calls/test_hosting.py)",
+    ("/api/v1/calls/{slug}/host-pairs/set/", "host"): "a host of the call: only a citizen or resident of the "
+    "organizing country with the expertise consent is taken, anyone else is a 400 (tests/calls/test_hosting.py)",
     ("/api/v1/awards/{id}/reports/", "tranche"): "a tranche of the same award: looked up within the award whose "
     "managers write, another award's tranche answers 404 (tests/calls/test_api_review.py)",
     ("/api/v1/events/", "venue"): VENUE,

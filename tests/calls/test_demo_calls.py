@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from tamyr.accounts.models import User
 from tamyr.calls import demo, selection
 from tamyr.calls.models import (
     Application,
@@ -125,6 +126,30 @@ def test_the_fund_commits_no_more_than_its_budget() -> None:
     assert all(p.budget_lines and p.amount_requested for p in proposals)
     assert call.applications.filter(partners__isnull=False).exists()
     assert selection.committed(call) <= call.budget
+
+
+def test_the_reviewer_login_sees_a_review_queue_in_the_open_call(client: Any) -> None:
+    from tamyr.calls import review
+
+    call = Call.objects.get(slug=demo.DATA["open_call"])
+    person = review.reviewer_of(User.objects.get(username="reviewer"))
+    assert person is not None
+    queue = list(review.applications_for_reviewer(call, person, review.current_phase(call)))
+    assert len(queue) == demo.DATA["demo_reviewer"]["assigned"]
+    client.force_login(person.user)
+    page = client.get(f"/calls/{call.slug}/review/")
+    assert page.status_code == 200
+    assert queue[0].code in page.content.decode()
+
+
+def test_the_forums_host_pairs_are_stored_and_confirmed() -> None:
+    from tamyr.calls.models import HostPair
+
+    pairs = HostPair.objects.filter(call__slug="otandas-scholars-forum-2026")
+    assert pairs.exists() and not pairs.exclude(status="confirmed").exists()
+    visitors = set(Outcome.objects.filter(call__slug="otandas-scholars-forum-2026", status=OutcomeStatus.ACCEPTED)
+                   .values_list("application__person_id", flat=True))  # fmt: skip
+    assert set(pairs.values_list("visitor_id", flat=True)) <= visitors
 
 
 def test_a_second_run_writes_nothing() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -12,7 +13,7 @@ from tamyr.calls import selection
 from tamyr.calls.models import Award, Outcome, OutcomeStatus, Selection
 from tamyr.core.errors import DomainError, NotAllowed
 from tests.calls.committee_factories import ApplicationFactory, CallFactory, QuotaGroupFactory, scored
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +233,61 @@ def test_withdrawing_an_application_that_holds_an_offer_passes_the_place_on() ->
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (OutcomeStatus.WITHDRAWN, OutcomeStatus.OFFERED)
+
+
+def cancel(award: Award, call: Any) -> None:
+    from tamyr.calls import financing
+
+    manager = UserFactory()
+    grant(manager, call.organization, "staff")
+    financing.award_status_set(award=award, status="cancelled", acting_user=manager)
+
+
+def test_a_cancelled_award_gives_what_it_did_not_pay_back_to_the_budget() -> None:
+    from tamyr.calls.models import Tranche
+
+    call, (first, second) = financing_call("1000", "500", "500")
+    award = Award.objects.get(outcome=first)
+    Tranche.objects.create(award=award, amount=Decimal("200"), due_on=date(2027, 1, 1), status="disbursed")
+    cancel(award, call)
+    assert selection.committed(call) == Decimal("700")
+    assert selection.selection_of(call).committed == Decimal("700")
+    assert Outcome.objects.get(pk=second.pk).status == OutcomeStatus.SELECTED
+
+
+def test_money_a_cancelled_award_gave_back_goes_to_the_next_reserve_and_never_past_the_budget() -> None:
+    call, outcomes = financing_call("1000", "500", "500", "300", "300")
+    assert [o.status for o in outcomes] == ["selected", "selected", "reserve", "reserve"]
+    cancel(Award.objects.get(outcome=outcomes[0]), call)
+    promoted = selection.places_refill(call=call, acting_user=None)
+    assert [o.pk for o in promoted] == [outcomes[2].pk]  # 300 fits the 500 given back; the next 300 does not
+    assert selection.committed(call) == Decimal("800")
+    assert selection.places_refill(call=call, acting_user=None) == []
+    assert selection.committed(call) <= call.budget
+
+
+def test_declining_after_a_cancellation_gives_the_money_back_once() -> None:
+    call, outcomes = financing_call("1000", "500", "500")
+    selection.offers_send(call=call, acting_user=None)
+    cancel(Award.objects.get(outcome=outcomes[0]), call)
+    selection.offer_decline(outcome=outcomes[0], acting_user=outcomes[0].application.person.user)
+    assert selection.committed(call) == Decimal("500")
+    assert selection.selection_of(call).committed == Decimal("500")
+
+
+def test_the_fund_page_shows_the_money_a_cancellation_gave_back() -> None:
+    from django.test import Client
+
+    from tamyr.calls import financing
+    from tests.factories import with_totp
+
+    call, outcomes = financing_call("1000", "500", "500")
+    cancel(Award.objects.get(outcome=outcomes[0]), call)
+    assert financing.fund_figures(call).uncommitted == Decimal("500")
+    manager = UserFactory()
+    grant(manager, call.organization, "staff")
+    with_totp(manager)
+    client = Client()
+    client.force_login(manager)
+    page = client.get(f"/calls/{call.slug}/fund/").content.decode()
+    assert "Remaining in the budget" in page and "500.00" in page

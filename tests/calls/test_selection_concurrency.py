@@ -141,3 +141,27 @@ def test_declines_in_many_groups_of_a_financing_call_at_once_never_pass_the_budg
     call.selection.refresh_from_db()
     assert call.selection.committed == selection.committed(call)
     assert selection.over_quota(call) == 0
+
+
+def test_a_cancellation_and_a_decline_of_the_same_award_at_once_give_the_money_back_once() -> None:
+    from tamyr.calls import financing
+    from tamyr.calls.models import Award
+    from tests.factories import grant
+
+    call, _group, outcomes = ranked_call(places=20, applicants=30, kind="financing", budget=Decimal("1000"),
+                                         currency="USD")  # fmt: skip
+    manager = UserFactory()
+    grant(manager, call.organization, "staff")
+    pairs = outcomes[:5]
+    work: list[Callable[[], Any]] = []
+    for outcome in pairs:
+        award = Award.objects.get(outcome=outcome)
+        work.append(lambda a=award: financing.award_status_set(award=a, status="cancelled", acting_user=manager))
+        work.append(lambda o=outcome: selection.offer_decline(outcome=o, acting_user=o.application.person.user))
+    results = at_once(work)
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    assert selection.committed(call) <= call.budget
+    assert selection.selection_of(call).committed == selection.committed(call)
+    selection.places_refill(call=call, acting_user=None)
+    assert selection.committed(call) == Decimal("1000")  # every freed 100 went to a reserve, none twice
+    assert selection.selection_of(call).committed == selection.committed(call)

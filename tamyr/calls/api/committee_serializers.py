@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tamyr.calls.models import AwardStatus, OutcomeStatus, ReportStatus, TrancheStatus
+from tamyr.calls.models import AwardStatus, HostPairStatus, OutcomeStatus, ReportStatus, TrancheStatus
 from tamyr.core.files import private_url
 
 
@@ -69,6 +69,7 @@ class ReportSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ReportStatus.choices, read_only=True)
     submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     accepted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    comment = serializers.CharField(read_only=True)
     file = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -133,3 +134,30 @@ def fund_data(figures: Any) -> dict[str, Any]:
             }
         ).data
     )
+
+
+class ReportAnswerSerializer(serializers.Serializer):
+    """The managers' comment on a report: optional when accepting, required when returning it."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class HostPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class HostPairSerializer(serializers.Serializer):
+    visitor = HostPersonSerializer()
+    host = HostPersonSerializer()
+    score = serializers.DecimalField(max_digits=5, decimal_places=4)
+    status = serializers.ChoiceField(choices=HostPairStatus.choices)
+    by_manager = serializers.BooleanField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class HostPairSetSerializer(serializers.Serializer):
+    """A manager's host for a scholar: the people's ids, checked against the call's scholars and hosts."""
+
+    visitor = serializers.IntegerField()
+    host = serializers.IntegerField()

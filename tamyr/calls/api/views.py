@@ -28,12 +28,15 @@ from rest_framework.settings import api_settings
 from tamyr.accounts import permissions
 from tamyr.accounts.services import signed_in_user
 from tamyr.api.permissions import Can
-from tamyr.calls import financing, selectors, services
+from tamyr.calls import financing, hosting, selectors, services
 from tamyr.calls.api.committee_serializers import (
     ApplicationScoreSerializer,
     AwardSerializer,
     AwardStatusSerializer,
     FundSerializer,
+    HostPairSerializer,
+    HostPairSetSerializer,
+    ReportAnswerSerializer,
     ReportSerializer,
     ReportUploadSerializer,
     ResultSerializer,
@@ -72,6 +75,7 @@ from tamyr.core.exports import EXPORT_FORMATS
 from tamyr.events.api.serializers import page_of
 from tamyr.events.api.views import ERRORS, FILE_RENDERERS, XLSX_TYPE, _FileRenderer
 from tamyr.registry import selectors as registry_selectors
+from tamyr.registry.models import Person
 
 ApplicationPage = page_of(ApplicationSerializer, "ApplicationPage")
 ReviewPage = page_of(ReviewSerializer, "ReviewPage")
@@ -121,6 +125,10 @@ class CallViewSet(
         "results": "calls.view_call",
         "scores": "calls.manage_review",
         "fund": "calls.manage_financing",
+        "host_pairs": "calls.manage_selection",
+        "host_pairs_compute": "calls.manage_selection",
+        "host_pair_set": "calls.manage_selection",
+        "host_pairs_confirm": "calls.manage_selection",
     }
 
     def get_serializer_class(self) -> Any:
@@ -318,6 +326,43 @@ class CallViewSet(
         """Managers: the money committed, disbursed and remaining, in total, by country and by direction."""
         return Response(fund_data(financing.fund_figures(self.get_object())))
 
+    @extend_schema(responses={200: HostPairSerializer(many=True), 403: ERRORS})
+    @action(detail=True, methods=["get"], url_path="host-pairs")
+    def host_pairs(self, request: Request, slug: str | None = None) -> Response:
+        """Managers: the scholars' hosts, proposed by the matcher or set by a manager, and whether confirmed."""
+        page: Any = self.paginate_queryset(hosting.pairs_of(self.get_object()))
+        return self.get_paginated_response(HostPairSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={200: HostPairSerializer(many=True), 403: ERRORS})
+    @action(detail=True, methods=["post"], url_path="host-pairs/compute")
+    def host_pairs_compute(self, request: Request, slug: str | None = None) -> Response:
+        """Propose hosts with the matcher for every scholar without a confirmed or hand-set one."""
+        call = self.get_object()
+        hosting.host_pairs_compute(call=call, acting_user=request.user)
+        return Response(HostPairSerializer(hosting.pairs_of(call), many=True).data)
+
+    @extend_schema(request=HostPairSetSerializer, responses={200: HostPairSerializer, 400: ERRORS, 403: ERRORS})
+    @action(detail=True, methods=["post"], url_path="host-pairs/set")
+    def host_pair_set(self, request: Request, slug: str | None = None) -> Response:
+        """Set a scholar's host by hand (`visitor`, `host`: the people's ids); the pair waits for confirmation."""
+        call = self.get_object()
+        serializer = HostPairSetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        people = Person.objects.in_bulk([serializer.validated_data["visitor"], serializer.validated_data["host"]])
+        visitor, host = people.get(serializer.validated_data["visitor"]), people.get(serializer.validated_data["host"])
+        if visitor is None or host is None:
+            raise ValidationError({"host": [_("Choose a scholar and a host.")]})
+        pair = hosting.host_pair_set(call=call, visitor=visitor, host=host, acting_user=request.user)
+        return Response(HostPairSerializer(pair).data)
+
+    @extend_schema(request=None, responses={200: HostPairSerializer(many=True), 403: ERRORS})
+    @action(detail=True, methods=["post"], url_path="host-pairs/confirm")
+    def host_pairs_confirm(self, request: Request, slug: str | None = None) -> Response:
+        """Confirm every proposed pair: the scholars then see their hosts."""
+        call = self.get_object()
+        hosting.host_pairs_confirm(call=call, acting_user=request.user)
+        return Response(HostPairSerializer(hosting.pairs_of(call), many=True).data)
+
 
 @extend_schema_view(
     list=extend_schema(description="Awards of the calls the signed-in user manages, and of their own applications."),
@@ -337,6 +382,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         "disburse": "calls.manage_award",
         "add_report": "calls.manage_award",
         "accept_report": "calls.manage_award",
+        "return_report": "calls.manage_award",
         "set_status": "calls.manage_award",
         "submit_report": "calls.report_award",
     }
@@ -426,15 +472,33 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._fresh(award)
 
     @extend_schema(
-        request=None,
+        request=ReportAnswerSerializer,
         responses={200: AwardSerializer, 400: ERRORS},
         parameters=[OpenApiParameter("report", int, OpenApiParameter.PATH, description="The report's id.")],
     )
     @action(detail=True, methods=["post"], url_path=r"reports/(?P<report>\d+)/accept")
     def accept_report(self, request: Request, pk: str | None = None, report: str | None = None) -> Response:
+        """Accept a report that was handed in, with an optional comment to the award holder."""
         award = self.get_object()
+        serializer = ReportAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         accepted = get_object_or_404(AwardReport, award=award, pk=report)
-        financing.report_accept(report=accepted, acting_user=request.user)
+        financing.report_accept(report=accepted, comment=serializer.validated_data["comment"], acting_user=request.user)
+        return self._fresh(award)
+
+    @extend_schema(
+        request=ReportAnswerSerializer,
+        responses={200: AwardSerializer, 400: ERRORS},
+        parameters=[OpenApiParameter("report", int, OpenApiParameter.PATH, description="The report's id.")],
+    )
+    @action(detail=True, methods=["post"], url_path=r"reports/(?P<report>\d+)/return")
+    def return_report(self, request: Request, pk: str | None = None, report: str | None = None) -> Response:
+        """Return a report that was handed in, saying what should change (`comment`, required)."""
+        award = self.get_object()
+        serializer = ReportAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        returned = get_object_or_404(AwardReport, award=award, pk=report)
+        financing.report_return(report=returned, comment=serializer.validated_data["comment"], acting_user=request.user)
         return self._fresh(award)
 
     @extend_schema(request=AwardStatusSerializer, responses={200: AwardSerializer, 400: ERRORS})
