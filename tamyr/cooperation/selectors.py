@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tamyr.accounts import permissions
@@ -287,8 +287,10 @@ def period_get(pk: int) -> IndicatorPeriod:
 
 
 def computed_periods_for_event(event_id: int) -> QuerySet[IndicatorPeriod]:
-    """Periods of computed indicators that may count the event: those of a query over events whose measure links
-    the event, or whose plan's network (or organization) organizes it, and whose period covers its start."""
+    """Periods of computed indicators that may count the event, and no others: a query over events whose measure
+    links the event, or links no event at all and belongs to a plan whose network (or organization) organizes or
+    co-organizes it; whose `kind`, if any, is the event's; and whose period covers the event's start. A measure
+    that links other events never counts this one (`queries.events_of`)."""
     from tamyr.events.models import Event
 
     event = Event.objects.filter(pk=event_id).prefetch_related("co_organizers").first()
@@ -297,33 +299,49 @@ def computed_periods_for_event(event_id: int) -> QuerySet[IndicatorPeriod]:
     organizers = {event.organizer_id, *(org.pk for org in event.co_organizers.all())}
     names = [name for name, query in QUERIES.items() if query.depends_on == "events"]
     day = timezone.localdate(event.starts_at)
+    links_any = Exists(Measure.events.through.objects.filter(measure_id=OuterRef("indicator__measure_id")))
+    links_this = Exists(
+        Measure.events.through.objects.filter(measure_id=OuterRef("indicator__measure_id"), event_id=event.pk)
+    )
+    organized = Exists(
+        NetworkMembership.objects.filter(
+            network_id=OuterRef("indicator__measure__plan__network_id"), organization_id__in=organizers
+        )
+    ) | Q(indicator__measure__plan__organization_id__in=organizers)
     return IndicatorPeriod.objects.filter(
-        Q(indicator__measure__events=event)
-        | Q(indicator__measure__plan__network__memberships__organization_id__in=organizers)
-        | Q(indicator__measure__plan__organization_id__in=organizers),
+        links_this | (~links_any & organized),
+        Q(indicator__params__kind__isnull=True) | Q(indicator__params__kind=event.kind),
         indicator__source=IndicatorSource.COMPUTED,
         indicator__query__in=names,
         starts_on__lte=day,
         ends_on__gte=day,
-    ).distinct()
+    )
 
 
 def computed_periods_for_course(course_id: int) -> QuerySet[IndicatorPeriod]:
-    """Periods of computed indicators over completions that may count the course (linked, or by a network
-    organization); every period, since a completion withdrawn may have counted in an earlier one."""
+    """Periods of computed indicators over completions that may count the course (linked, or, for a measure that
+    links no course, provided by an organization of the plan's network); every period, since a completion
+    withdrawn may have counted in an earlier one."""
     from tamyr.learning.models import Course
 
     course = Course.objects.filter(pk=course_id).first()
     if course is None:
         return IndicatorPeriod.objects.none()
     names = [name for name, query in QUERIES.items() if query.depends_on == "courses"]
+    links_any = Exists(Measure.courses.through.objects.filter(measure_id=OuterRef("indicator__measure_id")))
+    links_this = Exists(
+        Measure.courses.through.objects.filter(measure_id=OuterRef("indicator__measure_id"), course_id=course.pk)
+    )
+    provided = Exists(
+        NetworkMembership.objects.filter(
+            network_id=OuterRef("indicator__measure__plan__network_id"), organization_id=course.provider_id
+        )
+    ) | Q(indicator__measure__plan__organization_id=course.provider_id)
     return IndicatorPeriod.objects.filter(
-        Q(indicator__measure__courses=course)
-        | Q(indicator__measure__plan__network__memberships__organization_id=course.provider_id)
-        | Q(indicator__measure__plan__organization_id=course.provider_id),
+        links_this | (~links_any & provided),
         indicator__source=IndicatorSource.COMPUTED,
         indicator__query__in=names,
-    ).distinct()
+    )
 
 
 def values_awaiting_approval(plan: Plan) -> QuerySet[ReportedValue]:

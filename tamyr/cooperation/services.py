@@ -9,10 +9,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
+from tamyr.cooperation import recount as counting
 from tamyr.cooperation import selectors
 from tamyr.cooperation.models import (
     Decision,
@@ -345,65 +347,70 @@ def indicator_create(
 
 
 def _recompute_measure_on_commit(measure: Measure) -> None:
-    ids = list(measure.indicators.filter(source=IndicatorSource.COMPUTED).values_list("pk", flat=True))
-
-    def run() -> None:
-        for indicator_id in ids:
-            indicator_recompute(indicator_id=indicator_id)
-
+    ids = list(
+        IndicatorPeriod.objects.filter(
+            indicator__measure=measure, indicator__source=IndicatorSource.COMPUTED
+        ).values_list("pk", flat=True)
+    )
     if ids:
-        transaction.on_commit(run)
+        transaction.on_commit(lambda: recount(ids))
+
+
+def recount(period_ids: Iterable[int], changed_at: datetime | None = None) -> set[int]:
+    """Count the given periods of computed indicators again and store their actuals; returns the ids written.
+
+    A fixed number of queries however many periods (`recount.py`: one grouped statement per query and list of
+    countries). A period whose `computed_at` is at or after `changed_at` is skipped: a count that began after the
+    change already saw it (bursts of changes coalesce). The counts are read outside the write's transaction, and a
+    period is written only if no count that began later has written it since: numbers never go back in time."""
+    started = timezone.now()
+    periods = IndicatorPeriod.objects.filter(pk__in=list(period_ids), indicator__source=IndicatorSource.COMPUTED)
+    if changed_at is not None:
+        periods = periods.filter(Q(computed_at__isnull=True) | Q(computed_at__lt=changed_at))
+    chosen = list(periods.select_related("indicator__measure__plan"))
+    specs = counting.resolve(chosen)
+    if not specs:
+        return set()
+    numbers = counting.count_specs(specs.values())
+    with transaction.atomic():
+        fresh = list(
+            IndicatorPeriod.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(specs))
+            .filter(Q(computed_at__isnull=True) | Q(computed_at__lt=started))
+            .order_by("pk")
+            .only("pk", "actual", "computed_at")
+        )
+        for period in fresh:
+            period.actual = Decimal(numbers[specs[period.pk]])
+            period.computed_at = started
+        IndicatorPeriod.objects.bulk_update(fresh, ["actual", "computed_at"], batch_size=1000)
+    return {period.pk for period in fresh}
 
 
 def period_recompute(*, period_id: int, changed_at: datetime | None = None) -> bool:
-    """Count one period of a computed indicator again and store the actual; False when skipped because a count
-    that began after `changed_at` already saw the change (bursts of changes coalesce)."""
-    started = timezone.now()
-    with transaction.atomic():
-        period = (
-            IndicatorPeriod.objects.select_for_update()
-            .select_related("indicator__measure__plan")
-            .filter(pk=period_id, indicator__source=IndicatorSource.COMPUTED)
-            .first()
-        )
-        if period is None:
-            return False
-        if changed_at is not None and period.computed_at is not None and period.computed_at >= changed_at:
-            return False
-        query = QUERIES.get(period.indicator.query)
-        if query is None:
-            return False
-        period.actual = Decimal(query.count(selectors.scope_of(period)))
-        period.computed_at = started
-        period.save(update_fields=["actual", "computed_at"])
-    return True
+    """Count one period again; False when skipped because a later count already saw the change."""
+    return bool(recount([period_id], changed_at))
 
 
 def indicator_recompute(*, indicator_id: int) -> int:
     """Count every period of one computed indicator; returns how many periods were counted."""
-    ids = list(IndicatorPeriod.objects.filter(indicator_id=indicator_id).values_list("pk", flat=True))
-    return sum(period_recompute(period_id=pk) for pk in ids)
+    return len(recount(IndicatorPeriod.objects.filter(indicator_id=indicator_id).values_list("pk", flat=True)))
 
 
 def recompute_for_event(*, event_id: int, changed_at: datetime | None = None) -> int:
     """After a registration of the event changed: the periods that may count it, and only those."""
-    ids = list(selectors.computed_periods_for_event(event_id).values_list("pk", flat=True))
-    return sum(period_recompute(period_id=pk, changed_at=changed_at) for pk in ids)
+    return len(recount(selectors.computed_periods_for_event(event_id).values_list("pk", flat=True), changed_at))
 
 
 def recompute_for_course(*, course_id: int, changed_at: datetime | None = None) -> int:
-    ids = list(selectors.computed_periods_for_course(course_id).values_list("pk", flat=True))
-    return sum(period_recompute(period_id=pk, changed_at=changed_at) for pk in ids)
+    return len(recount(selectors.computed_periods_for_course(course_id).values_list("pk", flat=True), changed_at))
 
 
 def recompute_all() -> int:
     """Every computed period: the nightly safety net for a change whose task was lost."""
-    ids = list(
-        IndicatorPeriod.objects.filter(indicator__source=IndicatorSource.COMPUTED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return len(
+        recount(IndicatorPeriod.objects.filter(indicator__source=IndicatorSource.COMPUTED).values_list("pk", flat=True))
     )
-    return sum(period_recompute(period_id=pk) for pk in ids)
 
 
 # --- reported values ----------------------------------------------------------------------------------------------
