@@ -56,11 +56,12 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
-    tree = selectors.plan_tree(plan)
+    tree, page = selectors.plan_page(plan, request.GET.get("page"))
     signing = selectors.version_in_signing(plan)
     context = {
         "plan": plan,
         "tree": tree,
+        "page": page,
         "adopted": selectors.last_adopted(plan),
         "signing": signing,
         "can_change": permissions.can(request.user, "cooperation.change_plan", plan),
