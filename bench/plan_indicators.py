@@ -2,11 +2,11 @@
 
 Creates a fresh PostgreSQL database (dropped at the end) and migrates it. Fills it (with COPY; none of it timed)
 with a network of 20 organizations (five member states' institutions, an observer), 300,000 people (a fifth with a
-second citizenship), 2,000 events of the network in the plan's year (every kind, a few cancelled, some co-organized) and 200
-of other organizers, 1,000,000 registrations (confirmed mostly, some pending or cancelled), 200 courses with five
-groups each and 500,000 enrollments (60 % completed during the year). The plan has four directions and 500 measures:
-a quarter are parents of three child measures each; every child links five events of the network and some link
-courses; parents link nothing, so their indicators count the whole network's events (of a kind, or all). Every
+second citizenship), 2,000 events of the network in the plan's year (every kind, a few cancelled, some co-organized)
+and 200 of other organizers, 1,000,000 registrations (confirmed mostly, some pending or cancelled), 200 courses with
+five groups each and 500,000 enrollments (60 % completed during the year). The plan has four directions and 500
+measures: a quarter are parents of three child measures each; every child links five events of the network and some
+link courses; parents link nothing, so their indicators count the whole network's events (of a kind, or all). Every
 measure has four computed indicators (unique participants from the member states, of a kind or not; young
 compatriots with their ages; courses completed), each with two half-year periods: 2,000 indicators, 4,000 periods.
 
@@ -41,8 +41,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -53,10 +52,14 @@ SOCKET_DIRECTORY = Path("/var/run/postgresql")
 MEMBERS = ("KZ", "TR", "AZ", "UZ", "KG")
 OTHER_COUNTRIES = ("HU", "RU", "DE", "US", "GB", "CN", "MN", "TM", "FR", "PL")
 KINDS = ("forum", "training", "concert", "film_week", "talk", "assembly", "other")
-# the plan's year: eight months past and four to come (the periods are its halves), so that new registrations are still accepted
+# the plan's year: eight months past and four to come (the periods are its halves), so that new registrations
+# are still accepted
 FIRST_DAY = date.today() - timedelta(days=240)
-YEAR_START = datetime.combine(FIRST_DAY, datetime.min.time(), tzinfo=dt_timezone.utc)
-HALVES = ((FIRST_DAY, FIRST_DAY + timedelta(days=179)), (FIRST_DAY + timedelta(days=180), FIRST_DAY + timedelta(days=364)))
+YEAR_START = datetime.combine(FIRST_DAY, datetime.min.time(), tzinfo=UTC)
+HALVES = (
+    (FIRST_DAY, FIRST_DAY + timedelta(days=179)),
+    (FIRST_DAY + timedelta(days=180), FIRST_DAY + timedelta(days=364)),
+)
 
 
 def log(message: str) -> None:
@@ -109,11 +112,10 @@ def copy(table: str, columns: tuple[str, ...], rows: Any) -> int:
     from django.db import connection
 
     written = 0
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
-            for row in rows:
-                out.write_row(row)
-                written += 1
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+        for row in rows:
+            out.write_row(row)
+            written += 1
     return written
 
 
@@ -155,7 +157,7 @@ def populate(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
     admin = User.objects.create(username="admin-org-0", email="admin@example.org", password="!")
     OrganizationRole.objects.create(user=admin, organization=organizations[0], role="admin")
 
-    now = datetime.now(dt_timezone.utc)
+    now = datetime.now(UTC)
     codes = (*MEMBERS, *OTHER_COUNTRIES)
     weights = (20, 15, 10, 10, 10, *([35 / len(OTHER_COUNTRIES)] * len(OTHER_COUNTRIES)))
     country_of = rng.choices(codes, weights, k=args.people)
@@ -371,10 +373,10 @@ def one_change(data: dict[str, Any], rng: random.Random, count: int) -> tuple[li
 
     def after_recount(sender: Any, *, changed_at: datetime, **kwargs: Any) -> None:
         # connected after cooperation's receiver (the app connects at start-up): runs once the recount is done
-        timings.append(1000 * (datetime.now(dt_timezone.utc) - changed_at).total_seconds())
+        timings.append(1000 * (datetime.now(UTC) - changed_at).total_seconds())
 
     registrations_changed.connect(after_recount, dispatch_uid="bench.after_recount")
-    soon = datetime.now(dt_timezone.utc) + timedelta(days=1)  # registration is open: the event is still to come
+    soon = datetime.now(UTC) + timedelta(days=1)  # registration is open: the event is still to come
     linked = list(
         Event.objects.filter(pk__in=Measure.events.through.objects.values("event_id"), status="published")
         .filter(starts_at__gt=soon)
