@@ -8,7 +8,7 @@ rules are applied to many periods in three steps:
 1. *Resolve* (`resolve`): each period's scope becomes a `Spec`, the plain data its number depends on — the ids of
    the events (or courses) it counts over after the measure's links, the network's organizers, the period's dates,
    the cancelled events and the `kind` are applied, the member states' country codes, and the ages. Reading what
-   that needs takes eight queries for any number of periods (events and courses are few next to registrations).
+   that needs takes seven queries for any number of periods (events and courses are few next to registrations).
 2. *Count* (`count_specs`): periods whose specs are equal share one number (every network-wide indicator of one kind
    and year, however many measures carry it), and one grouped statement per query and country list counts every
    distinct spec: `COUNT(DISTINCT person)` per spec over a `VALUES` list of (spec, event) pairs joined to the
@@ -51,6 +51,7 @@ class Spec:
     countries: tuple[str, ...] | None  # None: everyone counts; (): nobody does
     ages: tuple[int, int] | None = None  # young_registered: (min, max)
     window: tuple[datetime, datetime] | None = None  # courses_completed: completions from … to (inclusive)
+    years: tuple[int, ...] = ()  # young_registered: each event's year (in the site's time zone), as `keys`
 
 
 # --- 1. resolve ---------------------------------------------------------------------------------------------------
@@ -76,11 +77,13 @@ def _context(periods: list[IndicatorPeriod]) -> _Context:
         "measure_id", "event_id"
     ):
         linked_events[measure_id].append(event_id)
+    over_courses = any(QUERIES[p.indicator.query].depends_on == "courses" for p in periods)
     linked_courses: dict[int, list[int]] = defaultdict(list)
-    for measure_id, course_id in Measure.courses.through.objects.filter(measure_id__in=measure_ids).values_list(
-        "measure_id", "course_id"
-    ):
-        linked_courses[measure_id].append(course_id)
+    if over_courses:
+        for measure_id, course_id in Measure.courses.through.objects.filter(measure_id__in=measure_ids).values_list(
+            "measure_id", "course_id"
+        ):
+            linked_courses[measure_id].append(course_id)
     network_orgs: dict[int, set[int]] = defaultdict(set)
     member_countries: dict[int, set[str]] = defaultdict(set)
     for network_id, org_id, role, country in NetworkMembership.objects.filter(network_id__in=network_ids).values_list(
@@ -113,7 +116,7 @@ def _context(periods: list[IndicatorPeriod]) -> _Context:
         ):
             events[event_id][3].add(org_id)
     courses_by_provider: dict[int, list[int]] = defaultdict(list)
-    if any(QUERIES[p.indicator.query].depends_on == "courses" for p in periods):
+    if over_courses:
         for pk, provider in Course.objects.filter(provider_id__in=organizations).values_list("pk", "provider_id"):
             courses_by_provider[provider].append(pk)
     return _Context(
@@ -166,7 +169,10 @@ def _spec(period: IndicatorPeriod, scope: Scope, context: _Context) -> Spec:
     if name == "young_registered":
         countries = _countries(scope, context) if scope.params.get("member_states") else None
         ages = (int(scope.params.get("min_age", 14)), int(scope.params.get("max_age", 35)))
-        return Spec(name, tuple(_events(scope, context)), countries, ages)
+        events = tuple(_events(scope, context))
+        # the age reached in the event's year, the year taken in the site's time zone as ExtractYear does
+        years = tuple(timezone.localtime(context.events[pk][0]).year for pk in events)
+        return Spec(name, events, countries, ages, years=years)
     if name == "courses_completed":
         linked = context.linked_courses.get(scope.measure_id)
         if linked:
@@ -237,18 +243,10 @@ def _count_registrations(specs: list[tuple[int, Spec]], countries: tuple[str, ..
         young = chunk[0][1].query == "young_registered"
         params: list[Any] = []
         if young:
-            # the age reached in the event's year, the year taken in the site's time zone as ExtractYear does
-            years = {
-                pk: timezone.localtime(starts_at).year
-                for pk, starts_at in Event.objects.filter(
-                    pk__in={key for _n, spec in chunk for key in spec.keys}
-                ).values_list("pk", "starts_at")
-            }
             rows = [
-                (number, key, years[key], *(spec.ages or (0, 0)))
+                (number, key, year, *(spec.ages or (0, 0)))
                 for number, spec in chunk
-                for key in spec.keys
-                if key in years
+                for key, year in zip(spec.keys, spec.years, strict=True)
             ]
             if not rows:
                 continue

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, DecimalField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -356,61 +356,65 @@ def _recompute_measure_on_commit(measure: Measure) -> None:
         transaction.on_commit(lambda: recount(ids))
 
 
-def recount(period_ids: Iterable[int], changed_at: datetime | None = None) -> set[int]:
-    """Count the given periods of computed indicators again and store their actuals; returns the ids written.
+def recount(periods: Iterable[int] | QuerySet[IndicatorPeriod], changed_at: datetime | None = None) -> int:
+    """Count the given periods of computed indicators (ids, or a queryset of periods) again and store their actuals;
+    returns how many were written.
 
     A fixed number of queries however many periods (`recount.py`: one grouped statement per query and list of
     countries). A period whose `computed_at` is at or after `changed_at` is skipped: a count that began after the
-    change already saw it (bursts of changes coalesce). The counts are read outside the write's transaction, and a
-    period is written only if no count that began later has written it since: numbers never go back in time."""
+    change already saw it (bursts of changes coalesce). The counts are read first, then written by one UPDATE
+    that leaves out any period a count that began later has written since: numbers never go back in time."""
     started = timezone.now()
-    periods = IndicatorPeriod.objects.filter(pk__in=list(period_ids), indicator__source=IndicatorSource.COMPUTED)
+    chosen = IndicatorPeriod.objects.filter(
+        pk__in=periods.values("pk") if isinstance(periods, QuerySet) else list(periods),
+        indicator__source=IndicatorSource.COMPUTED,
+    )
     if changed_at is not None:
-        periods = periods.filter(Q(computed_at__isnull=True) | Q(computed_at__lt=changed_at))
-    chosen = list(periods.select_related("indicator__measure__plan"))
-    specs = counting.resolve(chosen)
+        chosen = chosen.filter(Q(computed_at__isnull=True) | Q(computed_at__lt=changed_at))
+    specs = counting.resolve(list(chosen.select_related("indicator__measure__plan")))
     if not specs:
-        return set()
+        return 0
     numbers = counting.count_specs(specs.values())
-    with transaction.atomic():
-        fresh = list(
-            IndicatorPeriod.objects.select_for_update(of=("self",))
-            .filter(pk__in=list(specs))
+    written = 0
+    ids = sorted(specs)
+    for start in range(0, len(ids), 300):  # two parameters a period: within SQLite's oldest limit (999)
+        batch = ids[start : start + 300]
+        written += (
+            IndicatorPeriod.objects.filter(pk__in=batch)
             .filter(Q(computed_at__isnull=True) | Q(computed_at__lt=started))
-            .order_by("pk")
-            .only("pk", "actual", "computed_at")
+            .update(
+                actual=Case(
+                    *(When(pk=pk, then=Value(Decimal(numbers[specs[pk]]))) for pk in batch),
+                    output_field=DecimalField(max_digits=14, decimal_places=2),
+                ),
+                computed_at=started,
+            )
         )
-        for period in fresh:
-            period.actual = Decimal(numbers[specs[period.pk]])
-            period.computed_at = started
-        IndicatorPeriod.objects.bulk_update(fresh, ["actual", "computed_at"], batch_size=1000)
-    return {period.pk for period in fresh}
+    return written
 
 
 def period_recompute(*, period_id: int, changed_at: datetime | None = None) -> bool:
     """Count one period again; False when skipped because a later count already saw the change."""
-    return bool(recount([period_id], changed_at))
+    return recount([period_id], changed_at) == 1
 
 
 def indicator_recompute(*, indicator_id: int) -> int:
     """Count every period of one computed indicator; returns how many periods were counted."""
-    return len(recount(IndicatorPeriod.objects.filter(indicator_id=indicator_id).values_list("pk", flat=True)))
+    return recount(IndicatorPeriod.objects.filter(indicator_id=indicator_id))
 
 
 def recompute_for_event(*, event_id: int, changed_at: datetime | None = None) -> int:
     """After a registration of the event changed: the periods that may count it, and only those."""
-    return len(recount(selectors.computed_periods_for_event(event_id).values_list("pk", flat=True), changed_at))
+    return recount(selectors.computed_periods_for_event(event_id), changed_at)
 
 
 def recompute_for_course(*, course_id: int, changed_at: datetime | None = None) -> int:
-    return len(recount(selectors.computed_periods_for_course(course_id).values_list("pk", flat=True), changed_at))
+    return recount(selectors.computed_periods_for_course(course_id), changed_at)
 
 
 def recompute_all() -> int:
     """Every computed period: the nightly safety net for a change whose task was lost."""
-    return len(
-        recount(IndicatorPeriod.objects.filter(indicator__source=IndicatorSource.COMPUTED).values_list("pk", flat=True))
-    )
+    return recount(IndicatorPeriod.objects.filter(indicator__source=IndicatorSource.COMPUTED))
 
 
 # --- reported values ----------------------------------------------------------------------------------------------
