@@ -256,7 +256,7 @@ def plan_tree(plan: Plan, today: date | None = None) -> PlanTree:
 
 #: Top-level measures (each with its child measures and indicators) on one page of the plan page: rendering is
 #: most of the page's time, about a millisecond a measure with its indicators.
-PLAN_PAGE_SIZE = 10
+PLAN_PAGE_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -273,6 +273,7 @@ class _Light:
 def plan_progress(plan: Plan, today: date | None = None) -> tuple[dict[int, float], dict[int, float], float]:
     """Progress of every measure, every direction and the plan, by the rules of `plan_tree`, from three queries
     of plain columns (no model objects): what the plan page needs for the measures it does not show."""
+    today = today or timezone.localdate()
     measures = list(
         Measure.objects.filter(plan=plan).values_list("pk", "parent_id", "direction_id", "weight", "status")
     )
@@ -330,6 +331,7 @@ def plan_page(plan: Plan, page_number: Any = 1, today: date | None = None) -> tu
     """The plan page: the plan's and every direction's progress, and one page of top-level measures with their
     child measures and indicators. A fixed number of queries, and model objects only for the measures shown,
     however large the plan (bench/plan_indicators.py: 500 measures, 2,000 indicators)."""
+    today = today or timezone.localdate()
     progress, direction_progress, plan_total = plan_progress(plan, today)
     roots = list(
         Measure.objects.filter(plan=plan, parent__isnull=True)
@@ -420,11 +422,14 @@ def period_get(pk: int) -> IndicatorPeriod:
     ).get(pk=pk)
 
 
-def computed_periods_for_event(event_id: int) -> QuerySet[IndicatorPeriod]:
+def computed_periods_for_event(event_id: int, part: str = "all") -> QuerySet[IndicatorPeriod]:
     """Periods of computed indicators that may count the event, and no others: a query over events whose measure
     links the event, or links no event at all and belongs to a plan whose network (or organization) organizes or
     co-organizes it; whose `kind`, if any, is the event's; and whose period covers the event's start. A measure
-    that links other events never counts this one (`queries.events_of`)."""
+    that links other events never counts this one (`queries.events_of`).
+
+    `part` "linked" keeps the periods of measures that link the event (a handful of events to recount), "wide"
+    those counting the network's (or organization's) events (all of them: the expensive ones)."""
     from tamyr.events.models import Event
 
     found = Event.objects.filter(pk=event_id).values_list("starts_at", "kind", "organizer_id").first()
@@ -447,8 +452,9 @@ def computed_periods_for_event(event_id: int) -> QuerySet[IndicatorPeriod]:
         | Q(indicator__measure__plan__organization_id=organizer_id)
         | Q(indicator__measure__plan__organization_id__in=co_organizers)
     )
+    depends = {"linked": links_this, "wide": ~links_any & organized}.get(part, links_this | (~links_any & organized))
     return IndicatorPeriod.objects.filter(
-        links_this | (~links_any & organized),
+        depends,
         Q(indicator__params__kind__isnull=True) | Q(indicator__params__kind=kind),
         indicator__source=IndicatorSource.COMPUTED,
         indicator__query__in=names,

@@ -403,9 +403,10 @@ def indicator_recompute(*, indicator_id: int) -> int:
     return recount(IndicatorPeriod.objects.filter(indicator_id=indicator_id))
 
 
-def recompute_for_event(*, event_id: int, changed_at: datetime | None = None) -> int:
-    """After a registration of the event changed: the periods that may count it, and only those."""
-    return recount(selectors.computed_periods_for_event(event_id), changed_at)
+def recompute_for_event(*, event_id: int, changed_at: datetime | None = None, part: str = "all") -> int:
+    """After a registration of the event changed: the periods that may count it, and only those (`part`: see
+    `selectors.computed_periods_for_event`)."""
+    return recount(selectors.computed_periods_for_event(event_id, part), changed_at)
 
 
 def recompute_for_course(*, course_id: int, changed_at: datetime | None = None) -> int:

@@ -45,12 +45,29 @@ def _clear(key: str) -> datetime:
     return timezone.now()
 
 
+def wide_key(event_id: int) -> str:
+    return f"cooperation.recount.wide.{event_id}"
+
+
 @db_task(retries=3, retry_delay=10)
 def recompute_for_event(event_id: int, changed_at: datetime) -> None:
+    """The indicators of the measures that link the event, at once (a handful of events to count); those over the
+    whole network's events in a task of their own, one waiting per event, so that the first never wait behind
+    a count of the network's every registration."""
     from tamyr.cooperation import services
 
     cleared = _clear(event_key(event_id))
-    services.recompute_for_event(event_id=event_id, changed_at=max(changed_at, cleared))
+    services.recompute_for_event(event_id=event_id, changed_at=max(changed_at, cleared), part="linked")
+    if mark_pending(wide_key(event_id)):
+        recompute_wide_for_event(event_id, cleared)
+
+
+@db_task(retries=3, retry_delay=10)
+def recompute_wide_for_event(event_id: int, changed_at: datetime) -> None:
+    from tamyr.cooperation import services
+
+    cleared = _clear(wide_key(event_id))
+    services.recompute_for_event(event_id=event_id, changed_at=max(changed_at, cleared), part="wide")
 
 
 @db_task(retries=3, retry_delay=10)

@@ -253,3 +253,26 @@ def test_a_count_never_overwrites_a_later_one(world: PlanWorld) -> None:
     RegistrationFactory(event=forum, person=PersonFactory(residence_country=country("KZ")))
     assert services.recount([period.pk]) == 0
     assert IndicatorPeriod.objects.get(pk=period.pk).actual == 7
+
+
+def test_the_indicators_over_the_whole_network_are_recounted_by_a_task_of_their_own(
+    world: PlanWorld, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    forum = EventFactory(organizer=world.kz, kind="forum", starts_at=at(9), capacity=None)
+    links_it = measure(world, "2.2")
+    links_it.events.add(forum)
+    linked = computed(world, links_it, "unique_participants")
+    wide = computed(world, world.measure, "unique_participants")
+    later: list[tuple[int, datetime]] = []
+    monkeypatch.setattr(
+        tasks, "recompute_wide_for_event", lambda event_id, changed_at: later.append((event_id, changed_at))
+    )
+    person = PersonFactory(residence_country=country("KZ"), registered_by=world.kz)
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.registration_create(event=forum, person=person, acting_user=world.admin_kz)
+    assert IndicatorPeriod.objects.get(indicator=linked).actual == 1
+    assert IndicatorPeriod.objects.get(indicator=wide).actual != 1  # not yet: its task waits in the queue
+    monkeypatch.undo()
+    assert [event_id for event_id, _at in later] == [forum.pk]
+    tasks.recompute_wide_for_event(*later[0])
+    assert IndicatorPeriod.objects.get(indicator=wide).actual == 1
