@@ -22,7 +22,7 @@ The rules are those of `queries.py`, which stays the reference: tests compare th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -217,7 +217,7 @@ def _run(sql: str, params: list[Any]) -> dict[int, int]:
         return {int(spec): int(number) for spec, number in cursor.fetchall()}
 
 
-def _values(rows: list[tuple[int, ...]]) -> str:
+def _values(rows: Sequence[tuple[int, ...]]) -> str:
     """Integers only (ids, years, ages), written into the statement: no parameter limit to mind."""
     return ", ".join("(" + ", ".join(str(int(value)) for value in row) + ")" for row in rows)
 
@@ -243,7 +243,7 @@ def _count_registrations(specs: list[tuple[int, Spec]], countries: tuple[str, ..
         young = chunk[0][1].query == "young_registered"
         params: list[Any] = []
         if young:
-            rows = [
+            rows: list[tuple[int, ...]] = [
                 (number, key, year, *(spec.ages or (0, 0)))
                 for number, spec in chunk
                 for key, year in zip(spec.keys, spec.years, strict=True)

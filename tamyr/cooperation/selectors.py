@@ -284,12 +284,12 @@ def plan_progress(plan: Plan, today: date | None = None) -> tuple[dict[int, floa
         )
     }
     periods: dict[int, list[_Light]] = {}
-    for indicator_id, *row in (
+    for indicator_id, starts_on, ends_on, target, actual, pk in (
         IndicatorPeriod.objects.filter(indicator__measure__plan=plan)
         .order_by("starts_on")
         .values_list("indicator_id", "starts_on", "ends_on", "target", "actual", "pk")
     ):
-        periods.setdefault(indicator_id, []).append(_Light(*row))
+        periods.setdefault(indicator_id, []).append(_Light(starts_on, ends_on, target, actual, pk))
     indicator_progress: dict[int, list[float]] = {}
     for indicator_id, (measure_id, base) in baseline.items():
         current = current_period(periods.get(indicator_id, []), today)  # type: ignore[arg-type]
