@@ -199,14 +199,26 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _qualifying(countries: tuple[str, ...], params: list[Any]) -> str:
-    """People from the given states: living there, or a citizen (`queries._from_states`)."""
+#: Up to this many (spec, event) pairs in a statement, each registration's person is looked up by its key (a
+#: recount after one change: a few events); above, the people from the states are gathered once and hashed (a
+#: recount of everything: millions of registrations). Either way the same people count.
+PROBE_PAIRS = 200
+
+
+def _qualifying(countries: tuple[str, ...], params: list[Any], person: str, pairs: int) -> str:
+    """The condition that `person` (a column) is from the given states: living there, or a citizen
+    (`queries._from_states`)."""
     marks = ", ".join(["%s"] * len(countries))
     params.extend(countries)
     params.extend(countries)
-    citizenships = _table(Person.citizenships.through)
+    people, citizenships = _table(Person), _table(Person.citizenships.through)
+    if pairs <= PROBE_PAIRS:
+        return (
+            f"(EXISTS (SELECT 1 FROM {people} q WHERE q.id = {person} AND q.residence_country_id IN ({marks})) "
+            f"OR EXISTS (SELECT 1 FROM {citizenships} c WHERE c.person_id = {person} AND c.country_id IN ({marks})))"
+        )
     return (
-        f"(SELECT id FROM {_table(Person)} WHERE residence_country_id IN ({marks}) "
+        f"{person} IN (SELECT id FROM {people} WHERE residence_country_id IN ({marks}) "
         f"UNION SELECT person_id FROM {citizenships} WHERE country_id IN ({marks}))"
     )
 
@@ -270,7 +282,7 @@ def _count_registrations(specs: list[tuple[int, Spec]], countries: tuple[str, ..
             )
             params.append(RegistrationStatus.CONFIRMED)
         if countries is not None:
-            sql += f" AND r.person_id IN {_qualifying(countries, params)}"
+            sql += f" AND {_qualifying(countries, params, 'r.person_id', len(rows))}"
         counts.update(_run(sql + " GROUP BY s.spec", params))
     return counts
 
@@ -294,7 +306,7 @@ def _count_completions(
             f"WHERE e.status = %s AND e.completed_at >= %s AND e.completed_at <= %s"
         )
         if countries is not None:
-            sql += f" AND e.person_id IN {_qualifying(countries, params)}"
+            sql += f" AND {_qualifying(countries, params, 'e.person_id', len(rows))}"
         counts.update(_run(sql + " GROUP BY s.spec", params))
     return counts
 

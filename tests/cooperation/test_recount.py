@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
-from tamyr.cooperation import selectors, services, tasks
+from tamyr.cooperation import recount, selectors, services, tasks
 from tamyr.cooperation.models import Indicator, IndicatorPeriod
 from tamyr.cooperation.queries import QUERIES
 from tamyr.events import services as event_services
@@ -57,7 +58,11 @@ def computed_at(indicator: Indicator) -> list[datetime | None]:
     )
 
 
-def test_counting_all_at_once_gives_the_numbers_of_the_queries_one_by_one(world: PlanWorld) -> None:
+@pytest.mark.parametrize("probe_pairs", [0, 10_000], ids=["people-gathered", "people-looked-up"])
+def test_counting_all_at_once_gives_the_numbers_of_the_queries_one_by_one(
+    world: PlanWorld, probe_pairs: int, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(recount, "PROBE_PAIRS", probe_pairs)
     rng = random.Random(13)
     kinds = ["training", "forum", "concert"]
     events = [
