@@ -221,6 +221,26 @@ def tree_for(user: Any, plan: Plan) -> PlanTree:
     return selectors.plan_tree(plan) if exact_numbers_for(user, plan) else public_tree(plan)
 
 
+def page_for(user: Any, plan: Plan, page_number: Any) -> tuple[PlanTree, Any]:
+    """One page of the plan page as `user` may read it. Those who read exact numbers get the fast page
+    (`selectors.plan_page`); an outsider's page carries the published numbers, and its progress bars (the plan's,
+    the directions', the measures') are computed from them, as on the accountability page."""
+    tree, page = selectors.plan_page(plan, page_number)
+    if exact_numbers_for(user, plan):
+        return tree, page
+    public = public_tree(plan)
+    published = {node.measure.pk: node for node in public.measures()}
+    for node in tree.measures():
+        twin = published.get(node.measure.pk)
+        if twin is not None:
+            node.indicators, node.progress = twin.indicators, twin.progress
+    directions = {direction.direction.pk: direction.progress for direction in public.directions}
+    for direction in tree.directions:
+        direction.progress = directions.get(direction.direction.pk, direction.progress)
+    tree.progress = public.progress
+    return tree, page
+
+
 def node_for(user: Any, plan: Plan, code: str) -> MeasureNode | None:
     return next((node for node in tree_for(user, plan).measures() if node.measure.code == code), None)
 

@@ -9,7 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tamyr.accounts import permissions
@@ -253,6 +254,141 @@ def plan_tree(plan: Plan, today: date | None = None) -> PlanTree:
     return PlanTree(plan, directions, _weighted(all_roots))
 
 
+#: Top-level measures (each with its child measures and indicators) on one page of the plan page: rendering is
+#: most of the page's time, about a millisecond a measure with its indicators.
+PLAN_PAGE_SIZE = 5
+
+
+@dataclass(frozen=True)
+class _Light:
+    """The few columns progress needs, read as tuples: a plan of thousands of indicators in milliseconds."""
+
+    starts_on: date
+    ends_on: date
+    target: Decimal
+    actual: Decimal | None
+    pk: int
+
+
+def plan_progress(plan: Plan, today: date | None = None) -> tuple[dict[int, float], dict[int, float], float]:
+    """Progress of every measure, every direction and the plan, by the rules of `plan_tree`, from three queries
+    of plain columns (no model objects): what the plan page needs for the measures it does not show."""
+    today = today or timezone.localdate()
+    measures = list(
+        Measure.objects.filter(plan=plan).values_list("pk", "parent_id", "direction_id", "weight", "status")
+    )
+    baseline: dict[int, tuple[int, Decimal]] = {
+        pk: (measure_id, base)
+        for pk, measure_id, base in Indicator.objects.filter(measure__plan=plan).values_list(
+            "pk", "measure_id", "baseline"
+        )
+    }
+    periods: dict[int, list[_Light]] = {}
+    for indicator_id, starts_on, ends_on, target, actual, pk in (
+        IndicatorPeriod.objects.filter(indicator__measure__plan=plan)
+        .order_by("starts_on")
+        .values_list("indicator_id", "starts_on", "ends_on", "target", "actual", "pk")
+    ):
+        periods.setdefault(indicator_id, []).append(_Light(starts_on, ends_on, target, actual, pk))
+    indicator_progress: dict[int, list[float]] = {}
+    for indicator_id, (measure_id, base) in baseline.items():
+        current = current_period(periods.get(indicator_id, []), today)  # type: ignore[arg-type]
+        value = period_progress(current, base) if current else 0.0  # type: ignore[arg-type]
+        indicator_progress.setdefault(measure_id, []).append(value)
+    children: dict[int | None, list[tuple[int, int, str]]] = {}
+    for pk, parent_id, _direction, weight, status in measures:
+        children.setdefault(parent_id, []).append((pk, weight, status))
+    progress: dict[int, float] = {}
+
+    def weighted(items: list[tuple[int, int, str]]) -> float:
+        counted = [(pk, weight) for pk, weight, status in items if status != MeasureStatus.CANCELLED]
+        total = sum(weight for _pk, weight in counted)
+        return sum(progress[pk] * weight for pk, weight in counted) / total if total else 0.0
+
+    def settle(pk: int, status: str) -> None:
+        kids = children.get(pk, [])
+        for kid, _weight, kid_status in kids:
+            settle(kid, kid_status)
+        if kids:
+            progress[pk] = weighted(kids)
+        elif pk in indicator_progress:
+            progress[pk] = sum(indicator_progress[pk]) / len(indicator_progress[pk])
+        else:
+            progress[pk] = 1.0 if status == MeasureStatus.COMPLETED else 0.0
+
+    roots = children.get(None, [])
+    for pk, _weight, status in roots:
+        settle(pk, status)
+    direction_of = {pk: direction for pk, _parent, direction, _w, _s in measures}
+    by_direction: dict[int, list[tuple[int, int, str]]] = {}
+    for root in roots:
+        by_direction.setdefault(direction_of[root[0]], []).append(root)
+    directions = {direction: weighted(items) for direction, items in by_direction.items()}
+    return progress, directions, weighted(roots)
+
+
+def plan_page(plan: Plan, page_number: Any = 1, today: date | None = None) -> tuple[PlanTree, Page[int]]:
+    """The plan page: the plan's and every direction's progress, and one page of top-level measures with their
+    child measures and indicators. A fixed number of queries, and model objects only for the measures shown,
+    however large the plan (bench/plan_indicators.py: 500 measures, 2,000 indicators)."""
+    today = today or timezone.localdate()
+    progress, direction_progress, plan_total = plan_progress(plan, today)
+    roots = list(
+        Measure.objects.filter(plan=plan, parent__isnull=True)
+        .order_by("direction__order", "direction__code", "order", "code")
+        .values_list("pk", flat=True)
+    )
+    page = Paginator(roots, PLAN_PAGE_SIZE).get_page(page_number)
+    shown = set(page.object_list)
+    parents = dict(Measure.objects.filter(plan=plan).values_list("pk", "parent_id"))
+
+    def root_of(pk: int) -> int:
+        while parents.get(pk):
+            pk = parents[pk]
+        return pk
+
+    ids = [pk for pk in parents if root_of(pk) in shown]
+    pending = Counter(
+        ReportedValue.objects.filter(period__indicator__measure_id__in=ids, status=ValueStatus.SUBMITTED).values_list(
+            "period__indicator_id", flat=True
+        )
+    )
+    nodes: dict[int, MeasureNode] = {}
+    for measure in (
+        Measure.objects.filter(pk__in=ids)
+        .select_related("lead")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch("periods", queryset=IndicatorPeriod.objects.order_by("starts_on"))
+                ),
+            )
+        )
+        .order_by("order", "code")
+    ):
+        rows = []
+        for indicator in measure.indicators.all():
+            periods = list(indicator.periods.all())
+            current = current_period(periods, today)
+            value = period_progress(current, indicator.baseline) if current else 0.0
+            rows.append(IndicatorRow(indicator, periods, current, value, pending.get(indicator.pk, 0)))
+        nodes[measure.pk] = MeasureNode(measure, rows, progress=progress.get(measure.pk, 0.0))
+    for node in nodes.values():
+        parent = nodes.get(node.measure.parent_id) if node.measure.parent_id else None
+        if parent is not None:
+            parent.children.append(node)
+    order = {pk: n for n, pk in enumerate(page.object_list)}
+    directions = []
+    for direction in Direction.objects.filter(plan=plan):
+        tops = sorted(
+            (n for n in nodes.values() if n.measure.parent_id is None and n.measure.direction_id == direction.pk),
+            key=lambda n: order[n.measure.pk],
+        )
+        directions.append(DirectionNode(direction, tops, direction_progress.get(direction.pk, 0.0)))
+    return PlanTree(plan, directions, plan_total), page
+
+
 def measure_node(plan: Plan, code: str, today: date | None = None) -> MeasureNode | None:
     tree = plan_tree(plan, today)
     return next((node for node in tree.measures() if node.measure.code == code), None)
@@ -286,44 +422,71 @@ def period_get(pk: int) -> IndicatorPeriod:
     ).get(pk=pk)
 
 
-def computed_periods_for_event(event_id: int) -> QuerySet[IndicatorPeriod]:
-    """Periods of computed indicators that may count the event: those of a query over events whose measure links
-    the event, or whose plan's network (or organization) organizes it, and whose period covers its start."""
+def computed_periods_for_event(event_id: int, part: str = "all") -> QuerySet[IndicatorPeriod]:
+    """Periods of computed indicators that may count the event, and no others: a query over events whose measure
+    links the event, or links no event at all and belongs to a plan whose network (or organization) organizes or
+    co-organizes it; whose `kind`, if any, is the event's; and whose period covers the event's start. A measure
+    that links other events never counts this one (`queries.events_of`).
+
+    `part` "linked" keeps the periods of measures that link the event (a handful of events to recount), "wide"
+    those counting the network's (or organization's) events (all of them: the expensive ones)."""
     from tamyr.events.models import Event
 
-    event = Event.objects.filter(pk=event_id).prefetch_related("co_organizers").first()
-    if event is None:
+    found = Event.objects.filter(pk=event_id).values_list("starts_at", "kind", "organizer_id").first()
+    if found is None:
         return IndicatorPeriod.objects.none()
-    organizers = {event.organizer_id, *(org.pk for org in event.co_organizers.all())}
+    starts_at, kind, organizer_id = found
+    co_organizers = Event.co_organizers.through.objects.filter(event_id=event_id).values("organization_id")
     names = [name for name, query in QUERIES.items() if query.depends_on == "events"]
-    day = timezone.localdate(event.starts_at)
+    day = timezone.localdate(starts_at)
+    links_any = Exists(Measure.events.through.objects.filter(measure_id=OuterRef("indicator__measure_id")))
+    links_this = Exists(
+        Measure.events.through.objects.filter(measure_id=OuterRef("indicator__measure_id"), event_id=event_id)
+    )
+    organized = (
+        Exists(
+            NetworkMembership.objects.filter(network_id=OuterRef("indicator__measure__plan__network_id")).filter(
+                Q(organization_id=organizer_id) | Q(organization_id__in=co_organizers)
+            )
+        )
+        | Q(indicator__measure__plan__organization_id=organizer_id)
+        | Q(indicator__measure__plan__organization_id__in=co_organizers)
+    )
+    depends = {"linked": links_this, "wide": ~links_any & organized}.get(part, links_this | (~links_any & organized))
     return IndicatorPeriod.objects.filter(
-        Q(indicator__measure__events=event)
-        | Q(indicator__measure__plan__network__memberships__organization_id__in=organizers)
-        | Q(indicator__measure__plan__organization_id__in=organizers),
+        depends,
+        Q(indicator__params__kind__isnull=True) | Q(indicator__params__kind=kind),
         indicator__source=IndicatorSource.COMPUTED,
         indicator__query__in=names,
         starts_on__lte=day,
         ends_on__gte=day,
-    ).distinct()
+    )
 
 
 def computed_periods_for_course(course_id: int) -> QuerySet[IndicatorPeriod]:
-    """Periods of computed indicators over completions that may count the course (linked, or by a network
-    organization); every period, since a completion withdrawn may have counted in an earlier one."""
+    """Periods of computed indicators over completions that may count the course (linked, or, for a measure that
+    links no course, provided by an organization of the plan's network); every period, since a completion
+    withdrawn may have counted in an earlier one."""
     from tamyr.learning.models import Course
 
     course = Course.objects.filter(pk=course_id).first()
     if course is None:
         return IndicatorPeriod.objects.none()
     names = [name for name, query in QUERIES.items() if query.depends_on == "courses"]
+    links_any = Exists(Measure.courses.through.objects.filter(measure_id=OuterRef("indicator__measure_id")))
+    links_this = Exists(
+        Measure.courses.through.objects.filter(measure_id=OuterRef("indicator__measure_id"), course_id=course.pk)
+    )
+    provided = Exists(
+        NetworkMembership.objects.filter(
+            network_id=OuterRef("indicator__measure__plan__network_id"), organization_id=course.provider_id
+        )
+    ) | Q(indicator__measure__plan__organization_id=course.provider_id)
     return IndicatorPeriod.objects.filter(
-        Q(indicator__measure__courses=course)
-        | Q(indicator__measure__plan__network__memberships__organization_id=course.provider_id)
-        | Q(indicator__measure__plan__organization_id=course.provider_id),
+        links_this | (~links_any & provided),
         indicator__source=IndicatorSource.COMPUTED,
         indicator__query__in=names,
-    ).distinct()
+    )
 
 
 def values_awaiting_approval(plan: Plan) -> QuerySet[ReportedValue]:

@@ -9,10 +9,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, DecimalField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
+from tamyr.cooperation import recount as counting
 from tamyr.cooperation import selectors
 from tamyr.cooperation.models import (
     Decision,
@@ -362,65 +364,75 @@ def indicator_create(
 
 
 def _recompute_measure_on_commit(measure: Measure) -> None:
-    ids = list(measure.indicators.filter(source=IndicatorSource.COMPUTED).values_list("pk", flat=True))
-
-    def run() -> None:
-        for indicator_id in ids:
-            indicator_recompute(indicator_id=indicator_id)
-
+    ids = list(
+        IndicatorPeriod.objects.filter(
+            indicator__measure=measure, indicator__source=IndicatorSource.COMPUTED
+        ).values_list("pk", flat=True)
+    )
     if ids:
-        transaction.on_commit(run)
+        transaction.on_commit(lambda: recount(ids))
+
+
+def recount(periods: Iterable[int] | QuerySet[IndicatorPeriod], changed_at: datetime | None = None) -> int:
+    """Count the given periods of computed indicators (ids, or a queryset of periods) again and store their actuals;
+    returns how many were written.
+
+    A fixed number of queries however many periods (`recount.py`: one grouped statement per query and list of
+    countries). A period whose `computed_at` is at or after `changed_at` is skipped: a count that began after the
+    change already saw it (bursts of changes coalesce). The counts are read first, then written by one UPDATE
+    that leaves out any period a count that began later has written since: numbers never go back in time."""
+    started = timezone.now()
+    chosen = IndicatorPeriod.objects.filter(
+        pk__in=periods.values("pk") if isinstance(periods, QuerySet) else list(periods),
+        indicator__source=IndicatorSource.COMPUTED,
+    )
+    if changed_at is not None:
+        chosen = chosen.filter(Q(computed_at__isnull=True) | Q(computed_at__lt=changed_at))
+    specs = counting.resolve(list(chosen.select_related("indicator__measure__plan")))
+    if not specs:
+        return 0
+    numbers = counting.count_specs(specs.values())
+    written = 0
+    ids = sorted(specs)
+    for start in range(0, len(ids), 300):  # two parameters a period: within SQLite's oldest limit (999)
+        batch = ids[start : start + 300]
+        written += (
+            IndicatorPeriod.objects.filter(pk__in=batch)
+            .filter(Q(computed_at__isnull=True) | Q(computed_at__lt=started))
+            .update(
+                actual=Case(
+                    *(When(pk=pk, then=Value(Decimal(numbers[specs[pk]]))) for pk in batch),
+                    output_field=DecimalField(max_digits=14, decimal_places=2),
+                ),
+                computed_at=started,
+            )
+        )
+    return written
 
 
 def period_recompute(*, period_id: int, changed_at: datetime | None = None) -> bool:
-    """Count one period of a computed indicator again and store the actual; False when skipped because a count
-    that began after `changed_at` already saw the change (bursts of changes coalesce)."""
-    started = timezone.now()
-    with transaction.atomic():
-        period = (
-            IndicatorPeriod.objects.select_for_update()
-            .select_related("indicator__measure__plan")
-            .filter(pk=period_id, indicator__source=IndicatorSource.COMPUTED)
-            .first()
-        )
-        if period is None:
-            return False
-        if changed_at is not None and period.computed_at is not None and period.computed_at >= changed_at:
-            return False
-        query = QUERIES.get(period.indicator.query)
-        if query is None:
-            return False
-        period.actual = Decimal(query.count(selectors.scope_of(period)))
-        period.computed_at = started
-        period.save(update_fields=["actual", "computed_at"])
-    return True
+    """Count one period again; False when skipped because a later count already saw the change."""
+    return recount([period_id], changed_at) == 1
 
 
 def indicator_recompute(*, indicator_id: int) -> int:
     """Count every period of one computed indicator; returns how many periods were counted."""
-    ids = list(IndicatorPeriod.objects.filter(indicator_id=indicator_id).values_list("pk", flat=True))
-    return sum(period_recompute(period_id=pk) for pk in ids)
+    return recount(IndicatorPeriod.objects.filter(indicator_id=indicator_id))
 
 
-def recompute_for_event(*, event_id: int, changed_at: datetime | None = None) -> int:
-    """After a registration of the event changed: the periods that may count it, and only those."""
-    ids = list(selectors.computed_periods_for_event(event_id).values_list("pk", flat=True))
-    return sum(period_recompute(period_id=pk, changed_at=changed_at) for pk in ids)
+def recompute_for_event(*, event_id: int, changed_at: datetime | None = None, part: str = "all") -> int:
+    """After a registration of the event changed: the periods that may count it, and only those (`part`: see
+    `selectors.computed_periods_for_event`)."""
+    return recount(selectors.computed_periods_for_event(event_id, part), changed_at)
 
 
 def recompute_for_course(*, course_id: int, changed_at: datetime | None = None) -> int:
-    ids = list(selectors.computed_periods_for_course(course_id).values_list("pk", flat=True))
-    return sum(period_recompute(period_id=pk, changed_at=changed_at) for pk in ids)
+    return recount(selectors.computed_periods_for_course(course_id), changed_at)
 
 
 def recompute_all() -> int:
     """Every computed period: the nightly safety net for a change whose task was lost."""
-    ids = list(
-        IndicatorPeriod.objects.filter(indicator__source=IndicatorSource.COMPUTED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return sum(period_recompute(period_id=pk) for pk in ids)
+    return recount(IndicatorPeriod.objects.filter(indicator__source=IndicatorSource.COMPUTED))
 
 
 # --- reported values ----------------------------------------------------------------------------------------------

@@ -1,25 +1,81 @@
-"""Background recomputation of computed indicators (docs/decisions/0017-indicator-recomputation.md)."""
+"""Background recomputation of computed indicators (docs/decisions/0017-indicator-recomputation.md, 0022).
+
+One recount per event (or course) waits in the queue at a time: the receiver marks the event pending in the
+queue's own key-value storage (Redis, or the SQLite file: shared by the web processes and the worker) and enqueues
+only when it set the mark. The task clears the mark *before* it counts, so a change committed after the clearing
+enqueues a new task, and every change committed before it is in the count. A mark older than `STALE_SECONDS`
+(its task lost with a killed worker, or the queue down when it was enqueued) no longer holds changes back."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
+from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+#: A pending mark this old is taken as lost: the next change enqueues again.
+STALE_SECONDS = 300
+
+
+def event_key(event_id: int) -> str:
+    return f"cooperation.recount.event.{event_id}"
+
+
+def course_key(course_id: int) -> str:
+    return f"cooperation.recount.course.{course_id}"
+
+
+def mark_pending(key: str) -> bool:
+    """True when the caller should enqueue: no recount of this key is waiting (or the one waiting is stale)."""
+    now = time.time()
+    if HUEY.put_if_empty(key, now):
+        return True
+    marked = HUEY.get(key, peek=True)
+    if marked is None or now - float(marked) > STALE_SECONDS:
+        HUEY.put(key, now)
+        return True
+    return False
+
+
+def _clear(key: str) -> datetime:
+    """Clear the mark; every change committed before the returned moment is seen by a count that starts after."""
+    HUEY.delete(key)
+    return timezone.now()
+
+
+def wide_key(event_id: int) -> str:
+    return f"cooperation.recount.wide.{event_id}"
 
 
 @db_task(retries=3, retry_delay=10)
 def recompute_for_event(event_id: int, changed_at: datetime) -> None:
+    """The indicators of the measures that link the event, at once (a handful of events to count); those over the
+    whole network's events in a task of their own, one waiting per event, so that the first never wait behind
+    a count of the network's every registration."""
     from tamyr.cooperation import services
 
-    services.recompute_for_event(event_id=event_id, changed_at=changed_at)
+    cleared = _clear(event_key(event_id))
+    services.recompute_for_event(event_id=event_id, changed_at=max(changed_at, cleared), part="linked")
+    if mark_pending(wide_key(event_id)):
+        recompute_wide_for_event(event_id, cleared)
+
+
+@db_task(retries=3, retry_delay=10)
+def recompute_wide_for_event(event_id: int, changed_at: datetime) -> None:
+    from tamyr.cooperation import services
+
+    cleared = _clear(wide_key(event_id))
+    services.recompute_for_event(event_id=event_id, changed_at=max(changed_at, cleared), part="wide")
 
 
 @db_task(retries=3, retry_delay=10)
 def recompute_for_course(course_id: int, changed_at: datetime) -> None:
     from tamyr.cooperation import services
 
-    services.recompute_for_course(course_id=course_id, changed_at=changed_at)
+    cleared = _clear(course_key(course_id))
+    services.recompute_for_course(course_id=course_id, changed_at=max(changed_at, cleared))
 
 
 @db_periodic_task(crontab(hour="2", minute="41"))

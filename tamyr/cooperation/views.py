@@ -66,11 +66,12 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan_or_404(request, slug)
-    tree = reports.tree_for(request.user, plan)  # a public plan's small counts withheld from outsiders
+    tree, page = reports.page_for(request.user, plan, request.GET.get("page"))  # outsiders: small counts withheld
     signing = selectors.version_in_signing(plan)
     context = {
         "plan": plan,
         "tree": tree,
+        "page": page,
         "adopted": selectors.last_adopted(plan),
         "signing": signing,
         "can_change": permissions.can(request.user, "cooperation.change_plan", plan),
