@@ -86,7 +86,8 @@ def host_pairs_compute(*, call: Call, acting_user: Any) -> int:
     HostPair.objects.bulk_create(
         HostPair(call=call, visitor_id=p.visitor, host_id=p.host, score=Decimal(f"{p.score:.4f}")) for p in pairs
     )
-    audit.record(acting_user, "calls.host_pairs_proposed", call, proposed=len(pairs))
+    if pairs:  # nothing proposed is nothing to record (and keeps a repeated demo run from writing)
+        audit.record(acting_user, "calls.host_pairs_proposed", call, proposed=len(pairs))
     return len(pairs)
 
 
@@ -128,5 +129,6 @@ def host_pairs_confirm(*, call: Call, acting_user: Any, visitor: Person | None =
         confirmed_at=timezone.now(),
         confirmed_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
-    audit.record(acting_user, "calls.host_pairs_confirmed", call, confirmed=confirmed)
+    if confirmed:
+        audit.record(acting_user, "calls.host_pairs_confirmed", call, confirmed=confirmed)
     return confirmed
