@@ -46,7 +46,7 @@ def pdf() -> SimpleUploadedFile:
 def test_the_holder_sees_the_award_and_the_report_due() -> None:
     award, holder, _manager, _report = setting()
     page = signed_in(holder).get(f"/calls/awards/{award.pk}/").content.decode()
-    assert "1000.00" in page and "2027-03-01" in page and 'type="file"' in page
+    assert "US$1,000.00" in page and "1 Mar 2027" in page and 'type="file"' in page  # written the reader's way (CLDR)
 
 
 def test_the_holder_hands_in_a_report_on_the_page() -> None:
