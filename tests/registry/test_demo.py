@@ -299,7 +299,8 @@ def test_running_again_repairs_changed_demo_data():
 def test_people_option_sets_how_many_are_generated():
     output = run_demo(people_count=5)
     assert Person.objects.filter(email__startswith="demo.person.").count() == 5
-    assert Person.objects.count() == 5 + len(network.file_items("people"))
+    reviewer = 1  # the demo reviewer's own record (tamyr/demo/call_applications.yaml, `demo_reviewer`)
+    assert Person.objects.count() == 5 + len(network.file_items("people")) + reviewer
     assert "tamyr-demo-2026" in output
     assert f"secret={totp_secret_for('admin')}&issuer=Tamyr" in output
     assert "otpauth://totp/Tamyr:coordinator?secret=" in output
