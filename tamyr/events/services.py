@@ -84,10 +84,20 @@ def _check_event_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     if "title" in cleaned and not cleaned["title"]:
         raise DomainError(_("Give the event a title in at least one language."), field="title")
     starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+    for key, moment in (("starts_at", starts), ("ends_at", ends)):
+        # before 1900 a time zone's offset is local mean time (+03:19:24 in Baku): no calendar or API date takes it
+        if moment and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise DomainError(
+                _("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+                field=key,
+            )
     if starts and ends and ends < starts:
         raise DomainError(_("The event cannot end before it starts."), field="ends_at")
     return cleaned
 
+
+#: The years an event may fall in.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 #: Addresses under /events/ that pages use; an event cannot take them as its slug.
 RESERVED_SLUGS = frozenset({"new", "statistics", "calendar", "mine", "feeds", "invitations", "registrations"})

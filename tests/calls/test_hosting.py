@@ -129,3 +129,13 @@ def test_someone_else_cannot_see_the_pairs() -> None:
     client.force_login(user)
     assert client.get(f"/calls/{call.slug}/hosts/").status_code == 403
     assert client.post(f"/api/v1/calls/{call.slug}/host-pairs/compute/").status_code == 403
+
+
+def test_proposing_and_confirming_through_the_api_answer_with_the_pairs_first_page() -> None:
+    """The same paginated shape as GET host-pairs, which the API schema promises (schemathesis checks it)."""
+    call, _visitors, _hosts = forum(scholars=3, hosts=3)
+    client = manager(call)
+    proposed = client.post(f"/api/v1/calls/{call.slug}/host-pairs/compute/").json()
+    assert proposed["count"] == 3 and {pair["status"] for pair in proposed["results"]} == {"proposed"}
+    confirmed = client.post(f"/api/v1/calls/{call.slug}/host-pairs/confirm/").json()
+    assert {pair["status"] for pair in confirmed["results"]} == {"confirmed"}

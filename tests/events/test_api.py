@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
 from tamyr.accounts.models import User
+from tamyr.core.errors import DomainError
 from tamyr.core.models import AuditEntry
 from tamyr.events import services
 from tamyr.events.models import (
@@ -577,3 +578,13 @@ def test_organizers_approve_and_decline_and_people_cannot_approve_themselves(
     )
     again = post(client, f"/api/v1/registrations/{code}/decline/", **token_for(org_staff))
     assert (again.status_code, again.json()["code"]) == (400, "not_pending")
+
+
+def test_an_event_dated_centuries_ago_is_refused_with_a_message_and_nothing_changes() -> None:
+    """Before 1900 a zone's offset is local mean time (+03:19:24 in Baku), which no API date or calendar takes."""
+    event = EventFactory(time_zone="Asia/Baku")
+    before = event.starts_at
+    with pytest.raises(DomainError, match="between 1900 and 2200"):
+        services.event_update(event=event, acting_user=None, starts_at=datetime(275, 4, 5, 7, 33, tzinfo=UTC))
+    event.refresh_from_db()
+    assert event.starts_at == before

@@ -339,7 +339,8 @@ class CallViewSet(
         """Propose hosts with the matcher for every scholar without a confirmed or hand-set one."""
         call = self.get_object()
         hosting.host_pairs_compute(call=call, acting_user=request.user)
-        return Response(HostPairSerializer(hosting.pairs_of(call), many=True).data)
+        page: Any = self.paginate_queryset(hosting.pairs_of(call))  # the pairs' first page, as GET host-pairs gives
+        return self.get_paginated_response(HostPairSerializer(page, many=True).data)
 
     @extend_schema(request=HostPairSetSerializer, responses={200: HostPairSerializer, 400: ERRORS, 403: ERRORS})
     @action(detail=True, methods=["post"], url_path="host-pairs/set")
@@ -361,7 +362,8 @@ class CallViewSet(
         """Confirm every proposed pair: the scholars then see their hosts."""
         call = self.get_object()
         hosting.host_pairs_confirm(call=call, acting_user=request.user)
-        return Response(HostPairSerializer(hosting.pairs_of(call), many=True).data)
+        page: Any = self.paginate_queryset(hosting.pairs_of(call))
+        return self.get_paginated_response(HostPairSerializer(page, many=True).data)
 
 
 @extend_schema_view(

@@ -124,7 +124,9 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Network]:
         return Network.objects.prefetch_related("memberships__organization").order_by("slug")
 
-    @extend_schema(request=NetworkMemberWriteSerializer, responses={200: NetworkMemberSerializer})
+    @extend_schema(
+        request=NetworkMemberWriteSerializer, responses={200: NetworkMemberSerializer, 201: NetworkMemberSerializer}
+    )
     @action(detail=True, methods=["post"])
     def members(self, request: Request, slug: str | None = None) -> Response:
         """Add an organization to the network (platform admins) or change its role and dates (the coordinators);
