@@ -46,11 +46,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from postgres_db import create_database, default_database_url, drop_database  # bench/, the script's folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SOCKET_DIRECTORY = Path("/var/run/postgresql")
 MEMBERS = ("KZ", "TR", "AZ", "UZ", "KG")
 OTHER_COUNTRIES = ("HU", "RU", "DE", "US", "GB", "CN", "MN", "TM", "FR", "PL")
 KINDS = ("forum", "training", "concert", "film_week", "talk", "assembly", "other")
@@ -66,37 +66,6 @@ HALVES = (
 
 def log(message: str) -> None:
     print(f"[plan_indicators] {message}", file=sys.stderr, flush=True)
-
-
-def default_database_url() -> str:
-    name = f"tamyr_bench_plan_{os.getpid()}"
-    if (SOCKET_DIRECTORY / ".s.PGSQL.5432").exists():
-        return f"postgres://postgres@{str(SOCKET_DIRECTORY).replace('/', '%2F')}/{name}"
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
-
-
-def _maintenance(url: str) -> tuple[Any, str]:
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True), parts.path.lstrip("/")
-
-
-def create_database(url: str) -> None:
-    from psycopg import sql
-
-    connection, name = _maintenance(url)
-    with connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    from psycopg import sql
-
-    connection, name = _maintenance(url)
-    with connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def load_average() -> str:
@@ -474,7 +443,7 @@ def main() -> None:
     parser.add_argument("--measures", type=int, default=500, help="four computed indicators each")
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--page-requests", type=int, default=30)
-    parser.add_argument("--database-url", default=default_database_url())
+    parser.add_argument("--database-url", default=default_database_url("tamyr_bench_plan"))
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="tamyr-bench-plan-"))

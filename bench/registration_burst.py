@@ -36,7 +36,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from postgres_db import create_database, default_database_url, drop_database  # bench/, the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,17 +48,6 @@ def log(message: str) -> None:
     print(f"[registration_burst] {message}", file=sys.stderr, flush=True)
 
 
-SOCKET_DIRECTORY = Path("/var/run/postgresql")
-
-
-def default_database_url() -> str:
-    """PostgreSQL through its Unix socket when it listens on one here, else over TCP on 127.0.0.1."""
-    name = f"tamyr_bench_{os.getpid()}"
-    if (SOCKET_DIRECTORY / ".s.PGSQL.5432").exists():
-        return f"postgres://postgres@{str(SOCKET_DIRECTORY).replace('/', '%2F')}/{name}"
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -64,32 +55,6 @@ def free_port() -> int:
 
 
 # --- the database -------------------------------------------------------------------------------------------------
-
-
-def _maintenance(url: str) -> tuple[Any, str]:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    return psycopg.connect(maintenance, autocommit=True, connect_timeout=5), name
-
-
-def create_database(url: str) -> None:
-    from psycopg import sql
-
-    connection, name = _maintenance(url)
-    with connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    from psycopg import sql
-
-    connection, name = _maintenance(url)
-    with connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def populate(users: int, seats: int) -> str:
@@ -330,7 +295,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--database-url",
-        default=default_database_url(),
+        default=default_database_url("tamyr_bench"),
         help="default: PostgreSQL's Unix socket in /var/run/postgresql when there is one (as docs/deploy.md advises "
         "for a database on the same machine), else 127.0.0.1:5432",
     )

@@ -37,11 +37,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from postgres_db import create_database, default_database_url, drop_database  # bench/, the script's folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SOCKET_DIRECTORY = Path("/var/run/postgresql")
 COUNTRIES = (
     "KZ", "TR", "HU", "UZ", "KG", "AZ", "RU", "DE", "US", "GB", "FR", "CN", "MN", "TM", "TJ", "IR", "AF", "PL",
     "CZ", "AT", "IT", "ES", "NL", "SE", "FI", "KR", "JP", "AE", "CA", "AU",
@@ -61,37 +61,6 @@ CITIES = ("Almaty", "Astana", "Istanbul", "Budapest", "Tashkent", "Bishkek", "Ba
 
 def log(message: str) -> None:
     print(f"[selection] {message}", file=sys.stderr, flush=True)
-
-
-def default_database_url() -> str:
-    name = f"tamyr_bench_selection_{os.getpid()}"
-    if (SOCKET_DIRECTORY / ".s.PGSQL.5432").exists():
-        return f"postgres://postgres@{str(SOCKET_DIRECTORY).replace('/', '%2F')}/{name}"
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
-
-
-def _maintenance(url: str) -> tuple[Any, str]:
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True), parts.path.lstrip("/")
-
-
-def create_database(url: str) -> None:
-    from psycopg import sql
-
-    connection, name = _maintenance(url)
-    with connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    from psycopg import sql
-
-    connection, name = _maintenance(url)
-    with connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def populate(applications: int, reviewers: int, rng: random.Random) -> Any:
@@ -290,7 +259,7 @@ def main() -> None:
     parser.add_argument("--reviewers", type=int, default=600)
     parser.add_argument("--declines", type=int, default=1_000)
     parser.add_argument("--workers", type=int, default=16)
-    parser.add_argument("--database-url", default=default_database_url())
+    parser.add_argument("--database-url", default=default_database_url("tamyr_bench_selection"))
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="tamyr-bench-selection-"))
