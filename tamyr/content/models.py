@@ -218,3 +218,118 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- mailings: segments, campaigns and one message per recipient -------------------------------------------------
+#
+# Why the data model is written before the code that uses it: segments, the campaign editor and the delivery engine
+# are built side by side, and this is the interface they share (docs/decisions/0028).
+
+
+class Segment(TimeStampedModel):
+    """A rule-defined audience, evaluated when used (never a stored list, so it never goes stale).
+
+    `rules` is `{"countries": ["HU"], "networks": [slug], "organizations": [slug], "events": [slug],
+    "courses": [slug], "calls": [slug], "languages": ["kk"]}`: each given key narrows the audience (AND between keys,
+    OR within one). Only people whose `contact` consent is active ever receive a mailing, whatever the rules say.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="segments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    rules = models.JSONField(_("rules"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignStatus(models.TextChoices):
+    """A campaign is `sent` only when every one of its messages has a final state (listmonk#2509)."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Campaign(TimeStampedModel):
+    """One mailing with a version per language (`subject`, `body` as `{language: text}`); each recipient gets the
+    version in their language through `fallback_language` and the usual order."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    segment = models.ForeignKey(Segment, verbose_name=_("audience"), on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(_("name"), max_length=200)
+    subject = models.JSONField(_("subject"), default=dict)
+    body = models.JSONField(_("text"), default=dict, blank=True)
+    fallback_language = models.CharField(_("fallback language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    status = models.CharField(
+        _("status"), max_length=12, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT, db_index=True
+    )
+    scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: messages per second this campaign may hand to the mail server (a rolling limit, per campaign)
+    rate_limit = models.PositiveIntegerField(_("messages per second"), default=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MessageState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    DEFERRED = "deferred", _("Deferred, to be retried")
+    SENT = "sent", _("Sent")
+    BOUNCED = "bounced", _("Bounced")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not sent (no consent or no address)")
+
+
+FINAL_MESSAGE_STATES = (MessageState.SENT, MessageState.BOUNCED, MessageState.FAILED, MessageState.SKIPPED)
+
+
+class Message(models.Model):
+    """One recipient of one campaign, written before the e-mail is handed to the mail server: a worker killed
+    mid-campaign resumes from the rows still `pending`/`deferred` and never mails a person twice (the unique
+    constraint holds even if two workers race)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
+    person = models.ForeignKey(
+        "registry.Person", null=True, on_delete=models.SET_NULL, related_name="campaign_messages"
+    )
+    email = models.EmailField(max_length=254)
+    language = models.CharField(max_length=8)
+    state = models.CharField(max_length=10, choices=MessageState.choices, default=MessageState.PENDING)
+    #: the Message-ID header, which bounces and unsubscribes are matched by
+    message_id = models.CharField(max_length=200, unique=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "person"], name="content_message_once_per_person")]
+        indexes = [models.Index(fields=["campaign", "state"], name="content_message_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} → {self.email} ({self.state})"
