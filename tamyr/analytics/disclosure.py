@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -62,3 +62,123 @@ def protect_series(
             cells[shown[0][2]] = None
     shown_total = round_count(total, rounding) if total >= threshold else None
     return ProtectedSeries(cells=cells, total=shown_total)
+
+
+R = TypeVar("R", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
+
+ROW_TOTAL = "__row_total__"  # the margin cells' places in the equations below
+COLUMN_TOTAL = "__column_total__"
+
+
+@dataclass(frozen=True)
+class ProtectedTable(Generic[R, C]):
+    """A two-dimensional table ready to show: `None` is a hidden cell, a hidden row or column total, or a hidden
+    grand total. Cells and totals are each the true figure rounded (so shown cells need not add up to the shown
+    total exactly; each is within half the rounding base of the truth); `raw` says nothing was hidden or rounded."""
+
+    rows: tuple[R, ...] = ()
+    columns: tuple[C, ...] = ()
+    cells: dict[tuple[R, C], int | None] = field(default_factory=dict)
+    row_totals: dict[R, int | None] = field(default_factory=dict)
+    column_totals: dict[C, int | None] = field(default_factory=dict)
+    total: int | None = 0
+    raw: bool = False
+
+    @property
+    def hidden(self) -> int:
+        """Hidden inner cells (the figure the benchmark reports as suppressed cells)."""
+        return sum(1 for value in self.cells.values() if value is None)
+
+
+def protect_table(
+    rows: Mapping[tuple[R, C], int],
+    *,
+    raw: bool = False,
+    threshold: int = THRESHOLD,
+    rounding: int = ROUNDING,
+    row_order: list[R] | None = None,
+    column_order: list[C] | None = None,
+) -> ProtectedTable[R, C]:
+    """Hide and round a table of counts with its row, column and grand totals.
+
+    Why more than `protect_series` per line: a table is a set of equations (each row's cells add up to its row
+    total, each column's to its column total, the row totals and the column totals each to the grand total). An
+    equation with exactly one unknown gives that unknown away, so after hiding the small cells (primary
+    suppression) we repeat until no equation has exactly one hidden non-zero figure: in each equation with one, we
+    hide its smallest shown non-zero cell (or, when none is left, its total). Zero cells are shown as 0 and never
+    count as the second hidden figure (hiding a known zero protects nothing). Every hidden figure is then one of at
+    least two unknowns in every equation it appears in.
+
+    Missing (row, column) pairs are zero. `raw=True` returns the figures as they are.
+    """
+    row_keys: list[R] = list(row_order) if row_order is not None else []
+    column_keys: list[C] = list(column_order) if column_order is not None else []
+    for row, column in rows:
+        if row not in row_keys:
+            row_keys.append(row)
+        if column not in column_keys:
+            column_keys.append(column)
+    true: dict[tuple[Any, Any], int] = {}
+    for row in row_keys:
+        for column in column_keys:
+            true[(row, column)] = int(rows.get((row, column), 0))
+    for row in row_keys:
+        true[(row, COLUMN_TOTAL)] = sum(true[(row, column)] for column in column_keys)
+    for column in column_keys:
+        true[(ROW_TOTAL, column)] = sum(true[(row, column)] for row in row_keys)
+    true[(ROW_TOTAL, COLUMN_TOTAL)] = sum(true[(row, COLUMN_TOTAL)] for row in row_keys)
+
+    if raw:
+        return _table_from(true, row_keys, column_keys, hidden=set(), raw=True, rounding=1)
+
+    # the equations: every row and every column of the table extended by its margins
+    lines: list[list[tuple[Any, Any]]] = []
+    for row in [*row_keys, ROW_TOTAL]:
+        lines.append([(row, column) for column in [*column_keys, COLUMN_TOTAL]])
+    for column in [*column_keys, COLUMN_TOTAL]:
+        lines.append([(row, column) for row in [*row_keys, ROW_TOTAL]])
+
+    hidden = {key for key, value in true.items() if 0 < value < threshold}
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            unknown = [key for key in line if key in hidden and true[key] > 0]
+            if len(unknown) != 1:
+                continue
+            *inner, margin = line
+            candidates = sorted(
+                (true[key], str(key), key) for key in inner if key not in hidden and true[key] > 0
+            )
+            if candidates:
+                hidden.add(candidates[0][2])
+            elif margin not in hidden and true[margin] > 0:
+                hidden.add(margin)
+            else:  # pragma: no cover - a line whose only non-zero figure is hidden has its total equal to it
+                continue
+            changed = True
+    return _table_from(true, row_keys, column_keys, hidden=hidden, raw=False, rounding=rounding)
+
+
+def _table_from(
+    true: dict[tuple[Any, Any], int],
+    row_keys: list[Any],
+    column_keys: list[Any],
+    *,
+    hidden: set[tuple[Any, Any]],
+    raw: bool,
+    rounding: int,
+) -> ProtectedTable[Any, Any]:
+    def shown(key: tuple[Any, Any]) -> int | None:
+        return None if key in hidden else round_count(true[key], rounding)
+
+    return ProtectedTable(
+        rows=tuple(row_keys),
+        columns=tuple(column_keys),
+        cells={(row, column): shown((row, column)) for row in row_keys for column in column_keys},
+        row_totals={row: shown((row, COLUMN_TOTAL)) for row in row_keys},
+        column_totals={column: shown((ROW_TOTAL, column)) for column in column_keys},
+        total=shown((ROW_TOTAL, COLUMN_TOTAL)),
+        raw=raw,
+    )

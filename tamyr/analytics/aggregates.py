@@ -1,0 +1,345 @@
+"""Keeping the dashboards' tables up to date: `refresh()` rebuilds the facts of the people whose activities changed
+since the last refresh (or of everyone, `full=True`), then the summaries from the facts, in one transaction, with
+set-based SQL (INSERT … SELECT; on PostgreSQL … ON CONFLICT), never row by row (docs/decisions/0033).
+
+What counts, per organization (the activity's owner) and month:
+- events: confirmed registrations (`registered`), check-ins (`attended`), at the organizer, in the event's month;
+- learning: enrollments holding a seat (`enrolled`, month enrolled), completions (`completed`, month completed),
+  certificates not revoked (`certified`, at the issuer, month issued);
+- calls: submitted applications (`applied`, month submitted), accepted offers or awards not cancelled (`awarded`).
+A person merged into another counts under the surviving record (`merged_into`; merges are one level deep, the
+merge service refuses to merge into a merged record). What a refresh reads: the people named by source rows
+(registrations, events, enrollments, certificates, applications, outcomes, awards, people) changed after the
+watermark, and both sides of merges made or undone after it. Rows deleted outright (rare: statuses are used) leave
+their facts until the nightly full refresh.
+
+The same SQL runs on SQLite (tests, small installations) and PostgreSQL; the few expressions that differ (the month
+of a timestamp, its year) come from `_dialect`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tamyr.analytics.models import DOMAIN_OF_KIND, Domain, RefreshState, Scope
+
+AGE_BANDS = ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")  # sorted: MAX() is the oldest band
+WATERMARK_OVERLAP = timedelta(minutes=2)
+FACT_COLUMNS = "person_id, organization_id, month, kind, country, age_band, gender, count"
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    full: bool
+    people: int
+    facts: int
+    seconds: float
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _month(column: str) -> str:
+    if _is_postgres():
+        return f"CAST(date_trunc('month', {column} AT TIME ZONE 'UTC') AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def _year(column: str) -> str:
+    if _is_postgres():
+        return f"CAST(EXTRACT(YEAR FROM {column} AT TIME ZONE 'UTC') AS integer)"
+    return f"CAST(strftime('%Y', {column}) AS integer)"
+
+
+def _age_band(moment: str) -> str:
+    age = f"({_year(moment)} - s.birth_year)"
+    limits = ((18, "0-17"), (25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"))
+    whens = " ".join(f"WHEN {age} < {limit} THEN '{band}'" for limit, band in limits)
+    return f"CASE WHEN s.birth_year IS NULL THEN '' {whens} ELSE '65+' END"
+
+
+# Each source: (kind, FROM … with `p` the person named by the row and `moment` the activity's time, organization).
+_SOURCES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "registered",
+        "events_registration r JOIN events_event e ON e.id = r.event_id JOIN registry_person p ON p.id = r.person_id",
+        "e.starts_at",
+        "e.organizer_id",
+    ),
+    (
+        "attended",
+        "events_registration r JOIN events_event e ON e.id = r.event_id JOIN registry_person p ON p.id = r.person_id",
+        "r.checked_in_at",
+        "e.organizer_id",
+    ),
+    (
+        "enrolled",
+        "learning_enrollment en JOIN learning_coursegroup g ON g.id = en.group_id "
+        "JOIN learning_course c ON c.id = g.course_id JOIN registry_person p ON p.id = en.person_id",
+        "en.created_at",
+        "c.provider_id",
+    ),
+    (
+        "completed",
+        "learning_enrollment en JOIN learning_coursegroup g ON g.id = en.group_id "
+        "JOIN learning_course c ON c.id = g.course_id JOIN registry_person p ON p.id = en.person_id",
+        "en.completed_at",
+        "c.provider_id",
+    ),
+    (
+        "certified",
+        "learning_certificate ce JOIN registry_person p ON p.id = ce.person_id",
+        "ce.issued_at",
+        "ce.issuer_id",
+    ),
+    (
+        "applied",
+        "calls_application a JOIN calls_call ca ON ca.id = a.call_id JOIN registry_person p ON p.id = a.person_id",
+        "a.submitted_at",
+        "ca.organization_id",
+    ),
+    (
+        "awarded",
+        "calls_outcome o JOIN calls_application a ON a.id = o.application_id JOIN calls_call ca ON ca.id = a.call_id "
+        "JOIN registry_person p ON p.id = a.person_id LEFT JOIN calls_award aw ON aw.outcome_id = o.id",
+        "COALESCE(aw.created_at, o.responded_at, o.updated_at)",
+        "ca.organization_id",
+    ),
+)
+_CONDITIONS = {
+    "registered": "r.status = 'confirmed'",
+    "attended": "r.checked_in_at IS NOT NULL",
+    "enrolled": "en.status IN ('active', 'completed')",
+    "completed": "en.status = 'completed' AND en.completed_at IS NOT NULL",
+    "certified": "ce.revoked_at IS NULL",
+    "applied": "a.status = 'submitted' AND a.submitted_at IS NOT NULL",
+    "awarded": "(o.status = 'accepted' AND aw.id IS NULL) OR (aw.id IS NOT NULL AND aw.status <> 'cancelled')",
+}
+
+# Rows changed after the watermark name the people whose facts are rebuilt: (table alias and FROM, person column).
+_CHANGED: tuple[tuple[str, str, str], ...] = (
+    ("events_registration x", "x.person_id", "x.updated_at"),
+    ("events_registration x JOIN events_event e ON e.id = x.event_id", "x.person_id", "e.updated_at"),
+    ("learning_enrollment x", "x.person_id", "x.updated_at"),
+    ("learning_certificate x", "x.person_id", "x.updated_at"),
+    ("calls_application x", "x.person_id", "x.updated_at"),
+    ("calls_outcome o JOIN calls_application x ON x.id = o.application_id", "x.person_id", "o.updated_at"),
+    (
+        "calls_award aw JOIN calls_outcome o ON o.id = aw.outcome_id JOIN calls_application x ON x.id = o.application_id",
+        "x.person_id",
+        "aw.updated_at",
+    ),
+    ("registry_person x", "x.id", "x.updated_at"),
+    ("registry_personmerge x", "x.kept_id", "x.updated_at"),
+    ("registry_personmerge x", "x.merged_id", "x.updated_at"),
+)
+
+
+def _facts_select(*, affected_only: bool) -> str:
+    """Every fact, or those of the people in `analytics_affected`, grouped to the fact's grain."""
+    parts = []
+    for kind, source, moment, organization in _SOURCES:
+        survivor = "COALESCE(p.merged_into_id, p.id)"
+        where = f"({_CONDITIONS[kind]}) AND {moment} IS NOT NULL AND {organization} IS NOT NULL"
+        if affected_only:
+            where += f" AND {survivor} IN (SELECT person_id FROM analytics_affected)"
+        parts.append(
+            f"SELECT {survivor} AS person_id, {organization} AS organization_id, {_month(moment)} AS month, "
+            f"'{kind}' AS kind, COALESCE(s.residence_country_id, '') AS country, {_age_band(moment)} AS age_band, "
+            f"s.gender AS gender FROM {source} JOIN registry_person s ON s.id = {survivor} WHERE {where}"
+        )
+    union = " UNION ALL ".join(parts)
+    return (
+        f"SELECT person_id, organization_id, month, kind, MAX(country), MAX(age_band), MAX(gender), COUNT(*) "
+        f"FROM ({union}) activity GROUP BY person_id, organization_id, month, kind"
+    )
+
+
+def _insert_facts(cursor: object, *, affected_only: bool) -> None:
+    sql = f"INSERT INTO analytics_reachfact ({FACT_COLUMNS}) {_facts_select(affected_only=affected_only)}"
+    if _is_postgres():
+        # two refreshes racing (the scheduled one and a command) must not fail on the grain's unique constraint
+        sql += (
+            " ON CONFLICT (person_id, organization_id, month, kind) DO UPDATE SET count = EXCLUDED.count,"
+            " country = EXCLUDED.country, age_band = EXCLUDED.age_band, gender = EXCLUDED.gender"
+        )
+    cursor.execute(sql)  # type: ignore[attr-defined]
+
+
+def _collect_affected(cursor: object, watermark: datetime) -> int:
+    cursor.execute("DROP TABLE IF EXISTS analytics_affected")  # type: ignore[attr-defined]
+    cursor.execute("CREATE TEMPORARY TABLE analytics_affected (person_id integer PRIMARY KEY)")  # type: ignore[attr-defined]
+    changed = " UNION ".join(f"SELECT {person} FROM {source} WHERE {moment} > %s" for source, person, moment in _CHANGED)
+    params = [watermark] * len(_CHANGED)
+    # the person named and the record they survive in: a merged person's old facts sit under their own id
+    cursor.execute(  # type: ignore[attr-defined]
+        "INSERT INTO analytics_affected (person_id) SELECT id FROM registry_person WHERE id IN "
+        f"({changed}) UNION SELECT merged_into_id FROM registry_person WHERE merged_into_id IS NOT NULL AND id IN "
+        f"({changed})",
+        params * 2,
+    )
+    cursor.execute("SELECT COUNT(*) FROM analytics_affected")  # type: ignore[attr-defined]
+    return int(cursor.fetchone()[0])  # type: ignore[attr-defined]
+
+
+def _quarter(month: date) -> str:
+    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+
+
+def _fill_lookups(cursor: object) -> None:
+    """The small join tables the summary SQL expands facts through: periods of each month, scopes of each
+    organization, domains of each kind."""
+    from tamyr.analytics.models import KindDomain, PeriodMonth, ScopeOrganization
+    from tamyr.registry.models import NetworkMembership, Organization
+
+    PeriodMonth.objects.all().delete()
+    cursor.execute("SELECT DISTINCT month FROM analytics_reachfact")  # type: ignore[attr-defined]
+    months = [row[0] if isinstance(row[0], date) else date.fromisoformat(row[0]) for row in cursor.fetchall()]  # type: ignore[attr-defined]
+    PeriodMonth.objects.bulk_create(
+        PeriodMonth(month=month, period=period)
+        for month in months
+        for period in ("all", str(month.year), _quarter(month))
+    )
+    ScopeOrganization.objects.all().delete()
+    today = timezone.localdate()
+    organizations = list(Organization.objects.values_list("pk", flat=True))
+    memberships = NetworkMembership.objects.exclude(until__lt=today).values_list("network_id", "organization_id")
+    ScopeOrganization.objects.bulk_create(
+        [
+            *(ScopeOrganization(scope=Scope.ORGANIZATION, scope_id=org, organization_id=org) for org in organizations),
+            *(ScopeOrganization(scope=Scope.PLATFORM, scope_id=0, organization_id=org) for org in organizations),
+            *(ScopeOrganization(scope=Scope.NETWORK, scope_id=net, organization_id=org) for net, org in memberships),
+        ]
+    )
+    KindDomain.objects.all().delete()
+    KindDomain.objects.bulk_create(
+        [
+            *(KindDomain(kind=kind, domain=domain) for kind, domain in DOMAIN_OF_KIND.items()),
+            *(KindDomain(kind=kind, domain=Domain.ALL) for kind in DOMAIN_OF_KIND),
+        ]
+    )
+
+
+_ACTIVITY_FROM_FACTS = {
+    "registrations": "registered",
+    "attendances": "attended",
+    "enrollments": "enrolled",
+    "completions": "completed",
+    "certificates": "certified",
+    "applications": "applied",
+    "awards": "awarded",
+}
+
+
+def _rebuild_summaries(cursor: object) -> None:
+    run = cursor.execute  # type: ignore[attr-defined]
+    for table in ("analytics_reachsummary", "analytics_reachlanguage", "analytics_reachmonthly"):
+        run(f"DELETE FROM {table}")
+    run("DROP TABLE IF EXISTS analytics_per_person")
+    # one row per person in each (scope, period, domain): the distinct counting, done once for all three tables
+    run(
+        "CREATE TEMPORARY TABLE analytics_per_person AS "
+        "SELECT so.scope AS scope, so.scope_id AS scope_id, pm.period AS period, kd.domain AS domain, "
+        "f.person_id AS person_id, MAX(f.country) AS country, MAX(f.age_band) AS age_band, MAX(f.gender) AS gender "
+        "FROM analytics_reachfact f "
+        "JOIN analytics_scopeorganization so ON so.organization_id = f.organization_id "
+        "JOIN analytics_periodmonth pm ON pm.month = f.month "
+        "JOIN analytics_kinddomain kd ON kd.kind = f.kind "
+        "GROUP BY so.scope, so.scope_id, pm.period, kd.domain, f.person_id"
+    )
+    run(
+        "INSERT INTO analytics_reachsummary (scope, scope_id, period, domain, country, age_band, gender, people) "
+        "SELECT scope, scope_id, period, domain, country, age_band, gender, COUNT(*) FROM analytics_per_person "
+        "GROUP BY scope, scope_id, period, domain, country, age_band, gender"
+    )
+    run(
+        "INSERT INTO analytics_reachlanguage (scope, scope_id, period, language, people) "
+        "SELECT pp.scope, pp.scope_id, pp.period, sl.language, COUNT(DISTINCT pp.person_id) "
+        "FROM analytics_per_person pp JOIN registry_spokenlanguage sl ON sl.person_id = pp.person_id "
+        "WHERE pp.domain = 'all' GROUP BY pp.scope, pp.scope_id, pp.period, sl.language"
+    )
+    run("DROP TABLE analytics_per_person")
+    run(
+        "INSERT INTO analytics_reachmonthly (scope, scope_id, month, people) "
+        "SELECT so.scope, so.scope_id, f.month, COUNT(DISTINCT f.person_id) FROM analytics_reachfact f "
+        "JOIN analytics_scopeorganization so ON so.organization_id = f.organization_id "
+        "GROUP BY so.scope, so.scope_id, f.month"
+    )
+    run("DELETE FROM analytics_activitymonthly")
+    cases = " ".join(f"WHEN '{kind}' THEN '{measure}'" for measure, kind in _ACTIVITY_FROM_FACTS.items())
+    run(
+        "INSERT INTO analytics_activitymonthly (organization_id, month, measure, value) "
+        f"SELECT organization_id, month, CASE kind {cases} END, SUM(count) FROM analytics_reachfact "
+        "GROUP BY organization_id, month, kind"
+    )
+    # things held: events (not drafts or cancelled), course groups (by start), calls (published, by opening)
+    run(
+        "INSERT INTO analytics_activitymonthly (organization_id, month, measure, value) "
+        f"SELECT organizer_id, {_month('starts_at')}, 'events', COUNT(*) FROM events_event "
+        f"WHERE status = 'published' GROUP BY organizer_id, {_month('starts_at')}"
+    )
+    run(
+        "INSERT INTO analytics_activitymonthly (organization_id, month, measure, value) "
+        f"SELECT c.provider_id, {_month('g.starts_on')}, 'course_groups', COUNT(*) FROM learning_coursegroup g "
+        f"JOIN learning_course c ON c.id = g.course_id WHERE g.starts_on IS NOT NULL "
+        f"GROUP BY c.provider_id, {_month('g.starts_on')}"
+    )
+    run(
+        "INSERT INTO analytics_activitymonthly (organization_id, month, measure, value) "
+        f"SELECT organization_id, {_month('opens_at')}, 'calls', COUNT(*) FROM calls_call "
+        f"WHERE status <> 'draft' GROUP BY organization_id, {_month('opens_at')}"
+    )
+
+
+@transaction.atomic
+def refresh(*, full: bool = False) -> RefreshResult:
+    """Bring the facts and summaries up to date; returns what was done. Readers see the old figures until the
+    transaction commits, never a half-built table."""
+    started = time.perf_counter()
+    state = RefreshState.objects.select_for_update().filter(pk=1).first() or RefreshState.objects.create(pk=1)
+    begun = timezone.now()
+    full = full or state.watermark is None
+    with connection.cursor() as cursor:
+        if _is_postgres():
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        if full:
+            cursor.execute("DELETE FROM analytics_reachfact")
+            _insert_facts(cursor, affected_only=False)
+            people = -1
+        else:
+            assert state.watermark is not None
+            people = _collect_affected(cursor, state.watermark)
+            if people:
+                cursor.execute(
+                    "DELETE FROM analytics_reachfact WHERE person_id IN (SELECT person_id FROM analytics_affected)"
+                )
+                _insert_facts(cursor, affected_only=True)
+            cursor.execute("DROP TABLE analytics_affected")
+        if full or people:
+            _fill_lookups(cursor)
+            _rebuild_summaries(cursor)
+        cursor.execute("SELECT COUNT(*) FROM analytics_reachfact")
+        facts = int(cursor.fetchone()[0])
+    seconds = time.perf_counter() - started
+    if people < 0:
+        people = 0
+    # rows written by transactions still open when this one began commit later with earlier timestamps: read
+    # them again next time (facts are rebuilt per person, so reading a row twice changes nothing)
+    state.watermark = begun - WATERMARK_OVERLAP
+    state.refreshed_at = timezone.now()
+    state.seconds = seconds
+    state.full = full
+    state.people_refreshed = people
+    state.facts = facts
+    state.save()
+    return RefreshResult(full=full, people=people, facts=facts, seconds=seconds)
+
+
+def age_bands() -> tuple[str, ...]:
+    return AGE_BANDS
