@@ -16,4 +16,5 @@ def tamyr(request: HttpRequest) -> dict[str, Any]:
         "can_see_people": bool(user and permissions.can(user, "registry.view_people")),
         "is_platform_admin": bool(user and permissions.is_platform_admin(user)),
         "can_add_events": bool(user and permissions.can(user, "events.add_event")),
+        "can_see_dashboards": bool(user and permissions.can(user, "analytics.view_any_dashboard")),
     }

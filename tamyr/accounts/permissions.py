@@ -701,6 +701,50 @@ CONTENT_RULES: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# --- analytics -----------------------------------------------------------------------------------------------------
+# Dashboards (docs/decisions/0033): the platform's for platform admins; a network's for its coordinators; an
+# organization's for its admins and staff and the coordinators of its networks. Nobody else, and not the public:
+# a network's public figures are the map's (suppressed) country counts. Raw figures (no suppression, no rounding)
+# only for platform admins and for the organization's own admins and staff on its own dashboard.
+
+
+def _scope_kind(scope: Any) -> str:
+    if scope is None:
+        return "platform"
+    return str(scope._meta.model_name)
+
+
+def _view_dashboard(user: Any, scope: Any) -> bool:
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    kind = _scope_kind(scope)
+    if kind == "network":
+        return scope.pk in roles.coordinated_networks
+    if kind == "organization":
+        return scope.pk in roles.organizations_with(PEOPLE_ROLES) or scope.pk in roles.coordinated_organizations
+    return False
+
+
+def _view_raw_figures(user: Any, scope: Any) -> bool:
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    return _scope_kind(scope) == "organization" and scope.pk in roles.organizations_with(PEOPLE_ROLES)
+
+
+def _view_any_dashboard(user: Any, obj: Any) -> bool:
+    roles = roles_of(user)
+    return roles.platform_admin or bool(roles.coordinated_networks) or bool(roles.organizations_with(PEOPLE_ROLES))
+
+
+ANALYTICS_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "analytics.view_dashboard": _view_dashboard,
+    "analytics.view_raw_figures": _view_raw_figures,
+    "analytics.view_any_dashboard": _view_any_dashboard,
+}
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "calls.manage_financing": _manage_call,
     "calls.view_award": _view_award,
@@ -768,6 +812,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
 RULES.update(COOPERATION_RULES)
 RULES.update(PROJECT_RULES)
 RULES.update(CONTENT_RULES)
+RULES.update(ANALYTICS_RULES)
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

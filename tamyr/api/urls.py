@@ -38,6 +38,7 @@ urlpatterns = [
     # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win
     path("", include("tamyr.learning.api_certificates")),
     path("learning/statistics/", LearningStatisticsView.as_view(), name="api-learning-statistics"),
+    path("", include("tamyr.analytics.api.urls")),
     path("", include(router.urls)),
     path("hello/", hello, name="api-hello"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
