@@ -20,26 +20,15 @@ def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
 
 
-@register.filter
-def pick_label(columns: Any, index: int) -> str:
-    """The label of the column at `index` ((key, label) pairs): each cell says what it is on a phone."""
-    try:
-        return str(columns[index][1])
-    except (IndexError, TypeError):
-        return ""
-
-
 def _bar(share: float) -> SafeString:
     return format_html(BAR, f"{max(0.0, min(100.0, share)):.1f}")
 
 
 @register.simple_tag
-def bar_svg(row: Any, largest: int) -> SafeString:
-    """A bar for the row's total (or its one value); a hidden figure gets no bar, so its length tells nothing."""
-    value = row.total if len(row.values) > 1 else row.values[0]
-    if value is None:
-        return SafeString("")
-    return _bar(100.0 * value / (largest or 1))
+def bar_svg(share: str) -> SafeString:
+    """A bar for a row's share of the largest row (the view leaves hidden figures without one, so a bar's length
+    tells nothing about them)."""
+    return _bar(float(share))
 
 
 @register.simple_tag
