@@ -167,9 +167,7 @@ def populate(scale: float) -> dict[str, Any]:
         CourseGroup(course=courses[n % len(courses)], name=f"Group {n}") for n in range(groups)
     )
     first_group = scalar("SELECT MIN(id) FROM learning_coursegroup")
-    sql(
-        "UPDATE learning_coursegroup SET starts_on = date '2024-01-01' + (id % 1000)::int"
-    )
+    sql("UPDATE learning_coursegroup SET starts_on = date '2024-01-01' + (id % 1000)::int")
     sql(
         "INSERT INTO learning_enrollment (created_at, updated_at, status, progress_percent, override_reason,"
         " group_id, person_id, completed_at)"

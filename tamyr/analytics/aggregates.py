@@ -131,7 +131,8 @@ _CHANGED: tuple[tuple[str, str, str], ...] = (
     ("calls_application x", "x.person_id", "x.updated_at"),
     ("calls_outcome o JOIN calls_application x ON x.id = o.application_id", "x.person_id", "o.updated_at"),
     (
-        "calls_award aw JOIN calls_outcome o ON o.id = aw.outcome_id JOIN calls_application x ON x.id = o.application_id",
+        "calls_award aw JOIN calls_outcome o ON o.id = aw.outcome_id "
+        "JOIN calls_application x ON x.id = o.application_id",
         "x.person_id",
         "aw.updated_at",
     ),
@@ -175,7 +176,9 @@ def _insert_facts(cursor: object, *, affected_only: bool) -> None:
 def _collect_affected(cursor: object, watermark: datetime) -> int:
     cursor.execute("DROP TABLE IF EXISTS analytics_affected")  # type: ignore[attr-defined]
     cursor.execute("CREATE TEMPORARY TABLE analytics_affected (person_id integer PRIMARY KEY)")  # type: ignore[attr-defined]
-    changed = " UNION ".join(f"SELECT {person} FROM {source} WHERE {moment} > %s" for source, person, moment in _CHANGED)
+    changed = " UNION ".join(
+        f"SELECT {person} FROM {source} WHERE {moment} > %s" for source, person, moment in _CHANGED
+    )
     params = [watermark] * len(_CHANGED)
     # the person named and the record they survive in: a merged person's old facts sit under their own id
     cursor.execute(  # type: ignore[attr-defined]

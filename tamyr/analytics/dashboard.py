@@ -37,7 +37,15 @@ from tamyr.core.i18n import translate
 GENDERS = ("female", "male", "other", "")
 HIDDEN = "[c]"  # how exports write a hidden cell (the ONS marker for "confidential")
 
-PEOPLE_MEASURES = ("registrations", "attendances", "enrollments", "completions", "certificates", "applications", "awards")
+PEOPLE_MEASURES = (
+    "registrations",
+    "attendances",
+    "enrollments",
+    "completions",
+    "certificates",
+    "applications",
+    "awards",
+)
 THING_MEASURES = ("events", "course_groups", "calls")
 MEASURE_LABELS = {
     "events": gettext_lazy("Events held"),
@@ -274,9 +282,9 @@ def _summary_rows(scope: DashboardScope, period: Period) -> list[tuple[str, str,
     """(domain, country, age band, gender, people) for the scope and period."""
     if not period.custom:
         return list(
-            ReachSummary.objects.filter(
-                scope=scope.kind, scope_id=scope.scope_id, period=period.key
-            ).values_list("domain", "country", "age_band", "gender", "people")
+            ReachSummary.objects.filter(scope=scope.kind, scope_id=scope.scope_id, period=period.key).values_list(
+                "domain", "country", "age_band", "gender", "people"
+            )
         )
     # A custom range is not stored: people are counted once over its months from the facts (slower, and the
     # reason the filter offers years and quarters first).

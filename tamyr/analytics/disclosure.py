@@ -134,10 +134,12 @@ def protect_table(
 
     # the equations: every row and every column of the table extended by its margins
     lines: list[list[tuple[Any, Any]]] = []
-    for row in [*row_keys, ROW_TOTAL]:
-        lines.append([(row, column) for column in [*column_keys, COLUMN_TOTAL]])
-    for column in [*column_keys, COLUMN_TOTAL]:
-        lines.append([(row, column) for row in [*row_keys, ROW_TOTAL]])
+    all_rows: list[Any] = [*row_keys, ROW_TOTAL]
+    all_columns: list[Any] = [*column_keys, COLUMN_TOTAL]
+    for line_row in all_rows:
+        lines.append([(line_row, line_column) for line_column in all_columns])
+    for line_column in all_columns:
+        lines.append([(line_row, line_column) for line_row in all_rows])
 
     hidden = {key for key, value in true.items() if 0 < value < threshold}
     changed = True
@@ -148,9 +150,7 @@ def protect_table(
             if len(unknown) != 1:
                 continue
             *inner, margin = line
-            candidates = sorted(
-                (true[key], str(key), key) for key in inner if key not in hidden and true[key] > 0
-            )
+            candidates = sorted((true[key], str(key), key) for key in inner if key not in hidden and true[key] > 0)
             if candidates:
                 hidden.add(candidates[0][2])
             elif margin not in hidden and true[margin] > 0:

@@ -86,12 +86,22 @@ def _show(request: HttpRequest, scope_obj: Any) -> HttpResponseBase:
         "error": error,
         "links": links,
         "figure_links": {
-            "reach": {"all": links.get("people", ""), "events": links.get("events", ""),
-                      "learning": links.get("learning", ""), "calls": links.get("calls", "")},
-            "activity": {"events": links.get("events", ""), "registrations": links.get("events", ""),
-                         "attendances": links.get("events", ""), "course_groups": links.get("learning", ""),
-                         "enrollments": links.get("learning", ""), "completions": links.get("learning", ""),
-                         "certificates": links.get("learning", ""), "calls": links.get("calls", "")},
+            "reach": {
+                "all": links.get("people", ""),
+                "events": links.get("events", ""),
+                "learning": links.get("learning", ""),
+                "calls": links.get("calls", ""),
+            },
+            "activity": {
+                "events": links.get("events", ""),
+                "registrations": links.get("events", ""),
+                "attendances": links.get("events", ""),
+                "course_groups": links.get("learning", ""),
+                "enrollments": links.get("learning", ""),
+                "completions": links.get("learning", ""),
+                "certificates": links.get("learning", ""),
+                "calls": links.get("calls", ""),
+            },
         },  # fmt: skip
         "choices": dashboards_for(user),
         "current_go": f"{scope.kind}:{scope.slug}",

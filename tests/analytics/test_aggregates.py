@@ -37,7 +37,9 @@ def test_a_person_at_two_events_and_a_course_counts_once(organization: object) -
         RegistrationFactory(person=person, event=EventFactory(organizer=organization, starts_at=MARCH))
     from tamyr.learning.models import Enrollment
 
-    Enrollment.objects.create(person=person, group=GroupFactory(course=CourseFactory(provider=organization)), status="active")
+    Enrollment.objects.create(
+        person=person, group=GroupFactory(course=CourseFactory(provider=organization)), status="active"
+    )
     aggregates.refresh(full=True)
     assert people("o", organization.pk) == 1
     assert people("p", 0) == 1

@@ -46,7 +46,13 @@ def world() -> dict[str, object]:
     admin = UserFactory(is_superuser=True)
     for user in (staff, coordinator, admin):
         with_totp(user)
-    return {"network": network, "organization": organization, "staff": staff, "coordinator": coordinator, "admin": admin}
+    return {
+        "network": network,
+        "organization": organization,
+        "staff": staff,
+        "coordinator": coordinator,
+        "admin": admin,
+    }
 
 
 def signed_in(user: object) -> Client:
@@ -92,7 +98,7 @@ def test_the_platform_dashboard_is_the_platform_admins(world: dict[str, object])
 
 def test_the_page_says_how_old_the_figures_are(world: dict[str, object]) -> None:
     response = signed_in(world["staff"]).get("/analytics/organizations/otandastar/")
-    assert "data-testid=\"freshness\"" in response.content.decode()
+    assert 'data-testid="freshness"' in response.content.decode()
     assert response.context["board"].refreshed_at is not None
 
 
@@ -138,7 +144,7 @@ def test_the_dashboard_reads_a_bounded_number_of_queries(
 ) -> None:
     client = signed_in(world["coordinator"])
     client.get("/analytics/networks/ots/")
-    for extra in range(30):  # more people and events do not add queries
+    for _extra in range(30):  # more people and events do not add queries
         RegistrationFactory(event=EventFactory(organizer=world["organization"], starts_at=MARCH))
     aggregates.refresh()
     with django_assert_max_num_queries(16):  # type: ignore[operator]

@@ -13,6 +13,7 @@ from tamyr.analytics.disclosure import COLUMN_TOTAL, ROW_TOTAL, ProtectedSeries,
 
 def lines(table: Any, true: dict[tuple[Any, Any], int]) -> list[list[tuple[Any, int, int | None]]]:
     """Every equation of the table as (key, true value, shown value), the total last."""
+
     def shown(key: tuple[Any, Any]) -> int | None:
         row, column = key
         if row == ROW_TOTAL and column == COLUMN_TOTAL:
