@@ -116,6 +116,14 @@ ACTIVITY_LINKS = {
 }  # fmt: skip
 
 
+def _row_link(table: str, key: str, links: dict[str, str]) -> str:
+    if table == "activity":
+        return links.get(ACTIVITY_LINKS.get(key, ""), "")
+    if table == "country" and key and links.get("people"):
+        return f"{links['people']}?country={key}"  # the people list, filtered to the country
+    return ""
+
+
 def _display(table: selectors.Table, links: dict[str, str]) -> dict[str, Any]:
     """The table with its figures formatted once, here: a page of forty countries by five columns would otherwise
     resolve thousands of template lookups (measured: half the page's time)."""
@@ -137,7 +145,7 @@ def _display(table: selectors.Table, links: dict[str, str]) -> dict[str, Any]:
         rows.append(
             {
                 "label": row.label,
-                "link": links.get(ACTIVITY_LINKS.get(row.key, ""), "") if table.name == "activity" else "",
+                "link": _row_link(table.name, row.key, links),
                 "cells": cells,
                 "share": None if measure is None else f"{100.0 * measure / largest:.1f}",
             }
