@@ -97,3 +97,14 @@ def test_merged_people_count_once_under_the_surviving_record(organization: objec
     assert people("o", organization.pk) == 1
     assert set(ReachFact.objects.values_list("person_id", flat=True)) == {kept.pk}
     assert Person.objects.count() == 2
+
+
+def test_the_command_refreshes_and_says_what_it_did(organization: object) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    RegistrationFactory(event=EventFactory(organizer=organization, starts_at=MARCH))
+    out = io.StringIO()
+    call_command("refresh_analytics", "--full", stdout=out)
+    assert "full refresh" in out.getvalue() and people("o", organization.pk) == 1
