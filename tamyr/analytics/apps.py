@@ -6,3 +6,5 @@ class AnalyticsConfig(AppConfig):
     name = "tamyr.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+    #: network files `tamyr demo` loads as `tamyr load` would (tamyr/demo/<name>): the diaspora estimates
+    demo_files = ("estimates.yaml",)
