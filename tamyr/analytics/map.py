@@ -39,8 +39,8 @@ CACHE_SECONDS = 600  # how old the registry's counts on the map may be
 MODES = ("people", "estimates")
 #: sequential palette (ColorBrewer Blues, colour-blind safe), lightest first
 PALETTE = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-NO_DATA = "#eeeeee"
-HIDDEN = "#c7c7c7"
+NO_DATA = "#dcdcdc"
+HIDDEN = "#a6a6a6"
 
 
 @cache
@@ -213,7 +213,8 @@ def _build(*, origin: str, network: Network | None, mode: str, raw: bool, langua
         countries=listed,
         legend=_legend(limits, language) + ([(HIDDEN, _("fewer than 10: hidden"))] if not raw else []),
         raw=raw,
-        totals={name: series.total for name, series in protected.items()},
+        # nothing at all is no one to protect: 0, not "fewer than 10"
+        totals={name: (series.total if sum(counts[name].values()) else 0) for name, series in protected.items()},
     )
 
 
