@@ -501,8 +501,14 @@ MATRIX: dict[tuple[str, str], str] = {
 
 # Bodies sent with the writes; each is valid, so an allowed write succeeds (but see INPUT_MAY_BE_REFUSED below).
 BODIES: dict[str, dict[str, Any]] = {
-    "POST /api/v1/estimates/": {"origin": "KZ", "residence": "MN", "year": 2010, "point": 101526,
-                                "publisher": "National Statistics Office of Mongolia", "title": "Census 2010"},
+    "POST /api/v1/estimates/": {
+        "origin": "KZ",
+        "residence": "MN",
+        "year": 2010,
+        "point": 101526,
+        "publisher": "National Statistics Office of Mongolia",
+        "title": "Census 2010",
+    },
     "PATCH /api/v1/estimates/{estimate}/": {"point": 647733},
     "POST /i18n/setlang/": {"language": "kk", "next": "/"},
     "POST /organizations/org-a/edit/": {"name_en": "Organization A", "description_kk": "Сипаттама", "kind": "ngo"},

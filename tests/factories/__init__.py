@@ -233,8 +233,14 @@ class RoleWorld:
         from tamyr.analytics.models import DiasporaEstimate
 
         self.estimate = DiasporaEstimate.objects.create(
-            origin=country("KZ"), residence=country("RU"), year=2010, point=647732, measure="ethnic",
-            publisher="Federal State Statistics Service (Rosstat)", title="All-Russian Population Census 2010")
+            origin=country("KZ"),
+            residence=country("RU"),
+            year=2010,
+            point=647732,
+            measure="ethnic",
+            publisher="Federal State Statistics Service (Rosstat)",
+            title="All-Russian Population Census 2010",
+        )
 
     def _add_duplicates_and_imports(self) -> None:
         """Organization A's registry work: `duplicate_a`, an open pair of person A and "Person Alfa" (of A);
