@@ -158,3 +158,34 @@ def test_a_new_estimate_shows_at_once(client: Client, django_capture_on_commit_c
 def test_unknown_origin_or_network_is_not_found(client: Client) -> None:
     assert client.get("/analytics/map/?origin=QQ").status_code == 404
     assert client.get("/analytics/map/?network=nope").status_code == 404
+
+
+def test_people_reached_count_confirmed_registrations_once_each_and_events_by_venue_country() -> None:
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    first, second = EventFactory(), EventFactory()  # both held in Austria
+    for _ in range(11):
+        person = PersonFactory(residence_country=country("DE"))
+        RegistrationFactory(event=first, person=person)
+        RegistrationFactory(event=second, person=person)
+    RegistrationFactory(event=first, person=PersonFactory(residence_country=country("DE")), status="cancelled")
+    data = build_map(origin="KZ", network=None, mode="people", raw=True, language="en")
+    figures = {c.code: c for c in data.countries}
+    assert figures["DE"].reached == 11
+    assert figures["DE"].people == 12
+    assert figures["AT"].events == 2
+
+
+def test_a_network_counts_people_affiliated_with_its_members_once() -> None:
+    from tests.factories import AffiliationFactory
+
+    member = OrganizationFactory()
+    network = NetworkFactory()
+    NetworkMembershipFactory(network=network, organization=member)
+    for _ in range(3):
+        AffiliationFactory(
+            person=PersonFactory(residence_country=country("HU"), registered_by=member), organization=member
+        )
+    AffiliationFactory(person=PersonFactory(residence_country=country("HU")), organization=member)
+    data = build_map(origin="KZ", network=network, mode="people", raw=True, language="en")
+    assert {c.code: c.people for c in data.countries}["HU"] == 4
