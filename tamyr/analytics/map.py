@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +24,7 @@ from typing import Any
 
 from django.core.cache import cache as django_cache
 from django.db.models import Count, Q
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -35,7 +37,8 @@ from tamyr.core.collation import sort_key
 from tamyr.registry.models import Network, Organization, Person
 
 WORLD_FILE = Path(__file__).with_name("geodata") / "world.json"
-CACHE_SECONDS = 600  # how old the registry's counts on the map may be
+CACHE_SECONDS = 600  # a drawing older than this is drawn afresh in a task, and served meanwhile
+STALE_SECONDS = 86400  # a drawing nobody asked for in a day is dropped: the next reader waits for a fresh one
 MODES = ("people", "estimates")
 #: sequential palette (ColorBrewer Blues, colour-blind safe), lightest first
 PALETTE = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -73,6 +76,7 @@ class CountryFigures:
 class MapData:
     svg: str
     countries: list[CountryFigures]
+    counted_at: Any
     legend: list[tuple[str, str]]
     raw: bool
     totals: dict[str, int | None]
@@ -168,15 +172,38 @@ def _estimate_dict(estimate: DiasporaEstimate) -> dict[str, Any]:
             "measure": estimate.get_measure_display(), "note": estimate.method_note}  # fmt: skip
 
 
+def _key(*, origin: str, network_id: int | None, mode: str, raw: bool, language: str) -> str:
+    return f"analytics:map:{language}:{origin}:{network_id or '-'}:{mode}:{int(raw)}"
+
+
 def build_map(*, origin: str, network: Network | None, mode: str, raw: bool, language: str | None = None) -> MapData:
-    """Everything the map page shows, cached per (language, origin, network, mode, raw, data version)."""
+    """Everything the map page shows, cached per (language, origin, network, mode, raw) with its data version.
+
+    A drawing of the current version is served from the cache; once it is older than CACHE_SECONDS it is still
+    served (its time is shown) while a task draws it afresh, so no reader waits for the counting queries but the
+    first one after an estimate changed or after the drawing fell out of the cache (STALE_SECONDS)."""
     language = cldr.language_code(language or get_language())
-    key = f"analytics:map:{map_version()}:{language}:{origin}:{network.pk if network else '-'}:{mode}:{int(raw)}"
+    network_id = network.pk if network else None
+    key = _key(origin=origin, network_id=network_id, mode=mode, raw=raw, language=language)
     found = django_cache.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    data = _build(origin=origin, network=network, mode=mode, raw=raw, language=language)
-    django_cache.set(key, data, CACHE_SECONDS)
+    if found is not None and found[0] == map_version():
+        _version, built, data = found
+        if time.time() - built > CACHE_SECONDS and django_cache.add(key + ":refreshing", 1, 300):
+            from tamyr.analytics.map_tasks import refresh_map  # lazily: the task module imports this one
+
+            refresh_map(origin=origin, network_id=network_id, mode=mode, raw=raw, language=language)
+        return data  # type: ignore[no-any-return]
+    return store_map(origin=origin, network=network, mode=mode, raw=raw, language=language)
+
+
+def store_map(*, origin: str, network: Network | None, mode: str, raw: bool, language: str) -> MapData:
+    """Draw afresh and keep the drawing with the data version it was drawn from."""
+    version = map_version()
+    key = _key(origin=origin, network_id=network.pk if network else None, mode=mode, raw=raw, language=language)
+    with translation.override(language):
+        data = _build(origin=origin, network=network, mode=mode, raw=raw, language=language)
+    django_cache.set(key, (version, time.time(), data), STALE_SECONDS)
+    django_cache.delete(key + ":refreshing")
     return data
 
 
@@ -218,6 +245,7 @@ def _build(*, origin: str, network: Network | None, mode: str, raw: bool, langua
         key=lambda c: sort_key(c.name, language),
     )  # fmt: skip
     return MapData(
+        counted_at=timezone.now(),
         svg=render_svg(countries, language=language, mode=mode, origin=origin),
         countries=listed,
         legend=_legend(limits, language) + ([(HIDDEN, _("fewer than 10: hidden"))] if not raw else []),

@@ -189,3 +189,21 @@ def test_a_network_counts_people_affiliated_with_its_members_once() -> None:
     AffiliationFactory(person=PersonFactory(residence_country=country("HU")), organization=member)
     data = build_map(origin="KZ", network=network, mode="people", raw=True, language="en")
     assert {c.code: c.people for c in data.countries}["HU"] == 4
+
+
+def test_an_old_drawing_is_served_and_drawn_afresh_for_the_next_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from tamyr.analytics import map as world_map
+
+    people_in("AT", 12)
+    first = build_map(origin="KZ", network=None, mode="people", raw=True, language="en")
+    people_in("AT", 3)
+    real_time = time.time
+    monkeypatch.setattr(world_map.time, "time", lambda: real_time() + world_map.CACHE_SECONDS + 1)
+    served = build_map(origin="KZ", network=None, mode="people", raw=True, language="en")
+    monkeypatch.setattr(world_map.time, "time", real_time)
+    fresh = build_map(origin="KZ", network=None, mode="people", raw=True, language="en")
+    assert {c.code: c.people for c in served.countries}["AT"] == 12  # the old drawing, while the task draws
+    assert {c.code: c.people for c in fresh.countries}["AT"] == 15  # the task (immediate in tests) drew afresh
+    assert fresh.counted_at > first.counted_at
