@@ -53,6 +53,7 @@ PATH_VALUES = [
     ("^/api/v1/certificates/", "code", "tamyr.learning.models.Certificate", "code", 20),
     ("^/api/v1/calls/", "slug", "tamyr.calls.models.Call", "slug", 10),
     ("^/api/v1/applications/", "code", "tamyr.calls.models.Application", "code", 40),
+    ("^/api/v1/estimates/", "id", "tamyr.analytics.models.DiasporaEstimate", "pk", 10),
 ]
 
 

@@ -745,6 +745,31 @@ ANALYTICS_RULES: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# --- analytics: diaspora estimates and the map (issue 16) ---------------------------------------------------------
+
+
+def _manage_estimates(user: Any, obj: Any) -> bool:
+    """Official and expert estimates are the platform's shared reference: its admins and networks' coordinators
+    enter and import them."""
+    roles = roles_of(user)
+    return roles.platform_admin or bool(roles.coordinated_networks)
+
+
+def _view_raw_counts(user: Any, organization: Any) -> bool:
+    """Counts without disclosure control: platform admins, and an organization's admins and staff for its own data
+    (`organization`); everyone else sees small counts hidden and the rest rounded (tamyr.analytics.disclosure)."""
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    return organization is not None and bool(roles.by_organization.get(organization.pk, frozenset()) & PEOPLE_ROLES)
+
+
+ESTIMATE_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "analytics.manage_estimates": _manage_estimates,
+    "analytics.view_raw_counts": _view_raw_counts,
+}
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "calls.manage_financing": _manage_call,
     "calls.view_award": _view_award,
@@ -813,6 +838,7 @@ RULES.update(COOPERATION_RULES)
 RULES.update(PROJECT_RULES)
 RULES.update(CONTENT_RULES)
 RULES.update(ANALYTICS_RULES)
+RULES.update(ESTIMATE_RULES)
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

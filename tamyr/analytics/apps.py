@@ -6,3 +6,8 @@ class AnalyticsConfig(AppConfig):
     name = "tamyr.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+    #: network files `tamyr demo` loads as `tamyr load` would (tamyr/demo/<name>): the diaspora estimates
+    demo_files = ("estimates.yaml",)
+
+    def ready(self) -> None:
+        from tamyr.analytics import map_tasks  # noqa: F401  (the worker must know the map's refresh task)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from tamyr.analytics.api_estimates import EstimateViewSet
 from tamyr.api.views import hello, network_file_schema
 from tamyr.calls.api import views as calls
 from tamyr.content.api import views as content
@@ -33,6 +34,7 @@ router.register("projects", cooperation_projects.ProjectViewSet, basename="proje
 router.register("practices", cooperation_projects.PracticeViewSet, basename="practice")
 router.register("news", content.NewsViewSet, basename="news")
 router.register("pages", content.PageViewSet, basename="page")
+router.register("estimates", EstimateViewSet, basename="estimate")
 
 urlpatterns = [
     # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win

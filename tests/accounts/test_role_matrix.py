@@ -318,6 +318,13 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /calls/call-a/applications/?export=csv":              (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /calls/call-a/applications/?export=xlsx":             (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "GET /files/call-document/{call_document}/":               (NF,    NF, OK, OK, OK, NF, NF, NF, NF, NF, OK),
+    # the diaspora map and estimates (analytics): public reads; coordinators and platform admins import
+    "GET /analytics/map/":                                     (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /analytics/map/?origin=KZ&network=network-a&colour=estimates&sort=people": (OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /analytics/estimates/":                               (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /analytics/estimates/KZ/RU/":                         (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /analytics/estimates/import/":                        (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, OK, OK),
+    "POST /analytics/estimates/import/":                       (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, OK, OK),
 }
 
 API: dict[str, tuple[str, ...]] = {
@@ -469,6 +476,12 @@ API: dict[str, tuple[str, ...]] = {
     "POST /api/v1/applications/{application}/submit/":    (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
     "POST /api/v1/applications/{application}/withdraw/":  (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
     "POST /api/v1/applications/{application}/documents/transcript/": (LOGIN, NF, OK, NO, NO, NF, NF, NF, NF, NF, NO),
+    # diaspora estimates: anyone reads; coordinators and platform admins write
+    "GET /api/v1/estimates/":                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /api/v1/estimates/{estimate}/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "POST /api/v1/estimates/":                            (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, OK, OK),
+    "PATCH /api/v1/estimates/{estimate}/":                (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, OK, OK),
+    "DELETE /api/v1/estimates/{estimate}/":               (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, OK, OK),
 }
 
 # Who appears in the people lists (web and API) of the roles that may open them.
@@ -501,6 +514,15 @@ MATRIX: dict[tuple[str, str], str] = {
 
 # Bodies sent with the writes; each is valid, so an allowed write succeeds (but see INPUT_MAY_BE_REFUSED below).
 BODIES: dict[str, dict[str, Any]] = {
+    "POST /api/v1/estimates/": {
+        "origin": "KZ",
+        "residence": "MN",
+        "year": 2010,
+        "point": 101526,
+        "publisher": "National Statistics Office of Mongolia",
+        "title": "Census 2010",
+    },
+    "PATCH /api/v1/estimates/{estimate}/": {"point": 647733},
     "POST /i18n/setlang/": {"language": "kk", "next": "/"},
     "POST /organizations/org-a/edit/": {"name_en": "Organization A", "description_kk": "Сипаттама", "kind": "ngo"},
     "POST /organizations/org-a/roles/": {"identifier": "compatriot", "role": "teacher"},
@@ -638,6 +660,7 @@ BODIES: dict[str, dict[str, Any]] = {
 # for these an input refused after the check (the form shown again with its errors, a 400 with a rule's `code`)
 # counts as allowed, as the change itself would. Denied still means 403 (or 404), never a refused input.
 INPUT_MAY_BE_REFUSED: dict[str, str] = {
+    "POST /analytics/estimates/import/": "sent empty: the upload form is shown again",
     "POST /admin/network-files/": "sent empty: the upload form is shown again (400)",
     "POST /admin/network-files/apply/": "sent empty: no plan was shown, so nothing is applied (back to the upload)",
     "POST /people/import/": "sent empty: the upload form is shown again",
@@ -731,6 +754,7 @@ class World:
             draft_revision=cast.draft_revision.pk,
             news_attachment=cast.news_attachment.pk,
             draft_attachment=cast.draft_attachment.pk,
+            estimate=cast.estimate.pk,
         )
 
     def body(self, endpoint: str) -> dict[str, Any]:
@@ -1026,6 +1050,7 @@ SAMPLE_VALUES = {
     "draft_revision": 23,
     "news_attachment": 24,
     "draft_attachment": 25,
+    "estimate": 26,
 }
 
 
@@ -1271,6 +1296,10 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("/api/v1/plans/{slug}/measures/bulk/", "codes"): WITHIN_PLAN + " (a code of none is listed as refused)",
     ("/api/v1/practices/", "country"): COUNTRY,
     ("/api/v1/practices/{slug}/", "country"): COUNTRY,
+    ("/api/v1/estimates/", "origin"): COUNTRY,
+    ("/api/v1/estimates/", "residence"): COUNTRY,
+    ("/api/v1/estimates/{id}/", "origin"): COUNTRY,
+    ("/api/v1/estimates/{id}/", "residence"): COUNTRY,
     ("CallForm", "residence_countries"): COUNTRY,
     ("ApplicationForm", "partners"): DIRECTORY + ": a partner organization of the project",
     ("ApplicationForm", "quota_group"): "the groups of the application's own call (the form's choices; the service "
@@ -1299,6 +1328,8 @@ NOT_REFERENCES = frozenset({
     "fallback_language", "order", "published_at", "source_language",
     # a network's membership: the member's role and dates
     "role", "since", "until",
+    # diaspora estimates: figures, the year and the source's description
+    "high", "low", "measure", "method_note", "point", "publisher", "table", "year",
 })
 
 STAFF_REGISTER = "POST /events/event-a/registrations/"

@@ -125,3 +125,44 @@ def _widest(page: Any) -> str:
             }"""
         )
     )
+
+
+# the diaspora map: an inline SVG and a table of sources, with the demo's estimates (not in the role world)
+MAP_PAGES = ("/analytics/map/?origin=KZ", "/analytics/map/?origin=KZ&colour=estimates#c-RU", "/analytics/estimates/",
+             "/analytics/estimates/KZ/RU/")  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_diaspora_map_fits_a_phone_and_tapping_a_country_shows_its_figures(
+    browser: Any, live_server: Any, language: str, tmp_path: Any
+) -> None:
+    from pathlib import Path
+
+    from django.core.cache import cache
+
+    from tamyr.accounts.permissions import SYSTEM
+    from tamyr.core import netfiles
+    from tamyr.core.cldr import country_name
+
+    cache.clear()
+    demo = Path(settings.BASE_DIR) / "tamyr" / "demo" / "estimates.yaml"
+    netfiles.load([(demo.name, demo.read_text(encoding="utf-8"))], acting_user=SYSTEM)
+    shots = SHOTS or str(tmp_path)
+    for width, height in ((WIDTH, HEIGHT), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        page = context.new_page()
+        for path in MAP_PAGES:
+            response = page.goto(live_server.url + path)
+            assert response is not None and response.status == 200, path
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{path} ({language}, {width} px): {scroll} px, widest: {_widest(page)}"
+            page.screenshot(path=f"{shots}/map-{_name(path)}-{language}-{width}.png", full_page=path.endswith("RU"))
+        page.goto(live_server.url + MAP_PAGES[0])
+        svg = page.locator("svg.diaspora-map").bounding_box()
+        assert svg is not None and svg["width"] <= width and svg["height"] > 100
+        page.locator('svg.diaspora-map a[href="#c-CN"]').click()  # a tap on China
+        row = page.locator("#c-CN")
+        assert country_name("CN", language) in row.inner_text()
+        assert row.evaluate("el => el.matches(':target')")
+        context.close()

@@ -223,9 +223,24 @@ class RoleWorld:
         self._add_projects()
         self._add_calls()
         self._add_content()
+        self._add_estimates()
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
+
+    def _add_estimates(self) -> None:
+        """`estimate`: a census figure of the Kazakh diaspora in Russia (reference data, public)."""
+        from tamyr.analytics.models import DiasporaEstimate
+
+        self.estimate = DiasporaEstimate.objects.create(
+            origin=country("KZ"),
+            residence=country("RU"),
+            year=2010,
+            point=647732,
+            measure="ethnic",
+            publisher="Federal State Statistics Service (Rosstat)",
+            title="All-Russian Population Census 2010",
+        )
 
     def _add_duplicates_and_imports(self) -> None:
         """Organization A's registry work: `duplicate_a`, an open pair of person A and "Person Alfa" (of A);
