@@ -41,12 +41,12 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from tamyr.calls.models import Application, ApplicationStatus, Call
 from tamyr.content.models import Campaign, Segment
 from tamyr.core.errors import DomainError
 from tamyr.core.i18n import LANGUAGE_CODES
 from tamyr.events.models import ACTIVE_STATUSES, Event, Registration
 from tamyr.learning.models import Course, Enrollment, EnrollmentStatus
-from tamyr.calls.models import Application, ApplicationStatus, Call
 from tamyr.registry.models import (
     Affiliation,
     Consent,
@@ -150,9 +150,7 @@ def _rule(key: str, values: list[str]) -> Q | Exists:
         )
     if key == "calls":
         return Exists(
-            Application.objects.filter(
-                person=OuterRef("pk"), status=ApplicationStatus.SUBMITTED, call__slug__in=values
-            )
+            Application.objects.filter(person=OuterRef("pk"), status=ApplicationStatus.SUBMITTED, call__slug__in=values)
         )
     if key == "organizations":
         organizations = Organization.objects.filter(slug__in=values)
@@ -162,7 +160,9 @@ def _rule(key: str, values: list[str]) -> Q | Exists:
             | Q(
                 Exists(
                     Enrollment.objects.filter(
-                        person=OuterRef("pk"), status__in=ENROLLED, group__course__provider__in=organizations.values("pk")
+                        person=OuterRef("pk"),
+                        status__in=ENROLLED,
+                        group__course__provider__in=organizations.values("pk"),
                     )
                 )
             )

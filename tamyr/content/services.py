@@ -316,7 +316,7 @@ def attachment_remove(*, attachment: Attachment, acting_user: Any) -> None:
 EDITABLE_CAMPAIGN = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
 
 
-def _require_mailings(allowed: bool) -> None:
+def require_mailings(allowed: bool) -> None:
     if not allowed:
         raise NotAllowed(_("Only the admins and staff of this organization may do this."))
 
@@ -346,6 +346,13 @@ def _check_rule_targets(user: Any, rules: dict[str, list[str]]) -> None:
         )
 
 
+def check_segment_rules(user: Any, rules: Any) -> dict[str, list[str]]:
+    """The rules cleaned, or a SegmentError: unknown names, or events, courses and calls the user may not see."""
+    cleaned = clean_rules(rules)
+    _check_rule_targets(user, cleaned)
+    return cleaned
+
+
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 200:
@@ -355,7 +362,7 @@ def _clean_name(name: str) -> str:
 
 @transaction.atomic
 def segment_create(*, acting_user: Any, organization: Organization, name: str, rules: Any) -> Segment:
-    _require_mailings(permissions.can(acting_user, "content.manage_mailings", organization))
+    require_mailings(permissions.can(acting_user, "content.manage_mailings", organization))
     cleaned = clean_rules(rules)
     _check_rule_targets(acting_user, cleaned)
     segment = Segment.objects.create(
@@ -370,7 +377,7 @@ def segment_create(*, acting_user: Any, organization: Organization, name: str, r
 
 @transaction.atomic
 def segment_update(*, segment: Segment, acting_user: Any, name: str | None = None, rules: Any = None) -> Segment:
-    _require_mailings(permissions.can(acting_user, "content.change_segment", segment))
+    require_mailings(permissions.can(acting_user, "content.change_segment", segment))
     if name is not None:
         segment.name = _clean_name(name)
     if rules is not None:
@@ -413,7 +420,7 @@ def _clean_campaign(values: dict[str, Any], campaign: Campaign) -> None:
 
 @transaction.atomic
 def campaign_create(*, acting_user: Any, organization: Organization, segment: Segment, **values: Any) -> Campaign:
-    _require_mailings(permissions.can(acting_user, "content.manage_mailings", organization))
+    require_mailings(permissions.can(acting_user, "content.manage_mailings", organization))
     campaign = Campaign(
         organization=organization, created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None
     )
@@ -425,12 +432,10 @@ def campaign_create(*, acting_user: Any, organization: Organization, segment: Se
 
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, acting_user: Any, **values: Any) -> Campaign:
-    _require_mailings(permissions.can(acting_user, "content.change_campaign", campaign))
+    require_mailings(permissions.can(acting_user, "content.change_campaign", campaign))
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status not in EDITABLE_CAMPAIGN:
-        raise ContentError(
-            _("A campaign that has started cannot be changed."), field="status", code="campaign_started"
-        )
+        raise ContentError(_("A campaign that has started cannot be changed."), field="status", code="campaign_started")
     _clean_campaign(values, campaign)
     campaign.save()
     audit.record(acting_user, "content.campaign_changed", campaign, fields=sorted(values))
@@ -438,7 +443,7 @@ def campaign_update(*, campaign: Campaign, acting_user: Any, **values: Any) -> C
 
 
 def _locked_editable(campaign: Campaign, user: Any) -> Campaign:
-    _require_mailings(permissions.can(user, "content.send_campaign", campaign))
+    require_mailings(permissions.can(user, "content.send_campaign", campaign))
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if locked.status not in EDITABLE_CAMPAIGN:
         raise ContentError(_("This campaign has already started."), field="status", code="campaign_started")
@@ -508,7 +513,7 @@ def campaign_send_test(campaign: Campaign, user: Any, language: str) -> str:
     from tamyr.content.mailing import render_message
     from tamyr.registry.models import Person
 
-    _require_mailings(permissions.can(user, "content.change_campaign", campaign))
+    require_mailings(permissions.can(user, "content.change_campaign", campaign))
     address = (getattr(user, "email", "") or "").strip()
     if not address:
         raise ContentError(_("Your account has no e-mail address to send the test to."), code="no_address")
@@ -532,7 +537,7 @@ def campaign_record_as_sent(campaign: Campaign, when: dt.datetime, *, acting_use
     from tamyr.accounts.permissions import SYSTEM
 
     actor = acting_user or SYSTEM
-    _require_mailings(permissions.can(actor, "content.send_campaign", campaign))
+    require_mailings(permissions.can(actor, "content.send_campaign", campaign))
     written = 0
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -540,12 +545,13 @@ def campaign_record_as_sent(campaign: Campaign, when: dt.datetime, *, acting_use
             raise ContentError(_("This campaign is being sent."), field="status", code="campaign_started")
         done = set(locked.messages.values_list("person_id", flat=True))
         batch: list[Message] = []
-        for person in recipients_with_language(locked).only("pk", "email").iterator(chunk_size=2000):
-            if person.pk in done:
+        rows = recipients_with_language(locked).values_list("pk", "email", "mail_language")
+        for person_id, email, language in rows.iterator(chunk_size=2000):
+            if person_id in done:
                 continue
             batch.append(
                 Message(
-                    campaign=locked, person=person, email=person.email, language=person.mail_language,
+                    campaign=locked, person_id=person_id, email=email, language=language,
                     state=MessageState.SENT, message_id=f"<{uuid.uuid4().hex}.{locked.pk}@tamyr.imported>",
                     attempts=1, sent_at=when,
                 )
@@ -561,4 +567,3 @@ def campaign_record_as_sent(campaign: Campaign, when: dt.datetime, *, acting_use
         if written:
             audit.record(actor, "content.campaign_recorded_as_sent", locked, messages=written, at=_iso(when))
     return written
-

@@ -159,7 +159,9 @@ def test_rule_naming_a_missing_event_is_refused() -> None:
 def _campaign(subject: dict[str, str], fallback: str = "en") -> Campaign:
     org = OrganizationFactory()
     segment = Segment.objects.create(organization=org, name="all", rules={})
-    return Campaign.objects.create(organization=org, segment=segment, name="c", subject=subject, fallback_language=fallback)
+    return Campaign.objects.create(
+        organization=org, segment=segment, name="c", subject=subject, fallback_language=fallback
+    )
 
 
 def test_mail_language_is_the_preferred_one_when_the_campaign_has_it() -> None:
