@@ -30,6 +30,10 @@ SAMPLE_SIZE = 10
 def _require_mailings(request: HttpRequest) -> None:
     if not permissions.can(request.user, "content.manage_mailings"):
         raise PermissionDenied(_("Only organizations' admins and staff send mailings."))
+    if request.method == "POST" and request.POST.get("organization"):
+        organization = Organization.objects.filter(slug=request.POST["organization"]).first()
+        if organization is not None and not permissions.can(request.user, "content.manage_mailings", organization):
+            raise PermissionDenied(_("You do not send this organization's mailings."))
 
 
 def _mine(request: HttpRequest, model: type[Segment] | type[Campaign], pk: int, action: str) -> Any:

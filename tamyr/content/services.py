@@ -545,7 +545,7 @@ def campaign_record_as_sent(campaign: Campaign, when: dt.datetime, *, acting_use
             raise ContentError(_("This campaign is being sent."), field="status", code="campaign_started")
         done = set(locked.messages.values_list("person_id", flat=True))
         batch: list[Message] = []
-        rows = recipients_with_language(locked).values_list("pk", "email", "mail_language")
+        rows = recipients_with_language(locked).values_list("pk", "email", "mail_language")  # type: ignore[misc]
         for person_id, email, language in rows.iterator(chunk_size=2000):
             if person_id in done:
                 continue
