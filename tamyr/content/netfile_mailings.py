@@ -22,7 +22,7 @@ from tamyr.content import services
 from tamyr.content.models import Campaign, CampaignStatus, Segment
 from tamyr.content.segments import RULE_KEYS, SegmentError, clean_rules
 from tamyr.core.i18n import clean_translations
-from tamyr.core.netfiles import SLUG, TRANSLATED, Change, Context, DumpScope, Item, Section, register
+from tamyr.core.netfiles import SLUG, TRANSLATED, Action, Change, Context, DumpScope, Item, Section, register
 from tamyr.registry.models import NetworkMembership, Organization
 
 TIME: dict[str, Any] = {
@@ -92,10 +92,7 @@ class SegmentsSection(Section):
                 context.problems.append(item.problem("rules", str(error.message)))
                 rules = {}
             current = existing.get((data["organization"], data["name"]))
-            if current is None:
-                action = "create"
-            else:
-                action = "change" if current.rules != rules else "unchanged"
+            action: Action = "create" if current is None else "change" if current.rules != rules else "unchanged"
             changes.append(Change(self, self.key_of(data), action, item, fields=["rules"], data={"rules": rules}))
         return changes
 
@@ -171,11 +168,12 @@ class CampaignsSection(Section):
                 except (TypeError, ValueError):
                     context.problems.append(item.problem(status, _("Write the time as YYYY-MM-DD HH:MM.")))
             current = existing.get((data["organization"], data["name"]))
-            if status == "scheduled" and when is not None and when <= timezone.now():
-                if current is None or current.scheduled_at != when:
-                    context.problems.append(item.problem("scheduled", _("Choose a time ahead.")))
+            passed = when is not None and when <= timezone.now()
+            if status == "scheduled" and passed and (current is None or current.scheduled_at != when):
+                context.problems.append(item.problem("scheduled", _("Choose a time ahead.")))
             if status == "sent" and when is not None and when > timezone.now():
                 context.problems.append(item.problem("sent", _("A sent campaign was sent in the past.")))
+            action: Action
             if current is None:
                 action = "create"
                 fields = sorted([*values, "segment", "status"])
