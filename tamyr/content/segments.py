@@ -2,8 +2,9 @@
 
 A segment's `rules` (see `Segment`) are evaluated here, when a segment is previewed and when a campaign starts, never
 stored as a list (docs/decisions/0028, 0031). Each rule key narrows the audience (AND between keys); the values of one
-key widen it (OR within a key). Every rule is an `EXISTS` subquery on the person, so a person who matches through two
-events is still one row, and 100,000 people are counted by the database, not by a Python loop.
+key widen it (OR within a key). Every rule is an uncorrelated `IN (subquery)` on the person, so a person who matches
+through two events is still one row, the database hashes each subquery once (also under OR), and 100,000 people are
+counted by the database, not by a Python loop.
 
 What each rule means (docs/decisions/0031):
 
@@ -124,14 +125,18 @@ def _check_known(rules: dict[str, list[str]]) -> None:
             )
 
 
-def _registered(events: QuerySet[Any]) -> Exists:
-    return Exists(
-        Registration.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_STATUSES, event__in=events.values("pk"))
-    )
+def _people(rows: QuerySet[Any]) -> Q:
+    """`person IN (rows' people)`: uncorrelated, so the database runs it once and hashes it, also under OR (a
+    correlated EXISTS under OR is re-run for every person)."""
+    return Q(pk__in=rows.values("person_id"))
 
 
-def _affiliated(organizations: QuerySet[Any]) -> Exists:
-    return Exists(Affiliation.objects.filter(person=OuterRef("pk"), organization__in=organizations.values("pk")))
+def _registered(events: QuerySet[Any]) -> Q:
+    return _people(Registration.objects.filter(status__in=ACTIVE_STATUSES, event__in=events.values("pk")))
+
+
+def _affiliated(organizations: QuerySet[Any]) -> Q:
+    return _people(Affiliation.objects.filter(organization__in=organizations.values("pk")))
 
 
 def _organized_by(organizations: QuerySet[Any]) -> QuerySet[Event]:
@@ -139,52 +144,33 @@ def _organized_by(organizations: QuerySet[Any]) -> QuerySet[Event]:
     return Event.objects.filter(Q(organizer__in=ids) | Q(co_organizers__in=ids))
 
 
-def _rule(key: str, values: list[str]) -> Q | Exists:
+def _rule(key: str, values: list[str]) -> Q:
     if key == "countries":
         return Q(residence_country_id__in=[v.upper() for v in values])
     if key == "events":
         return _registered(Event.objects.filter(slug__in=values))
     if key == "courses":
-        return Exists(
-            Enrollment.objects.filter(person=OuterRef("pk"), status__in=ENROLLED, group__course__slug__in=values)
-        )
+        return _people(Enrollment.objects.filter(status__in=ENROLLED, group__course__slug__in=values))
     if key == "calls":
-        return Exists(
-            Application.objects.filter(person=OuterRef("pk"), status=ApplicationStatus.SUBMITTED, call__slug__in=values)
-        )
+        return _people(Application.objects.filter(status=ApplicationStatus.SUBMITTED, call__slug__in=values))
     if key == "organizations":
         organizations = Organization.objects.filter(slug__in=values)
+        ids = organizations.values("pk")
         return (
-            Q(_affiliated(organizations))
-            | Q(_registered(_organized_by(organizations)))
-            | Q(
-                Exists(
-                    Enrollment.objects.filter(
-                        person=OuterRef("pk"),
-                        status__in=ENROLLED,
-                        group__course__provider__in=organizations.values("pk"),
-                    )
-                )
-            )
-            | Q(
-                Exists(
-                    Application.objects.filter(
-                        person=OuterRef("pk"),
-                        status=ApplicationStatus.SUBMITTED,
-                        call__organization__in=organizations.values("pk"),
-                    )
-                )
-            )
+            _affiliated(organizations)
+            | _registered(_organized_by(organizations))
+            | _people(Enrollment.objects.filter(status__in=ENROLLED, group__course__provider__in=ids))
+            | _people(Application.objects.filter(status=ApplicationStatus.SUBMITTED, call__organization__in=ids))
         )
     if key == "networks":
         members = Organization.objects.filter(
             pk__in=NetworkMembership.objects.filter(network__slug__in=values).values("organization_id")
         )
-        return Q(_affiliated(members)) | Q(_registered(_organized_by(members)))
+        return _affiliated(members) | _registered(_organized_by(members))
     if key == "languages":
-        speaks = Exists(SpokenLanguage.objects.filter(person=OuterRef("pk"), language__in=values))
+        speaks = _people(SpokenLanguage.objects.filter(language__in=values))
         no_preference = Q(user__isnull=True) | Q(user__preferred_language="")
-        return Q(user__preferred_language__in=values) | (no_preference & Q(speaks))
+        return Q(user__preferred_language__in=values) | (no_preference & speaks)
     raise SegmentError(_("Unknown rule %(key)s.") % {"key": key}, field="rules")
 
 

@@ -522,7 +522,10 @@ def campaign_send_test(campaign: Campaign, user: Any, language: str) -> str:
     )
     subject, text, body_html = render_message(campaign, person, language)
     message = EmailMultiAlternatives(
-        subject=_("[Test] %(subject)s") % {"subject": subject}, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
+        subject=_("[Test] %(subject)s") % {"subject": subject},
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
     )
     message.attach_alternative(body_html, "text/html")
     message.send()
