@@ -23,6 +23,7 @@ from tamyr.content.models import Campaign, CampaignStatus, Segment
 from tamyr.content.segments import recipients, segment_people
 from tamyr.core.errors import DomainError
 from tamyr.registry.models import Organization, Person
+from tamyr.registry.selectors import people_visible_to
 
 SAMPLE_SIZE = 10
 
@@ -70,11 +71,13 @@ def _audience(request: HttpRequest, rules: dict[str, list[str]]) -> dict[str, An
     except DomainError as error:
         return {"error": str(error.message)}
     people = segment_people(rules)
-    return {
-        "size": people.count(),
-        "reachable": recipients(rules).count(),
-        "sample": list(people.order_by("display_name", "id").values_list("display_name", flat=True)[:SAMPLE_SIZE]),
-    }
+    sample = _visible(request, people).order_by("display_name", "id").values_list("display_name", flat=True)
+    return {"size": people.count(), "reachable": recipients(rules).count(), "sample": list(sample[:SAMPLE_SIZE])}
+
+
+def _visible(request: HttpRequest, people: Any) -> Any:
+    """Only the people the editor may see in the registry are named (the counts include everyone)."""
+    return people.filter(pk__in=people_visible_to(request.user).values("pk"))
 
 
 @login_required
@@ -171,13 +174,16 @@ def _preview(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     if form.is_valid():
         language = form.cleaned_data.get("language") or language
         if form.cleaned_data.get("person"):
-            person = recipients(campaign.segment).select_related("user").filter(pk=form.cleaned_data["person"]).first()
+            chosen = _visible(request, recipients(campaign.segment)).filter(pk=form.cleaned_data["person"])
+            person = chosen.select_related("user").first()
     if person is None:
         person = Person.objects.filter(user_id=request.user.pk or 0).select_related("user").first() or Person(
             display_name=request.user.get_full_name() or request.user.get_username()  # type: ignore[union-attr]
         )
     subject, text, body_html = render_message(campaign, person, language)
-    choices = recipients(campaign.segment).order_by("display_name", "id").values_list("pk", "display_name")[:20]
+    choices = (
+        _visible(request, recipients(campaign.segment)).order_by("display_name", "id").values_list("pk", "display_name")
+    )[:20]
     return {"form": form, "person": person, "language": language, "subject": subject, "text": text,
             "html": body_html, "choices": list(choices)}  # fmt: skip
 

@@ -108,8 +108,16 @@ def test_the_live_preview_counts_the_audience_and_those_who_may_be_written_to(
     assert "2 people in this audience" in text and "1 of them consented" in text
 
 
+def test_the_preview_names_only_people_the_editor_may_see(client: Client, organization: Any, org_staff: Any) -> None:
+    PersonFactory(display_name="Kept by us", registered_by=organization, residence_country=country("HU"))
+    PersonFactory(display_name="Kept by others", residence_country=country("HU"))
+    client.force_login(org_staff)
+    text = client.post("/mailings/segments/preview/", {"countries": ["HU"]}).content.decode()
+    assert ("Kept by us" in text, "Kept by others" in text, "2 people" in text) == (True, False, True)
+
+
 def test_the_campaign_preview_fills_in_the_chosen_recipient(client: Client, organization: Any, org_staff: Any) -> None:
-    person = _reachable(display_name="Aigerim Nurlanqyzy")
+    person = _reachable(display_name="Aigerim Nurlanqyzy", registered_by=organization)
     campaign = _campaign(organization)
     client.force_login(org_staff)
     text = client.get(f"/mailings/{campaign.pk}/?language=kk&person={person.pk}").content.decode()
