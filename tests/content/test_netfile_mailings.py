@@ -73,3 +73,20 @@ def test_segments_are_matched_by_organization_and_name() -> None:
     load()
     load()
     assert Segment.objects.filter(name="In Hungary").count() == 1
+
+
+def test_the_demo_has_a_sent_and_a_scheduled_campaign_of_otandastar_in_three_languages() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("demo", people=20, stdout=StringIO())
+    call_command("demo", people=20, stdout=StringIO())
+    campaigns = Campaign.objects.filter(organization__slug="otandastar").order_by("name")
+    sent = campaigns.get(status=CampaignStatus.SENT)
+    assert (
+        sorted(c.status for c in campaigns),
+        all(sorted(c.subject) == ["en", "kk", "ru"] for c in campaigns),
+        sent.messages.exclude(state=MessageState.SENT).count(),
+        sent.messages.count() > 0,
+    ) == (["scheduled", "sent"], True, 0, True)
