@@ -693,7 +693,27 @@ def _view_entry(user: Any, entry: Any) -> bool:
     return entry is not None and (entry.is_public() or _change_entry(user, entry))
 
 
+def _manage_mailings(user: Any, organization: Any) -> bool:
+    """Mailings of an organization: its admins and staff (they already see its people); without one: for any of
+    theirs. Never networks' coordinators alone: a mailing writes to people, whose data the organization keeps."""
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    if organization is None:
+        return bool(roles.organizations_with(PEOPLE_ROLES))
+    return _staff_of(user, organization.pk)
+
+
+def _change_mailing(user: Any, obj: Any) -> bool:
+    """A segment or a campaign: the staff of the organization that owns it."""
+    return obj is not None and _staff_of(user, obj.organization_id)
+
+
 CONTENT_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "content.manage_mailings": _manage_mailings,
+    "content.change_segment": _change_mailing,
+    "content.change_campaign": _change_mailing,
+    "content.send_campaign": _change_mailing,
     "content.add_entry": _edits_owner,
     "content.change_entry": _change_entry,
     "content.view_entry": _view_entry,

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from tamyr.analytics.api_estimates import EstimateViewSet
 from tamyr.api.views import hello, network_file_schema
 from tamyr.calls.api import views as calls
+from tamyr.content.api import mailings
 from tamyr.content.api import views as content
 from tamyr.cooperation.api import projects as cooperation_projects
 from tamyr.cooperation.api import views as cooperation
@@ -35,6 +36,8 @@ router.register("practices", cooperation_projects.PracticeViewSet, basename="pra
 router.register("news", content.NewsViewSet, basename="news")
 router.register("pages", content.PageViewSet, basename="page")
 router.register("estimates", EstimateViewSet, basename="estimate")
+router.register("segments", mailings.SegmentViewSet, basename="segment")
+router.register("campaigns", mailings.CampaignViewSet, basename="campaign")
 
 urlpatterns = [
     # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win

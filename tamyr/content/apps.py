@@ -7,7 +7,7 @@ class ContentConfig(AppConfig):
     label = "content"
     verbose_name = _("Content")
     #: network files `tamyr demo` loads as `tamyr load` would (tamyr/demo/<name>); data, no demo code
-    demo_files = ("content.yaml",)
+    demo_files = ("content.yaml", "mailings.yaml")
 
     def ready(self) -> None:
         from tamyr.content.models import Attachment

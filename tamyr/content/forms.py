@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.content import selectors
 from tamyr.content.models import Entry, EntryKind, EntryStatus
+from tamyr.content.segments import RULE_KEYS
 from tamyr.content.services import ATTACHMENT, COVER
 from tamyr.core.i18n import TranslationsField
 from tamyr.core.uploads import UploadField
@@ -91,3 +93,98 @@ class EntryForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = UploadField(label=_("File"), policy=ATTACHMENT)
+
+
+# --- mailings ---------------------------------------------------------------------------------------------------
+
+
+def _multiple(label: Any, help_text: Any = "") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, required=False, help_text=help_text, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+
+class SegmentForm(forms.Form):
+    """A segment's rules as lists to choose from; an empty list does not narrow the audience."""
+
+    organization = forms.ChoiceField(label=_("Organization"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    countries = _multiple(_("Countries of residence"))
+    networks = _multiple(_("Networks"), _("People of the member organizations and at their events."))
+    organizations = _multiple(
+        _("Organizations"), _("Affiliated people, and the participants, learners and applicants of its activities.")
+    )
+    events = _multiple(_("Events"), _("People registered (not cancelled or declined)."))
+    courses = _multiple(_("Courses"), _("Learners enrolled (active or completed)."))
+    calls = _multiple(_("Calls"), _("Applicants who submitted an application."))
+    languages = _multiple(_("Languages"), _("Their preferred language, else a language they speak."))
+
+    def __init__(self, *args: Any, user: Any = None, segment: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tamyr.content import mailing_choices
+
+        language = translation.get_language()
+        if segment is None:
+            self.fields["organization"].choices = [  # type: ignore[attr-defined]
+                (org.slug, str(org)) for org in selectors.mailing_organizations(user)
+            ]
+        else:
+            del self.fields["organization"]
+        for key, choices in mailing_choices.rule_choices(user, language).items():
+            self.fields[key].choices = choices  # type: ignore[attr-defined]
+
+    def rules(self) -> dict[str, list[str]]:
+        return {key: list(self.cleaned_data.get(key) or []) for key in RULE_KEYS if self.cleaned_data.get(key)}
+
+
+class CampaignForm(forms.Form):
+    """A campaign's texts per language (tabs, as in the news editor), its audience and its fallback language."""
+
+    organization = forms.ChoiceField(label=_("Organization"))
+    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("For the editors; recipients do not see it."))
+    segment = forms.ChoiceField(label=_("Audience"))
+    subject = TranslationsField(label=_("Subject"))
+    body = TranslationsField(
+        label=_("Text"), textarea=True, required=False,
+        help_text=_("Plain text; a blank line starts a paragraph. {name}, {first_name} and {country} are filled in "
+                    "from each recipient's record."),
+    )  # fmt: skip
+    fallback_language = forms.ChoiceField(
+        label=_("Fallback language"), choices=settings.LANGUAGES,
+        help_text=_("Sent to recipients whose language has no version."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, user: Any = None, campaign: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        segments = selectors.segments_for(user)
+        if campaign is None:
+            self.fields["organization"].choices = [  # type: ignore[attr-defined]
+                (org.slug, str(org)) for org in selectors.mailing_organizations(user)
+            ]
+        else:
+            del self.fields["organization"]
+            segments = segments.filter(organization_id=campaign.organization_id)
+        self.fields["segment"].choices = [  # type: ignore[attr-defined]
+            (str(segment.pk), f"{segment.name} ({segment.organization})") for segment in segments
+        ]
+
+    @staticmethod
+    def initial_for(campaign: Any) -> dict[str, Any]:
+        return {
+            "name": campaign.name,
+            "segment": str(campaign.segment_id),
+            "subject": campaign.subject,
+            "body": campaign.body,
+            "fallback_language": campaign.fallback_language,
+        }
+
+
+class ScheduleForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label=_("Send at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+
+class MessagePreviewForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, required=False)
+    person = forms.IntegerField(label=_("Recipient"), required=False, min_value=1)

@@ -258,3 +258,6 @@ class PagesSection(_EntriesSection):
     name = "pages"
     label = gettext_lazy("page")
     kind = EntryKind.PAGE
+
+
+from tamyr.content import netfile_mailings  # noqa: E402,F401  (the mailing sections register themselves)

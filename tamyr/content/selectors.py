@@ -5,10 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tamyr.accounts import permissions
-from tamyr.content.models import Attachment, Entry, EntryKind
+from tamyr.content.models import (
+    FINAL_MESSAGE_STATES,
+    Attachment,
+    Campaign,
+    Entry,
+    EntryKind,
+    Message,
+    MessageState,
+    Segment,
+)
 from tamyr.registry.models import Network, Organization
 
 
@@ -105,3 +114,55 @@ def parent_choices(entry: Entry) -> QuerySet[Entry]:
         pages.filter(organization=entry.organization) if entry.organization_id else pages.filter(network=entry.network)
     )
     return pages.exclude(pk=entry.pk).order_by("order", "id") if entry.pk else pages.order_by("order", "id")
+
+
+# --- mailings ---------------------------------------------------------------------------------------------------
+
+
+def mailing_organizations(user: Any) -> QuerySet[Organization]:
+    """The organizations whose mailings the user manages: where they are admin or staff (all, for platform admins)."""
+    roles = permissions.roles_of(user)
+    organizations = Organization.objects.filter(is_active=True)
+    if not roles.platform_admin:
+        organizations = organizations.filter(pk__in=roles.organizations_with(permissions.PEOPLE_ROLES))
+    return organizations
+
+
+def segments_for(user: Any) -> QuerySet[Segment]:
+    return Segment.objects.filter(organization__in=mailing_organizations(user).values("pk")).select_related(
+        "organization"
+    )
+
+
+def campaigns_for(user: Any) -> QuerySet[Campaign]:
+    return (
+        Campaign.objects.filter(organization__in=mailing_organizations(user).values("pk"))
+        .select_related("organization", "segment")
+        .order_by("-created_at", "-id")
+    )
+
+
+def message_counts(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Messages per state per campaign, in one grouped query (the progress-by-state index answers it); the
+    `unsubscribed` count is of messages whose recipient unsubscribed through them."""
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in campaign_ids}
+    rows = (
+        Message.objects.filter(campaign_id__in=campaign_ids)
+        .values("campaign_id", "state")
+        .annotate(count=Count("pk"), unsubscribed=Count("pk", filter=Q(unsubscribed_at__isnull=False)))
+        .order_by()
+    )
+    for row in rows:
+        by_state = counts[row["campaign_id"]]
+        by_state[row["state"]] = row["count"]
+        by_state["unsubscribed"] = by_state.get("unsubscribed", 0) + row["unsubscribed"]
+    for by_state in counts.values():
+        by_state["total"] = sum(v for k, v in by_state.items() if k in MessageState.values)
+        by_state["done"] = sum(by_state.get(state, 0) for state in FINAL_MESSAGE_STATES)
+        by_state["percent"] = round(100 * by_state["done"] / by_state["total"]) if by_state["total"] else 0
+    return counts
+
+
+def campaign_progress(campaign: Campaign) -> dict[str, int]:
+    counts = message_counts([campaign.pk])[campaign.pk]
+    return {key: counts.get(key, 0) for key in (*MessageState.values, "unsubscribed", "total", "done", "percent")}

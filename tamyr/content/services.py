@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,20 @@ from PIL import Image
 
 from tamyr.accounts import permissions
 from tamyr.content import html
-from tamyr.content.models import TEXT_FIELDS, Attachment, Entry, EntryKind, EntryStatus, Revision
+from tamyr.content.models import (
+    TEXT_FIELDS,
+    Attachment,
+    Campaign,
+    CampaignStatus,
+    Entry,
+    EntryKind,
+    EntryStatus,
+    Message,
+    MessageState,
+    Revision,
+    Segment,
+)
+from tamyr.content.segments import SegmentError, clean_rules, recipients, recipients_with_language
 from tamyr.core import audit, uploads
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import LANGUAGE_CODES, clean_translations
@@ -291,3 +305,268 @@ def attachment_remove(*, attachment: Attachment, acting_user: Any) -> None:
     uploads.delete_on_commit(attachment.file)
     audit.record(acting_user, "content.attachment_removed", attachment.entry, name=attachment.original_name)
     attachment.delete()
+
+
+# --- mailings: segments and campaigns -----------------------------------------------------------------------------
+#
+# Why the editor's services do not send: writing one message per recipient, batching, rate limits and resuming after
+# a killed worker are the delivery engine's (`content.delivery.start_campaign`); these set what was decided (the
+# audience, the texts, when) and hand the campaign over (docs/decisions/0028, 0031).
+
+EDITABLE_CAMPAIGN = (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
+
+
+def require_mailings(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed(_("Only the admins and staff of this organization may do this."))
+
+
+def _check_rule_targets(user: Any, rules: dict[str, list[str]]) -> None:
+    """A segment may name only events, courses and calls the editor can see: a draft event of another organization
+    is not theirs to learn about, even by counting its participants."""
+    from tamyr.calls.models import Call
+    from tamyr.events.models import Event
+    from tamyr.learning.models import Course
+
+    hidden: list[str] = []
+    for event in Event.objects.filter(slug__in=rules.get("events", [])).prefetch_related("co_organizers"):
+        if not permissions.can(user, "events.view_event", event):
+            hidden.append(event.slug)
+    for course in Course.objects.filter(slug__in=rules.get("courses", [])):
+        if not (course.is_published or permissions.can(user, "learning.change_course", course)):
+            hidden.append(course.slug)
+    for call in Call.objects.filter(slug__in=rules.get("calls", [])):
+        if not permissions.can(user, "calls.view_call", call):
+            hidden.append(call.slug)
+    if hidden:
+        raise SegmentError(
+            _("These are not yours to use in a segment: %(names)s.") % {"names": ", ".join(sorted(hidden))},
+            field="rules",
+            code="not_visible",
+        )
+
+
+def check_segment_rules(user: Any, rules: Any) -> dict[str, list[str]]:
+    """The rules cleaned, or a SegmentError: unknown names, or events, courses and calls the user may not see."""
+    cleaned = clean_rules(rules)
+    _check_rule_targets(user, cleaned)
+    return cleaned
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ContentError(_("Give a name of at most 200 characters."), field="name")
+    return name
+
+
+@transaction.atomic
+def segment_create(*, acting_user: Any, organization: Organization, name: str, rules: Any) -> Segment:
+    require_mailings(permissions.can(acting_user, "content.manage_mailings", organization))
+    cleaned = clean_rules(rules)
+    _check_rule_targets(acting_user, cleaned)
+    segment = Segment.objects.create(
+        organization=organization,
+        name=_clean_name(name),
+        rules=cleaned,
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    audit.record(acting_user, "content.segment_created", segment, rules=cleaned)
+    return segment
+
+
+@transaction.atomic
+def segment_update(*, segment: Segment, acting_user: Any, name: str | None = None, rules: Any = None) -> Segment:
+    require_mailings(permissions.can(acting_user, "content.change_segment", segment))
+    if name is not None:
+        segment.name = _clean_name(name)
+    if rules is not None:
+        segment.rules = clean_rules(rules)
+        _check_rule_targets(acting_user, segment.rules)
+    segment.save()
+    audit.record(acting_user, "content.segment_changed", segment, rules=segment.rules)
+    return segment
+
+
+def _clean_campaign(values: dict[str, Any], campaign: Campaign) -> None:
+    if "name" in values:
+        campaign.name = _clean_name(values["name"])
+    for field in ("subject", "body"):
+        if field in values:
+            try:
+                text = clean_translations(values[field])
+            except ValueError as error:
+                raise ContentError(str(error), field=field) from error
+            if field == "subject" and any(len(v) > 300 for v in text.values()):
+                raise ContentError(_("A subject has at most 300 characters."), field="subject")
+            setattr(campaign, field, text)
+    if "fallback_language" in values:
+        if values["fallback_language"] not in LANGUAGE_CODES:
+            raise ContentError(_("Choose one of the site's languages."), field="fallback_language")
+        campaign.fallback_language = values["fallback_language"]
+    if "segment" in values:
+        segment = values["segment"]
+        if segment is None or segment.organization_id != campaign.organization_id:
+            raise ContentError(_("Choose an audience of the same organization."), field="segment")
+        campaign.segment = segment
+    if not any(v.strip() for v in (campaign.subject or {}).values()):
+        raise ContentError(_("Write a subject in at least one language."), field="subject")
+    if not (campaign.subject or {}).get(campaign.fallback_language, "").strip():
+        raise ContentError(
+            _("Write the subject in the fallback language: whoever reads none of the versions gets that one."),
+            field="fallback_language",
+        )
+
+
+@transaction.atomic
+def campaign_create(*, acting_user: Any, organization: Organization, segment: Segment, **values: Any) -> Campaign:
+    require_mailings(permissions.can(acting_user, "content.manage_mailings", organization))
+    campaign = Campaign(
+        organization=organization, created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None
+    )
+    _clean_campaign({**values, "segment": segment}, campaign)
+    campaign.save()
+    audit.record(acting_user, "content.campaign_created", campaign, segment=segment.pk)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, acting_user: Any, **values: Any) -> Campaign:
+    require_mailings(permissions.can(acting_user, "content.change_campaign", campaign))
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status not in EDITABLE_CAMPAIGN:
+        raise ContentError(_("A campaign that has started cannot be changed."), field="status", code="campaign_started")
+    _clean_campaign(values, campaign)
+    campaign.save()
+    audit.record(acting_user, "content.campaign_changed", campaign, fields=sorted(values))
+    return campaign
+
+
+def _locked_editable(campaign: Campaign, user: Any) -> Campaign:
+    require_mailings(permissions.can(user, "content.send_campaign", campaign))
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status not in EDITABLE_CAMPAIGN:
+        raise ContentError(_("This campaign has already started."), field="status", code="campaign_started")
+    return locked
+
+
+def campaign_schedule(campaign: Campaign, at: dt.datetime, user: Any) -> Campaign:
+    """Send at `at` (a time ahead); `start_due_campaigns` (run by the task queue every minute) starts it then."""
+    with transaction.atomic():
+        locked = _locked_editable(campaign, user)
+        if timezone.is_naive(at):
+            raise ContentError(_("Give the time with its time zone."), field="scheduled_at")
+        if at <= timezone.now():
+            raise ContentError(_("Choose a time ahead, or send it now."), field="scheduled_at")
+        locked.status, locked.scheduled_at = CampaignStatus.SCHEDULED, at
+        locked.save(update_fields=["status", "scheduled_at", "updated_at"])
+        audit.record(user, "content.campaign_scheduled", locked, at=_iso(at))
+    return locked
+
+
+@transaction.atomic
+def campaign_cancel_schedule(campaign: Campaign, user: Any) -> Campaign:
+    locked = _locked_editable(campaign, user)
+    locked.status, locked.scheduled_at = CampaignStatus.DRAFT, None
+    locked.save(update_fields=["status", "scheduled_at", "updated_at"])
+    audit.record(user, "content.campaign_unscheduled", locked)
+    return locked
+
+
+def campaign_send_now(campaign: Campaign, user: Any) -> Campaign:
+    """Mark it due now (status `scheduled`, `scheduled_at` now) and hand it to the delivery engine, which writes one
+    message per recipient and moves it to `sending`."""
+    from tamyr.content import delivery
+
+    with transaction.atomic():
+        locked = _locked_editable(campaign, user)
+        if not recipients(locked.segment).exists():
+            raise ContentError(_("Nobody in this audience may be written to."), field="segment", code="no_recipients")
+        locked.status, locked.scheduled_at = CampaignStatus.SCHEDULED, timezone.now()
+        locked.save(update_fields=["status", "scheduled_at", "updated_at"])
+        audit.record(user, "content.campaign_send_now", locked)
+    delivery.start_campaign(locked)
+    locked.refresh_from_db()
+    return locked
+
+
+def due_campaigns(now: dt.datetime | None = None) -> Any:
+    return Campaign.objects.filter(status=CampaignStatus.SCHEDULED, scheduled_at__lte=now or timezone.now())
+
+
+def start_due_campaigns(now: dt.datetime | None = None) -> int:
+    """Start every scheduled campaign whose time has come (the task queue calls this every minute)."""
+    from tamyr.content import delivery
+
+    started = 0
+    for campaign in due_campaigns(now).order_by("scheduled_at", "pk"):
+        delivery.start_campaign(campaign)
+        started += 1
+    return started
+
+
+def campaign_send_test(campaign: Campaign, user: Any, language: str) -> str:
+    """One copy to the editor's own address, personalised as their own record would be; recorded in the audit,
+    never as a campaign message (it counts for nobody's progress)."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from tamyr.content.mailing import render_message
+    from tamyr.registry.models import Person
+
+    require_mailings(permissions.can(user, "content.change_campaign", campaign))
+    address = (getattr(user, "email", "") or "").strip()
+    if not address:
+        raise ContentError(_("Your account has no e-mail address to send the test to."), code="no_address")
+    person = Person.objects.filter(user=user).select_related("user").first() or Person(
+        display_name=user.get_full_name() or user.get_username()
+    )
+    subject, text, body_html = render_message(campaign, person, language)
+    message = EmailMultiAlternatives(
+        subject=_("[Test] %(subject)s") % {"subject": subject},
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+    )
+    message.attach_alternative(body_html, "text/html")
+    message.send()
+    audit.record(user, "content.campaign_test_sent", campaign, language=language, to=address)
+    return address
+
+
+def campaign_record_as_sent(campaign: Campaign, when: dt.datetime, *, acting_user: Any = None) -> int:
+    """Record a campaign as already delivered at `when`, with one `sent` message per present recipient: for history
+    imported from another system (and the demo), never for new mailings, which only the delivery engine sends.
+    Idempotent: people already recorded are left as they are. Returns the number of rows written."""
+    from tamyr.accounts.permissions import SYSTEM
+
+    actor = acting_user or SYSTEM
+    require_mailings(permissions.can(actor, "content.send_campaign", campaign))
+    written = 0
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status not in (*EDITABLE_CAMPAIGN, CampaignStatus.SENT):
+            raise ContentError(_("This campaign is being sent."), field="status", code="campaign_started")
+        done = set(locked.messages.values_list("person_id", flat=True))
+        batch: list[Message] = []
+        rows = recipients_with_language(locked).values_list("pk", "email", "mail_language")  # type: ignore[misc]
+        for person_id, email, language in rows.iterator(chunk_size=2000):
+            if person_id in done:
+                continue
+            batch.append(
+                Message(
+                    campaign=locked, person_id=person_id, email=email, language=language,
+                    state=MessageState.SENT, message_id=f"<{uuid.uuid4().hex}.{locked.pk}@tamyr.imported>",
+                    attempts=1, sent_at=when,
+                )
+            )  # fmt: skip
+            if len(batch) >= 2000:
+                written += len(Message.objects.bulk_create(batch, ignore_conflicts=True))
+                batch = []
+        written += len(Message.objects.bulk_create(batch, ignore_conflicts=True))
+        locked.status = CampaignStatus.SENT
+        locked.scheduled_at = locked.scheduled_at or when
+        locked.started_at, locked.finished_at = locked.started_at or when, locked.finished_at or when
+        locked.save(update_fields=["status", "scheduled_at", "started_at", "finished_at", "updated_at"])
+        if written:
+            audit.record(actor, "content.campaign_recorded_as_sent", locked, messages=written, at=_iso(when))
+    return written

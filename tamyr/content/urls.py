@@ -1,8 +1,9 @@
-"""News at /news/, pages at /pages/, feeds at /news/feeds/, the editor at /content/; the `content` namespace."""
+"""News at /news/, pages at /pages/, feeds at /news/feeds/, the editor at /content/, mailings at
+/mailings/; the `content` namespace."""
 
 from django.urls import path, re_path
 
-from tamyr.content import feeds, views
+from tamyr.content import feeds, mailing_views, views
 
 app_name = "content"
 
@@ -20,4 +21,12 @@ urlpatterns = [
     path("content/<int:pk>/", views.entry_edit, name="entry_edit"),
     path("content/<int:pk>/revisions/", views.entry_revisions, name="entry_revisions"),
     path("content/<int:pk>/attachments/", views.entry_attachments, name="entry_attachments"),
+    path("mailings/", mailing_views.mailings, name="mailings"),
+    path("mailings/new/", mailing_views.campaign_create, name="campaign_create"),
+    path("mailings/<int:pk>/", mailing_views.campaign_edit, name="campaign_edit"),
+    path("mailings/<int:pk>/actions/", mailing_views.campaign_action, name="campaign_action"),
+    path("mailings/<int:pk>/progress/", mailing_views.campaign_progress, name="campaign_progress"),
+    path("mailings/segments/new/", mailing_views.segment_create, name="segment_create"),
+    path("mailings/segments/preview/", mailing_views.segment_preview, name="segment_preview"),
+    path("mailings/segments/<int:pk>/", mailing_views.segment_edit, name="segment_edit"),
 ]

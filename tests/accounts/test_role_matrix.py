@@ -295,6 +295,19 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /content/{draft_news}/revisions/":                    (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "POST /content/{draft_news}/revisions/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "POST /content/{draft_news}/attachments/":                 (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    # mailings: segment_a and campaign_a belong to A
+    "GET /mailings/":                                          (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "GET /mailings/new/":                                      (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /mailings/new/":                                     (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /mailings/{campaign}/":                               (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /mailings/{campaign}/":                              (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /mailings/{campaign}/actions/":                      (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /mailings/{campaign}/progress/":                      (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /mailings/segments/new/":                             (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /mailings/segments/new/":                            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "POST /mailings/segments/preview/":                        (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "GET /mailings/segments/{segment}/":                       (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /mailings/segments/{segment}/":                      (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     # calls: public pages, the applicant's pages, the referee's one-time page, the managers' pages
     "GET /calls/":                                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /calls/mine/":                                        (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -412,6 +425,19 @@ API: dict[str, tuple[str, ...]] = {
     "POST /api/v1/news/":                                 (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "PATCH /api/v1/news/draft-news-a/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "PATCH /api/v1/news/network-news-a/":                 (LOGIN, NF, NF, NF, NF, NF, NF, NF, OK, NF, OK),
+    # mailings (never public)
+    "GET /api/v1/segments/":                              (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /api/v1/segments/":                             (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /api/v1/segments/{segment}/":                    (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "PATCH /api/v1/segments/{segment}/":                  (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /api/v1/segments/{segment}/preview/":            (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /api/v1/campaigns/":                             (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /api/v1/campaigns/":                            (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
+    "GET /api/v1/campaigns/{campaign}/":                  (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "PATCH /api/v1/campaigns/{campaign}/":                (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/campaigns/{campaign}/schedule/":        (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/campaigns/{campaign}/send/":            (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /api/v1/campaigns/{campaign}/progress/":         (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "GET /api/v1/pages/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/pages/page-a/":                          (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /api/v1/pages/":                                (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
@@ -564,6 +590,34 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/news/": {"slug": "matrix-news", "organization": "org-a", "title": {"en": "Matrix news"}},
     "PATCH /api/v1/news/draft-news-a/": {"title": {"en": "Edited"}},
     "PATCH /api/v1/news/network-news-a/": {"title": {"en": "Edited"}},
+    "POST /mailings/new/": {
+        "organization": "org-a",
+        "name": "Matrix campaign",
+        "segment": "{segment}",
+        "subject_en": "Hello",
+        "fallback_language": "en",
+    },
+    "POST /mailings/{campaign}/": {
+        "name": "Campaign A",
+        "segment": "{segment}",
+        "subject_en": "Hello",
+        "fallback_language": "en",
+    },
+    "POST /mailings/{campaign}/actions/": {"action": "unschedule"},
+    "POST /mailings/segments/new/": {"organization": "org-a", "name": "Matrix segment", "countries": "KZ"},
+    "POST /mailings/segments/preview/": {"countries": "KZ"},
+    "POST /mailings/segments/{segment}/": {"name": "Segment A", "countries": "AQ"},
+    "POST /api/v1/segments/": {"organization": "org-a", "name": "Matrix segment", "rules": {"countries": ["KZ"]}},
+    "PATCH /api/v1/segments/{segment}/": {"name": "Segment A"},
+    "POST /api/v1/campaigns/": {
+        "organization": "org-a",
+        "name": "Matrix campaign",
+        "segment": "{segment}",
+        "subject": {"en": "Hello"},
+        "fallback_language": "en",
+    },
+    "PATCH /api/v1/campaigns/{campaign}/": {"name": "Campaign A"},
+    "POST /api/v1/campaigns/{campaign}/schedule/": {"scheduled_at": "{in_a_month}"},
     "POST /api/v1/pages/": {"slug": "matrix-page", "organization": "org-a", "title": {"en": "Matrix page"}},
     "PATCH /api/v1/pages/page-a/": {"order": 2},
     "POST /events/draft-event-a/manage/": {"action": "publish"},
@@ -689,6 +743,7 @@ INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /api/v1/awards/{award}/reports/{award_report}/accept/": "the report is accepted once: later roles get 400",
     "POST /api/v1/awards/{award}/reports/{award_report}/return/": "sent without a comment (or accepted already): 400",
     "POST /api/v1/calls/review-call-a/host-pairs/set/": "sent empty: 400, a scholar and a host are asked for",
+    "POST /api/v1/campaigns/{campaign}/send/": "campaign A's audience has nobody who may be written to: 400",
 }
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/")
@@ -755,6 +810,9 @@ class World:
             news_attachment=cast.news_attachment.pk,
             draft_attachment=cast.draft_attachment.pk,
             estimate=cast.estimate.pk,
+            segment=cast.segment_a.pk,
+            campaign=cast.campaign_a.pk,
+            segment_b=cast.segment_b.pk,
         )
 
     def body(self, endpoint: str) -> dict[str, Any]:
@@ -1013,6 +1071,9 @@ THIRD_PARTY_PAGES = ("allauth", "django.")  # allauth, the admin, set_language, 
 PENDING_APPS: dict[str, str] = {}
 # Values of the same shape as the world's, to resolve the rows without a database.
 SAMPLE_VALUES = {
+    "segment": 5,
+    "segment_b": 7,
+    "campaign": 6,
     "person_a": 1,
     "learn_request": 9,
     "person_b": 2,
@@ -1107,6 +1168,8 @@ API_CALL = {"slug": "ref-call", "title": {"en": "Reference call"}, "kind": "scho
             "opens_at": "{in_a_month}", "closes_at": "{in_two_months}"}
 API_COURSE = {"slug": "ref-course", "title": {"en": "Reference course"}, "format": "self_paced"}
 API_NEWS = {"slug": "ref-news", "title": {"en": "Reference news"}}
+API_SEGMENT = {"name": "Reference segment"}
+API_CAMPAIGN = {"name": "Reference campaign", "subject": {"en": "Hello"}, "fallback_language": "en"}
 REGISTER = "POST /api/v1/events/event-a/registrations/"
 ATTENDANCE = "POST /api/v1/groups/{group}/attendance/"
 
@@ -1184,6 +1247,21 @@ API_REFERENCES: dict[tuple[str, str], Ref] = {
                                       {**API_NEWS, "organization": "org-a", "parent": "{ref}"}, "page-b", "page-a"),
     ("/api/v1/pages/{slug}/", "parent"): Ref("staff_a", "PATCH /api/v1/pages/sub-page-a/", {"parent": "{ref}"},
                                              "page-b", "page-a"),
+    ("/api/v1/segments/", "organization"): Ref("staff_a", "POST /api/v1/segments/", {**API_SEGMENT, "organization": "{ref}"},
+                                               "org-b", "org-a"),
+    ("/api/v1/segments/", "rules"): Ref("staff_a", "POST /api/v1/segments/",
+                                        {**API_SEGMENT, "organization": "org-a", "rules": {"events": ["{ref}"]}},
+                                        "draft-event-b", "event-a"),
+    ("/api/v1/segments/{id}/", "rules"): Ref("staff_a", "PATCH /api/v1/segments/{segment}/",
+                                             {"rules": {"events": ["{ref}"]}}, "draft-event-b", "event-a"),
+    ("/api/v1/campaigns/", "organization"): Ref("staff_a", "POST /api/v1/campaigns/",
+                                                {**API_CAMPAIGN, "segment": "{segment}", "organization": "{ref}"},
+                                                "org-b", "org-a"),
+    ("/api/v1/campaigns/", "segment"): Ref("staff_a", "POST /api/v1/campaigns/",
+                                           {**API_CAMPAIGN, "organization": "org-a", "segment": "{ref}"},
+                                           "{segment_b}", "{segment}"),
+    ("/api/v1/campaigns/{id}/", "segment"): Ref("staff_a", "PATCH /api/v1/campaigns/{campaign}/", {"segment": "{ref}"},
+                                                "{segment_b}", "{segment}"),
     ("/api/v1/calls/{slug}/apply/", "organization"): Ref(
         "staff_a", "POST /api/v1/calls/fund-a/apply/", {"organization": "{ref}"}, "org-b", "org-a"),
     # plans (network A's plan-a; B's objects: org-b, draft-event-b, draft-course-b, plan-b)
@@ -1326,6 +1404,8 @@ NOT_REFERENCES = frozenset({
     "note", "place", "reservation", "starts_on", "theme", "value", "weight",
     # news and pages: texts, languages, publication time and order
     "fallback_language", "order", "published_at", "source_language",
+    # mailings: a campaign's subject and when it is sent
+    "subject", "scheduled_at",
     # a network's membership: the member's role and dates
     "role", "since", "until",
     # diaspora estimates: figures, the year and the source's description

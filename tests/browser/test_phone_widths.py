@@ -45,6 +45,7 @@ LISTS = {
     "/events/event-a/registrations/": "main tbody tr",
     "/people/duplicates/": "main tbody tr",
     "/plans/": "main .plan-list > li",
+    "/mailings/": "main .list-item",
 }
 
 

@@ -455,6 +455,14 @@ class RoleWorld:
                                                published_at=past)  # fmt: skip
         self.page_b = content.entry_create(kind="page", slug="page-b", organization=self.org_b, acting_user=SYSTEM,
                                            title={"en": "Page B"}, status="published", published_at=past)  # fmt: skip
+        # mailings: `segment_a` names nobody who may be written to (so sending it is refused before anything is
+        # sent), `campaign_a` is a draft of A to it; `segment_b` is B's
+        from tamyr.content.models import Campaign, Segment
+
+        self.segment_a = Segment.objects.create(organization=self.org_a, name="Segment A", rules={"countries": ["AQ"]})
+        self.campaign_a = Campaign.objects.create(organization=self.org_a, segment=self.segment_a, name="Campaign A",
+                                                  subject={"en": "Hello {name}"}, body={"en": "News"})  # fmt: skip
+        self.segment_b = Segment.objects.create(organization=self.org_b, name="Segment B", rules={})
 
     def _add_calls(self) -> None:
         """Organization A runs `call_a` (a published scholarship, open, asking for a transcript and a referee's
