@@ -75,8 +75,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     ),
     DemoUser(
         "reviewer",
-        _("Reviewer at the State Secretariat for Hungarian Communities Abroad"),
-        _("Reviews the applications to calls (such as scholarships) given to the State Secretariat."),
+        _("Reviewer of the OTS youth programme, from the State Secretariat for Hungarian Communities Abroad"),
+        _("Reviews the OTS youth programme's applications that its committee assigned to them (the call is open)."),
     ),
     *(
         DemoUser(
