@@ -170,6 +170,7 @@ def _wanted_registrations(
     sent = list(event.delegations.select_related("organization"))
     delegations = {(d.country_id, d.organization.slug if d.organization else None): d.pk for d in sent}
     delegation_of = {d.organization_id: d.pk for d in sent if d.organization_id}
+    questions = dict(enumerate(event.questions.order_by("order", "id").values_list("pk", flat=True)))
     wanted: list[_Wanted] = []
     for index, (person, organization, delegation) in enumerate(plan.named):
         checked_in = event.starts_at - dt.timedelta(minutes=30 - index) if past else None
@@ -177,6 +178,8 @@ def _wanted_registrations(
             "delegation_id": delegations.get(delegation) if delegation else None,
             "organization_id": ids[organization],
         }
+        if plan.answers:  # named people answer the registration form too
+            values["answers"] = ANSWERS[plan.answers](random.Random(f"tamyr-demo-events:{seed}:{person}"), questions)
         wanted.append(
             _wanted(ids[person], RegistrationStatus.CONFIRMED, opens + dt.timedelta(hours=index), checked_in, **values)
         )
@@ -196,7 +199,6 @@ def _wanted_registrations(
     drawn.sort(key=lambda row: (row[0], row[1]))
 
     categories = list(event.categories.order_by("order", "id"))
-    questions = dict(enumerate(event.questions.order_by("order", "id").values_list("pk", flat=True)))
     others = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).exclude(person__in=managed)
     confirmed: Counter[int | None] = Counter(others.values_list("category_id", flat=True))
     waiting: Counter[int | None] = Counter()
