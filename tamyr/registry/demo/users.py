@@ -13,7 +13,6 @@ import functools
 import hashlib
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
@@ -28,12 +27,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tamyr.accounts.models import User
 from tamyr.core import audit
-from tamyr.registry.demo.network import load_file
+from tamyr.core.netfiles import shipped
 from tamyr.registry.models import Person
 
 DEMO_PASSWORD = "tamyr-demo-2026"
-#: The logins' roles at organizations and networks: a network file, granted as `tamyr load` grants them.
-ROLES_FILE = Path(__file__).resolve().parents[2] / "demo" / "roles.yaml"
 TOTP_ISSUER = "Tamyr"
 
 
@@ -188,5 +185,5 @@ def load_users(compatriot_person: Person) -> list[DemoLogin]:
             compatriot_person.save(update_fields=["user", "updated_at"])
             audit.record(None, "registry.person_changed", compatriot_person, fields=["user"], source="demo")
         logins.append(DemoLogin(user=user, spec=spec, secret=secret, secret_is_demo=is_demo))
-    load_file(ROLES_FILE)
+    shipped.load_demo("roles.yaml")  # their roles: a network file, granted as `tamyr load` grants them
     return logins
