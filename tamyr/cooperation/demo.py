@@ -7,17 +7,14 @@ Decisions are taken once: a second run finds the versions and writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from tamyr.accounts.models import OrganizationRole, OrganizationRoleKind, User
 from tamyr.cooperation import selectors, services
 from tamyr.cooperation.models import Decision, Indicator, JointProject, LearnRequest, Measure, Plan, Practice, SignOff
-from tamyr.core import netfiles
+from tamyr.core.netfiles import shipped
 from tamyr.events.models import Event
 from tamyr.registry.models import Organization
 
-PLAN_FILE = Path(__file__).resolve().parents[1] / "demo" / "plan.yaml"
-PROJECTS_FILE = PLAN_FILE.with_name("projects.yaml")  # joint projects and the practice library, a network file too
 AMENDMENT_TITLE = {
     "en": "Summer school of the OTS languages for young compatriots",
     "ru": "Летняя школа языков ОТГ для молодых соотечественников",
@@ -35,8 +32,8 @@ def _signer(organization: Organization) -> User:
 
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the plan, then take its decisions once; returns counts to print."""
-    for path in (PLAN_FILE, PROJECTS_FILE):
-        netfiles.load([(f"tamyr/demo/{path.name}", path.read_text(encoding="utf-8"))])
+    for name in ("plan.yaml", "projects.yaml"):  # the plan; joint projects and the practice library
+        shipped.load_demo(name)
     plan = Plan.objects.get(slug="ots-jap-2026")
     coordinator = User.objects.get(username="coordinator")
     if not plan.versions.exists():

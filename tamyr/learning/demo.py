@@ -157,18 +157,12 @@ def _answers(rng: random.Random, course: DemoCourse, skill: float) -> tuple[tupl
     return tuple(result)
 
 
-def score(course_questions: Sequence[Sequence[int]], answers: Sequence[Sequence[int]]) -> int:
-    """As `services.quiz_submit` scores: a question counts when exactly its right choices are chosen."""
-    right = [sorted(chosen) == sorted(correct) for correct, chosen in zip(course_questions, answers, strict=True)]
-    return round(100 * sum(right) / len(course_questions))
-
-
 def _quiz(rng: random.Random, course: DemoCourse, skill: float) -> tuple[Attempt, ...]:
     if course.quiz is None or rng.random() >= DATA["quiz_taken"]:
         return ()
     first = Attempt(_answers(rng, course, skill), rng.randint(1, 4))
     if (
-        score([q.correct for q in course.questions], first.answers) >= course.quiz.pass_mark
+        services.quiz_score([q.correct for q in course.questions], first.answers) >= course.quiz.pass_mark
         or rng.random() >= DATA["retake"]
     ):
         return (first,)
@@ -360,7 +354,7 @@ def _wanted(plans: Sequence[Plan], people: Mapping[str, Person]) -> list[Generat
         if course.quiz is not None:
             for attempt in done.attempts:
                 answers = {str(q.pk): list(chosen) for q, chosen in zip(course.questions, attempt.answers, strict=True)}
-                percent = score([q.correct for q in course.questions], attempt.answers)
+                percent = services.quiz_score([q.correct for q in course.questions], attempt.answers)
                 values = {"quiz_id": course.quiz.pk, "answers": answers, "score_percent": percent}
                 moment = last + dt.timedelta(days=attempt.days_after, hours=2)
                 item.attempts.append({**values, "passed": percent >= course.quiz.pass_mark, "submitted_at": moment})

@@ -22,8 +22,6 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from tamyr.accounts.models import User
 from tamyr.core import audit
@@ -37,56 +35,14 @@ TOTP_ISSUER = "Tamyr"
 @dataclass(frozen=True)
 class DemoUser:
     username: str
-    role: str | Promise
-    can: str | Promise
+    role: dict[str, str]  # {language: text}, as network files write translatable texts
+    can: dict[str, str]
     superuser: bool = False
     totp: bool = True
 
 
-DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser(
-        "admin",
-        _("Platform admin"),
-        _("Everything, including the Django admin at /admin/ and the audit log."),
-        superuser=True,
-    ),
-    DemoUser(
-        "coordinator",
-        _("Network coordinator of the OTS diaspora institutions"),
-        _("Sees the people of every organization in the network and edits the network."),
-    ),
-    DemoUser(
-        "manager",
-        _("Organization admin of Abai Uii"),
-        _("Edits Abai Uii's profile, grants roles there, adds, changes and erases its people."),
-    ),
-    DemoUser(
-        "staff",
-        _("Staff at Otandastar"),
-        _("Adds, changes and exports the people whose records Otandastar keeps."),
-    ),
-    DemoUser(
-        "teacher",
-        _("Teacher at Otandastar"),
-        _("Teaches Otandastar's courses; sees no one's record outside them."),
-    ),
-    DemoUser(
-        "reviewer",
-        _("Reviewer of the OTS youth programme, from the State Secretariat for Hungarian Communities Abroad"),
-        _("Reviews the OTS youth programme's applications that its committee assigned to them (the call is open)."),
-    ),
-    *(
-        DemoUser(
-            f"admin-{slug}",
-            _("Admin of a member institution of the OTS network"),
-            _("Signs off the OTS Joint Action Plan in the institution's name (the amendment awaits it)."),
-        )
-        for slug in ("diaspora-committee-azerbaijan", "ministry-labour-kyrgyzstan", "otandastar", "vatandoshlar", "ytb")
-    ),
-    DemoUser(
-        "compatriot", _("Compatriot (no staff role)"), _("Sees, downloads and may erase their own record."), totp=False
-    ),
-)
+#: The logins and what each may do, in the interface's languages: a data file.
+DEMO_USERS: tuple[DemoUser, ...] = tuple(DemoUser(**row) for row in shipped.demo_data("logins.yaml"))
 
 
 def totp_secret_for(username: str) -> str:

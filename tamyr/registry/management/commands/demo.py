@@ -8,7 +8,6 @@ differs, so `make demo` may run it on every start.
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -18,6 +17,8 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, User
+from tamyr.core.i18n import translate
+from tamyr.core.netfiles import shipped
 from tamyr.registry.demo import network, people, users
 from tamyr.registry.models import (
     Affiliation,
@@ -83,14 +84,9 @@ class Command(BaseCommand):
             results.append((config.label, builder(seed=seed)))
         # apps whose demo is only data name network files in tamyr/demo/ (`demo_files`); loaded as `tamyr load`
         # loads them, as the system, so a second run plans nothing
-        from tamyr.core import netfiles
-
-        demo = Path(__file__).resolve().parents[3] / "demo"
         for config in apps.get_app_configs():
-            names = getattr(config, "demo_files", ())
-            if names:
-                files = [(f"tamyr/demo/{name}", (demo / name).read_text(encoding="utf-8")) for name in names]
-                results.append((config.label, netfiles.load(files).counts))
+            if names := getattr(config, "demo_files", ()):
+                results.append((config.label, shipped.load_demo(*names).counts))
         return results
 
     @staticmethod
@@ -108,9 +104,9 @@ class Command(BaseCommand):
         for login in logins:
             write(
                 f"  {login.user.get_username():<{width}}  {users.DEMO_PASSWORD:<{pw}}  {login.user.email:<30}  "
-                f"{login.spec.role}"
+                f"{translate(login.spec.role)}"
             )
-            write(f"  {'':<{width}}  {'':<{pw}}  {'':<30}  can: {login.spec.can}")
+            write(f"  {'':<{width}}  {'':<{pw}}  {'':<30}  can: {translate(login.spec.can)}")
         write("")
         write(self.style.MIGRATE_HEADING("Two-factor (TOTP) secrets"))
         write("Add a secret to an authenticator app (or open the otpauth:// URI on a phone).")
