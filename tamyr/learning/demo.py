@@ -35,13 +35,10 @@ from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose, NameVa
 from tamyr.registry.netfile_people import people_sync
 
 PROVIDER = "otandastar"
-TEACHER = "teacher"  # the demo login of tamyr.registry.demo.users, named as teacher in the courses file
 LEARNERS = 1450  # how many learners `tamyr demo` makes; TAMYR_DEMO_LEARNERS (a setting) overrides it
 LEARNER_EMAIL = "demo.learner.{number:04d}@example.org"
 COMPATRIOT_EMAIL = "demo.person.0001@example.org"  # the `compatriot` login's record (registry demo)
 LEVELS = ("A1", "A2", "B1", "B2", "C1")
-VIDEO_LESSONS = 8  # lessons of each video course in the file
-QUIZ_QUESTIONS = 5  # questions of each final quiz in the file
 #: Otandastar's courses, groups, lessons, quizzes and rules: a network file, loaded as `tamyr load` loads one.
 COURSES_FILE = shipped.DEMO_DIR / "courses.yaml"
 

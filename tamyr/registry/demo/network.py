@@ -17,21 +17,7 @@ from typing import Any
 
 from tamyr.core.netfiles import shipped
 from tamyr.core.netfiles.yamlfile import parse
-from tamyr.registry.models import (
-    Network,
-    Organization,
-    Person,
-)
-
-#: The Kazakh cultural centres abroad: they, with Otandastar, keep the records of the generated compatriots.
-KAZAKH_CENTRES: tuple[str, ...] = (
-    "kazakh-centre-istanbul",
-    "kazakh-centre-iran",
-    "kazakh-centre-russia",
-    "kazakh-centre-uzbekistan",
-    "kazakh-centre-mongolia",
-    "kazakh-centre-japan",
-)
+from tamyr.registry.models import Network, Organization, Person
 
 # --- organizations and networks ---------------------------------------------------------------------------------
 

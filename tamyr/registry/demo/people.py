@@ -109,12 +109,8 @@ class GeneratedPerson:
 
     @property
     def email(self) -> str:
-        return email_for(self.number)
-
-
-def email_for(number: int) -> str:
-    """The stable address by which a second run finds the same generated person."""
-    return f"demo.person.{number:04d}@example.org"
+        """The stable address by which a second run finds the same generated person."""
+        return f"demo.person.{self.number:04d}@example.org"
 
 
 def pick_name(rng: random.Random) -> tuple[str, Spelling, Spelling]:
@@ -246,23 +242,15 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
 
 def compatriot() -> GeneratedPerson:
     """Person 1, the record of the `compatriot` demo login: a Kazakh student in Berlin, written out by hand in the
-    names file so the demo's walkthrough can name her."""
-    spec = _TABLES["compatriot"]
-    given = dt.datetime.fromisoformat(spec["consent_given"])
+    names file (with GeneratedPerson's fields) so the demo's walkthrough can name her."""
+    spec = dict(_TABLES["compatriot"])
+    given = dt.datetime.fromisoformat(spec.pop("consent_given"))
+    variants = tuple(tuple(row) for row in spec.pop("variants"))
+    languages = tuple(sorted(spec.pop("languages").items()))
+    consents = tuple((purpose, ConsentMethod.WEB_FORM.value, given) for purpose in spec.pop("consents"))
+    plain: dict[str, Any] = {name: tuple(value) if isinstance(value, list) else value for name, value in spec.items()}
     return GeneratedPerson(
-        number=1,
-        display_name=spec["variants"][0][0],
-        variants=tuple((text, script, language) for text, script, language in spec["variants"]),
-        gender=spec["gender"],
-        birth_year=spec["birth_year"],
-        residence=spec["residence"],
-        city=spec["city"],
-        citizenships=tuple(spec["citizenships"]),
-        languages=tuple(sorted(spec["languages"].items())),
-        expertise=tuple(spec["expertise"]),
-        registered_by=spec["registered_by"],
-        affiliation=None,
-        consents=tuple((purpose, ConsentMethod.WEB_FORM.value, given) for purpose in spec["consents"]),
+        number=1, display_name=variants[0][0], variants=variants, languages=languages, consents=consents, **plain
     )
 
 
