@@ -47,7 +47,8 @@ from tamyr.calls.models import (
     ScoreCategory,
     Selection,
 )
-from tamyr.core import bulk, netfiles
+from tamyr.calls.netfile import applications_sync
+from tamyr.core import netfiles
 from tamyr.core.netfiles.yamlfile import parse
 from tamyr.events.demo import Candidate, _candidates
 from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
@@ -130,22 +131,6 @@ def _wanted(call: Call, spec: dict[str, Any], seed: int, people: dict[int, Perso
             add(contact.person_id, _rng(seed, call, proposal["organization"]), org, budget_lines=lines,
                 amount_requested=total.quantize(Decimal("0.01")))  # fmt: skip
     return wanted
-
-
-def sync_applications(call: Call, wanted: dict) -> list[Application]:
-    """Create the applications the demo wants and bring the others to their values; the partners of new ones."""
-    existing = {(a.person_id, a.organization_id): a for a in Application.objects.filter(call=call)}
-    synced = bulk.sync_keyed(Application, existing, wanted, lambda k, r: Application(call=call, person_id=k[0], **r))
-    created = [synced.rows[key] for key in synced.created]
-    bulk.audit_rows("calls.application_started", created, str)
-    partners = {p["organization"]: p["partners"] for p in DATA["proposals"]}
-    orgs = dict(Organization.objects.values_list("pk", "slug"))
-    by_slug = {slug: pk for pk, slug in orgs.items()}
-    Application.partners.through.objects.bulk_create(
-        Application.partners.through(application_id=a.pk, organization_id=by_slug[slug])
-        for a in created if a.organization_id for slug in partners.get(orgs[a.organization_id], ()) if slug in by_slug
-    )  # fmt: skip
-    return list(synced.rows.values())
 
 
 def reviewer_pool() -> list[int]:
@@ -246,7 +231,7 @@ def build(*, seed: int) -> dict[str, int]:
         if call is None or Selection.objects.filter(call=call, offers_sent_at__isnull=False).exists():
             pairs += host_pairs(call) if call and call.kind == "participants" else 0
             continue
-        sync_applications(call, _wanted(call, spec, seed, people, cands))
+        applications_sync(call, _wanted(call, spec, seed, people, cands), DATA["proposals"])
         if slug == DATA["open_call"]:
             demo_reviewer(call)
         if call.closes_at < now and spec:

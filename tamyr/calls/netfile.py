@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from tamyr.accounts.permissions import SYSTEM
 from tamyr.calls import services
-from tamyr.calls.models import Call, CallKind, CallStatus, Question, QuotaGroup, RequiredDocument
+from tamyr.calls.models import Application, Call, CallKind, CallStatus, Question, QuotaGroup, RequiredDocument
+from tamyr.core import bulk
 from tamyr.core.i18n import clean_translations
 from tamyr.core.netfiles import DATE, SLUG, TRANSLATED, Action, Change, Context, DumpScope, Item, Section, register
 from tamyr.core.questions import QuestionKind
@@ -441,3 +442,25 @@ class CallsSection(Section):
             for question in call.questions.all()
         ]
         return item
+
+
+# --- generated applications ---------------------------------------------------------------------------------------
+
+
+def applications_sync(call: Call, wanted: dict, proposals: list[dict[str, Any]]) -> list[Application]:
+    """Create the applications a generator wants ({(person id, organization id or None): fields}) and bring the others
+    to their values, in bulk, with the audit row `application_start` writes; new ones get the partners of their
+    organization's proposal (`proposals`: {organization, partners}). Applications are people's data and never in a
+    file: this writes `tamyr demo`'s, closed calls included, which `application_submit` refuses."""
+    existing = {(a.person_id, a.organization_id): a for a in Application.objects.filter(call=call)}
+    synced = bulk.sync_keyed(Application, existing, wanted, lambda k, r: Application(call=call, person_id=k[0], **r))
+    created = [synced.rows[key] for key in synced.created]
+    bulk.audit_rows("calls.application_started", created, str)
+    partners = {p["organization"]: p["partners"] for p in proposals}
+    orgs = dict(Organization.objects.values_list("pk", "slug"))
+    by_slug = {slug: pk for pk, slug in orgs.items()}
+    Application.partners.through.objects.bulk_create(
+        Application.partners.through(application_id=a.pk, organization_id=by_slug[slug])
+        for a in created if a.organization_id for slug in partners.get(orgs[a.organization_id], ()) if slug in by_slug
+    )  # fmt: skip
+    return list(synced.rows.values())

@@ -35,7 +35,7 @@ from tamyr.calls.models import (
     RefereeRequest,
     RequiredDocument,
 )
-from tamyr.core import audit, questions, uploads
+from tamyr.core import audit, cldr, questions, uploads
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.i18n import clean_translations
 from tamyr.registry import selectors as registry_selectors
@@ -561,14 +561,14 @@ def _check_complete(application: Application) -> None:
         if call.award_min is not None and amount < call.award_min:
             raise DomainError(
                 _("The amount requested is below the smallest award, %(amount)s %(currency)s.")
-                % {"amount": call.award_min, "currency": call.currency},
+                % {"amount": cldr.number(call.award_min, digits=2), "currency": call.currency},
                 field="budget_lines",
                 code="amount_out_of_range",
             )
         if call.award_max is not None and amount > call.award_max:
             raise DomainError(
                 _("The amount requested is above the largest award, %(amount)s %(currency)s.")
-                % {"amount": call.award_max, "currency": call.currency},
+                % {"amount": cldr.number(call.award_max, digits=2), "currency": call.currency},
                 field="budget_lines",
                 code="amount_out_of_range",
             )

@@ -7,24 +7,17 @@ Decisions are taken once: a second run finds the versions and writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from typing import Any
 
 from tamyr.accounts.models import OrganizationRole, OrganizationRoleKind, User
 from tamyr.cooperation import selectors, services
 from tamyr.cooperation.models import Decision, Indicator, JointProject, LearnRequest, Measure, Plan, Practice, SignOff
-from tamyr.core import netfiles
+from tamyr.core.netfiles import shipped
 from tamyr.events.models import Event
 from tamyr.registry.models import Organization
 
-PLAN_FILE = Path(__file__).resolve().parents[1] / "demo" / "plan.yaml"
-PROJECTS_FILE = PLAN_FILE.with_name("projects.yaml")  # joint projects and the practice library, a network file too
-AMENDMENT_TITLE = {
-    "en": "Summer school of the OTS languages for young compatriots",
-    "ru": "Летняя школа языков ОТГ для молодых соотечественников",
-    "kk": "Жас отандастарға арналған ТМҰ тілдерінің жазғы мектебі",
-}
-AMENDMENT_NOTE = "Mid-year review: a summer school for young compatriots from July, led by YTB (measure 2.4)."
-SIGNED_AT = dt.datetime(2025, 12, 4, 15, 0, tzinfo=dt.UTC)  # the meeting's afternoon, in Budapest
+#: The plan's decisions (the meeting, the hour of the sign-offs, the amendment): a data file.
+DECISIONS: dict[str, Any] = shipped.demo_data("plan_decisions.yaml")
 
 
 def _signer(organization: Organization) -> User:
@@ -35,21 +28,24 @@ def _signer(organization: Organization) -> User:
 
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the plan, then take its decisions once; returns counts to print."""
-    for path in (PLAN_FILE, PROJECTS_FILE):
-        netfiles.load([(f"tamyr/demo/{path.name}", path.read_text(encoding="utf-8"))])
-    plan = Plan.objects.get(slug="ots-jap-2026")
+    for name in ("plan.yaml", "projects.yaml"):  # the plan; joint projects and the practice library
+        shipped.load_demo(name)
+    plan, amendment = Plan.objects.get(slug=DECISIONS["plan"]), DECISIONS["amendment"]
     coordinator = User.objects.get(username="coordinator")
     if not plan.versions.exists():
-        meeting = Event.objects.get(slug="ots-diaspora-ministerial-2025-budapest")
+        meeting = Event.objects.get(slug=DECISIONS["meeting"])
         version = services.version_submit(plan=plan, meeting=meeting, acting_user=coordinator)
         for minute, org in enumerate(selectors.signatories(plan)):
-            services.signoff_record(version=version, organization=org, decision=Decision.APPROVE,
-                                    acting_user=_signer(org), now=SIGNED_AT + dt.timedelta(minutes=minute))  # fmt: skip
+            moment = DECISIONS["signed_at"] + dt.timedelta(minutes=minute)
+            services.signoff_record(
+                version=version, organization=org, decision=Decision.APPROVE, acting_user=_signer(org), now=moment
+            )
         services.measure_create(
-            plan=plan, direction=plan.directions.get(code="2"), code="2.4", title=AMENDMENT_TITLE,
-            lead=Organization.objects.get(slug="ytb"), starts_on=dt.date(2026, 7, 1), acting_user=coordinator,
+            plan=plan, direction=plan.directions.get(code=amendment["direction"]), code=amendment["code"],
+            title=amendment["title"], lead=Organization.objects.get(slug=amendment["lead"]),
+            starts_on=amendment["starts_on"], acting_user=coordinator,
         )  # fmt: skip
-        services.version_submit(plan=plan, note=AMENDMENT_NOTE, acting_user=coordinator)
+        services.version_submit(plan=plan, note=amendment["note"], acting_user=coordinator)
     return {
         "plans": Plan.objects.count(),
         "measures": Measure.objects.count(),

@@ -17,20 +17,15 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from tamyr.accounts.permissions import SYSTEM
-from tamyr.core import bulk
-from tamyr.events import services_programme
+from tamyr.core.netfiles import shipped
 from tamyr.events.models import Delegation, Event, Registration, RegistrationStatus, Session, SessionSpeaker
-from tamyr.registry.demo import network
+from tamyr.events.netfile import registrations_sync
 from tamyr.registry.models import Affiliation, Organization, Person
 
 #: The seeds' events: a network file, loaded the way `tamyr load` loads one.
-EVENTS_FILE = Path(__file__).resolve().parents[1] / "demo" / "events.yaml"
+EVENTS_FILE = shipped.DEMO_DIR / "events.yaml"
 COMPATRIOT_NUMBER = 1  # the person of the `compatriot` demo login
 
 
@@ -51,7 +46,7 @@ class Candidate:
 
 
 #: Who registered for which event, and the groups of countries they are drawn by: a data file.
-DATA: dict[str, Any] = yaml.safe_load((EVENTS_FILE.parent / "registrations.yaml").read_text(encoding="utf-8"))
+DATA: dict[str, Any] = shipped.demo_data("registrations.yaml")
 LANGUAGE_OF_RESIDENCE: dict[str, str] = DATA["language_of_residence"]
 #: A person named in the seeds who took part: (key, organization represented, delegation as (country, organization)).
 Named = tuple[str, str, tuple[str | None, str] | None]
@@ -108,7 +103,7 @@ REGISTRATIONS: tuple[EventRegistrations, ...] = tuple(EventRegistrations.of(spec
 def load_events() -> dict[str, Event]:
     """Load events.yaml through the network-file loader, acting as the system, as `tamyr load` does: planned by
     slug, applied through the events services with their audit rows; a second run changes nothing."""
-    slugs = list(network.load_file(EVENTS_FILE).get("events", {}))
+    slugs = list(shipped.declared(EVENTS_FILE.name).get("events", {}))
     events = Event.objects.in_bulk(slugs, field_name="slug")
     return {slug: events[slug] for slug in slugs}
 
@@ -170,6 +165,7 @@ def _wanted_registrations(
     sent = list(event.delegations.select_related("organization"))
     delegations = {(d.country_id, d.organization.slug if d.organization else None): d.pk for d in sent}
     delegation_of = {d.organization_id: d.pk for d in sent if d.organization_id}
+    questions = dict(enumerate(event.questions.order_by("order", "id").values_list("pk", flat=True)))
     wanted: list[_Wanted] = []
     for index, (person, organization, delegation) in enumerate(plan.named):
         checked_in = event.starts_at - dt.timedelta(minutes=30 - index) if past else None
@@ -177,6 +173,8 @@ def _wanted_registrations(
             "delegation_id": delegations.get(delegation) if delegation else None,
             "organization_id": ids[organization],
         }
+        if plan.answers:  # named people answer the registration form too
+            values["answers"] = ANSWERS[plan.answers](random.Random(f"tamyr-demo-events:{seed}:{person}"), questions)
         wanted.append(
             _wanted(ids[person], RegistrationStatus.CONFIRMED, opens + dt.timedelta(hours=index), checked_in, **values)
         )
@@ -196,7 +194,6 @@ def _wanted_registrations(
     drawn.sort(key=lambda row: (row[0], row[1]))
 
     categories = list(event.categories.order_by("order", "id"))
-    questions = dict(enumerate(event.questions.order_by("order", "id").values_list("pk", flat=True)))
     others = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).exclude(person__in=managed)
     confirmed: Counter[int | None] = Counter(others.values_list("category_id", flat=True))
     waiting: Counter[int | None] = Counter()
@@ -239,47 +236,6 @@ def _wanted_registrations(
     return wanted, managed
 
 
-def _sync_registrations(event: Event, wanted: list[_Wanted], managed: set[int]) -> None:
-    """Create, change or remove the registrations of the people the demo manages; others' stay as they are.
-    Each is registered when the demo says, not when the demo ran (`created_at`)."""
-    existing = {r.person_id: r for r in Registration.objects.filter(event=event, person_id__in=managed)}
-    values = {person_id: {**fields, "created_at": at} for person_id, at, fields in wanted}
-    synced = bulk.sync_keyed(
-        Registration,
-        existing,
-        values,
-        lambda person_id, fields: Registration(event=event, person_id=person_id, **fields),
-        remove_others=True,
-    )
-    for action, keys in (("created", synced.created), ("changed", synced.changed & set(synced.rows))):
-        rows = [synced.rows[key] for key in values if key in keys]
-        bulk.audit_rows(
-            f"events.registration_{action}",
-            rows,
-            lambda r: f"{r.code} — {event.slug}",
-            source="demo",
-            status=lambda r: r.status,
-        )
-
-
-def _name_heads(event: Event) -> None:
-    """A delegation the file names no head for is headed by its member who registered first, with their role at the
-    organization as the title; through the service the organizers' pages use (audited). Once named, it stays."""
-    for delegation in event.delegations.filter(head=None, organization__isnull=False):
-        confirmed = delegation.registrations.filter(status=RegistrationStatus.CONFIRMED)
-        first = confirmed.select_related("person").order_by("created_at", "pk").first()
-        if first is None:
-            continue
-        roles = Affiliation.objects.filter(person=first.person, organization=delegation.organization)
-        services_programme.delegation_update(
-            delegation=delegation,
-            acting_user=SYSTEM,
-            head=first.person,
-            head_title=roles.values_list("role", flat=True).first() or "",
-            size_limit=delegation.size_limit,
-        )
-
-
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the seeds' events and who registered for them; returns counts to print."""
     events = load_events()
@@ -293,8 +249,7 @@ def build(*, seed: int) -> dict[str, int]:
     candidates = _candidates()
     for plan in REGISTRATIONS:
         event = events[plan.slug]
-        _sync_registrations(event, *_wanted_registrations(event, plan, seed, candidates, ids))
-        _name_heads(event)
+        registrations_sync(event, *_wanted_registrations(event, plan, seed, candidates, ids))
     registrations = Registration.objects.filter(event__in=events.values())
     return {
         "events": len(events),

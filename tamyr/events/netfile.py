@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tamyr.accounts.permissions import SYSTEM
+from tamyr.core import bulk
 from tamyr.core.i18n import clean_translations
 from tamyr.core.netfiles import SLUG, TRANSLATED, Action, Change, Context, DumpScope, Item, Section, register
 from tamyr.events import services, services_programme
@@ -914,3 +915,31 @@ class EventsSection(Section):
         if delegation.head_title:
             values["head_title"] = delegation.head_title
         return values
+
+
+# --- generated registrations ----------------------------------------------------------------------------------
+
+
+def registrations_sync(event: Event, wanted: list[tuple[int, dt.datetime, dict[str, Any]]], managed: set[int]) -> None:
+    """Bring the registrations of the people in `managed` to `wanted` (person, when they registered, fields) in bulk;
+    others' stay as they are. Registrations are people's data and never in a file: this writes the ones a generator
+    makes (`tamyr demo`'s), past events included, which `registration_create` refuses, with the audit rows it writes.
+    Each is registered when the generator says, not when it ran (`created_at`)."""
+    existing = {r.person_id: r for r in Registration.objects.filter(event=event, person_id__in=managed)}
+    values = {person_id: {**fields, "created_at": at} for person_id, at, fields in wanted}
+    synced = bulk.sync_keyed(
+        Registration,
+        existing,
+        values,
+        lambda person_id, fields: Registration(event=event, person_id=person_id, **fields),
+        remove_others=True,
+    )
+    for action, keys in (("created", synced.created), ("changed", synced.changed & set(synced.rows))):
+        rows = [synced.rows[key] for key in values if key in keys]
+        bulk.audit_rows(
+            f"events.registration_{action}",
+            rows,
+            lambda r: f"{r.code} — {event.slug}",
+            source="demo",
+            status=lambda r: r.status,
+        )

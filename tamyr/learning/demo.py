@@ -20,35 +20,30 @@ import datetime as dt
 import random
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from itertools import groupby
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import yaml
 from django.conf import settings
 
-from tamyr.core import bulk
+from tamyr.core.netfiles import shipped
 from tamyr.learning import models, services, statistics
-from tamyr.learning.models import CourseFormat, Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
-from tamyr.registry.demo import network as registry_network
+from tamyr.learning.models import CourseFormat, EnrollmentStatus
+from tamyr.learning.netfile import GeneratedEnrollment, certificates_issue_earned, enrollments_sync
 from tamyr.registry.demo import people as registry_people
 from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose, NameVariant, Organization, Person
+from tamyr.registry.netfile_people import people_sync
 
 PROVIDER = "otandastar"
-TEACHER = "teacher"  # the demo login of tamyr.registry.demo.users, named as teacher in the courses file
 LEARNERS = 1450  # how many learners `tamyr demo` makes; TAMYR_DEMO_LEARNERS (a setting) overrides it
 LEARNER_EMAIL = "demo.learner.{number:04d}@example.org"
 COMPATRIOT_EMAIL = "demo.person.0001@example.org"  # the `compatriot` login's record (registry demo)
 LEVELS = ("A1", "A2", "B1", "B2", "C1")
-VIDEO_LESSONS = 8  # lessons of each video course in the file
-QUIZ_QUESTIONS = 5  # questions of each final quiz in the file
 #: Otandastar's courses, groups, lessons, quizzes and rules: a network file, loaded as `tamyr load` loads one.
-COURSES_FILE = Path(__file__).resolve().parents[1] / "demo" / "courses.yaml"
+COURSES_FILE = shipped.DEMO_DIR / "courses.yaml"
 
 #: The generator's tables (countries, levels, popularity, enrollment windows, outcomes): a data file.
-DATA: dict[str, Any] = yaml.safe_load((COURSES_FILE.parent / "learners.yaml").read_text(encoding="utf-8"))
+DATA: dict[str, Any] = shipped.demo_data("learners.yaml")
 _RESIDENCES = {residence.country: residence for residence in registry_people.RESIDENCES}
 
 # --- who the learners are -------------------------------------------------------------------------------------
@@ -118,7 +113,7 @@ def load_courses() -> list[DemoCourse]:
     """Load the courses file through the network-file loader, acting as the system as `tamyr load` does (a second
     run plans nothing and writes nothing), then read the courses back in the file's order (their groups by start,
     lessons and questions in order: the models' orderings)."""
-    slugs = list(registry_network.load_file(COURSES_FILE).get("courses", {}))
+    slugs = list(shipped.declared(COURSES_FILE.name).get("courses", {}))
     courses = models.Course.objects.prefetch_related("groups__teachers", "lessons", "quizzes__questions")
     result = []
     for course in sorted(courses.filter(slug__in=slugs), key=lambda c: slugs.index(c.slug)):
@@ -159,18 +154,12 @@ def _answers(rng: random.Random, course: DemoCourse, skill: float) -> tuple[tupl
     return tuple(result)
 
 
-def score(course_questions: Sequence[Sequence[int]], answers: Sequence[Sequence[int]]) -> int:
-    """As `services.quiz_submit` scores: a question counts when exactly its right choices are chosen."""
-    right = [sorted(chosen) == sorted(correct) for correct, chosen in zip(course_questions, answers, strict=True)]
-    return round(100 * sum(right) / len(course_questions))
-
-
 def _quiz(rng: random.Random, course: DemoCourse, skill: float) -> tuple[Attempt, ...]:
     if course.quiz is None or rng.random() >= DATA["quiz_taken"]:
         return ()
     first = Attempt(_answers(rng, course, skill), rng.randint(1, 4))
     if (
-        score([q.correct for q in course.questions], first.answers) >= course.quiz.pass_mark
+        services.quiz_score([q.correct for q in course.questions], first.answers) >= course.quiz.pass_mark
         or rng.random() >= DATA["retake"]
     ):
         return (first,)
@@ -302,7 +291,7 @@ def _load_learners(
         given = (ConsentMethod.WEB_FORM.value, signed_up[spec.number], _CONSENT_NOTE, None)
         return [(purpose, *given) for purpose in purposes[: 1 + spec.public_name]]
 
-    synced = registry_people.sync_people(
+    synced = people_sync(
         {email: dict(zip(fields, row, strict=True)) for email, row in rows.items()},
         [
             ("name_variants", NameVariant, ("text", "script", "language"), lambda e: list(by_email[e].variants)),
@@ -313,19 +302,6 @@ def _load_learners(
 
 
 # --- enrollments, attendance, quizzes -------------------------------------------------------------------------
-
-
-@dataclass
-class _Wanted:
-    person_id: int
-    course: DemoCourse
-    group: models.CourseGroup
-    status: str
-    moment: dt.datetime
-    outcome: Outcome
-    progress: dict[int, dict[str, Any]] = field(default_factory=dict)  # lesson id → values
-    attempts: list[dict[str, Any]] = field(default_factory=list)
-    finished: dt.datetime | None = None
 
 
 def _assign_groups(plans: Sequence[Plan]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -346,7 +322,7 @@ def _assign_groups(plans: Sequence[Plan]) -> dict[tuple[str, str], tuple[str, st
     return result
 
 
-def _wanted(plans: Sequence[Plan], people: Mapping[str, Person]) -> list[_Wanted]:
+def _wanted(plans: Sequence[Plan], people: Mapping[str, Person]) -> list[GeneratedEnrollment]:
     """Each enrollment as the demo wants it, with its attendance, lessons done and quiz attempts, dated by the group's
     timetable (marked by the group's teacher)."""
     assignment, result = _assign_groups(plans), []
@@ -355,7 +331,7 @@ def _wanted(plans: Sequence[Plan], people: Mapping[str, Person]) -> list[_Wanted
             continue
         name, status = assignment[plan.person_key, plan.course.slug]
         course, done = plan.course, plan.outcome
-        item = _Wanted(person.pk, course, next(g for g in course.groups if g.name == name), status, plan.moment, done)
+        item = GeneratedEnrollment(person.pk, next(g for g in course.groups if g.name == name), status, plan.moment)
         result.append(item)
         if status == EnrollmentStatus.WAITLISTED:
             continue
@@ -375,84 +351,13 @@ def _wanted(plans: Sequence[Plan], people: Mapping[str, Person]) -> list[_Wanted
         if course.quiz is not None:
             for attempt in done.attempts:
                 answers = {str(q.pk): list(chosen) for q, chosen in zip(course.questions, attempt.answers, strict=True)}
-                percent = score([q.correct for q in course.questions], attempt.answers)
+                percent = services.quiz_score([q.correct for q in course.questions], attempt.answers)
                 values = {"quiz_id": course.quiz.pk, "answers": answers, "score_percent": percent}
                 moment = last + dt.timedelta(days=attempt.days_after, hours=2)
                 item.attempts.append({**values, "passed": percent >= course.quiz.pass_mark, "submitted_at": moment})
             last = max([last, *(a["submitted_at"] for a in item.attempts)])
         item.finished = last
     return result
-
-
-def _sync_enrollments(
-    wanted: list[_Wanted], managed: set[int], groups: set[int]
-) -> tuple[dict[int, _Wanted], set[int]]:
-    """Create, change or remove the demo's enrollments, attendance and attempts. Returns {enrollment id: wanted}
-    and the ids of the enrollments whose records changed (their completion must be decided again).
-
-    `managed` are the generated learners: their enrollments in the demo's groups are all the demo's, and those it
-    no longer wants are removed with what hangs on them (progress, attempts, a certificate). Anyone else (the
-    `compatriot` login) keeps the enrollments they made themselves."""
-    by_key = {(w.person_id, w.group.pk): w for w in wanted}
-    mine = Enrollment.objects.filter(person_id__in=managed | {p for p, _g in by_key}, group_id__in=groups)
-    existing = {(e.person_id, e.group_id): e for e in mine}
-    if stale := [e.pk for key, e in existing.items() if key not in by_key and e.person_id in managed]:
-        # a generated learner's certificate is the demo's too: it goes with the enrollment that earned it
-        models.Certificate.objects.filter(enrollment_id__in=stale).delete()
-        Enrollment.objects.filter(pk__in=stale).delete()
-    rows = {}
-    for key, item in by_key.items():
-        status, before = item.status, existing.get(key)
-        waitlisted_at = item.moment if status == EnrollmentStatus.WAITLISTED else None
-        row = {"status": status, "waitlisted_at": waitlisted_at, "created_at": item.moment, "enrolled_by_id": None}
-        if before is not None and before.status in (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED):
-            if status == EnrollmentStatus.ACTIVE:
-                row["status"] = before.status  # the rules decide whether it stays completed
-            elif before.status == EnrollmentStatus.COMPLETED:
-                row["completed_at"] = None
-        rows[key] = row
-    synced = bulk.sync_keyed(Enrollment, existing, rows, lambda k, r: Enrollment(person_id=k[0], group_id=k[1], **r))
-    enrolled = [synced.rows[key] for key in by_key if key in synced.created]
-    bulk.audit_rows("learning.enrolled", enrolled, lambda e: f"{e.person_id} — {e.group_id}", status=lambda e: e.status)
-    by_enrollment = {synced.rows[key].pk: item for key, item in by_key.items()}
-    touched = {synced.rows[key].pk for key in synced.created | synced.changed}
-    progress = bulk.sync_keyed(
-        LessonProgress,
-        {(p.enrollment_id, p.lesson_id): p for p in LessonProgress.objects.filter(enrollment_id__in=by_enrollment)},
-        {(pk, lesson): row for pk, item in by_enrollment.items() for lesson, row in item.progress.items()},
-        lambda key, row: LessonProgress(enrollment_id=key[0], lesson_id=key[1], **row),
-        remove_others=True,
-    )
-    taken = QuizAttempt.objects.filter(enrollment_id__in=by_enrollment).order_by("enrollment_id", "submitted_at", "id")
-    attempts_now = {(pk, n): a for pk, rows in groupby(taken, lambda a: a.enrollment_id) for n, a in enumerate(rows)}
-    attempts = bulk.sync_keyed(
-        QuizAttempt,
-        attempts_now,
-        {(pk, n): row for pk, item in by_enrollment.items() for n, row in enumerate(item.attempts)},
-        lambda key, row: QuizAttempt(enrollment_id=key[0], **row),
-        remove_others=True,
-    )
-    touched |= {key[0] for key in progress.created | progress.changed | attempts.created | attempts.changed}
-    return by_enrollment, touched
-
-
-def issue_certificates(enrollment_ids: Iterable[int]) -> int:
-    """Issue, through the real issue path, the certificates these completed enrollments earned and do not have yet
-    (the course's rule says whether completion earns one), dated when the group ended (at six in the evening, its
-    time), or on completion if that came later: not the day the demo ran. Returns how many were issued."""
-    from tamyr.learning.certificates import certificate_issue_for_enrollment
-
-    earned = Enrollment.objects.filter(
-        pk__in=list(enrollment_ids), status=EnrollmentStatus.COMPLETED, certificate__isnull=True
-    ).filter(group__course__completion_rule__issues_certificate=True)
-    pending = list(earned.select_related("group").order_by("completed_at", "pk"))
-    for enrollment in pending:
-        group, issued_at = enrollment.group, enrollment.completed_at
-        if group.ends_on and issued_at:
-            ended = dt.datetime.combine(group.ends_on, dt.time(18), zoneinfo.ZoneInfo(group.time_zone))
-            issued_at = max(issued_at, ended)
-        certificate_issue_for_enrollment(enrollment_id=enrollment.pk, issued_at=issued_at)
-    return models.Certificate.objects.filter(enrollment__in=pending).count()
 
 
 def build(*, seed: int, learners: int | None = None) -> dict[str, int]:
@@ -478,12 +383,12 @@ def build(*, seed: int, learners: int | None = None) -> dict[str, int]:
         people[COMPATRIOT_EMAIL] = compatriot
         plans += compatriot_plans({course.slug: course for course in courses})
     group_ids = {group.pk for course in courses for group in course.groups}
-    by_enrollment, touched = _sync_enrollments(_wanted(plans, people), learner_ids, group_ids)
+    by_enrollment, touched = enrollments_sync(_wanted(plans, people), learner_ids, group_ids)
     # the rules decide wherever the records changed: on the first run, everywhere; on a second, nowhere (a course
     # changed in the file was decided again by the authoring services as it loaded)
     finished = {pk: item.finished for pk, item in by_enrollment.items() if item.finished}
     services.completion_evaluate_many(enrollment_ids=touched, completed_at=finished)
-    issue_certificates(by_enrollment)
+    certificates_issue_earned(by_enrollment)
     stats = statistics.learning_statistics(providers=[provider.pk], tables=False)
     figures = (stats.participants, stats.countries, stats.enrollments, stats.completions, stats.certificates)
     names = ("learners", "participants", "countries", "enrollments", "completions", "certificates")

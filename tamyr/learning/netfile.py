@@ -22,6 +22,10 @@ resolved after the file's lessons are written, so a new course's quiz can name a
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from django.db.models import Prefetch
@@ -30,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from tamyr.accounts.models import User
 from tamyr.accounts.selectors import users_by_identifier
+from tamyr.core import bulk
 from tamyr.core.errors import DomainError
 from tamyr.core.i18n import clean_translations
 from tamyr.core.netfiles import (
@@ -46,15 +51,20 @@ from tamyr.core.netfiles import (
     Section,
     register,
 )
+from tamyr.learning import models
 from tamyr.learning import services_authoring as authoring
 from tamyr.learning.models import (
     Course,
     CourseFormat,
     CourseGroup,
+    Enrollment,
+    EnrollmentStatus,
     Lesson,
+    LessonProgress,
     Level,
     QuestionKind,
     Quiz,
+    QuizAttempt,
     QuizQuestion,
 )
 from tamyr.registry.models import Organization
@@ -688,3 +698,92 @@ class _Where:
             problem = Problem(self.item.file, self.line, f"{self.item.path}.{field}", str(error.message))
             raise NetfileError([problem]) from error
         return None
+
+
+# --- generated enrollments (the demo's learners) -----------------------------------------------------------------
+
+
+@dataclass
+class GeneratedEnrollment:
+    """An enrollment as a generator wants it: whose, in which group, when, with lessons done (lesson id → values)
+    and quiz attempts; `finished` is when their last lesson or attempt was, the day a completion is dated."""
+
+    person_id: int
+    group: CourseGroup
+    status: str
+    moment: dt.datetime
+    progress: dict[int, dict[str, Any]] = field(default_factory=dict)
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    finished: dt.datetime | None = None
+
+
+def enrollments_sync(
+    wanted: list[GeneratedEnrollment], managed: set[int], groups: set[int]
+) -> tuple[dict[int, GeneratedEnrollment], set[int]]:
+    """Create, change or remove generated enrollments, attendance and attempts in bulk (`tamyr demo`'s learners:
+    people's data, never in a file; past groups included, which the services refuse). Returns {enrollment id: wanted}
+    and the ids of the enrollments whose records changed (their completion must be decided again).
+
+    `managed` are the generated learners: their enrollments in the demo's groups are all the demo's, and those it
+    no longer wants are removed with what hangs on them (progress, attempts, a certificate). Anyone else (the
+    `compatriot` login) keeps the enrollments they made themselves."""
+    by_key = {(w.person_id, w.group.pk): w for w in wanted}
+    mine = Enrollment.objects.filter(person_id__in=managed | {p for p, _g in by_key}, group_id__in=groups)
+    existing = {(e.person_id, e.group_id): e for e in mine}
+    if stale := [e.pk for key, e in existing.items() if key not in by_key and e.person_id in managed]:
+        # a generated learner's certificate is the demo's too: it goes with the enrollment that earned it
+        models.Certificate.objects.filter(enrollment_id__in=stale).delete()
+        Enrollment.objects.filter(pk__in=stale).delete()
+    rows = {}
+    for key, item in by_key.items():
+        status, before = item.status, existing.get(key)
+        waitlisted_at = item.moment if status == EnrollmentStatus.WAITLISTED else None
+        row = {"status": status, "waitlisted_at": waitlisted_at, "created_at": item.moment, "enrolled_by_id": None}
+        if before is not None and before.status in (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED):
+            if status == EnrollmentStatus.ACTIVE:
+                row["status"] = before.status  # the rules decide whether it stays completed
+            elif before.status == EnrollmentStatus.COMPLETED:
+                row["completed_at"] = None
+        rows[key] = row
+    synced = bulk.sync_keyed(Enrollment, existing, rows, lambda k, r: Enrollment(person_id=k[0], group_id=k[1], **r))
+    enrolled = [synced.rows[key] for key in by_key if key in synced.created]
+    bulk.audit_rows("learning.enrolled", enrolled, lambda e: f"{e.person_id} — {e.group_id}", status=lambda e: e.status)
+    by_enrollment = {synced.rows[key].pk: item for key, item in by_key.items()}
+    touched = {synced.rows[key].pk for key in synced.created | synced.changed}
+    progress = bulk.sync_keyed(
+        LessonProgress,
+        {(p.enrollment_id, p.lesson_id): p for p in LessonProgress.objects.filter(enrollment_id__in=by_enrollment)},
+        {(pk, lesson): row for pk, item in by_enrollment.items() for lesson, row in item.progress.items()},
+        lambda key, row: LessonProgress(enrollment_id=key[0], lesson_id=key[1], **row),
+        remove_others=True,
+    )
+    taken = QuizAttempt.objects.filter(enrollment_id__in=by_enrollment).order_by("enrollment_id", "submitted_at", "id")
+    attempts_now = {(pk, n): a for pk, rows in groupby(taken, lambda a: a.enrollment_id) for n, a in enumerate(rows)}
+    attempts = bulk.sync_keyed(
+        QuizAttempt,
+        attempts_now,
+        {(pk, n): row for pk, item in by_enrollment.items() for n, row in enumerate(item.attempts)},
+        lambda key, row: QuizAttempt(enrollment_id=key[0], **row),
+        remove_others=True,
+    )
+    touched |= {key[0] for key in progress.created | progress.changed | attempts.created | attempts.changed}
+    return by_enrollment, touched
+
+
+def certificates_issue_earned(enrollment_ids: Iterable[int]) -> int:
+    """Issue, through the real issue path, the certificates these completed enrollments earned and do not have yet
+    (the course's rule says whether completion earns one), dated when the group ended (at six in the evening, its
+    time), or on completion if that came later: not the day the demo ran. Returns how many were issued."""
+    from tamyr.learning.certificates import certificate_issue_for_enrollment
+
+    earned = Enrollment.objects.filter(
+        pk__in=list(enrollment_ids), status=EnrollmentStatus.COMPLETED, certificate__isnull=True
+    ).filter(group__course__completion_rule__issues_certificate=True)
+    pending = list(earned.select_related("group").order_by("completed_at", "pk"))
+    for enrollment in pending:
+        group, issued_at = enrollment.group, enrollment.completed_at
+        if group.ends_on and issued_at:
+            ended = dt.datetime.combine(group.ends_on, dt.time(18), zoneinfo.ZoneInfo(group.time_zone))
+            issued_at = max(issued_at, ended)
+        certificate_issue_for_enrollment(enrollment_id=enrollment.pk, issued_at=issued_at)
+    return models.Certificate.objects.filter(enrollment__in=pending).count()

@@ -4,7 +4,7 @@ that can affect it (attendance, lesson done, quiz passed, rule changed, override
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -151,6 +151,13 @@ def lesson_mark_done(*, enrollment: Enrollment, lesson: Lesson, acting_user: Any
     return progress
 
 
+def quiz_score(correct: Sequence[Sequence[int]], chosen: Sequence[Sequence[int]]) -> int:
+    """The share of questions answered right, in percent: a question counts when exactly its right choices are
+    chosen (per question, in the quiz's order). The demo's generated attempts are scored by it too."""
+    right = sum(sorted(mine) == sorted(answer) for answer, mine in zip(correct, chosen, strict=True))
+    return round(100 * right / len(correct))
+
+
 @transaction.atomic
 def quiz_submit(*, enrollment: Enrollment, quiz: Quiz, answers: Mapping[str, Any], acting_user: Any) -> QuizAttempt:
     """Score a quiz attempt: each question counts fully or not at all (the exact set of right choices)."""
@@ -161,19 +168,15 @@ def quiz_submit(*, enrollment: Enrollment, quiz: Quiz, answers: Mapping[str, Any
     questions = list(quiz.questions.all())
     if not questions:
         raise DomainError(_("This quiz has no questions yet."), code="empty_quiz")
-    right = 0
     cleaned: dict[str, list[int]] = {}
     for question in questions:
         given = answers.get(str(question.pk), [])
         picked = given if isinstance(given, list) else [given]
         try:
-            chosen = sorted({int(item) for item in picked})
+            cleaned[str(question.pk)] = sorted({int(item) for item in picked})
         except (TypeError, ValueError):
             raise DomainError(_("Answer with the offered choices."), field=f"q{question.pk}")
-        cleaned[str(question.pk)] = chosen
-        if chosen == sorted(question.correct):
-            right += 1
-    score = round(100 * right / len(questions))
+    score = quiz_score([q.correct for q in questions], [cleaned[str(q.pk)] for q in questions])
     attempt = QuizAttempt.objects.create(
         enrollment=enrollment, quiz=quiz, answers=cleaned, score_percent=score, passed=score >= quiz.pass_mark
     )

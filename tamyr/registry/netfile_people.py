@@ -13,12 +13,15 @@ person already holds for a purpose is left as it is. `affiliations`, when given,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tamyr.core import bulk
 from tamyr.core.netfiles import DATE, SLUG, Change, Context, DumpScope, Item, Section, register
 from tamyr.registry import services
 from tamyr.registry.models import (
@@ -31,6 +34,7 @@ from tamyr.registry.models import (
     Organization,
     Person,
 )
+from tamyr.registry.search import new_variant, write_grams
 
 KEY: dict[str, Any] = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}
 COUNTRY: dict[str, Any] = {"type": ["string", "null"], "pattern": "^[A-Z]{2}$", "description": "ISO 3166 alpha-2"}
@@ -388,3 +392,45 @@ class PeopleSection(Section):
             )
         )
         return slugs
+
+
+# --- generated people, in bulk --------------------------------------------------------------------------------
+
+#: A generated person's rows in another table: (what the audit row calls it, model, fields, the rows of an e-mail).
+Child = tuple[str, type[models.Model], tuple[str, ...], Callable[[str], list[tuple[Any, ...]]]]
+
+
+def people_sync(values: Mapping[str, dict[str, Any]], children: Sequence[Child]) -> bulk.Synced:
+    """Create or bring up to date generated people found again by their e-mail (`values`: e-mail → fields), and
+    their rows in other tables, in bulk; with the audit rows `person_create` and `person_update` would write. For
+    generators (`tamyr demo`'s compatriots and learners): a file names people by key, and never with an e-mail.
+
+    Why not `person_create` per person: a few hundred people each with variants, languages, consents and
+    citizenships would take thousands of queries; here each table is read once and written in bulk, with the same
+    search keys (name variants get their keys and grams as the services write them). Returns the people by e-mail,
+    the e-mails created and those changed (with the changed fields, and the labels of the changed children).
+    """
+    found = Person.objects.filter(email__in=list(values), erased_at__isnull=True).order_by("-id")
+    existing = {person.email: person for person in found}  # the first record of an address
+    synced = bulk.sync_keyed(Person, existing, values, lambda email, row: Person(email=email, **row))
+    email_of = {person.pk: email for email, person in synced.rows.items()}
+    for label, model, fields, rows_of in children:
+        make = _variant if model is NameVariant else None
+        wanted = {pk: rows_of(email) for pk, email in email_of.items()}
+        stale, created = bulk.sync_children(model, "person_id", fields, wanted, make)
+        if model is NameVariant:
+            write_grams(created)
+        for pk in stale - {synced.rows[email].pk for email in synced.created}:
+            synced.changed.add(email_of[pk])
+            synced.fields[email_of[pk]].add(label)
+    people = sorted(synced.rows.values(), key=lambda person: person.pk)
+    created = [person for person in people if person.email in synced.created]
+    changed = [person for person in people if person.email in synced.changed]
+    bulk.audit_rows("registry.person_created", created, str, source="demo")
+    named = {email: sorted(name.removesuffix("_id") for name in names) for email, names in synced.fields.items()}
+    bulk.audit_rows("registry.person_changed", changed, str, fields=lambda p: named[p.email], source="demo")
+    return synced
+
+
+def _variant(person_id: int, row: tuple[Any, ...]) -> NameVariant:
+    return new_variant(person_id=person_id, text=row[0], script=row[1], language=row[2])

@@ -158,3 +158,14 @@ def test_a_second_run_writes_nothing() -> None:
     run_demo()
     assert (Application.objects.count(), Review.objects.count(), AuditEntry.objects.count()) == before
     assert max(Application.objects.values_list("updated_at", flat=True)) == latest
+
+
+def test_the_reviewer_logins_description_names_the_committee_it_sits_on() -> None:
+    from tamyr.registry.demo.users import DEMO_USERS
+
+    spec = next(spec for spec in DEMO_USERS if spec.username == demo.DATA["demo_reviewer"]["user"])
+    open_call = Call.objects.get(slug=demo.DATA["open_call"])
+    assert open_call.kind == "youth_programme" and "OTS youth programme" in spec.role["en"]
+    assert "OTS youth programme" in spec.can["en"]
+    assigned = ReviewAssignment.objects.filter(reviewer__user__username=spec.username)
+    assert set(assigned.values_list("application__call__slug", flat=True)) == {open_call.slug}

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tamyr.calls import review, selection
-from tamyr.calls.models import Outcome, OutcomeStatus, Review, ReviewAssignment
+from tamyr.calls.models import Application, Outcome, OutcomeStatus, Review, ReviewAssignment
 from tests.calls.committee_factories import (
     ApplicationFactory,
     CallFactory,
@@ -15,9 +15,12 @@ from tests.calls.committee_factories import (
     QuotaGroupFactory,
     ReviewPhaseFactory,
     ScoreCategoryFactory,
+    funded,
     scored,
 )
 from tests.factories import PersonFactory, UserFactory
+
+NBSP = "\u00a0"
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +191,18 @@ def test_the_decision_letter_is_a_pdf_in_the_language_the_applicant_applied_in(c
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert letter_language(outcome) == "hu"
+
+
+def test_the_decision_letter_writes_the_award_as_the_applicants_language_writes_money() -> None:
+    from django.utils import translation
+
+    from tamyr.calls.letters import letter_language, letter_lines
+
+    call = CallFactory(kind="financing", currency="USD")
+    award = funded(call, "1250000.00")
+    Application.objects.filter(pk=award.outcome.application_id).update(language="hu")
+    award.outcome.refresh_from_db()
+    with translation.override(letter_language(award.outcome)):
+        lines = letter_lines(award.outcome)
+    assert f"Megítélt összeg: 1{NBSP}250{NBSP}000,00{NBSP}USD" in lines
+    assert not any("1250000" in line for line in lines)

@@ -173,3 +173,11 @@ def test_the_zone_list_leaves_out_old_aliases_but_the_field_still_accepts_them()
     assert field.clean("America/Atka") == "America/Atka"
     with pytest.raises(forms.ValidationError):
         field.clean("Asia/Atlantis")
+
+
+def test_hungarian_readers_see_almaty_by_its_name_of_today_not_cldrs_soviet_alma_ata() -> None:
+    at = dt.datetime(2026, 5, 7, 9, 0, tzinfo=dt.UTC)
+    assert cldr.zone_city("Asia/Almaty", "hu") == "Almati"
+    assert cldr.zone_label("Asia/Almaty", at, "hu") == "Almati idő szerint (UTC+5)"
+    assert cldr.zone_city("Asia/Almaty", "tr") == "Almatı"  # the other languages keep CLDR's names
+    assert cldr.zone_city("Asia/Tashkent", "hu") == "Taskent"

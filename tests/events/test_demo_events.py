@@ -237,6 +237,18 @@ def test_vienna_delegations_have_members_who_work_for_them_and_a_head_among_them
         assert delegation.registrations.filter(person=delegation.head).exists()
 
 
+def test_each_vienna_delegation_has_its_head_and_members_of_its_institution_registered_and_confirmed() -> None:
+    delegations = Delegation.objects.filter(event__slug=VIENNA).select_related("head", "organization")
+    assert delegations.count() == 6
+    for delegation in delegations:
+        confirmed = delegation.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        assert delegation.head is not None and delegation.head_title
+        assert confirmed.filter(person=delegation.head).exists()
+        assert confirmed.exclude(person=delegation.head).count() >= 2
+        head_works_there = Affiliation.objects.filter(person=delegation.head, organization=delegation.organization)
+        assert head_works_there.exists()
+
+
 def test_the_turkmen_observer_is_in_the_ots_network() -> None:
     membership = NetworkMembership.objects.get(network__slug="ots-diaspora", organization__country="TM")
     assert membership.role == "observer"

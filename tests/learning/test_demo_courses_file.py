@@ -14,6 +14,8 @@ from tamyr.learning.models import Course, CourseFormat
 from tamyr.registry.demo import network
 from tests.factories import UserFactory
 
+TEACHER = "teacher"  # the demo login of tamyr.registry.demo.users, named as teacher in the courses file
+
 pytestmark = pytest.mark.django_db
 
 
@@ -30,7 +32,7 @@ def test_the_shipped_courses_file_validates_against_the_schema() -> None:
 
 def test_the_courses_file_loads_and_a_second_load_changes_nothing() -> None:
     network.load_network()
-    UserFactory(username=demo.TEACHER)
+    UserFactory(username=TEACHER)
     courses = demo.load_courses()
     assert len(courses) == Course.objects.count() == 63
     rows = AuditEntry.objects.count()

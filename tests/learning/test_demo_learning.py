@@ -32,6 +32,10 @@ from tamyr.registry.demo import network
 from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
 from tests.factories import PersonFactory, UserFactory, country
 
+TEACHER = "teacher"  # the demo login of tamyr.registry.demo.users, named as teacher in the courses file
+VIDEO_LESSONS = 8  # lessons of each video course in the file
+QUIZ_QUESTIONS = 5  # questions of each final quiz in the file
+
 pytestmark = pytest.mark.django_db
 
 SEED = 2026
@@ -52,7 +56,7 @@ def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
         atomic.__enter__()
         try:
             network.load_network()
-            UserFactory(username=demo.TEACHER)
+            UserFactory(username=TEACHER)
             PersonFactory(
                 email=demo.COMPATRIOT_EMAIL,
                 display_name="Аружан Серікқызы",
@@ -115,7 +119,7 @@ def test_course_titles_are_in_kazakh_english_and_russian() -> None:
 
 def test_video_lessons_link_to_youtube_and_live_ones_are_marked_live() -> None:
     video = Lesson.objects.filter(course__format=CourseFormat.SELF_PACED)
-    assert video.count() == 30 * demo.VIDEO_LESSONS
+    assert video.count() == 30 * VIDEO_LESSONS
     assert all(url.startswith("https://www.youtube.com/watch?v=") for url in video.values_list("video_url", flat=True))
     assert not video.filter(is_live=True).exists()
     assert not Lesson.objects.filter(course__format=CourseFormat.LIVE_GROUP, is_live=False).exists()
@@ -142,12 +146,12 @@ def test_each_format_has_its_completion_rule() -> None:
 def test_final_quizzes_ask_real_kazakh() -> None:
     course = Course.objects.get(slug="otandastar-kazakh-tr-a1")
     quiz = course.quizzes.get(is_final=True)
-    assert quiz.questions.count() == demo.QUIZ_QUESTIONS
+    assert quiz.questions.count() == QUIZ_QUESTIONS
     assert not Course.objects.get(slug="otandastar-talk-club-a2-b1").quizzes.exists()
 
 
 def test_the_demo_teacher_teaches_some_groups() -> None:
-    taught = CourseGroup.objects.filter(teachers__username=demo.TEACHER)
+    taught = CourseGroup.objects.filter(teachers__username=TEACHER)
     assert taught.exists()
     assert taught.count() < CourseGroup.objects.filter(course__provider__slug="otandastar").count()
 
@@ -273,7 +277,7 @@ def test_at_full_size_the_rules_give_about_the_seeds_figures(monkeypatch: pytest
     """About 1,400 participants from 12 countries completed 780 courses; 336 received certificates — within 3 %.
     (Certificates are left out to keep the test quick: every completed live group earns one, so the people with a
     certificate are the people with a completed live group.)"""
-    monkeypatch.setattr(demo, "issue_certificates", lambda enrollment_ids: 0)
+    monkeypatch.setattr(demo, "certificates_issue_earned", lambda enrollment_ids: 0)
     demo.build(seed=SEED, learners=demo.LEARNERS)
     enrollments = Enrollment.objects.filter(person__email__startswith="demo.learner.")
     figures = enrollments.exclude(status=EnrollmentStatus.WITHDRAWN).aggregate(

@@ -13,31 +13,16 @@ the demo writes the same audit rows and search keys as the interface does.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from tamyr.core import netfiles
+from tamyr.core.netfiles import shipped
 from tamyr.core.netfiles.yamlfile import parse
-from tamyr.registry.models import (
-    Network,
-    Organization,
-    Person,
-)
-
-#: The Kazakh cultural centres abroad: they, with Otandastar, keep the records of the generated compatriots.
-KAZAKH_CENTRES: tuple[str, ...] = (
-    "kazakh-centre-istanbul",
-    "kazakh-centre-iran",
-    "kazakh-centre-russia",
-    "kazakh-centre-uzbekistan",
-    "kazakh-centre-mongolia",
-    "kazakh-centre-japan",
-)
+from tamyr.registry.models import Network, Organization, Person
 
 # --- organizations and networks ---------------------------------------------------------------------------------
 
 #: The seeds' organizations, networks and memberships: a network file, loaded the way `tamyr load` loads one.
-NETWORK_FILE = Path(__file__).resolve().parents[2] / "demo" / "network.yaml"
+NETWORK_FILE = shipped.DEMO_DIR / "network.yaml"
 
 
 def load_network() -> tuple[dict[str, Organization], dict[str, Network]]:
@@ -47,21 +32,13 @@ def load_network() -> tuple[dict[str, Organization], dict[str, Network]]:
     the registry services with their audit rows), and a second run changes nothing. Returns the file's organizations
     and networks by slug, in file order, for the people and logins that hang on them.
     """
-    declared = load_file(NETWORK_FILE)
+    declared = shipped.declared(NETWORK_FILE.name)
     organizations = Organization.objects.in_bulk(list(declared.get("organizations", {})), field_name="slug")
     networks = Network.objects.in_bulk(list(declared.get("networks", {})), field_name="slug")
     return (
         {slug: organizations[slug] for slug in declared.get("organizations", {})},
         {slug: networks[slug] for slug in declared.get("networks", {})},
     )
-
-
-def load_file(path: Path) -> dict[str, dict[str, Any]]:
-    """Load one of the demo's network files as `tamyr load` does, acting as the system: planned by stable keys,
-    applied through the services with their audit rows; a second run changes nothing. Returns what the file
-    declares, by section and key, in file order."""
-    plan = netfiles.load([(f"tamyr/demo/{path.name}", path.read_text(encoding="utf-8"))])
-    return plan.context.declared
 
 
 def load_named_people() -> list[Person]:

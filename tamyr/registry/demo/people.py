@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
-from django.db import models
 
-from tamyr.core import bulk
 from tamyr.registry.models import (
     Affiliation,
     Consent,
@@ -35,7 +32,7 @@ from tamyr.registry.models import (
     Script,
     SpokenLanguage,
 )
-from tamyr.registry.search import new_variant, write_grams
+from tamyr.registry.netfile_people import people_sync
 
 DEFAULT_SEED = 2026
 
@@ -112,12 +109,8 @@ class GeneratedPerson:
 
     @property
     def email(self) -> str:
-        return email_for(self.number)
-
-
-def email_for(number: int) -> str:
-    """The stable address by which a second run finds the same generated person."""
-    return f"demo.person.{number:04d}@example.org"
+        """The stable address by which a second run finds the same generated person."""
+        return f"demo.person.{self.number:04d}@example.org"
 
 
 def pick_name(rng: random.Random) -> tuple[str, Spelling, Spelling]:
@@ -249,30 +242,19 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
 
 def compatriot() -> GeneratedPerson:
     """Person 1, the record of the `compatriot` demo login: a Kazakh student in Berlin, written out by hand in the
-    names file so the demo's walkthrough can name her."""
-    spec = _TABLES["compatriot"]
-    given = dt.datetime.fromisoformat(spec["consent_given"])
+    names file (with GeneratedPerson's fields) so the demo's walkthrough can name her."""
+    spec = dict(_TABLES["compatriot"])
+    given = dt.datetime.fromisoformat(spec.pop("consent_given"))
+    variants = tuple(tuple(row) for row in spec.pop("variants"))
+    languages = tuple(sorted(spec.pop("languages").items()))
+    consents = tuple((purpose, ConsentMethod.WEB_FORM.value, given) for purpose in spec.pop("consents"))
+    plain: dict[str, Any] = {name: tuple(value) if isinstance(value, list) else value for name, value in spec.items()}
     return GeneratedPerson(
-        number=1,
-        display_name=spec["variants"][0][0],
-        variants=tuple((text, script, language) for text, script, language in spec["variants"]),
-        gender=spec["gender"],
-        birth_year=spec["birth_year"],
-        residence=spec["residence"],
-        city=spec["city"],
-        citizenships=tuple(spec["citizenships"]),
-        languages=tuple(sorted(spec["languages"].items())),
-        expertise=tuple(spec["expertise"]),
-        registered_by=spec["registered_by"],
-        affiliation=None,
-        consents=tuple((purpose, ConsentMethod.WEB_FORM.value, given) for purpose in spec["consents"]),
+        number=1, display_name=variants[0][0], variants=variants, languages=languages, consents=consents, **plain
     )
 
 
 # --- loader ----------------------------------------------------------------------------------------------------
-
-#: A generated person's rows in another table: (what the audit row calls it, model, fields, the rows of an e-mail).
-Child = tuple[str, type[models.Model], tuple[str, ...], Callable[[str], list[tuple[Any, ...]]]]
 
 
 @dataclass
@@ -280,41 +262,6 @@ class PeopleResult:
     people: list[Person]
     created: int
     changed: int
-
-
-def sync_people(values: Mapping[str, dict[str, Any]], children: Sequence[Child]) -> bulk.Synced:
-    """Create or bring up to date generated people found again by their e-mail (`values`: e-mail → fields), and
-    their rows in other tables, in bulk; with the audit rows `person_create` and `person_update` would write.
-
-    Why not `person_create` per person: a few hundred people each with variants, languages, consents and
-    citizenships would take thousands of queries; here each table is read once and written in bulk, with the same
-    search keys (name variants get their keys and grams as the services write them). Returns the people by e-mail,
-    the e-mails created and those changed (with the changed fields, and the labels of the changed children).
-    """
-    found = Person.objects.filter(email__in=list(values), erased_at__isnull=True).order_by("-id")
-    existing = {person.email: person for person in found}  # the first record of an address
-    synced = bulk.sync_keyed(Person, existing, values, lambda email, row: Person(email=email, **row))
-    email_of = {person.pk: email for email, person in synced.rows.items()}
-    for label, model, fields, rows_of in children:
-        make = _variant if model is NameVariant else None
-        wanted = {pk: rows_of(email) for pk, email in email_of.items()}
-        stale, created = bulk.sync_children(model, "person_id", fields, wanted, make)
-        if model is NameVariant:
-            write_grams(created)
-        for pk in stale - {synced.rows[email].pk for email in synced.created}:
-            synced.changed.add(email_of[pk])
-            synced.fields[email_of[pk]].add(label)
-    people = sorted(synced.rows.values(), key=lambda person: person.pk)
-    created = [person for person in people if person.email in synced.created]
-    changed = [person for person in people if person.email in synced.changed]
-    bulk.audit_rows("registry.person_created", created, str, source="demo")
-    named = {email: sorted(name.removesuffix("_id") for name in names) for email, names in synced.fields.items()}
-    bulk.audit_rows("registry.person_changed", changed, str, fields=lambda p: named[p.email], source="demo")
-    return synced
-
-
-def _variant(person_id: int, row: tuple[Any, ...]) -> NameVariant:
-    return new_variant(person_id=person_id, text=row[0], script=row[1], language=row[2])
 
 
 def load_people(count: int, organizations: dict[str, Organization], seed: int = DEFAULT_SEED) -> PeopleResult:
@@ -343,7 +290,7 @@ def load_people(count: int, organizations: dict[str, Organization], seed: int = 
         found = specs[email].affiliation
         return [(organizations[found[0]].pk, *found[1:], None)] if found else []
 
-    synced = sync_people(
+    synced = people_sync(
         values,
         [
             ("name_variants", NameVariant, ("text", "script", "language"), lambda e: list(specs[e].variants)),

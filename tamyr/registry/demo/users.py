@@ -13,7 +13,6 @@ import functools
 import hashlib
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
@@ -23,73 +22,27 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from tamyr.accounts.models import User
 from tamyr.core import audit
-from tamyr.registry.demo.network import load_file
+from tamyr.core.netfiles import shipped
 from tamyr.registry.models import Person
 
 DEMO_PASSWORD = "tamyr-demo-2026"
-#: The logins' roles at organizations and networks: a network file, granted as `tamyr load` grants them.
-ROLES_FILE = Path(__file__).resolve().parents[2] / "demo" / "roles.yaml"
 TOTP_ISSUER = "Tamyr"
 
 
 @dataclass(frozen=True)
 class DemoUser:
     username: str
-    role: str | Promise
-    can: str | Promise
+    role: dict[str, str]  # {language: text}, as network files write translatable texts
+    can: dict[str, str]
     superuser: bool = False
     totp: bool = True
 
 
-DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser(
-        "admin",
-        _("Platform admin"),
-        _("Everything, including the Django admin at /admin/ and the audit log."),
-        superuser=True,
-    ),
-    DemoUser(
-        "coordinator",
-        _("Network coordinator of the OTS diaspora institutions"),
-        _("Sees the people of every organization in the network and edits the network."),
-    ),
-    DemoUser(
-        "manager",
-        _("Organization admin of Abai Uii"),
-        _("Edits Abai Uii's profile, grants roles there, adds, changes and erases its people."),
-    ),
-    DemoUser(
-        "staff",
-        _("Staff at Otandastar"),
-        _("Adds, changes and exports the people whose records Otandastar keeps."),
-    ),
-    DemoUser(
-        "teacher",
-        _("Teacher at Otandastar"),
-        _("Teaches Otandastar's courses; sees no one's record outside them."),
-    ),
-    DemoUser(
-        "reviewer",
-        _("Reviewer at the State Secretariat for Hungarian Communities Abroad"),
-        _("Reviews the applications to calls (such as scholarships) given to the State Secretariat."),
-    ),
-    *(
-        DemoUser(
-            f"admin-{slug}",
-            _("Admin of a member institution of the OTS network"),
-            _("Signs off the OTS Joint Action Plan in the institution's name (the amendment awaits it)."),
-        )
-        for slug in ("diaspora-committee-azerbaijan", "ministry-labour-kyrgyzstan", "otandastar", "vatandoshlar", "ytb")
-    ),
-    DemoUser(
-        "compatriot", _("Compatriot (no staff role)"), _("Sees, downloads and may erase their own record."), totp=False
-    ),
-)
+#: The logins and what each may do, in the interface's languages: a data file.
+DEMO_USERS: tuple[DemoUser, ...] = tuple(DemoUser(**row) for row in shipped.demo_data("logins.yaml"))
 
 
 def totp_secret_for(username: str) -> str:
@@ -188,5 +141,5 @@ def load_users(compatriot_person: Person) -> list[DemoLogin]:
             compatriot_person.save(update_fields=["user", "updated_at"])
             audit.record(None, "registry.person_changed", compatriot_person, fields=["user"], source="demo")
         logins.append(DemoLogin(user=user, spec=spec, secret=secret, secret_is_demo=is_demo))
-    load_file(ROLES_FILE)
+    shipped.load_demo("roles.yaml")  # their roles: a network file, granted as `tamyr load` grants them
     return logins

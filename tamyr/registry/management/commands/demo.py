@@ -8,7 +8,6 @@ differs, so `make demo` may run it on every start.
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -18,18 +17,15 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from tamyr.accounts.models import NetworkCoordinator, OrganizationRole, User
+from tamyr.core.i18n import translate
+from tamyr.core.netfiles import shipped
 from tamyr.registry.demo import network, people, users
-from tamyr.registry.models import (
-    Affiliation,
-    Consent,
-    NameVariant,
-    Network,
-    NetworkMembership,
-    Organization,
-    Person,
-)
+from tamyr.registry.models import Affiliation, Consent, NameVariant, Network, NetworkMembership, Organization, Person
 
 PRODUCTION_SETTINGS = "tamyr.settings.production"
+#: The tables the demo fills, counted after it ran by the names the admin gives them.
+REGISTRY_TABLES = (Organization, Network, NetworkMembership, Person, NameVariant, Affiliation, Consent)
+ACCOUNT_TABLES = (User, OrganizationRole, NetworkCoordinator)
 
 
 class Command(BaseCommand):
@@ -83,14 +79,9 @@ class Command(BaseCommand):
             results.append((config.label, builder(seed=seed)))
         # apps whose demo is only data name network files in tamyr/demo/ (`demo_files`); loaded as `tamyr load`
         # loads them, as the system, so a second run plans nothing
-        from tamyr.core import netfiles
-
-        demo = Path(__file__).resolve().parents[3] / "demo"
         for config in apps.get_app_configs():
-            names = getattr(config, "demo_files", ())
-            if names:
-                files = [(f"tamyr/demo/{name}", (demo / name).read_text(encoding="utf-8")) for name in names]
-                results.append((config.label, netfiles.load(files).counts))
+            if names := getattr(config, "demo_files", ()):
+                results.append((config.label, shipped.load_demo(*names).counts))
         return results
 
     @staticmethod
@@ -108,9 +99,9 @@ class Command(BaseCommand):
         for login in logins:
             write(
                 f"  {login.user.get_username():<{width}}  {users.DEMO_PASSWORD:<{pw}}  {login.user.email:<30}  "
-                f"{login.spec.role}"
+                f"{translate(login.spec.role)}"
             )
-            write(f"  {'':<{width}}  {'':<{pw}}  {'':<30}  can: {login.spec.can}")
+            write(f"  {'':<{width}}  {'':<{pw}}  {'':<30}  can: {translate(login.spec.can)}")
         write("")
         write(self.style.MIGRATE_HEADING("Two-factor (TOTP) secrets"))
         write("Add a secret to an authenticator app (or open the otpauth:// URI on a phone).")
@@ -139,18 +130,6 @@ class Command(BaseCommand):
             f"{len(generated.people)} generated compatriots ({generated.created} new, {generated.changed} updated)"
         )
         write("  now in the database:")
-        counts = [
-            ("organizations", Organization.objects.count()),
-            ("networks", Network.objects.count()),
-            ("network memberships", NetworkMembership.objects.count()),
-            ("people", Person.objects.count()),
-            ("name variants", NameVariant.objects.count()),
-            ("affiliations", Affiliation.objects.count()),
-            ("consents", Consent.objects.count()),
-            ("users", User.objects.count()),
-            ("organization roles", OrganizationRole.objects.count()),
-            ("network coordinators", NetworkCoordinator.objects.count()),
-        ]
-        for label, value in counts:
-            write(f"    {label:<22} {value:>6}")
+        for model in (*REGISTRY_TABLES, *ACCOUNT_TABLES):
+            write(f"    {model._meta.verbose_name_plural!s:<22} {model.objects.count():>6}")
         write(self.style.SUCCESS("Demo loaded. Run it again at any time: it changes only what differs."))
