@@ -313,6 +313,8 @@ class IndicatorPeriod(models.Model):
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
+    #: A network-wide count of distinct people this period's number is kept by, row by row (`PeopleCount`).
+    counter = models.ForeignKey("PeopleCount", null=True, blank=True, on_delete=models.SET_NULL, related_name="periods")
 
     class Meta:
         ordering = ["indicator", "starts_on"]
@@ -565,3 +567,39 @@ class LearnRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.practice}"
+
+
+class PeopleCount(models.Model):
+    """A count of distinct people over many events (a network-wide indicator's period), kept row by row so that one
+    registration changes it by one instead of a recount of the network's every registration
+    (docs/decisions/0030-network-wide-counts-row-by-row.md).
+
+    `key` is a digest of what the number depends on (`recount.Spec`: the events counted over, the states, the
+    ages): when an event is added to the network or cancelled the key changes, and the next count builds a new
+    row from scratch; periods with equal specs share one count. `number` is the count of its `CountedPerson` rows,
+    changed only together with them, under a lock of this row."""
+
+    key = models.CharField(max_length=64, unique=True)
+    query = models.CharField(max_length=60)
+    spec = models.JSONField(default=dict)
+    number = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.query} {self.key[:8]}: {self.number}"
+
+
+class CountedPerson(models.Model):
+    """One person counted in a `PeopleCount`. `person_id` is a plain number, not a foreign key: a merge of two people
+    must not move these rows (the merge moves what points at a person), and a deleted person's row is taken away
+    with the count adjusted (`recount.reconcile`), not by a cascade that would leave the number behind."""
+
+    count = models.ForeignKey(PeopleCount, on_delete=models.CASCADE, related_name="people")
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["count", "person_id"], name="one_counted_person")]
+        indexes = [models.Index(fields=["person_id"], name="counted_person_person")]
+
+    def __str__(self) -> str:
+        return f"{self.count_id}: {self.person_id}"
