@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.core.i18n import translate
+from tamyr.core.jobs import Job
 from tamyr.core.models import TimeStampedModel
 from tamyr.core.uploads import RandomName, private_storage
 
@@ -598,8 +599,39 @@ class CountedPerson(models.Model):
     person_id = models.BigIntegerField()
 
     class Meta:
+        # the unique index serves every lookup too ((count, person) and (counts…, person)): no other index to
+        # maintain while a count's hundreds of thousands of rows are written
         constraints = [models.UniqueConstraint(fields=["count", "person_id"], name="one_counted_person")]
-        indexes = [models.Index(fields=["person_id"], name="counted_person_person")]
 
     def __str__(self) -> str:
         return f"{self.count_id}: {self.person_id}"
+
+
+class PlanImport(Job):
+    """One upload of measures or reported values for a plan, run by the task worker (`services_bulk.plan_import_run`)
+    with its progress (`done` of `total` rows) polled by the page. A resumable job (`tamyr.core.jobs`) that is all
+    or nothing: the rows are written in one transaction that also marks the job finished, so a failed, stopped or
+    taken-over run leaves no row, and the next run starts from the first row. The upload is deleted when the job
+    ends; `report` keeps what the file did (or would have done) and every bad row."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(_("what the file holds"), max_length=16)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("plan-imports"), storage=private_storage, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.kind} {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:plan_import_detail", kwargs={"slug": self.plan.slug, "pk": self.pk})

@@ -15,6 +15,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from tamyr.cooperation.models import PlanImport
+from tamyr.core import jobs
+
 #: A pending mark this old is taken as lost: the next change enqueues again.
 STALE_SECONDS = 300
 
@@ -94,3 +97,21 @@ def recompute_all() -> None:
     from tamyr.cooperation import services
 
     services.recompute_all()
+
+
+@db_task()
+def run_plan_import(import_id: int) -> None:
+    """A plan's measures or reported values from a file (`services_bulk.plan_import_run`)."""
+    from tamyr.cooperation import services_bulk
+
+    services_bulk.plan_import_run(import_id=import_id)
+
+
+def _queue_plan_import(import_id: int, delay: float) -> None:
+    if delay > 0:
+        run_plan_import.schedule(args=(import_id,), delay=delay)
+    else:
+        run_plan_import(import_id)
+
+
+jobs.register(PlanImport, _queue_plan_import)
