@@ -25,7 +25,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +70,10 @@ class _Context:
     member_countries: dict[int, tuple[str, ...]]
     events: dict[int, tuple[datetime, str, str, set[int]]]  # id → (starts_at, kind, status, organizers)
     courses_by_provider: dict[int, list[int]]
+    #: the events of a scope over the network's (or organization's) events, by what decides them: many periods
+    #: share one (every measure linking nothing, per period and kind), and each would walk every event again
+    wide_events: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)  # an event's year in the site's time zone, once each
 
 
 def _context(periods: list[IndicatorPeriod]) -> _Context:
@@ -154,8 +158,17 @@ def _events(scope: Scope, context: _Context) -> list[int]:
     if linked:
         candidates: Iterable[int] = (pk for pk in linked if pk in context.events)
     else:
+        memo = (scope.network_id, scope.organization_id, start, end, kind)
+        if memo in context.wide_events:
+            return context.wide_events[memo]
         organizations = _organizations(scope, context)
         candidates = (pk for pk, event in context.events.items() if event[3] & organizations)
+        context.wide_events[memo] = _within(candidates, start, end, kind, context)
+        return context.wide_events[memo]
+    return _within(candidates, start, end, kind, context)
+
+
+def _within(candidates: Iterable[int], start: datetime, end: datetime, kind: Any, context: _Context) -> list[int]:
     return sorted(
         pk
         for pk in candidates
@@ -163,6 +176,13 @@ def _events(scope: Scope, context: _Context) -> list[int]:
         and context.events[pk][2] != EventStatus.CANCELLED
         and (not kind or context.events[pk][1] == kind)
     )
+
+
+def _year(event_id: int, context: _Context) -> int:
+    year = context.years.get(event_id)
+    if year is None:
+        year = context.years[event_id] = timezone.localtime(context.events[event_id][0]).year
+    return year
 
 
 def _spec(period: IndicatorPeriod, scope: Scope, context: _Context) -> Spec:
@@ -175,7 +195,7 @@ def _spec(period: IndicatorPeriod, scope: Scope, context: _Context) -> Spec:
         ages = (int(scope.params.get("min_age", 14)), int(scope.params.get("max_age", 35)))
         events = tuple(_events(scope, context))
         # the age reached in the event's year, the year taken in the site's time zone as ExtractYear does
-        years = tuple(timezone.localtime(context.events[pk][0]).year for pk in events)
+        years = tuple(_year(pk, context) for pk in events)
         return Spec(name, events, countries, ages, years=years, wide=wide)
     if name == "courses_completed":
         linked = context.linked_courses.get(scope.measure_id)

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -423,17 +423,22 @@ def recount(periods: Iterable[int] | QuerySet[IndicatorPeriod], changed_at: date
 
 
 def _write_kept(periods: Mapping[int, int]) -> None:
-    """Periods (id → the count they are kept by) take their count's number now."""
+    """Periods (id → the count they are kept by) take their count's number now: one statement, and one more per
+    count a period moves to (after an event was added, say)."""
+    if not periods:
+        return
     now = timezone.now()
-    by_count: dict[int, list[int]] = {}
+    current = dict(IndicatorPeriod.objects.filter(pk__in=list(periods)).values_list("pk", "counter_id"))
+    moved: dict[int, list[int]] = {}
     for period, count in periods.items():
-        by_count.setdefault(count, []).append(period)
-    for count, ids in by_count.items():
-        IndicatorPeriod.objects.filter(pk__in=ids).update(
-            counter_id=count,
-            actual=Subquery(PeopleCount.objects.filter(pk=count).values("number")[:1]),
-            computed_at=now,
-        )
+        if current.get(period) != count:
+            moved.setdefault(count, []).append(period)
+    for count, ids in moved.items():
+        IndicatorPeriod.objects.filter(pk__in=ids).update(counter_id=count)
+    IndicatorPeriod.objects.filter(pk__in=list(periods)).update(
+        actual=Subquery(PeopleCount.objects.filter(pk=OuterRef("counter_id")).values("number")[:1]),
+        computed_at=now,
+    )
 
 
 def recompute_wide_for_event(

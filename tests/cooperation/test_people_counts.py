@@ -12,7 +12,6 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from tamyr.accounts import permissions
 from tamyr.cooperation import recount, selectors, services
 from tamyr.cooperation.models import CountedPerson, Indicator, IndicatorPeriod, PeopleCount
 from tamyr.cooperation.queries import QUERIES
@@ -84,7 +83,9 @@ def test_the_first_count_lists_the_people_as_rows(world: PlanWorld) -> None:
     forum = EventFactory(organizer=world.kz, kind="forum", starts_at=at(3), capacity=None)
     for _n in range(3):
         RegistrationFactory(event=forum, person=PersonFactory(registered_by=world.kz, residence_country=country("KZ")))
-    RegistrationFactory(event=forum, person=PersonFactory(registered_by=world.kz, residence_country=country("DE")))  # not from a member
+    RegistrationFactory(
+        event=forum, person=PersonFactory(registered_by=world.kz, residence_country=country("DE"))
+    )  # not from a member
     indicator = wide(world)
     kept = period(indicator).counter
     assert kept is not None
@@ -98,7 +99,12 @@ def test_a_registration_of_someone_new_adds_one_without_a_recount(
     RegistrationFactory(event=forum, person=PersonFactory(registered_by=world.kz, residence_country=country("KZ")))
     indicator = wide(world)
     request.getfixturevalue("no_recount")
-    register(world, forum, PersonFactory(registered_by=world.kz, residence_country=country("AZ")), django_capture_on_commit_callbacks)
+    register(
+        world,
+        forum,
+        PersonFactory(registered_by=world.kz, residence_country=country("AZ")),
+        django_capture_on_commit_callbacks,
+    )
     assert actual(indicator) == 2 == reference(indicator)
 
 
@@ -141,8 +147,12 @@ def test_young_compatriots_are_kept_by_their_age_in_the_events_year(
     forum = EventFactory(organizer=world.kz, kind="forum", starts_at=soon(20), capacity=None)
     indicator = wide(world, "young_registered", {"max_age": 30, "kind": "forum"})
     request.getfixturevalue("no_recount")
-    register(world, forum, PersonFactory(registered_by=world.kz, birth_year=1996), django_capture_on_commit_callbacks)  # 30 in 2026
-    register(world, forum, PersonFactory(registered_by=world.kz, birth_year=1995), django_capture_on_commit_callbacks)  # 31
+    register(
+        world, forum, PersonFactory(registered_by=world.kz, birth_year=1996), django_capture_on_commit_callbacks
+    )  # 30 in 2026
+    register(
+        world, forum, PersonFactory(registered_by=world.kz, birth_year=1995), django_capture_on_commit_callbacks
+    )  # 31
     register(world, forum, PersonFactory(registered_by=world.kz, birth_year=None), django_capture_on_commit_callbacks)
     assert actual(indicator) == 1 == reference(indicator)
 
@@ -173,7 +183,9 @@ def test_a_deleted_person_or_registration_is_taken_away(
     forum = EventFactory(organizer=world.kz, kind="forum", starts_at=at(3), capacity=None)
     gone = PersonFactory(registered_by=world.kz, residence_country=country("KZ"))
     RegistrationFactory(event=forum, person=gone)
-    deleted = RegistrationFactory(event=forum, person=PersonFactory(registered_by=world.kz, residence_country=country("TR")))
+    deleted = RegistrationFactory(
+        event=forum, person=PersonFactory(registered_by=world.kz, residence_country=country("TR"))
+    )
     RegistrationFactory(event=forum, person=PersonFactory(registered_by=world.kz, residence_country=country("AZ")))
     indicator = wide(world)
     assert actual(indicator) == 3
@@ -194,7 +206,12 @@ def test_a_new_event_in_the_network_builds_the_count_again(
     indicator = wide(world)
     before = period(indicator).counter_id
     newer = EventFactory(organizer=world.kz, kind="talk", starts_at=soon(22), capacity=None)
-    register(world, newer, PersonFactory(registered_by=world.kz, residence_country=country("TR")), django_capture_on_commit_callbacks)
+    register(
+        world,
+        newer,
+        PersonFactory(registered_by=world.kz, residence_country=country("TR")),
+        django_capture_on_commit_callbacks,
+    )
     assert actual(indicator) == 2 == reference(indicator)
     assert period(indicator).counter_id != before
     assert not PeopleCount.objects.filter(pk=before).exists()  # no period is kept by the old count
