@@ -342,7 +342,7 @@ def one_change(data: dict[str, Any], rng: random.Random, count: int) -> dict[str
     from tamyr.registry.models import Country, Person
 
     figures: dict[str, list[float]] = {"linked_ms": [], "wide_ms": [], "linked": [], "wide": []}
-    waiting: list[tuple[int, datetime]] = []
+    waiting: list[tuple[int, datetime, list[int] | None]] = []
     real_wide = tasks.recompute_wide_for_event
 
     def after_recount(sender: Any, *, changed_at: datetime, **kwargs: Any) -> None:
@@ -350,7 +350,11 @@ def one_change(data: dict[str, Any], rng: random.Random, count: int) -> dict[str
         figures["linked_ms"].append(1000 * (datetime.now(UTC) - changed_at).total_seconds())
 
     registrations_changed.connect(after_recount, dispatch_uid="bench.after_recount")
-    tasks.recompute_wide_for_event = lambda event_id, changed_at: waiting.append((event_id, changed_at))  # queued
+
+    def queue_wide(event_id: int, changed_at: datetime, person_ids: list[int] | None = None) -> None:
+        waiting.append((event_id, changed_at, person_ids))  # queued
+
+    tasks.recompute_wide_for_event = queue_wide
     soon = datetime.now(UTC) + timedelta(days=1)  # registration is open: the event is still to come
     linked = list(
         Event.objects.filter(pk__in=Measure.events.through.objects.values("event_id"), status="published")

@@ -16,6 +16,16 @@ class CooperationConfig(AppConfig):
         from tamyr.learning.signals import completions_changed
 
         registrations_changed.connect(receivers.on_registrations_changed, dispatch_uid="cooperation.registrations")
+        from django.db.models.signals import post_delete, post_save
+
+        from tamyr.events.models import Registration
+        from tamyr.registry.models import Person, PersonMerge
+
+        post_save.connect(receivers.on_person_merge_saved, sender=PersonMerge, dispatch_uid="cooperation.merge")
+        post_delete.connect(receivers.on_person_deleted, sender=Person, dispatch_uid="cooperation.person_deleted")
+        post_delete.connect(
+            receivers.on_registration_deleted, sender=Registration, dispatch_uid="cooperation.registration_deleted"
+        )
         completions_changed.connect(receivers.on_completions_changed, dispatch_uid="cooperation.completions")
         files.register(
             files.PrivateFile(

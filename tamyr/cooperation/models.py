@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tamyr.core.i18n import translate
+from tamyr.core.jobs import Job
 from tamyr.core.models import TimeStampedModel
 from tamyr.core.uploads import RandomName, private_storage
 
@@ -313,6 +314,8 @@ class IndicatorPeriod(models.Model):
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
+    #: A network-wide count of distinct people this period's number is kept by, row by row (`PeopleCount`).
+    counter = models.ForeignKey("PeopleCount", null=True, blank=True, on_delete=models.SET_NULL, related_name="periods")
 
     class Meta:
         ordering = ["indicator", "starts_on"]
@@ -565,3 +568,70 @@ class LearnRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.practice}"
+
+
+class PeopleCount(models.Model):
+    """A count of distinct people over many events (a network-wide indicator's period), kept row by row so that one
+    registration changes it by one instead of a recount of the network's every registration
+    (docs/decisions/0030-network-wide-counts-row-by-row.md).
+
+    `key` is a digest of what the number depends on (`recount.Spec`: the events counted over, the states, the
+    ages): when an event is added to the network or cancelled the key changes, and the next count builds a new
+    row from scratch; periods with equal specs share one count. `number` is the count of its `CountedPerson` rows,
+    changed only together with them, under a lock of this row."""
+
+    key = models.CharField(max_length=64, unique=True)
+    query = models.CharField(max_length=60)
+    spec = models.JSONField(default=dict)
+    number = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.query} {self.key[:8]}: {self.number}"
+
+
+class CountedPerson(models.Model):
+    """One person counted in a `PeopleCount`. `person_id` is a plain number, not a foreign key: a merge of two people
+    must not move these rows (the merge moves what points at a person), and a deleted person's row is taken away
+    with the count adjusted (`recount.reconcile`), not by a cascade that would leave the number behind."""
+
+    count = models.ForeignKey(PeopleCount, on_delete=models.CASCADE, related_name="people")
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        # the unique index serves every lookup too ((count, person) and (counts…, person)): no other index to
+        # maintain while a count's hundreds of thousands of rows are written
+        constraints = [models.UniqueConstraint(fields=["count", "person_id"], name="one_counted_person")]
+
+    def __str__(self) -> str:
+        return f"{self.count_id}: {self.person_id}"
+
+
+class PlanImport(Job):
+    """One upload of measures or reported values for a plan, run by the task worker (`services_bulk.plan_import_run`)
+    with its progress (`done` of `total` rows) polled by the page. A resumable job (`tamyr.core.jobs`) that is all
+    or nothing: the rows are written in one transaction that also marks the job finished, so a failed, stopped or
+    taken-over run leaves no row, and the next run starts from the first row. The upload is deleted when the job
+    ends; `report` keeps what the file did (or would have done) and every bad row."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(_("what the file holds"), max_length=16)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("plan-imports"), storage=private_storage, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.kind} {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:plan_import_detail", kwargs={"slug": self.plan.slug, "pk": self.pk})

@@ -21,18 +21,20 @@ The rules are those of `queries.py`, which stays the reference: tests compare th
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tamyr.cooperation import selectors
-from tamyr.cooperation.models import IndicatorPeriod, Measure
+from tamyr.cooperation.models import CountedPerson, IndicatorPeriod, Measure, PeopleCount
 from tamyr.cooperation.queries import QUERIES, Scope
 from tamyr.events.models import Event, EventStatus, Registration, RegistrationStatus
 from tamyr.learning.models import Course, Enrollment, EnrollmentStatus
@@ -52,6 +54,7 @@ class Spec:
     ages: tuple[int, int] | None = None  # young_registered: (min, max)
     window: tuple[datetime, datetime] | None = None  # courses_completed: completions from … to (inclusive)
     years: tuple[int, ...] = ()  # young_registered: each event's year (in the site's time zone), as `keys`
+    wide: bool = False  # distinct people over the network's events (no linked events): kept row by row
 
 
 # --- 1. resolve ---------------------------------------------------------------------------------------------------
@@ -67,6 +70,10 @@ class _Context:
     member_countries: dict[int, tuple[str, ...]]
     events: dict[int, tuple[datetime, str, str, set[int]]]  # id → (starts_at, kind, status, organizers)
     courses_by_provider: dict[int, list[int]]
+    #: the events of a scope over the network's (or organization's) events, by what decides them: many periods
+    #: share one (every measure linking nothing, per period and kind), and each would walk every event again
+    wide_events: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)  # an event's year in the site's time zone, once each
 
 
 def _context(periods: list[IndicatorPeriod]) -> _Context:
@@ -151,8 +158,17 @@ def _events(scope: Scope, context: _Context) -> list[int]:
     if linked:
         candidates: Iterable[int] = (pk for pk in linked if pk in context.events)
     else:
+        memo = (scope.network_id, scope.organization_id, start, end, kind)
+        if memo in context.wide_events:
+            return context.wide_events[memo]
         organizations = _organizations(scope, context)
         candidates = (pk for pk, event in context.events.items() if event[3] & organizations)
+        context.wide_events[memo] = _within(candidates, start, end, kind, context)
+        return context.wide_events[memo]
+    return _within(candidates, start, end, kind, context)
+
+
+def _within(candidates: Iterable[int], start: datetime, end: datetime, kind: Any, context: _Context) -> list[int]:
     return sorted(
         pk
         for pk in candidates
@@ -162,17 +178,25 @@ def _events(scope: Scope, context: _Context) -> list[int]:
     )
 
 
+def _year(event_id: int, context: _Context) -> int:
+    year = context.years.get(event_id)
+    if year is None:
+        year = context.years[event_id] = timezone.localtime(context.events[event_id][0]).year
+    return year
+
+
 def _spec(period: IndicatorPeriod, scope: Scope, context: _Context) -> Spec:
     name = period.indicator.query
+    wide = not context.linked_events.get(scope.measure_id)
     if name == "unique_participants":
-        return Spec(name, tuple(_events(scope, context)), _countries(scope, context))
+        return Spec(name, tuple(_events(scope, context)), _countries(scope, context), wide=wide)
     if name == "young_registered":
         countries = _countries(scope, context) if scope.params.get("member_states") else None
         ages = (int(scope.params.get("min_age", 14)), int(scope.params.get("max_age", 35)))
         events = tuple(_events(scope, context))
         # the age reached in the event's year, the year taken in the site's time zone as ExtractYear does
-        years = tuple(timezone.localtime(context.events[pk][0]).year for pk in events)
-        return Spec(name, events, countries, ages, years=years)
+        years = tuple(_year(pk, context) for pk in events)
+        return Spec(name, events, countries, ages, years=years, wide=wide)
     if name == "courses_completed":
         linked = context.linked_courses.get(scope.measure_id)
         if linked:
@@ -247,43 +271,53 @@ def _chunks(specs: list[tuple[int, Spec]]) -> Iterable[list[tuple[int, Spec]]]:
         yield chunk
 
 
+def _registrations_sql(
+    chunk: list[tuple[int, Spec]], countries: tuple[str, ...] | None, head: str
+) -> tuple[str, list[Any]]:
+    """unique_participants and young_registered over a chunk of specs numbered by the caller: `head` selects
+    (`SELECT s.spec, COUNT(DISTINCT r.person_id)` to count, `SELECT DISTINCT s.spec, r.person_id` to list)."""
+    registrations, people = _table(Registration), _table(Person)
+    young = chunk[0][1].query == "young_registered"
+    params: list[Any] = []
+    if young:
+        rows: list[tuple[int, ...]] = [
+            (number, key, year, *(spec.ages or (0, 0)))
+            for number, spec in chunk
+            for key, year in zip(spec.keys, spec.years, strict=True)
+        ]
+        if not rows:
+            return "", []
+        sql = (
+            f"WITH s(spec, event_id, year, min_age, max_age) AS (VALUES {_values(rows)}) "
+            f"{head} FROM s "
+            f"JOIN {registrations} r ON r.event_id = s.event_id "
+            f"JOIN {people} p ON p.id = r.person_id "
+            f"WHERE r.status IN (%s, %s) AND p.birth_year IS NOT NULL "
+            f"AND s.year - p.birth_year >= s.min_age AND s.year - p.birth_year <= s.max_age"
+        )
+        params += [RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING]
+    else:
+        rows = [(number, key) for number, spec in chunk for key in spec.keys]
+        if not rows:
+            return "", []
+        sql = (
+            f"WITH s(spec, event_id) AS (VALUES {_values(rows)}) "
+            f"{head} FROM s "
+            f"JOIN {registrations} r ON r.event_id = s.event_id WHERE r.status = %s"
+        )
+        params.append(RegistrationStatus.CONFIRMED)
+    if countries is not None:
+        sql += f" AND {_qualifying(countries, params, 'r.person_id', len(rows))}"
+    return sql, params
+
+
 def _count_registrations(specs: list[tuple[int, Spec]], countries: tuple[str, ...] | None) -> dict[int, int]:
     """unique_participants and young_registered: distinct people per spec."""
     counts: dict[int, int] = {}
-    registrations, people = _table(Registration), _table(Person)
     for chunk in _chunks(specs):
-        young = chunk[0][1].query == "young_registered"
-        params: list[Any] = []
-        if young:
-            rows: list[tuple[int, ...]] = [
-                (number, key, year, *(spec.ages or (0, 0)))
-                for number, spec in chunk
-                for key, year in zip(spec.keys, spec.years, strict=True)
-            ]
-            if not rows:
-                continue
-            sql = (
-                f"WITH s(spec, event_id, year, min_age, max_age) AS (VALUES {_values(rows)}) "
-                f"SELECT s.spec, COUNT(DISTINCT r.person_id) FROM s "
-                f"JOIN {registrations} r ON r.event_id = s.event_id "
-                f"JOIN {people} p ON p.id = r.person_id "
-                f"WHERE r.status IN (%s, %s) AND p.birth_year IS NOT NULL "
-                f"AND s.year - p.birth_year >= s.min_age AND s.year - p.birth_year <= s.max_age"
-            )
-            params += [RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING]
-        else:
-            rows = [(number, key) for number, spec in chunk for key in spec.keys]
-            if not rows:
-                continue
-            sql = (
-                f"WITH s(spec, event_id) AS (VALUES {_values(rows)}) "
-                f"SELECT s.spec, COUNT(DISTINCT r.person_id) FROM s "
-                f"JOIN {registrations} r ON r.event_id = s.event_id WHERE r.status = %s"
-            )
-            params.append(RegistrationStatus.CONFIRMED)
-        if countries is not None:
-            sql += f" AND {_qualifying(countries, params, 'r.person_id', len(rows))}"
-        counts.update(_run(sql + " GROUP BY s.spec", params))
+        sql, params = _registrations_sql(chunk, countries, "SELECT s.spec, COUNT(DISTINCT r.person_id)")
+        if sql:
+            counts.update(_run(sql + " GROUP BY s.spec", params))
     return counts
 
 
@@ -327,3 +361,193 @@ def count_specs(specs: Iterable[Spec]) -> dict[Spec, int]:
         else:
             counts.update(_count_registrations(members, countries))
     return {spec: counts.get(number, 0) for number, spec in enumerate(distinct)}
+
+
+# --- 3. network-wide counts kept row by row -----------------------------------------------------------------------
+#
+# A network-wide count of distinct people reads every registration of the network in the period: about a second at
+# the benchmark's size, after every change. Instead its people are kept as rows (`PeopleCount`, `CountedPerson`;
+# docs/decisions/0030): `build` lists them once (with the same statement as the count), and `reconcile` brings one
+# person's rows in line with that person's registrations after a change — a row added if the person is new for the
+# count, taken away if no registration of theirs counts any more, the number moved by the rows actually written.
+
+#: The queries whose wide periods are kept row by row (distinct people over registrations).
+PEOPLE_QUERIES = frozenset({"unique_participants", "young_registered"})
+
+
+def kept(spec: Spec) -> bool:
+    return spec.wide and spec.query in PEOPLE_QUERIES
+
+
+def spec_data(spec: Spec) -> dict[str, Any]:
+    return {
+        "query": spec.query,
+        "keys": list(spec.keys),
+        "countries": None if spec.countries is None else list(spec.countries),
+        "ages": None if spec.ages is None else list(spec.ages),
+        "years": list(spec.years),
+    }
+
+
+def spec_key(spec: Spec) -> str:
+    return hashlib.sha256(json.dumps(spec_data(spec), sort_keys=True).encode()).hexdigest()
+
+
+def spec_from_data(data: dict[str, Any]) -> Spec:
+    countries, ages = data.get("countries"), data.get("ages")
+    return Spec(
+        data["query"],
+        tuple(data["keys"]),
+        None if countries is None else tuple(countries),
+        None if ages is None else (int(ages[0]), int(ages[1])),
+        years=tuple(data.get("years") or ()),
+        wide=True,
+    )
+
+
+def build(specs: Iterable[Spec]) -> dict[Spec, PeopleCount]:
+    """List the people of every given spec again (kept ones only) and return their counts, numbers written.
+
+    One transaction: the counts are locked (a `reconcile` waits), their rows replaced by one `INSERT … SELECT
+    DISTINCT` per query and country list, and the numbers counted from the rows."""
+    distinct = sorted({spec for spec in specs if kept(spec)}, key=repr)
+    if not distinct:
+        return {}
+    keys = {spec: spec_key(spec) for spec in distinct}
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {c.key: c for c in PeopleCount.objects.filter(key__in=keys.values())}
+        missing = [
+            PeopleCount(key=key, query=spec.query, spec=spec_data(spec), built_at=now)
+            for spec, key in keys.items()
+            if key not in existing
+        ]
+        if missing:
+            PeopleCount.objects.bulk_create(missing, ignore_conflicts=True)
+        counts = {
+            c.key: c for c in PeopleCount.objects.select_for_update().filter(key__in=keys.values()).order_by("pk")
+        }
+        ids = [c.pk for c in counts.values()]
+        CountedPerson.objects.filter(count_id__in=ids).delete()
+        groups: dict[tuple[str, tuple[str, ...] | None], list[tuple[int, Spec]]] = defaultdict(list)
+        for spec in distinct:
+            if spec.countries == ():
+                continue  # nobody is from a member state of a network without members
+            groups[(spec.query, spec.countries)].append((counts[keys[spec]].pk, spec))
+        rows = _table(CountedPerson)
+        for (_query, countries), members in groups.items():
+            for chunk in _chunks(members):
+                sql, params = _registrations_sql(chunk, countries, "SELECT DISTINCT s.spec, r.person_id")
+                if not sql:
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute(f"INSERT INTO {rows} (count_id, person_id) {sql}", params)
+        numbers = dict(
+            CountedPerson.objects.filter(count_id__in=ids)
+            .values("count_id")
+            .annotate(n=models.Count("pk"))
+            .values_list("count_id", "n")
+        )
+        for count in counts.values():
+            count.number = numbers.get(count.pk, 0)
+            count.built_at = now
+        PeopleCount.objects.bulk_update(list(counts.values()), ["number", "built_at"])
+    return {spec: counts[keys[spec]] for spec in distinct}
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What decides whether one person counts: their registrations (event → status), year of birth, states."""
+
+    registrations: dict[int, str]
+    birth_year: int | None
+    countries: frozenset[str]
+
+
+def _facts(person_id: int) -> _Facts:
+    """Read after the person's row is locked, so every change committed before is seen."""
+    found = (
+        Person.objects.select_for_update()
+        .filter(pk=person_id)
+        .values_list("birth_year", "residence_country_id")
+        .first()
+    )
+    if found is None:
+        return _Facts({}, None, frozenset())  # deleted: counts nowhere
+    birth_year, residence = found
+    countries = set(
+        Person.citizenships.through.objects.filter(person_id=person_id).values_list("country_id", flat=True)
+    )
+    if residence:
+        countries.add(residence)
+    registrations = dict(Registration.objects.filter(person_id=person_id).values_list("event_id", "status"))
+    return _Facts(registrations, birth_year, frozenset(countries))
+
+
+def counts_person(spec: Spec, facts: _Facts) -> bool:
+    """Whether the spec counts the person: the rules of `_registrations_sql` (and of `queries.py`) for one person."""
+    if spec.countries is not None and not facts.countries & set(spec.countries):
+        return False
+    if spec.query == "young_registered":
+        if facts.birth_year is None or spec.ages is None:
+            return False
+        low, high = spec.ages
+        statuses = {RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING}
+        for key, year in zip(spec.keys, spec.years, strict=True):
+            if facts.registrations.get(key) in statuses and low <= year - facts.birth_year <= high:
+                return True
+        return False
+    return any(facts.registrations.get(key) == RegistrationStatus.CONFIRMED for key in spec.keys)
+
+
+def reconcile(person_id: int, counts: Sequence[tuple[int, Spec]]) -> set[int]:
+    """Bring one person's rows in the given counts (id, spec) in line with the person's registrations now; returns
+    the ids of the counts whose number changed. Runs in the caller's transaction.
+
+    The person's row is locked first, so two changes of one person are reconciled one after the other, each
+    seeing the other's writes; the counts are locked next (in id order) so that a `build` is never interleaved.
+    Rows are added with `ON CONFLICT DO NOTHING` and taken with `DELETE`, both `RETURNING` what they wrote, and
+    the numbers move by exactly that: never counted twice, never taken twice."""
+    if not counts:
+        return set()
+    facts = _facts(person_id)
+    wanted = sorted({pk for pk, spec in counts if counts_person(spec, facts)})
+    unwanted = sorted({pk for pk, _spec in counts} - set(wanted))
+    list(
+        PeopleCount.objects.select_for_update()
+        .filter(pk__in=[pk for pk, _spec in counts])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    rows = _table(CountedPerson)
+    added: list[int] = []
+    removed: list[int] = []
+    with connection.cursor() as cursor:
+        if wanted:
+            values = ", ".join(f"({int(pk)}, {int(person_id)})" for pk in wanted)
+            cursor.execute(
+                f"INSERT INTO {rows} (count_id, person_id) VALUES {values} "
+                f"ON CONFLICT (count_id, person_id) DO NOTHING RETURNING count_id"
+            )
+            added = [int(row[0]) for row in cursor.fetchall()]
+        if unwanted:
+            marks = ", ".join(str(int(pk)) for pk in unwanted)
+            cursor.execute(
+                f"DELETE FROM {rows} WHERE person_id = %s AND count_id IN ({marks}) RETURNING count_id", [person_id]
+            )
+            removed = [int(row[0]) for row in cursor.fetchall()]
+    if added:
+        PeopleCount.objects.filter(pk__in=added).update(number=F("number") + 1)
+    if removed:
+        PeopleCount.objects.filter(pk__in=removed).update(number=F("number") - 1)
+    return set(added) | set(removed)
+
+
+def live_counts() -> list[tuple[int, Spec]]:
+    """Every count a period is kept by, with its spec: what a change of a person (a merge, a deletion) may touch."""
+    return [
+        (pk, spec_from_data(data))
+        for pk, data in PeopleCount.objects.filter(
+            pk__in=IndicatorPeriod.objects.filter(counter__isnull=False).values("counter_id")
+        ).values_list("pk", "spec")
+    ]

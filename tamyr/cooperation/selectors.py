@@ -22,6 +22,7 @@ from tamyr.cooperation.models import (
     Measure,
     MeasureStatus,
     Plan,
+    PlanImport,
     PlanVersion,
     ReportedValue,
     SignOff,
@@ -514,3 +515,8 @@ def network_organizations(plan: Plan) -> list[Organization]:
     return list(
         Organization.objects.filter(network_memberships__network_id=plan.network_id).distinct().order_by("slug")
     )
+
+
+def plan_imports(plan: Plan) -> QuerySet[PlanImport]:
+    """The plan's import jobs, latest first (the import page lists the last few; each has its own page)."""
+    return PlanImport.objects.filter(plan=plan).select_related("plan", "created_by").order_by("-created_at", "-pk")

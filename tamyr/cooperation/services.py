@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, Q, QuerySet, Value, When
+from django.db.models import Case, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from tamyr.cooperation.models import (
     Measure,
     MeasureLink,
     MeasureStatus,
+    PeopleCount,
     Plan,
     PlanComment,
     PlanStatus,
@@ -391,7 +392,10 @@ def recount(periods: Iterable[int] | QuerySet[IndicatorPeriod], changed_at: date
     specs = counting.resolve(list(chosen.select_related("indicator__measure__plan")))
     if not specs:
         return 0
-    numbers = counting.count_specs(specs.values())
+    # network-wide counts of distinct people: their people listed as rows (kept for the changes to come)
+    built = counting.build(specs.values())
+    numbers = counting.count_specs(spec for spec in specs.values() if spec not in built)
+    numbers.update({spec: count.number for spec, count in built.items()})
     written = 0
     ids = sorted(specs)
     for start in range(0, len(ids), 300):  # two parameters a period: within SQLite's oldest limit (999)
@@ -404,10 +408,82 @@ def recount(periods: Iterable[int] | QuerySet[IndicatorPeriod], changed_at: date
                     *(When(pk=pk, then=Value(Decimal(numbers[specs[pk]]))) for pk in batch),
                     output_field=DecimalField(max_digits=14, decimal_places=2),
                 ),
+                counter=Case(
+                    *(When(pk=pk, then=Value(built[specs[pk]].pk)) for pk in batch if specs[pk] in built),
+                    default=Value(None),
+                    output_field=IntegerField(null=True),
+                ),
                 computed_at=started,
             )
         )
+    if built:
+        # counts no period is kept by any more (an event added or cancelled changed their spec)
+        PeopleCount.objects.filter(periods__isnull=True).exclude(pk__in=[c.pk for c in built.values()]).delete()
     return written
+
+
+def _write_kept(periods: Mapping[int, int]) -> None:
+    """Periods (id → the count they are kept by) take their count's number now: one statement, and one more per
+    count a period moves to (after an event was added, say)."""
+    if not periods:
+        return
+    now = timezone.now()
+    current = dict(IndicatorPeriod.objects.filter(pk__in=list(periods)).values_list("pk", "counter_id"))
+    moved: dict[int, list[int]] = {}
+    for period, count in periods.items():
+        if current.get(period) != count:
+            moved.setdefault(count, []).append(period)
+    for count, ids in moved.items():
+        IndicatorPeriod.objects.filter(pk__in=ids).update(counter_id=count)
+    IndicatorPeriod.objects.filter(pk__in=list(periods)).update(
+        actual=Subquery(PeopleCount.objects.filter(pk=OuterRef("counter_id")).values("number")[:1]),
+        computed_at=now,
+    )
+
+
+def recompute_wide_for_event(
+    *, event_id: int, changed_at: datetime | None = None, person_ids: Iterable[int] | None = None
+) -> int:
+    """After registrations of the event changed: the periods over the whole network's events that may count it.
+
+    When the people whose registrations changed are known and every such period is kept by a count built for
+    what it counts now, only those people's rows are reconciled (a few queries a person; `recount.reconcile`).
+    Otherwise (the people unknown, an event added to the network or cancelled since, a period never counted)
+    the periods are counted again, which builds their counts."""
+    chosen = list(selectors.computed_periods_for_event(event_id, "wide").select_related("indicator__measure__plan"))
+    people = sorted(set(person_ids)) if person_ids is not None else None
+    if not chosen:
+        return 0
+    specs = counting.resolve(chosen)
+    if people is None or any(not counting.kept(spec) for spec in specs.values()):
+        return recount([p.pk for p in chosen], changed_at)
+    keys = {spec: counting.spec_key(spec) for spec in set(specs.values())}
+    counts = dict(PeopleCount.objects.filter(key__in=keys.values()).values_list("key", "pk"))
+    if len(counts) < len(keys):
+        return recount([p.pk for p in chosen], changed_at)
+    pairs = [(counts[keys[spec]], spec) for spec in set(specs.values())]
+    for person_id in people:
+        with transaction.atomic():
+            counting.reconcile(person_id, pairs)
+    _write_kept({period: counts[keys[spec]] for period, spec in specs.items()})
+    return len(specs)
+
+
+def reconcile_people(*, person_ids: Iterable[int]) -> int:
+    """After people were merged, a merge undone or a person or registration deleted: each person's rows in every
+    count kept row by row, in line with their registrations now; the periods of the counts that changed take the
+    new numbers. Returns how many counts changed."""
+    people = sorted(set(person_ids))
+    if not people or not PeopleCount.objects.exists():
+        return 0
+    pairs = counting.live_counts()
+    changed: set[int] = set()
+    for person_id in people:
+        with transaction.atomic():
+            changed |= counting.reconcile(person_id, pairs)
+    if changed:
+        _write_kept(dict(IndicatorPeriod.objects.filter(counter_id__in=changed).values_list("pk", "counter_id")))
+    return len(changed)
 
 
 def period_recompute(*, period_id: int, changed_at: datetime | None = None) -> bool:
@@ -420,10 +496,18 @@ def indicator_recompute(*, indicator_id: int) -> int:
     return recount(IndicatorPeriod.objects.filter(indicator_id=indicator_id))
 
 
-def recompute_for_event(*, event_id: int, changed_at: datetime | None = None, part: str = "all") -> int:
+def recompute_for_event(
+    *, event_id: int, changed_at: datetime | None = None, part: str = "all", person_ids: Iterable[int] | None = None
+) -> int:
     """After a registration of the event changed: the periods that may count it, and only those (`part`: see
-    `selectors.computed_periods_for_event`)."""
-    return recount(selectors.computed_periods_for_event(event_id, part), changed_at)
+    `selectors.computed_periods_for_event`). The wide ones row by row when the people are known
+    (`recompute_wide_for_event`)."""
+    if part == "wide":
+        return recompute_wide_for_event(event_id=event_id, changed_at=changed_at, person_ids=person_ids)
+    written = recount(selectors.computed_periods_for_event(event_id, "linked" if part == "all" else part), changed_at)
+    if part == "all":
+        written += recompute_wide_for_event(event_id=event_id, changed_at=changed_at, person_ids=person_ids)
+    return written
 
 
 def recompute_for_course(*, course_id: int, changed_at: datetime | None = None) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import HUEY
 
 from tamyr.accounts import permissions
 from tamyr.cooperation import services
@@ -31,8 +32,9 @@ from tamyr.cooperation.models import (
     Measure,
     MeasureStatus,
     Plan,
+    PlanImport,
 )
-from tamyr.core import audit
+from tamyr.core import audit, jobs, uploads
 from tamyr.core.errors import DomainError, NotAllowed
 from tamyr.core.exports import safe_cell
 from tamyr.core.i18n import LANGUAGE_CODES
@@ -163,6 +165,20 @@ class PlanImportReport:
 
     def bad_rows_shown(self) -> list[dict[str, object]]:
         return [row.as_dict() for row in self.bad_rows]
+
+    def as_dict(self) -> dict[str, Any]:
+        """What the import page shows and the job keeps (`PlanImport.report`)."""
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "rows": self.rows,
+            "created": self.created,
+            "changed": [[code, fields] for code, fields in self.changed],
+            "unchanged": self.unchanged,
+            "reported": self.reported,
+            "bad_rows": self.bad_rows_shown(),
+        }
 
 
 class _RowError(Exception):
@@ -366,9 +382,21 @@ class _Importer:
 
 
 def import_rows(
-    *, plan: Plan, path: Path, kind: str, acting_user: Any, dry_run: bool = False, encoding: str | None = None
+    *,
+    plan: Plan,
+    path: Path,
+    kind: str,
+    acting_user: Any,
+    dry_run: bool = False,
+    encoding: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    before_commit: Callable[[PlanImportReport], None] | None = None,
 ) -> PlanImportReport:
-    """Import measures or reported values of `plan` from a CSV or XLSX file (see the module's docstring)."""
+    """Import measures or reported values of `plan` from a CSV or XLSX file (see the module's docstring).
+
+    `progress(rows)` is called after every row (the job's heartbeat); `before_commit(report)` inside the
+    transaction once every row is done, whether it will be kept or not (the job marks itself finished there, so
+    the rows and "finished" commit together)."""
     if kind not in KINDS:
         raise DomainError(_("Choose what the file holds: measures or reported values."), field="kind")
     if not permissions.can(acting_user, "cooperation.bulk_edit", plan):
@@ -390,6 +418,8 @@ def import_rows(
                 if isinstance(row, BadRow):
                     report.bad_rows.append(row)
                     continue
+                if progress is not None:
+                    progress(report.rows)
                 try:
                     with transaction.atomic():
                         handle(row)
@@ -399,6 +429,8 @@ def import_rows(
                     column = error.field if error.field in columns else ""
                     value = row.get(column, "") if column else ""
                     report.bad_rows.append(BadRow(line, column, value, str(error.message)))
+            if before_commit is not None:
+                before_commit(report)
             if not report.written:
                 transaction.set_rollback(True)
     finally:
@@ -419,3 +451,146 @@ def import_upload(
         return import_rows(
             plan=plan, path=Path(handle.name), kind=kind, acting_user=acting_user, dry_run=dry_run, encoding=encoding
         )
+
+
+# --- imports as jobs ----------------------------------------------------------------------------------------------
+#
+# The page and `tamyr import measures|actuals` keep the upload as a `PlanImport` job and the task worker runs it
+# (`tasks.run_plan_import`), as the people import does (`registry.imports.person_import_run`): the page polls the
+# progress, and a file of thousands of rows never holds a request.
+
+
+def count_rows(path: Path, encoding: str | None = None) -> int:
+    """The rows under the header (for the progress bar); 0 when the file cannot be read (the run says why)."""
+    try:
+        table = open_table(path, encoding)
+    except DomainError:
+        return 0
+    try:
+        return sum(1 for _row in table.rows())
+    except Exception:
+        return 0
+    finally:
+        table.close()
+
+
+def plan_import_create(
+    *,
+    plan: Plan,
+    upload: Any,
+    kind: str,
+    acting_user: Any,
+    dry_run: bool = False,
+    encoding: str | None = None,
+    queue: bool = True,
+) -> PlanImport:
+    """Keep the uploaded file (checked by its content, stored privately under a random name) as an import job and
+    queue it for the worker after the commit; nothing of the plan changes yet."""
+    if kind not in KINDS:
+        raise DomainError(_("Choose what the file holds: measures or reported values."), field="kind")
+    if not permissions.can(acting_user, "cooperation.bulk_edit", plan):
+        raise NotAllowed(_("Only the plan's coordinators and its measures' lead organizations import."))
+    try:
+        checked = uploads.check(upload, uploads.PLAN_IMPORT, field="file")
+    except uploads.UploadRefused as error:
+        raise DomainError(error.message, code=error.code, field="file") from error
+    name = checked.original_name or f"{kind}{checked.kind.extension}"
+    record = PlanImport(
+        plan=plan,
+        kind=kind,
+        dry_run=dry_run,
+        encoding=encoding or "",
+        original_name=name[:255],
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    record.file.save(checked.name, checked, save=False)
+    record.total = count_rows(Path(record.file.path), encoding)
+    record.save()
+    audit.record(acting_user, "cooperation.plan_import_uploaded", plan, file=name, kind=kind, import_id=record.pk)
+    if queue:
+        from tamyr.cooperation.tasks import run_plan_import
+
+        pk = record.pk
+        transaction.on_commit(lambda: run_plan_import(pk))
+    return record
+
+
+def _forget_upload(record: PlanImport) -> None:
+    if record.file:
+        record.file.delete(save=False)
+        PlanImport.objects.filter(pk=record.pk).update(file="")
+
+
+def progress_key(import_id: int) -> str:
+    return f"cooperation.plan_import.{import_id}"
+
+
+def rows_done(record: PlanImport) -> int:
+    """How far a running import has come (see `plan_import_run`); a finished one says it itself."""
+    if not record.is_active:
+        return record.done
+    seen = HUEY.get(progress_key(record.pk), peek=True)
+    return max(record.done, int(seen or 0))
+
+
+def plan_import_run(*, import_id: int) -> PlanImport | None:
+    """The task's body: claim the job, import the file with a heartbeat as progress, and keep the report.
+
+    All or nothing: the rows are written in one transaction inside which the job is marked finished through its
+    lease, so a run that fails, is stopped (SIGTERM: handed back and queued again) or loses its lease to another
+    worker leaves no row, and a worker that dies after the commit leaves a finished job, not one to redo."""
+    record = PlanImport.objects.select_related("plan", "created_by").filter(pk=import_id).first()
+    if record is None:
+        return None
+    lease = jobs.claim(PlanImport, record.pk)
+    if lease is None:  # finished, given up, or held by a live worker
+        return record
+    heartbeat = jobs.Heartbeat(lease, every=1.0)
+
+    def progress(rows: int) -> None:
+        # the job's row is written inside the import's transaction (the lease, renewed): the page reads the rows
+        # done from the task queue's storage, which the worker and the web processes share
+        if heartbeat.beat(done=rows) or rows == 1:
+            HUEY.put(progress_key(record.pk), rows)
+
+    def before_commit(report: PlanImportReport) -> None:
+        # rows to keep: "finished" commits with them, through the lease (a run that lost it writes nothing)
+        if report.written and not lease.finish(done=report.rows, total=report.rows, report=report.as_dict()):
+            raise jobs.LeaseLost(f"plan import {record.pk}")
+
+    try:
+        report = import_rows(
+            plan=record.plan,
+            path=Path(record.file.path),
+            kind=record.kind,
+            acting_user=record.created_by,
+            dry_run=record.dry_run,
+            encoding=record.encoding or None,
+            progress=progress,
+            before_commit=before_commit,
+        )
+    except jobs.Stopping:
+        jobs.hand_back(lease)
+        record.refresh_from_db()
+        return record
+    except jobs.LeaseLost:
+        record.refresh_from_db()
+        return record
+    except (KeyboardInterrupt, SystemExit):
+        lease.release()
+        raise
+    except Exception as error:
+        lease.fail(str(getattr(error, "message", error)))
+        _forget_upload(record)
+        record.refresh_from_db()
+        if not isinstance(error, DomainError):
+            raise
+        return record
+    if not report.written:  # a dry run, or bad rows: rolled back, so the job is finished after it
+        lease.finish(done=report.rows, total=report.rows, report=report.as_dict())
+    else:
+        audit.record(record.created_by, "cooperation.plan_imported", record.plan, kind=record.kind, rows=report.rows)
+    _forget_upload(record)
+    HUEY.delete(progress_key(record.pk))
+    record.refresh_from_db()
+    return record

@@ -15,6 +15,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from tamyr.cooperation.models import PlanImport
+from tamyr.core import jobs
+
 #: A pending mark this old is taken as lost: the next change enqueues again.
 STALE_SECONDS = 300
 
@@ -58,16 +61,26 @@ def recompute_for_event(event_id: int, changed_at: datetime) -> None:
 
     cleared = _clear(event_key(event_id))
     services.recompute_for_event(event_id=event_id, changed_at=max(changed_at, cleared), part="linked")
-    if mark_pending(wide_key(event_id)):
-        recompute_wide_for_event(event_id, cleared)
 
 
 @db_task(retries=3, retry_delay=10)
-def recompute_wide_for_event(event_id: int, changed_at: datetime) -> None:
+def recompute_wide_for_event(event_id: int, changed_at: datetime, person_ids: list[int] | None = None) -> None:
+    """The network-wide periods that may count the event. With the people whose registrations changed, their rows
+    only (a few queries each; one task per change, not coalesced, since each carries its people); without, a
+    recount (one waiting per event, as the linked ones)."""
     from tamyr.cooperation import services
 
-    cleared = _clear(wide_key(event_id))
-    services.recompute_for_event(event_id=event_id, changed_at=max(changed_at, cleared), part="wide")
+    if person_ids is None:
+        changed_at = max(changed_at, _clear(wide_key(event_id)))
+    services.recompute_for_event(event_id=event_id, changed_at=changed_at, part="wide", person_ids=person_ids)
+
+
+@db_task(retries=3, retry_delay=10)
+def reconcile_people(person_ids: list[int]) -> None:
+    """People merged, a merge undone, a person or a registration deleted: their rows in the network-wide counts."""
+    from tamyr.cooperation import services
+
+    services.reconcile_people(person_ids=person_ids)
 
 
 @db_task(retries=3, retry_delay=10)
@@ -84,3 +97,21 @@ def recompute_all() -> None:
     from tamyr.cooperation import services
 
     services.recompute_all()
+
+
+@db_task()
+def run_plan_import(import_id: int) -> None:
+    """A plan's measures or reported values from a file (`services_bulk.plan_import_run`)."""
+    from tamyr.cooperation import services_bulk
+
+    services_bulk.plan_import_run(import_id=import_id)
+
+
+def _queue_plan_import(import_id: int, delay: float) -> None:
+    if delay > 0:
+        run_plan_import.schedule(args=(import_id,), delay=delay)
+    else:
+        run_plan_import(import_id)
+
+
+jobs.register(PlanImport, _queue_plan_import)

@@ -26,7 +26,14 @@ from tamyr.cooperation.forms import (
     SignOffForm,
     SubmitVersionForm,
 )
-from tamyr.cooperation.models import IndicatorPeriod, IndicatorSource, Plan, ReportedValue, ValueStatus
+from tamyr.cooperation.models import (
+    IndicatorPeriod,
+    IndicatorSource,
+    Plan,
+    PlanImport,
+    ReportedValue,
+    ValueStatus,
+)
 from tamyr.core import exports
 from tamyr.core.errors import DomainError
 from tamyr.core.files import private_url
@@ -418,17 +425,17 @@ def _bulk_messages(request: HttpRequest, result: services_bulk.BulkResult) -> No
 
 @login_required
 def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """Measures or reported values from a CSV or XLSX file: a dry run shows what would be created or changed, and
-    every bad row; with one bad row nothing is written."""
+    """Measures or reported values from a CSV or XLSX file: the file is kept as an import job that the task worker
+    runs (`services_bulk.plan_import_run`); the page it leads to follows its progress, then shows what the file did
+    (or, in a dry run or with any bad row, would have done: nothing is written then) and every bad row."""
     plan = _plan_or_404(request, slug)
     if not permissions.can(request.user, "cooperation.bulk_edit", plan):
         raise PermissionDenied(_("Only the plan's coordinators and its measures' lead organizations import."))
     form = PlanImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            report = services_bulk.import_upload(
+            record = services_bulk.plan_import_create(
                 plan=plan,
                 upload=data["file"],
                 kind=data["kind"],
@@ -439,11 +446,32 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as error:
             _refuse(form, error)
         else:
-            if report.written:
-                messages.success(request, _("The file is imported."))
-            elif report.bad_rows:
-                messages.error(request, _("Nothing was imported: fix the bad rows and import the file again."))
-            else:
-                messages.info(request, _("Dry run: nothing was written."))
-    context = {"plan": plan, "form": form, "report": report, "columns": services_bulk}
+            return redirect(record)
+    recent = selectors.plan_imports(plan)[:5]
+    context = {"plan": plan, "form": form, "columns": services_bulk, "recent": recent}
     return render(request, "cooperation/plan_import.html", context)
+
+
+def _import_or_404(request: HttpRequest, slug: str, pk: int) -> PlanImport:
+    plan = _plan_or_404(request, slug)
+    if not permissions.can(request.user, "cooperation.bulk_edit", plan):
+        raise PermissionDenied(_("Only the plan's coordinators and its measures' lead organizations import."))
+    record = selectors.plan_imports(plan).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@login_required
+def plan_import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    record = _import_or_404(request, slug, pk)
+    context = {"plan": record.plan, "record": record, "done": services_bulk.rows_done(record)}
+    return render(request, "cooperation/plan_import_detail.html", context)
+
+
+@login_required
+def plan_import_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The part of the import page that polls (HTMX) until the job ends."""
+    record = _import_or_404(request, slug, pk)
+    context = {"plan": record.plan, "record": record, "done": services_bulk.rows_done(record)}
+    return render(request, "cooperation/_plan_import_progress.html", context)

@@ -59,10 +59,12 @@ def require_person(acting_user: Any, person: Person, *, field: str) -> None:
 def _notify(registration: Registration, kind: str) -> None:
     from tamyr.events.tasks import notify_registration
 
-    registration_id, event_id = registration.pk, registration.event_id
+    registration_id, event_id, person_id = registration.pk, registration.event_id, registration.person_id
     transaction.on_commit(lambda: notify_registration(registration_id, kind))
     transaction.on_commit(
-        lambda: registrations_changed.send(sender=Registration, event_id=event_id, changed_at=timezone.now())
+        lambda: registrations_changed.send(
+            sender=Registration, event_id=event_id, changed_at=timezone.now(), person_ids=[person_id]
+        )
     )
 
 

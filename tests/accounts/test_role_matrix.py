@@ -271,6 +271,8 @@ WEB: dict[str, tuple[str, ...]] = {
     "POST /plans/plan-a/bulk/":                                (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
     "GET /plans/plan-a/import/":                               (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
     "POST /plans/plan-a/import/":                              (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "GET /plans/plan-a/import/{plan_import}/":                 (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
+    "GET /plans/plan-a/import/{plan_import}/progress/":        (LOGIN, NF, NF, OK, OK, NO, NO, NF, OK, NF, OK),
     "GET /files/evidence/{reported_value}/":                   (NF,    NF, NF, OK, OK, NF, NF, NF, OK, NF, OK),
     # news and pages: the public side (news-a and page-a published, draft-news-a a draft of A, network-news-a a
     # draft of network A), the feeds, private attachments, then the editors' side
@@ -791,6 +793,7 @@ class World:
             counted_period=cast.counted_period.pk,
             reported_period=cast.reported_period.pk,
             reported_value=cast.value_a.pk,
+            plan_import=cast.plan_import_a.pk,
             learn_request=cast.learn_a.pk,
             call_offer=cast.call_offer.pk,
             award=cast.award.pk,
@@ -1112,6 +1115,7 @@ SAMPLE_VALUES = {
     "news_attachment": 24,
     "draft_attachment": 25,
     "estimate": 26,
+    "plan_import": 27,
 }
 
 

@@ -127,14 +127,14 @@ def test_counting_every_indicator_takes_the_same_queries_for_many_indicators(
     RegistrationFactory(event=training, person=PersonFactory(residence_country=country("KZ")))
     computed(world, world.measure, "unique_participants")
     computed(world, world.measure, "young_registered")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(26):
         services.recompute_all()
     for n in range(30):
         owner = measure(world, f"3.{n}")
         owner.events.add(EventFactory(organizer=world.az, kind="forum", starts_at=at(5), capacity=None))
         computed(world, owner, "unique_participants", periods=HALVES)
         computed(world, owner, "young_registered", {"kind": "forum"})
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(26):
         assert services.recompute_all() == 2 + 30 * 3
 
 
@@ -268,9 +268,11 @@ def test_the_indicators_over_the_whole_network_are_recounted_by_a_task_of_their_
     links_it.events.add(forum)
     linked = computed(world, links_it, "unique_participants")
     wide = computed(world, world.measure, "unique_participants")
-    later: list[tuple[int, datetime]] = []
+    later: list[tuple[int, datetime, list[int] | None]] = []
     monkeypatch.setattr(
-        tasks, "recompute_wide_for_event", lambda event_id, changed_at: later.append((event_id, changed_at))
+        tasks,
+        "recompute_wide_for_event",
+        lambda event_id, changed_at, person_ids: later.append((event_id, changed_at, person_ids)),
     )
     person = PersonFactory(residence_country=country("KZ"), registered_by=world.kz)
     with django_capture_on_commit_callbacks(execute=True):
@@ -278,6 +280,6 @@ def test_the_indicators_over_the_whole_network_are_recounted_by_a_task_of_their_
     assert IndicatorPeriod.objects.get(indicator=linked).actual == 1
     assert IndicatorPeriod.objects.get(indicator=wide).actual != 1  # not yet: its task waits in the queue
     monkeypatch.undo()
-    assert [event_id for event_id, _at in later] == [forum.pk]
+    assert [(event_id, people) for event_id, _at, people in later] == [(forum.pk, [person.pk])]
     tasks.recompute_wide_for_event(*later[0])
     assert IndicatorPeriod.objects.get(indicator=wide).actual == 1

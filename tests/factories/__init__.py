@@ -374,6 +374,13 @@ class RoleWorld:
             evidence_file=ContentFile(b"%PDF-1.4 minutes", name="minutes.pdf"), evidence_name="minutes.pdf",
         )  # fmt: skip
         self.version_a = PlanVersion.objects.create(plan=self.plan_a, number=1, snapshot={})
+        from tamyr.cooperation.models import PlanImport
+
+        self.plan_import_a = PlanImport.objects.create(
+            plan=self.plan_a, kind="measures", original_name="measures.csv", status="done", total=1, done=1,
+            report={"kind": "measures", "dry_run": True, "written": False, "rows": 1, "created": ["1.2"],
+                    "changed": [], "unchanged": [], "reported": [], "bad_rows": []},
+        )  # fmt: skip
 
     def _add_projects(self) -> None:
         """Organization A leads `project-a` (not public); its `practice-a` is in network A's library and

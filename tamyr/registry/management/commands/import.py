@@ -52,6 +52,11 @@ class Command(BaseCommand):
             "UTF-8, else the detector), and a file whose encoding is not recognised with confidence is not imported.",
         )
         parser.add_argument("--user", help="Username recorded in the audit log as the importer.")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="measures, actuals: leave the import to the task worker and print the page that follows it.",
+        )
         parser.add_argument("--report", help="Write the full report (every bad row, every possible duplicate) here.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -120,33 +125,47 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["user"] or "").first()
         if user is None:
             raise CommandError("--user is required: the rows are checked against what this user may change.")
-        try:
-            report = services_bulk.import_rows(
-                plan=plan,
-                path=path,
-                kind=options["kind"],
-                acting_user=user,
-                dry_run=options["dry_run"],
-                encoding=options["encoding"],
-            )
-        except DomainError as error:
-            raise CommandError(str(error.message)) from error
+        from django.core.files import File
+
+        with path.open("rb") as handle:
+            try:
+                record = services_bulk.plan_import_create(
+                    plan=plan,
+                    upload=File(handle, name=path.name),
+                    kind=options["kind"],
+                    acting_user=user,
+                    dry_run=options["dry_run"],
+                    encoding=options["encoding"],
+                    queue=options["queue"],
+                )
+            except DomainError as error:
+                raise CommandError(str(error.message)) from error
         out = self.stdout
+        if options["queue"]:
+            out.write(f"Queued for the task worker: {record.get_absolute_url()}")
+            return
+        # the command is the worker: the same job, run here
+        done = services_bulk.plan_import_run(import_id=record.pk)
+        assert done is not None
+        if done.status == "failed":
+            raise CommandError(f"The import failed; nothing was written. {done.error}")
+        report = done.report
         out.write(
-            f"Rows: {report.rows}; new measures: {len(report.created)}; changed: {len(report.changed)}; "
-            f"unchanged: {len(report.unchanged)}; values reported: {len(report.reported)}; bad: {len(report.bad_rows)}."
+            f"Rows: {report['rows']}; new measures: {len(report['created'])}; changed: {len(report['changed'])}; "
+            f"unchanged: {len(report['unchanged'])}; values reported: {len(report['reported'])}; "
+            f"bad: {len(report['bad_rows'])}."
         )
-        for code in report.created:
+        for code in report["created"]:
             out.write(f"  new {code}")
-        for code, fields in report.changed:
+        for code, fields in report["changed"]:
             out.write(f"  changed {code}: {', '.join(fields)}")
-        for item in report.reported:
+        for item in report["reported"]:
             out.write(f"  reported {item}")
-        for row in report.bad_rows:
-            out.write(f"  line {row.line}, column {row.column!r}: {row.reason} ({row.value!r})")
-        if report.bad_rows:
-            raise CommandError(f"Nothing was imported: {len(report.bad_rows)} bad row(s).")
-        if report.dry_run:
+        for row in report["bad_rows"]:
+            out.write(f"  line {row['line']}, column {row['column']!r}: {row['reason']} ({row['value']!r})")
+        if report["bad_rows"]:
+            raise CommandError(f"Nothing was imported: {len(report['bad_rows'])} bad row(s).")
+        if report["dry_run"]:
             out.write("Dry run: nothing was written.")
         else:
             out.write(self.style.SUCCESS("Imported."))
