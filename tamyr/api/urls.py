@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from tamyr.api.views import hello, network_file_schema
 from tamyr.calls.api import views as calls
 from tamyr.content.api import views as content
+from tamyr.content.api.mail import BounceWebhookView
 from tamyr.cooperation.api import projects as cooperation_projects
 from tamyr.cooperation.api import views as cooperation
 from tamyr.events.api import views as events
@@ -38,6 +39,7 @@ urlpatterns = [
     # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win
     path("", include("tamyr.learning.api_certificates")),
     path("learning/statistics/", LearningStatisticsView.as_view(), name="api-learning-statistics"),
+    path("mail/bounces/", BounceWebhookView.as_view(), name="api-mail-bounces"),
     path("", include(router.urls)),
     path("hello/", hello, name="api-hello"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
