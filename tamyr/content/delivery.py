@@ -10,16 +10,19 @@ How a mailing is never sent twice and never dropped (docs/decisions/0032):
    claimable: pending and unclaimed, deferred and due, or claimed longer ago than `claim_timeout()`, i.e. by a
    worker that died). Two workers never hold the same row: the UPDATE re-checks the condition, and each worker
    reads back only the rows carrying its own claim stamp.
-3. The batch goes over ONE SMTP connection. Each message is marked `sent` by its own committed UPDATE right after
-   the server accepted it (250), before the next one is handed over. A worker stops sending its batch when half the
-   claim timeout has passed, so a row it holds is never claimed by another worker while it may still send it.
+3. The batch goes over ONE SMTP connection. Just before a message's final "." (the moment the server takes it),
+   its `handed_at` is committed (`tamyr.content.smtp`); right after the server's 250 it is marked `sent`, each by
+   its own committed UPDATE. A worker stops sending its batch when half the claim timeout has passed, so a row it
+   holds is never claimed by another worker while it may still send it.
 4. A worker killed in the middle leaves its unsent rows claimed; they are claimed again once the claim is stale.
-   The rows already marked `sent` are never sent again.
+   Rows marked `sent` are never sent again, and neither are rows with `handed_at` set: the worker died after
+   handing them over, so they are taken as delivered (`sent`, with a note).
 
-The remaining window, honestly: a worker killed after the mail server answered 250 for a message and before the
-UPDATE marking it `sent` committed (one local UPDATE, about a millisecond) will have that one message sent again by
-the next worker. The same holds when the connection drops after the message's data was sent but before the 250 was
-read. Both are at-least-once by nature (SMTP has no two-phase commit); everything else is exactly once.
+The remaining window, honestly: a worker killed between the `handed_at` commit and its write of the "." (one
+socket write, microseconds) leaves a message the server never completed recorded as sent: that recipient misses
+it. A worker killed after the "." and before reading a refusal records as sent a message the server refused. SMTP
+has no two-phase commit, so one of "maybe twice" and "maybe never" must remain for a kill at the hand-over; we chose
+"never twice", as the issue asks, and made its window a socket write instead of a database round trip.
 
 Temporary refusals (4xx, dropped connections) defer the message: it is retried after `retry_delay()`, up to
 `max_attempts()` attempts, then `failed`; permanent refusals (5xx) fail it at once. A campaign is `sent` only when
@@ -31,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import select
 import smtplib
 import time
 import uuid
@@ -42,8 +46,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
 from django.core.mail import EmailMultiAlternatives
+from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -59,6 +63,7 @@ from tamyr.content.models import (
     MessageState,
     SendingIdentity,
 )
+from tamyr.content.smtp import HandOverEmailBackend
 from tamyr.core import audit
 from tamyr.core.errors import DomainError
 from tamyr.core.mail import delivery_connection
@@ -69,6 +74,9 @@ logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "tamyr.content.unsubscribe"
 WRITE_CHUNK = 5000  # message rows built and inserted at a time when a campaign starts
+HANDED_SQL = f"UPDATE {Message._meta.db_table} SET handed_at = $1 WHERE id = $2 AND claimed_at = $3".encode()
+MARK_EVERY = 50  # accepted messages marked `sent` per UPDATE
+HANDED_OVER_NOTE = "taken as delivered: the worker stopped after handing it to the mail server"
 
 
 class DeliveryError(DomainError):
@@ -217,7 +225,13 @@ def claim_batch(campaign_id: int, size: int) -> tuple[dt.datetime, list[int]]:
         candidates = Message.objects.filter(condition, campaign_id=campaign_id).order_by()
         if db_connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("pk", flat=True)[:size])
+        rows = list(candidates.values_list("pk", "handed_at")[:size])
+        handed = [pk for pk, handed_at in rows if handed_at is not None]
+        if handed:  # a dead worker handed these to the mail server: taken as delivered, never sent again
+            Message.objects.filter(condition, pk__in=handed).update(
+                state=MessageState.SENT, sent_at=F("handed_at"), error=HANDED_OVER_NOTE
+            )
+        ids = [pk for pk, handed_at in rows if handed_at is None]
         if not ids:
             return stamp, []
         Message.objects.filter(condition, pk__in=ids).update(claimed_at=stamp)
@@ -229,12 +243,13 @@ def claim_batch(campaign_id: int, size: int) -> tuple[dt.datetime, list[int]]:
 
 
 class RateLimiter:
-    """A limit of messages per second per campaign and per provider, shared by every worker through the cache
-    (Redis in production: one counter per second, incremented atomically). With the local-memory cache the limit
-    holds per worker process."""
+    """A limit of messages per second per campaign and per provider: one counter per second, incremented
+    atomically in the `throttle` cache, which is Redis when configured (shared by every worker) and else each
+    process's memory (the limit then holds per worker process; a database cache would cost a round trip per
+    message)."""
 
     def __init__(self, campaign: Campaign) -> None:
-        self.cache = caches["default"]
+        self.cache = caches["throttle"]
         self.limits: list[tuple[str, int]] = []
         if campaign.rate_limit:
             self.limits.append((f"tamyr:mailing:campaign:{campaign.pk}", campaign.rate_limit))
@@ -380,15 +395,78 @@ def _mark(message: Message, stamp: dt.datetime, **fields: Any) -> int:
     return Message.objects.filter(pk=message.pk, claimed_at=stamp).update(**fields)
 
 
+class HandOver:
+    """Records that `message` is being handed to the mail server, just before its final ".".
+
+    On PostgreSQL the UPDATE is sent to the server (libpq's asynchronous call) and the "." follows at once, without
+    waiting for the database's answer, which `settle()` reads after the mail server's reply: between the two writes
+    there is no wait for a kill to land in. (Waiting for the commit first leaves a window as long as a commit, in
+    which a killed worker leaves a message recorded as handed over that the server never got: measured by
+    bench/mailing.py.) A statement received whole is executed even if its client dies, so the record holds.
+    Elsewhere (SQLite) it is an ordinary committed UPDATE."""
+
+    def __init__(self, message: Message, stamp: dt.datetime) -> None:
+        self.message, self.stamp, self.done = message, stamp, False
+        self._pending: Any = None
+
+    def __call__(self) -> None:
+        if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
+            db_connection.ensure_connection()
+            pgconn = db_connection.connection.pgconn
+            now = timezone.now().isoformat().encode()
+            pgconn.send_query_params(HANDED_SQL, [now, str(self.message.pk).encode(), self.stamp.isoformat().encode()])
+            while pgconn.flush():
+                select.select([], [pgconn.socket], [])
+            self._pending = pgconn
+        else:
+            _mark(self.message, self.stamp, handed_at=timezone.now())
+        self.done = True
+
+    def settle(self) -> None:
+        """Read the result of the UPDATE sent by `__call__` (the connection is then ready for other queries)."""
+        pgconn, self._pending = self._pending, None
+        if pgconn is None:
+            return
+        from psycopg import pq
+
+        failure = None
+        while (answer := pgconn.get_result()) is not None:
+            if answer.status != pq.ExecStatus.COMMAND_OK:
+                failure = (answer.error_message or b"").decode(errors="replace")
+        if failure:
+            raise DatabaseError(f"recording a hand-over failed: {failure}")
+
+
+def mailing_connection() -> Any:
+    """The delivery backend; Django's SMTP backend is replaced by the one that reports each hand-over."""
+    from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+
+    backend = delivery_connection()
+    return HandOverEmailBackend() if type(backend) is SMTPBackend else backend
+
+
+def _mark_sent(pks: list[int], stamp: dt.datetime) -> int:
+    """Mark accepted messages `sent`, several in one UPDATE: each one's `handed_at`, committed before its final
+    ".", already keeps it from being sent again, so this UPDATE need not follow each 250 at once."""
+    if not pks:
+        return 0
+    marked = Message.objects.filter(pk__in=pks, claimed_at=stamp).update(
+        state=MessageState.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if marked != len(pks):  # cannot happen while we stop at half the claim timeout; say so loudly if it ever does
+        logger.error("%d accepted messages were claimed by another worker while being sent", len(pks) - marked)
+    return marked
+
+
 def _refused(message: Message, stamp: dt.datetime, error: BaseException, result: BatchResult) -> None:
     code = smtp_code(error)
     text = f"{code or ''} {error}".strip()[:300]
     permanent = code is not None and 500 <= code < 600
     if permanent or message.attempts + 1 >= max_attempts():
-        _mark(message, stamp, state=MessageState.FAILED, attempts=F("attempts") + 1, error=text)
+        _mark(message, stamp, state=MessageState.FAILED, attempts=F("attempts") + 1, error=text, handed_at=None)
         result.failed += 1
     else:
-        _mark(message, stamp, state=MessageState.DEFERRED, attempts=F("attempts") + 1, error=text)
+        _mark(message, stamp, state=MessageState.DEFERRED, attempts=F("attempts") + 1, error=text, handed_at=None)
         result.deferred += 1
 
 
@@ -433,7 +511,8 @@ def send_batch(campaign_id: int) -> BatchResult:
     identity = identity_of(campaign)
     limiter = RateLimiter(campaign)
     unsent = [message.pk for message in to_send]
-    smtp = delivery_connection()
+    accepted: list[int] = []  # accepted by the server, to be marked `sent` together (their `handed_at` is set)
+    smtp = mailing_connection()
     try:
         smtp.open()
     except OSError as error:
@@ -446,11 +525,22 @@ def send_batch(campaign_id: int) -> BatchResult:
             email = build_email(campaign, message, identity)
             limiter.acquire()
             unsent.remove(message.pk)
+            hand_over = HandOver(message, stamp)
+            if isinstance(smtp, HandOverEmailBackend):
+                smtp.set_hand_over(hand_over)
+            else:  # a backend without SMTP's final ".": recorded just before the message is handed to it
+                hand_over()
+                hand_over.settle()
             try:
                 smtp.send_messages([email])
             except (smtplib.SMTPException, OSError) as error:
-                _refused(message, stamp, error, result)
                 result.errors.append(str(error)[:200])
+                if smtp_code(error) is None and hand_over.done:
+                    # the connection broke after the data and its "." went out: the server may well have it
+                    accepted.append(message.pk)
+                    _mark(message, stamp, error=HANDED_OVER_NOTE)
+                else:
+                    _refused(message, stamp, error, result)
                 if smtp_code(error) is None:  # the connection broke: open a new one for the rest
                     smtp.close()
                     try:
@@ -458,13 +548,13 @@ def send_batch(campaign_id: int) -> BatchResult:
                     except OSError:
                         break
                 continue
-            # Committed at once (autocommit): the row says `sent` a millisecond after the server's 250.
-            if _mark(message, stamp, state=MessageState.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1):
-                result.sent += 1
-            else:  # cannot happen while we stop at half the claim timeout; say so loudly if it ever does
-                logger.error("message %s was claimed by another worker while being sent", message.message_id)
+            accepted.append(message.pk)
+            if len(accepted) >= MARK_EVERY:
+                result.sent += _mark_sent(accepted, stamp)
+                accepted = []
     finally:
         smtp.close()
+        result.sent += _mark_sent(accepted, stamp)
     if unsent:  # handed back for the next claim (a stop request, the deadline, a mail server that went away)
         result.released = Message.objects.filter(pk__in=unsent, claimed_at=stamp).update(claimed_at=None)
     return result

@@ -323,6 +323,9 @@ class Message(models.Model):
     message_id = models.CharField(max_length=200, unique=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    #: when the worker handed the message's data to the mail server, just before the final "." (docs/decisions/0032):
+    #: set with no final state, it means the worker died at the hand-over and the message is not sent again
+    handed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)

@@ -209,11 +209,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tamyr <no-reply@tamyr.local>
 # themselves back (tamyr.core.worker, tamyr.core.jobs); after TAMYR_WORKER_SHUTDOWN_TIMEOUT seconds (keep it below
 # systemd's TimeoutStopSec, 90 s) the worker exits anyway and the jobs' leases let the next worker take over.
 HUEY = {
-    "name": "tamyr",
+    "name": env_str("TAMYR_TASK_QUEUE", "tamyr"),  # a queue of its own on a shared Redis (benchmarks)
     "immediate": env_bool("TAMYR_TASKS_IMMEDIATE", False),
     "consumer": {
         "workers": env_int("TAMYR_WORKERS", 2),
-        "worker_type": "thread",
+        # "process" gives each worker its own interpreter: sending mailings is CPU-bound Python (bench/mailing.py)
+        "worker_type": env_str("TAMYR_WORKER_TYPE", "thread"),
         "graceful_signal": "TERM",
         "shutdown_timeout": env_int("TAMYR_WORKER_SHUTDOWN_TIMEOUT", 60),
     },
