@@ -3,6 +3,7 @@ mailing's kill test and bench/mailing.py ask of it ("was anyone mailed twice, or
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 import threading
@@ -19,6 +20,11 @@ class CountingHandler:
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.refuse: dict[str, str] = {}  # recipient -> SMTP reply, for tests of refusals
+        self.delay = 0.0  # seconds before each message is accepted: a slow server, for kill tests
+        # hold the answer to the `hold_at`-th message (its data and "." received) until `release` is set
+        self.hold_at = 0
+        self.holding = threading.Event()
+        self.release = threading.Event()
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
@@ -27,11 +33,18 @@ class CountingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         content = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
         header_end = content.find(b"\r\n\r\n")
         found = MESSAGE_ID.search(content[: header_end if header_end > 0 else len(content)])
         with self.lock:
             self.counts[found.group(1).decode() if found else ""] += 1
+            number = sum(self.counts.values())
+        if number == self.hold_at:
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
         return "250 Message accepted"
 
     def total(self) -> int:
