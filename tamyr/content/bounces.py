@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from email.message import Message as EmailMessage
 from email.parser import BytesHeaderParser
 from pathlib import Path
+from typing import Any
 
 from tamyr.content.delivery import Bounce
 
@@ -22,7 +23,8 @@ MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
 def _headers_of_returned(part: EmailMessage) -> EmailMessage | None:
     if part.get_content_type() == "message/rfc822":
         payload = part.get_payload()
-        return payload[0] if isinstance(payload, list) and payload else None
+        first = payload[0] if isinstance(payload, list) and payload else None
+        return first if isinstance(first, EmailMessage) else None
     if part.get_content_type() == "text/rfc822-headers":
         raw = part.get_payload(decode=True)
         return BytesHeaderParser().parsebytes(raw) if isinstance(raw, bytes) else None
@@ -62,5 +64,5 @@ def bounces_in(message: EmailMessage) -> list[Bounce]:
 
 
 def read_mailbox(path: Path, *, maildir: bool = False) -> Iterator[EmailMessage]:
-    box: mailbox.Mailbox = mailbox.Maildir(str(path), create=False) if maildir else mailbox.mbox(str(path))
+    box: mailbox.Mailbox[Any] = mailbox.Maildir(str(path), create=False) if maildir else mailbox.mbox(str(path))
     yield from box

@@ -134,7 +134,8 @@ def start_campaign(campaign: Campaign, *, acting_user: Any = None) -> int:
         if locked.status in (CampaignStatus.SENT, CampaignStatus.CANCELLED):
             raise DeliveryError(gettext("This campaign has already been sent or was cancelled."))
         if locked.status != CampaignStatus.SENDING:
-            rows = recipients_with_language(locked).values_list("pk", "email", "mail_language")
+            people: Any = recipients_with_language(locked)  # annotated: the stubs do not know `mail_language`
+            rows = people.values_list("pk", "email", "mail_language")
             chunk: list[Message] = []
             for person_id, email, language in rows.iterator(chunk_size=WRITE_CHUNK):
                 chunk.append(
@@ -299,8 +300,8 @@ class MailingEmail(EmailMultiAlternatives):
     """A campaign's e-mail, DKIM-signed when its organization has a key (dkimpy, relaxed/relaxed)."""
 
     dkim: tuple[bytes, bytes, bytes] | None = None  # (domain, selector, private key PEM)
-    SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type")
-    SIGNED_HEADERS += (b"list-unsubscribe", b"list-unsubscribe-post")
+    SIGNED_HEADERS: tuple[bytes, ...] = (b"from", b"to", b"subject", b"date", b"message-id", b"mime-version")
+    SIGNED_HEADERS += (b"content-type", b"list-unsubscribe", b"list-unsubscribe-post")
 
     def message(self, *args: Any, **kwargs: Any) -> Any:
         built = super().message(*args, **kwargs)

@@ -76,5 +76,6 @@ class HandOverEmailBackend(EmailBackend):
     def set_hand_over(self, hand_over: Any) -> None:
         self.hand_over = hand_over
         if self.connection is not None:
-            self.connection.before_end_of_data = hand_over
-            self.connection.after_end_of_data = hand_over.settle if hand_over is not None else None
+            connection: Any = self.connection
+            connection.before_end_of_data = hand_over
+            connection.after_end_of_data = hand_over.settle if hand_over is not None else None

@@ -286,6 +286,9 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /content/{draft_news}/revisions/":                    (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "POST /content/{draft_news}/revisions/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "POST /content/{draft_news}/attachments/":                 (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    # unsubscribing from a mailing: whoever holds the link in the e-mail (the signed token is the proof)
+    "GET /unsubscribe/{unsubscribe_token}/":                   (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "POST /unsubscribe/{unsubscribe_token}/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     # calls: public pages, the applicant's pages, the referee's one-time page, the managers' pages
     "GET /calls/":                                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /calls/mine/":                                        (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -391,6 +394,8 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/news/draft-news-a/":                     (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "POST /api/v1/news/":                                 (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "PATCH /api/v1/news/draft-news-a/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    # the mail provider's bounce webhook: a shared secret in a header, never a role (none is configured here)
+    "POST /api/v1/mail/bounces/":                         (NO,    NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
     "PATCH /api/v1/news/network-news-a/":                 (LOGIN, NF, NF, NF, NF, NF, NF, NF, OK, NF, OK),
     "GET /api/v1/pages/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/pages/page-a/":                          (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -655,7 +660,7 @@ INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /api/v1/calls/review-call-a/host-pairs/set/": "sent empty: 400, a scholar and a host are asked for",
 }
 
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/")
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/", "/unsubscribe/")
 MATRIX_DOC = Path(__file__).resolve().parents[2] / "docs" / "role-matrix.md"
 
 
@@ -718,6 +723,7 @@ class World:
             draft_revision=cast.draft_revision.pk,
             news_attachment=cast.news_attachment.pk,
             draft_attachment=cast.draft_attachment.pk,
+            unsubscribe_token=cast.unsubscribe_token,
         )
 
     def body(self, endpoint: str) -> dict[str, Any]:
@@ -1013,6 +1019,7 @@ SAMPLE_VALUES = {
     "draft_revision": 23,
     "news_attachment": 24,
     "draft_attachment": 25,
+    "unsubscribe_token": "token",
 }
 
 

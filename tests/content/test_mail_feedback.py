@@ -41,6 +41,7 @@ def test_opening_the_unsubscribe_link_asks_and_changes_nothing(organization: Org
     message = sent_message(organization, language="kk")
     response = client.get(unsubscribe_path(message))
     assert response.status_code == 200
+    assert "Жазылымнан бас тарту" in response.content.decode()  # in the language the e-mail was written in
     assert Consent.objects.get(person=message.person).withdrawn_at is None
     message.refresh_from_db()
     assert message.unsubscribed_at is None
