@@ -621,7 +621,7 @@ def message_unsubscribe(*, message: Message) -> Message:
     POST comes from their mail client, signed in nowhere)."""
     from tamyr.registry.services import consent_withdraw
 
-    locked = Message.objects.select_for_update().select_related("person").get(pk=message.pk)
+    locked = Message.objects.select_for_update().get(pk=message.pk)
     if locked.unsubscribed_at is not None:
         return locked
     if locked.person is not None:
