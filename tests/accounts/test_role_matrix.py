@@ -909,6 +909,7 @@ READ_NO_CREDENTIALS = {
     "GET /api/v1/certificates/{attendance}/",
     "POST /api/v1/certificates/verify/",
     "GET /api/v1/network-file/schema.json",  # a format's description, public: it never looks at credentials
+    "POST /api/v1/mail/bounces/",  # a mail provider's webhook: a shared secret in a header, never a user's token
 }
 API_PAGES = {"GET /api/v1/docs/", "GET /api/v1/redoc/"}
 
@@ -1215,6 +1216,9 @@ VENUE = "a venue: venues are shared places, offered to every organizer"
 FIELD = "a field of the OECD classification of science (reference data, the same for everyone)"
 WITHIN_PLAN = "a number looked up among the plan's own directions or measures, in the plan the path names"
 PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
+    ("/api/v1/mail/bounces/", "message_id"): "the bounce webhook is a mail provider's, authenticated by a shared "
+    "secret, not a user's: any campaign's message may bounce (tests/content/test_mail_feedback.py)",
+    ("/api/v1/mail/bounces/", "permanent"): "a yes/no of the bounce webhook, not a reference",
     ("/api/v1/calls/{slug}/host-pairs/set/", "visitor"): "a scholar of the same call: only a person with an accepted "
     "place in the call whose managers write is taken, anyone else is a 400 (tests/calls/test_hosting.py)",
     ("/api/v1/calls/{slug}/host-pairs/set/", "host"): "a host of the call: only a citizen or resident of the "
