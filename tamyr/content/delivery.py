@@ -11,9 +11,9 @@ How a mailing is never sent twice and never dropped (docs/decisions/0032):
    worker that died). Two workers never hold the same row: the UPDATE re-checks the condition, and each worker
    reads back only the rows carrying its own claim stamp.
 3. The batch goes over ONE SMTP connection. Just before a message's final "." (the moment the server takes it),
-   its `handed_at` is committed (`tamyr.content.smtp`); right after the server's 250 it is marked `sent`, each by
-   its own committed UPDATE. A worker stops sending its batch when half the claim timeout has passed, so a row it
-   holds is never claimed by another worker while it may still send it.
+   its `handed_at` is recorded (`tamyr.content.smtp`); after the server's 250 it is marked `sent`, up to 50 messages
+   per UPDATE (the `handed_at` already keeps it from being sent again). A worker stops sending its batch when half
+   the claim timeout has passed, so a row it holds is never claimed by another worker while it may still send it.
 4. A worker killed in the middle leaves its unsent rows claimed; they are claimed again once the claim is stale.
    Rows marked `sent` are never sent again, and neither are rows with `handed_at` set: the worker died after
    handing them over, so they are taken as delivered (`sent`, with a note).
