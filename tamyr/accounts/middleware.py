@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from tamyr.accounts import permissions
 from tamyr.accounts.authentication import mfa_required_error
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/verify/")
+# /unsubscribe/: a recipient's one-click link must work whoever they are signed in as (RFC 8058)
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/verify/", "/unsubscribe/")
 
 
 class RequireStaffMFAMiddleware:

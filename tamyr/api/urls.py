@@ -9,6 +9,7 @@ from tamyr.api.views import hello, network_file_schema
 from tamyr.calls.api import views as calls
 from tamyr.content.api import mailings
 from tamyr.content.api import views as content
+from tamyr.content.api.mail import BounceWebhookView
 from tamyr.cooperation.api import projects as cooperation_projects
 from tamyr.cooperation.api import views as cooperation
 from tamyr.events.api import views as events
@@ -44,6 +45,7 @@ urlpatterns = [
     path("", include("tamyr.learning.api_certificates")),
     path("learning/statistics/", LearningStatisticsView.as_view(), name="api-learning-statistics"),
     path("", include("tamyr.analytics.api.urls")),
+    path("mail/bounces/", BounceWebhookView.as_view(), name="api-mail-bounces"),
     path("", include(router.urls)),
     path("hello/", hello, name="api-hello"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -8,6 +8,7 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
     #: network files `tamyr demo` loads as `tamyr load` would (tamyr/demo/<name>); data, no demo code
     demo_files = ("content.yaml", "mailings.yaml")
+    encrypted_fields = ("SendingIdentity.dkim_private_key_encrypted",)
 
     def ready(self) -> None:
         from tamyr.content.models import Attachment

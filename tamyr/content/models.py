@@ -323,6 +323,9 @@ class Message(models.Model):
     message_id = models.CharField(max_length=200, unique=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    #: when the worker handed the message's data to the mail server, just before the final "." (docs/decisions/0032):
+    #: set with no final state, it means the worker died at the hand-over and the message is not sent again
+    handed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
@@ -333,3 +336,52 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} → {self.email} ({self.state})"
+
+
+# Delivery: who an organization's mailings are sent as, and the addresses that bounce (docs/decisions/0032).
+
+
+class SendingIdentity(models.Model):
+    """Who an organization's mailings come from and, when a key is set, the DKIM key they are signed with.
+
+    Without a row, mailings go out from `DEFAULT_FROM_EMAIL`, unsigned (the mail server may sign them itself). The
+    private key is stored as a Fernet token (`tamyr.core.crypto`), so a copy of the database does not let anyone
+    send mail that passes as the organization's."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="sending_identity")
+    from_name = models.CharField(_("sender name"), max_length=200, blank=True)
+    from_email = models.EmailField(_("sender address"))
+    dkim_domain = models.CharField(_("DKIM domain"), max_length=253, blank=True)
+    dkim_selector = models.CharField(_("DKIM selector"), max_length=63, blank=True)
+    dkim_private_key_encrypted = models.BinaryField(blank=True, default=b"", editable=False)
+
+    class Meta:
+        verbose_name = _("sending identity")
+        verbose_name_plural = _("sending identities")
+
+    def __str__(self) -> str:
+        return self.from_email
+
+    @property
+    def signs(self) -> bool:
+        return bool(self.dkim_domain and self.dkim_selector and self.dkim_private_key_encrypted)
+
+
+class BouncedAddress(models.Model):
+    """An e-mail address a mail server said does not exist (a permanent bounce). The address stays on the person's
+    record (it is theirs to correct); mailings skip it until the row is deleted."""
+
+    email = models.EmailField(unique=True)
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="bounced_addresses"
+    )
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    bounced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bouncing address")
+        verbose_name_plural = _("bouncing addresses")
+
+    def __str__(self) -> str:
+        return self.email

@@ -451,7 +451,7 @@ def _locked_editable(campaign: Campaign, user: Any) -> Campaign:
 
 
 def campaign_schedule(campaign: Campaign, at: dt.datetime, user: Any) -> Campaign:
-    """Send at `at` (a time ahead); `start_due_campaigns` (run by the task queue every minute) starts it then."""
+    """Send at `at` (a time ahead); `delivery.start_due_campaigns` (the task queue, every minute) starts it then."""
     with transaction.atomic():
         locked = _locked_editable(campaign, user)
         if timezone.is_naive(at):
@@ -488,21 +488,6 @@ def campaign_send_now(campaign: Campaign, user: Any) -> Campaign:
     delivery.start_campaign(locked)
     locked.refresh_from_db()
     return locked
-
-
-def due_campaigns(now: dt.datetime | None = None) -> Any:
-    return Campaign.objects.filter(status=CampaignStatus.SCHEDULED, scheduled_at__lte=now or timezone.now())
-
-
-def start_due_campaigns(now: dt.datetime | None = None) -> int:
-    """Start every scheduled campaign whose time has come (the task queue calls this every minute)."""
-    from tamyr.content import delivery
-
-    started = 0
-    for campaign in due_campaigns(now).order_by("scheduled_at", "pk"):
-        delivery.start_campaign(campaign)
-        started += 1
-    return started
 
 
 def campaign_send_test(campaign: Campaign, user: Any, language: str) -> str:

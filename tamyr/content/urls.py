@@ -1,5 +1,5 @@
 """News at /news/, pages at /pages/, feeds at /news/feeds/, the editor at /content/, mailings at
-/mailings/; the `content` namespace."""
+/mailings/, unsubscribing at /unsubscribe/<token>/; the `content` namespace."""
 
 from django.urls import path, re_path
 
@@ -16,6 +16,7 @@ urlpatterns = [
     re_path(FEED + r"feed\.json$", feeds.json_feed, name="feed_json"),
     path("news/<slug:slug>/", views.news_detail, name="news_detail"),
     path("pages/<slug:slug>/", views.page_detail, name="page_detail"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("content/", views.manage, name="manage"),
     path("content/new/", views.entry_create, name="entry_create"),
     path("content/<int:pk>/", views.entry_edit, name="entry_edit"),

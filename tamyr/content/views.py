@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
@@ -243,3 +245,25 @@ def entry_attachments(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The file is attached."))
         return redirect("content:entry_edit", pk=entry.pk)
     return render(request, "content/attachment_form.html", {"entry": entry, "attachment_form": form}, status=200)
+
+
+# --- unsubscribing from a mailing (RFC 8058) ------------------------------------------------------------------------
+
+
+@csrf_exempt  # the one-click POST comes from the recipient's mail client; the signed token is the proof
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation (and changes nothing: link scanners follow links); POST, from the page or a mail
+    client's one-click (`List-Unsubscribe=One-Click`), withdraws the recipient's contact consent. Shown in the
+    language the e-mail was written in."""
+    from tamyr.content import delivery
+
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405)
+    message = delivery.message_for_token(token)
+    language = message.language if message is not None else translation.get_language()
+    with translation.override(language):
+        if message is None:
+            return render(request, "content/unsubscribe.html", {"message": None}, status=404)
+        if request.method == "POST":
+            message = delivery.message_unsubscribe(message=message)
+        return render(request, "content/unsubscribe.html", {"message": message})

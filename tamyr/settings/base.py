@@ -209,11 +209,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tamyr <no-reply@tamyr.local>
 # themselves back (tamyr.core.worker, tamyr.core.jobs); after TAMYR_WORKER_SHUTDOWN_TIMEOUT seconds (keep it below
 # systemd's TimeoutStopSec, 90 s) the worker exits anyway and the jobs' leases let the next worker take over.
 HUEY = {
-    "name": "tamyr",
+    "name": env_str("TAMYR_TASK_QUEUE", "tamyr"),  # a queue of its own on a shared Redis (benchmarks)
     "immediate": env_bool("TAMYR_TASKS_IMMEDIATE", False),
     "consumer": {
         "workers": env_int("TAMYR_WORKERS", 2),
-        "worker_type": "thread",
+        # "process" gives each worker its own interpreter: sending mailings is CPU-bound Python (bench/mailing.py)
+        "worker_type": env_str("TAMYR_WORKER_TYPE", "thread"),
         "graceful_signal": "TERM",
         "shutdown_timeout": env_int("TAMYR_WORKER_SHUTDOWN_TIMEOUT", 60),
     },
@@ -224,6 +225,19 @@ else:
     HUEY.update({"huey_class": "tamyr.core.worker.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")})
 # A job's lease (tamyr.core.jobs): a killed worker's job is taken over this long after its last step began.
 TAMYR_JOB_LEASE_SECONDS = env_int("TAMYR_JOB_LEASE_SECONDS", 120)
+
+# Mailings (tamyr/content/delivery.py, docs/decisions/0032): messages claimed per batch; after how long a claim is a
+# dead worker's (a live worker stops sending its batch at half of it); when a deferred message is retried and how
+# often; how many sending chains a campaign runs; the provider's limit in messages per second (0: none); the shared
+# secret of the bounce webhook (empty: the webhook answers 403); an address that processes unsubscribe e-mails.
+TAMYR_MAILING_BATCH = env_int("TAMYR_MAILING_BATCH", 200)
+TAMYR_MAILING_CLAIM_SECONDS = env_int("TAMYR_MAILING_CLAIM_SECONDS", 300)
+TAMYR_MAILING_RETRY_SECONDS = env_int("TAMYR_MAILING_RETRY_SECONDS", 600)
+TAMYR_MAILING_MAX_ATTEMPTS = env_int("TAMYR_MAILING_MAX_ATTEMPTS", 5)
+TAMYR_MAILING_PARALLEL = env_int("TAMYR_MAILING_PARALLEL", 2)
+TAMYR_MAILING_PROVIDER_RATE = env_int("TAMYR_MAILING_PROVIDER_RATE", 0)
+TAMYR_BOUNCE_WEBHOOK_SECRET = env_str("TAMYR_BOUNCE_WEBHOOK_SECRET")
+TAMYR_MAILING_UNSUBSCRIBE_MAILTO = env_str("TAMYR_MAILING_UNSUBSCRIBE_MAILTO")
 
 # --- Accounts (django-allauth) ----------------------------------------------
 SITE_ID = 1

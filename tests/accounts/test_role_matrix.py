@@ -310,6 +310,9 @@ WEB: dict[str, tuple[str, ...]] = {
     "POST /mailings/segments/preview/":                        (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
     "GET /mailings/segments/{segment}/":                       (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "POST /mailings/segments/{segment}/":                      (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    # unsubscribing from a mailing: whoever holds the link in the e-mail (the signed token is the proof)
+    "GET /unsubscribe/{unsubscribe_token}/":                   (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "POST /unsubscribe/{unsubscribe_token}/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     # calls: public pages, the applicant's pages, the referee's one-time page, the managers' pages
     "GET /calls/":                                             (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /calls/mine/":                                        (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -426,6 +429,8 @@ API: dict[str, tuple[str, ...]] = {
     "GET /api/v1/news/draft-news-a/":                     (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "POST /api/v1/news/":                                 (LOGIN, NO, NO, OK, OK, NO, NO, NO, NO, NO, OK),
     "PATCH /api/v1/news/draft-news-a/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    # the mail provider's bounce webhook: a shared secret in a header, never a role (none is configured here)
+    "POST /api/v1/mail/bounces/":                         (NO,    NO, NO, NO, NO, NO, NO, NO, NO, NO, NO),
     "PATCH /api/v1/news/network-news-a/":                 (LOGIN, NF, NF, NF, NF, NF, NF, NF, OK, NF, OK),
     # mailings (never public)
     "GET /api/v1/segments/":                              (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
@@ -748,7 +753,7 @@ INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /api/v1/campaigns/{campaign}/send/": "campaign A's audience has nobody who may be written to: 400",
 }
 
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/")
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/verify/", "/unsubscribe/")
 MATRIX_DOC = Path(__file__).resolve().parents[2] / "docs" / "role-matrix.md"
 
 
@@ -816,6 +821,7 @@ class World:
             segment=cast.segment_a.pk,
             campaign=cast.campaign_a.pk,
             segment_b=cast.segment_b.pk,
+            unsubscribe_token=cast.unsubscribe_token,
         )
 
     def body(self, endpoint: str) -> dict[str, Any]:
@@ -1001,6 +1007,7 @@ READ_NO_CREDENTIALS = {
     "GET /api/v1/certificates/{attendance}/",
     "POST /api/v1/certificates/verify/",
     "GET /api/v1/network-file/schema.json",  # a format's description, public: it never looks at credentials
+    "POST /api/v1/mail/bounces/",  # a mail provider's webhook: a shared secret in a header, never a user's token
 }
 API_PAGES = {"GET /api/v1/docs/", "GET /api/v1/redoc/"}
 
@@ -1116,6 +1123,7 @@ SAMPLE_VALUES = {
     "draft_attachment": 25,
     "estimate": 26,
     "plan_import": 27,
+    "unsubscribe_token": "token",
 }
 
 
@@ -1328,6 +1336,9 @@ VENUE = "a venue: venues are shared places, offered to every organizer"
 FIELD = "a field of the OECD classification of science (reference data, the same for everyone)"
 WITHIN_PLAN = "a number looked up among the plan's own directions or measures, in the plan the path names"
 PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
+    ("/api/v1/mail/bounces/", "message_id"): "the bounce webhook is a mail provider's, authenticated by a shared "
+    "secret, not a user's: any campaign's message may bounce (tests/content/test_mail_feedback.py)",
+    ("/api/v1/mail/bounces/", "permanent"): "a yes/no of the bounce webhook, not a reference",
     ("/api/v1/calls/{slug}/host-pairs/set/", "visitor"): "a scholar of the same call: only a person with an accepted "
     "place in the call whose managers write is taken, anyone else is a 400 (tests/calls/test_hosting.py)",
     ("/api/v1/calls/{slug}/host-pairs/set/", "host"): "a host of the call: only a citizen or resident of the "

@@ -36,3 +36,29 @@ def news(owner: Organization | Network, *, published: bool = True, **values: Any
 def page(owner: Organization | Network, **values: Any) -> Entry:
     values.setdefault("slug", f"page-{next(_counter)}")
     return news(owner, kind=EntryKind.PAGE, **values)
+
+
+def recipient(*, email: str | None = None, language: str = "", consent: bool = True, **values: Any) -> Any:
+    """A person with an e-mail address, a `contact` consent (unless `consent=False`) and, when `language` is given,
+    an account preferring it."""
+    from tests.factories import ConsentFactory, PersonFactory, UserFactory
+
+    person = PersonFactory(**values)
+    person.email = email if email is not None else f"person{person.pk}@example.org"
+    if language:
+        person.user = UserFactory(username=f"reader{person.pk}", preferred_language=language)
+    person.save(update_fields=["email", "user"])
+    if consent:
+        ConsentFactory(person=person, purpose="contact")
+    return person
+
+
+def campaign(organization: Organization, **values: Any) -> Any:
+    """A draft campaign in English and Kazakh to an (unevaluated) segment of `organization`."""
+    from tamyr.content.models import Campaign, Segment
+
+    segment = Segment.objects.create(organization=organization, name="Everyone")
+    values.setdefault("subject", {"en": "Hello {name}", "kk": "Сәлем {name}"})
+    values.setdefault("body", {"en": "Dear {name},\nthe course opens.", "kk": "Құрметті {name},\nкурс ашылды."})
+    values.setdefault("name", "Course news")
+    return Campaign.objects.create(organization=organization, segment=segment, **values)

@@ -460,6 +460,16 @@ class RoleWorld:
         self.sub_page_a = content.entry_create(kind="page", slug="sub-page-a", organization=self.org_a,
                                                acting_user=SYSTEM, title={"en": "Sub-page A"}, status="published",
                                                published_at=past)  # fmt: skip
+        # a campaign of A sent to person A: `unsubscribe_token` is the link in that e-mail
+        from tamyr.content import delivery
+        from tamyr.content.models import Campaign, Message, Segment
+
+        segment = Segment.objects.create(organization=self.org_a, name="Everyone")
+        campaign = Campaign.objects.create(organization=self.org_a, segment=segment, name="Campaign A",
+                                           subject={"en": "Hello"}, status="sent")  # fmt: skip
+        message = Message.objects.create(campaign=campaign, person=self.person_a, email="a@example.org", language="en",
+                                         message_id="<role-matrix@tamyr.example>", state="sent")  # fmt: skip
+        self.unsubscribe_token = delivery.unsubscribe_token(message.message_id)
         self.page_b = content.entry_create(kind="page", slug="page-b", organization=self.org_b, acting_user=SYSTEM,
                                            title={"en": "Page B"}, status="published", published_at=past)  # fmt: skip
         # mailings: `segment_a` names nobody who may be written to (so sending it is refused before anything is

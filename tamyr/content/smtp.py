@@ -1,0 +1,81 @@
+"""An SMTP connection that tells the delivery engine the moment a message is handed over (docs/decisions/0032).
+
+SMTP has no two-phase commit: a worker killed after the mail server accepted a message and before it recorded
+"sent" would, if the message were simply retried, mail that person twice. The hand-over is the final "." that ends a
+message's data: the server accepts (or refuses) the message only once it has it. `HandOverSMTP.data` sends the
+message's data, then calls `before_end_of_data()` (the engine sends the UPDATE recording `handed_at` there, without
+waiting for its result on PostgreSQL), then sends the "." and reads the reply, then calls `after_end_of_data()`
+(the engine reads the UPDATE's result). A message found with `handed_at` set and no final state was handed over by
+a worker that died: it is taken as delivered and never sent again. What remains is the moment between two socket
+writes (the UPDATE to the database, the "." to the mail server) in which a killed worker leaves a message recorded
+as handed over that the server never completed.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from collections.abc import Callable
+from typing import Any
+
+from django.core.mail.backends.smtp import EmailBackend
+
+CRLF = b"\r\n"
+
+
+class _HandOver:
+    before_end_of_data: Callable[[], None] | None = None
+    after_end_of_data: Callable[[], None] | None = None
+
+    def connect(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        reply = super().connect(*args, **kwargs)  # type: ignore[misc]
+        # The data and its "." go out in two writes: without TCP_NODELAY, Nagle's algorithm holds the "." until the
+        # server's delayed ACK (40 ms a message).
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # type: ignore[attr-defined]
+        return reply  # type: ignore[no-any-return]
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.putcmd("data")  # type: ignore[attr-defined]
+        code, reply = self.getreply()  # type: ignore[attr-defined]
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        if isinstance(msg, str):
+            msg = smtplib._fix_eols(msg).encode("ascii")  # type: ignore[attr-defined]
+        quoted = smtplib._quote_periods(msg)  # type: ignore[attr-defined]
+        if quoted[-2:] != CRLF:
+            quoted += CRLF
+        self.send(quoted)  # type: ignore[attr-defined]
+        if self.before_end_of_data is not None:
+            self.before_end_of_data()
+        try:
+            self.send(b"." + CRLF)  # type: ignore[attr-defined]
+            return self.getreply()  # type: ignore[attr-defined,no-any-return]
+        finally:
+            if self.after_end_of_data is not None:
+                self.after_end_of_data()
+
+
+class HandOverSMTP(_HandOver, smtplib.SMTP):
+    pass
+
+
+class HandOverSMTPSSL(_HandOver, smtplib.SMTP_SSL):
+    pass
+
+
+class HandOverEmailBackend(EmailBackend):
+    """Django's SMTP backend on a `HandOverSMTP` connection: `hand_over()` is called before each message's final ".",
+    `hand_over.settle()` once the server's reply is read (or the connection failed)."""
+
+    hand_over: Any = None
+
+    @property
+    def connection_class(self) -> Any:
+        return HandOverSMTPSSL if self.use_ssl else HandOverSMTP
+
+    def set_hand_over(self, hand_over: Any) -> None:
+        self.hand_over = hand_over
+        if self.connection is not None:
+            connection: Any = self.connection
+            connection.before_end_of_data = hand_over
+            connection.after_end_of_data = hand_over.settle if hand_over is not None else None
