@@ -41,6 +41,7 @@ urlpatterns = [
     path("projects/", include("tamyr.cooperation.urls_projects")),
     path("practices/", include("tamyr.cooperation.urls_practices")),
     path("calls/", include("tamyr.calls.urls")),
+    path("cases/", include("tamyr.cases.urls")),
     path("", include("tamyr.content.urls")),
     path("", include("tamyr.learning.urls_verify")),
     path("", include("tamyr.registry.urls")),

@@ -9,7 +9,7 @@ from tamyr.accounts.models import User
 from tamyr.cases import services
 from tamyr.cases.models import Case, SharingConsent
 from tamyr.registry.models import Organization, Person
-from tests.factories import OrganizationFactory, PersonFactory, UserFactory, country, grant
+from tests.factories import OrganizationFactory, PersonFactory, UserFactory, country, grant, with_totp
 
 
 @dataclass
@@ -43,6 +43,8 @@ def case_world() -> CaseWorld:
     grant(supervisor, owner, "admin")
     grant(partner_staff, partner, "staff")
     grant(outsider, OrganizationFactory(slug="elsewhere"), "staff")
+    for user in (worker, supervisor, partner_staff, outsider):
+        with_totp(user)
     head = PersonFactory(registered_by=owner, display_name="Serik Nurlanuly")
     child = PersonFactory(registered_by=owner, display_name="Aru Serikkyzy")
     case = services.case_open(
