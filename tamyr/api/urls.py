@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from tamyr.api.views import hello, network_file_schema
 from tamyr.calls.api import views as calls
+from tamyr.cases.api import views as cases
 from tamyr.content.api import views as content
 from tamyr.cooperation.api import projects as cooperation_projects
 from tamyr.cooperation.api import views as cooperation
@@ -33,6 +34,8 @@ router.register("projects", cooperation_projects.ProjectViewSet, basename="proje
 router.register("practices", cooperation_projects.PracticeViewSet, basename="practice")
 router.register("news", content.NewsViewSet, basename="news")
 router.register("pages", content.PageViewSet, basename="page")
+router.register("cases", cases.CaseViewSet, basename="case")
+router.register("case-referrals", cases.ReferralViewSet, basename="case-referral")
 
 urlpatterns = [
     # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win

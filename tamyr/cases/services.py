@@ -68,6 +68,15 @@ class CaseConflict(DomainError):
             .order_by("version", "pk")
         )
 
+    def api_details(self) -> dict[str, object]:
+        """What the API adds to its 409: the version to send again and what happened since the caller's."""
+        return {
+            "version": self.current,
+            "changes": [
+                {"kind": event.kind, "at": event.at.isoformat(), "version": event.version} for event in self.changes
+            ],
+        }
+
 
 def _require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
