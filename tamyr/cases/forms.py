@@ -118,11 +118,11 @@ class OpenCaseForm(forms.Form):
     region = forms.CharField(label=_("Region in Kazakhstan"), required=False, max_length=120)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["owner"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = owners
+        field.queryset = organizations
 
 
 class RequestForm(forms.Form):
@@ -136,8 +136,8 @@ class RequestForm(forms.Form):
         label=_("Tell us about your family and your plans"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
 
-    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["owner"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = owners
+        field.queryset = organizations

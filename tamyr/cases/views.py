@@ -318,7 +318,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("name", "").strip()[:200]
     duplicates = selectors.possible_duplicates(request.user, name) if name else []
     owners = selectors.openable_organizations(request.user)
-    form = forms.OpenCaseForm(request.POST or None, owners=owners, initial={"head": request.GET.get("head")})
+    form = forms.OpenCaseForm(request.POST or None, organizations=owners, initial={"head": request.GET.get("head")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         head = Person.objects.filter(pk=data["head"]).first()
@@ -351,7 +351,7 @@ def case_request(request: HttpRequest) -> HttpResponse:
     from tamyr.registry import selectors as registry
 
     person = registry.person_of_user(request.user)
-    form = forms.RequestForm(request.POST or None, owners=selectors.intake_organizations())
+    form = forms.RequestForm(request.POST or None, organizations=selectors.intake_organizations())
     if request.method == "POST" and form.is_valid():
         try:
             if person is None:

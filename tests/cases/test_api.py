@@ -95,9 +95,10 @@ def test_the_partner_accepts_and_then_sees_only_shared_sections(world: CaseWorld
     assert partner.post(f"/api/v1/case-referrals/{referral['id']}/accept/", {}, format="json").status_code == 200
     detail = partner.get(f"/api/v1/cases/{world.case.pk}/").json()
     assert detail["members"] is None and detail["stages"] is not None and detail["plan"] is None
-    assert partner.post(
-        f"/api/v1/cases/{world.case.pk}/notes/", {"version": 3, "text": "x"}, format="json"
-    ).status_code == 403
+    assert (
+        partner.post(f"/api/v1/cases/{world.case.pk}/notes/", {"version": 3, "text": "x"}, format="json").status_code
+        == 403
+    )
 
 
 def test_only_a_supervisor_decides(world: CaseWorld) -> None:

@@ -17,6 +17,8 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     head = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     origin_country = serializers.CharField(source="origin_country_id", read_only=True, allow_null=True)
+    status = serializers.CharField(read_only=True, help_text="requested, open or closed")
+    case_type = serializers.CharField(read_only=True, help_text="return or consular")
 
     class Meta:
         model = Case
@@ -88,8 +90,8 @@ class ReferralSerializer(serializers.Serializer[Any]):
     case = serializers.IntegerField(source="case_id")
     kind = serializers.CharField()
     service = serializers.CharField()
-    from_organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    to_organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    from_organization = serializers.CharField(source="from_organization.slug")
+    to_organization = serializers.CharField(source="to_organization.slug")
     status = serializers.CharField()
     shared_sections = serializers.ListField(child=serializers.CharField())
     reason = serializers.CharField()
