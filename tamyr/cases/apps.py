@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
     #: network files `tamyr demo` loads (tamyr/demo/<name>)
-    demo_files: tuple[str, ...] = ()
+    demo_files: tuple[str, ...] = ("cases.yaml",)
 
     def ready(self) -> None:
         from tamyr.cases import receivers  # noqa: F401

@@ -30,6 +30,9 @@ class Case(TimeStampedModel):
     """One family's (or one person's) way home. `version` grows by one with every write: each service takes the
     version its writer saw and refuses the write when it moved (decision 0035), so no edit is silently lost."""
 
+    reference = models.CharField(
+        _("reference"), max_length=40, unique=True, null=True, blank=True, help_text=_("A stable key, e.g. DEMO-MN-1.")
+    )
     case_type = models.CharField(_("type"), max_length=16, choices=CaseType.choices, default=CaseType.RETURN)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="cases", verbose_name=_("owner"))

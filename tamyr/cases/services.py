@@ -120,6 +120,8 @@ def _due(started: dt.datetime, sla_days: int) -> dt.datetime | None:
 
 
 def _holds_role(user: Any, organization_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
     return OrganizationRole.objects.filter(
         user=user, organization_id=organization_id, role__in=permissions.PEOPLE_ROLES
     ).exists()
@@ -173,6 +175,7 @@ def case_open(
     origin_country: Country | None = None,
     region: str = "",
     summary: str = "",
+    reference: str | None = None,
 ) -> Case:
     """Staff open a case for a person (the head) and their family, all records the staff may name."""
     _require(permissions.can(acting_user, "cases.open", owner))
@@ -180,13 +183,15 @@ def case_open(
         raise CaseError(_("Unknown case type."), field="case_type")
     from tamyr.registry.services import require_person_in_reach
 
-    for person in [head, *(member for member, _rel in members)]:
-        require_person_in_reach(acting_user, person, field="members")
+    if acting_user is not permissions.SYSTEM:  # a reviewed network file names the people it loads itself
+        for person in [head, *(member for member, _rel in members)]:
+            require_person_in_reach(acting_user, person, field="members")
     if worker is not None and not _holds_role(worker, owner.pk):
         raise CaseError(_("The case worker must work for the owner organization."), field="worker")
     now = timezone.now()
     first = templates.template_for(case_type)[0]
     case = Case.objects.create(
+        reference=reference or None,
         case_type=case_type,
         owner=owner,
         worker=worker,
