@@ -120,7 +120,8 @@ class CasesSection(Section):
                     message = _("There is no organization %(slug)s.") % {"slug": slug}
                     context.problems.append(item.problem("owner", message))
             if data.get("worker") and data["worker"] not in users:
-                context.problems.append(item.problem("worker", _("There is no user %(name)s.") % {"name": data["worker"]}))
+                message = _("There is no user %(name)s.") % {"name": data["worker"]}
+                context.problems.append(item.problem("worker", message))
             action = "unchanged" if data["reference"] in existing else "create"
             changes.append(Change(self, data["reference"], action, item))
         return changes
@@ -131,7 +132,9 @@ class CasesSection(Section):
         data = change.item.data
         user = context.acting_user if context.acting_user is not None else SYSTEM
         owner = Organization.objects.get(slug=data["owner"])
-        people = [(Person.objects.get(key=member[0]), member[1] if len(member) > 1 else "") for member in data["members"]]
+        people = [
+            (Person.objects.get(key=member[0]), member[1] if len(member) > 1 else "") for member in data["members"]
+        ]
         worker = get_user_model().objects.filter(username=data.get("worker", "")).first()
         case = services.case_open(
             owner=owner,
