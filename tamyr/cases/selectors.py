@@ -62,7 +62,7 @@ def case_list(
     if mine:
         qs = qs.filter(worker=user)
     if status == "active":
-        qs = qs.exclude(status=CaseStatus.CLOSED)
+        qs = qs.filter(status__in=[CaseStatus.REQUESTED, CaseStatus.OPEN])
     elif status in CaseStatus.values:
         qs = qs.filter(status=status)
     if stage:

@@ -300,7 +300,8 @@ def test_people_option_sets_how_many_are_generated():
     output = run_demo(people_count=5)
     assert Person.objects.filter(email__startswith="demo.person.").count() == 5
     reviewer = 1  # the demo reviewer's own record (tamyr/demo/call_applications.yaml, `demo_reviewer`)
-    assert Person.objects.count() == 5 + len(network.file_items("people")) + reviewer
+    families = 9  # the returning families of the case demo (tamyr/demo/cases.yaml)
+    assert Person.objects.count() == 5 + len(network.file_items("people")) + reviewer + families
     assert "tamyr-demo-2026" in output
     assert f"secret={totp_secret_for('admin')}&issuer=Tamyr" in output
     assert "otpauth://totp/Tamyr:coordinator?secret=" in output
