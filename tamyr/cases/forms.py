@@ -38,7 +38,7 @@ class StageForm(VersionForm):
 
     def __init__(self, *args: Any, case_type: str = CaseType.RETURN, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [
+        self.fields["stage"].choices = [  # type: ignore[attr-defined]
             (code, templates.STAGE_LABELS[code]) for code in templates.stage_codes(case_type) if code != "closed"
         ]
 
@@ -84,9 +84,8 @@ class ReferForm(VersionForm):
 
     def __init__(self, *args: Any, case_type: str = CaseType.RETURN, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", "—")] + [
-            (code, templates.STAGE_LABELS[code]) for code in templates.stage_codes(case_type)[1:-1]
-        ]
+        stages = [(code, templates.STAGE_LABELS[code]) for code in templates.stage_codes(case_type)[1:-1]]
+        self.fields["service"].choices = [("", "—"), *stages]  # type: ignore[attr-defined]
 
 
 class ConsentForm(forms.Form):

@@ -122,8 +122,10 @@ class CasesSection(Section):
             if data.get("worker") and data["worker"] not in users:
                 message = _("There is no user %(name)s.") % {"name": data["worker"]}
                 context.problems.append(item.problem("worker", message))
-            action = "unchanged" if data["reference"] in existing else "create"
-            changes.append(Change(self, data["reference"], action, item))
+            if data["reference"] in existing:
+                changes.append(Change(self, data["reference"], "unchanged", item))
+            else:
+                changes.append(Change(self, data["reference"], "create", item))
         return changes
 
     def apply(self, change: Change, context: Context) -> None:

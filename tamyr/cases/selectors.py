@@ -37,6 +37,11 @@ def managed_organizations(user: Any) -> set[int] | None:
     return roles.organizations_with(permissions.PEOPLE_ROLES)
 
 
+def managed_organizations_ids(user: Any) -> set[int]:
+    """The organizations where the user holds a staff or admin role (a platform admin's own roles only)."""
+    return permissions.roles_of(user).organizations_with(permissions.PEOPLE_ROLES)
+
+
 def supervised_organizations(user: Any) -> set[int] | None:
     roles = permissions.roles_of(user)
     if roles.platform_admin:

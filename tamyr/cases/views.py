@@ -332,9 +332,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 origin_country=data["origin_country"],
                 region=data["region"],
                 summary=data["summary"],
-                worker=request.user
-                if request.user.organization_roles.filter(organization=data["owner"]).exists()
-                else None,  # type: ignore[union-attr]
+                worker=request.user if data["owner"].pk in selectors.managed_organizations_ids(request.user) else None,
                 acting_user=request.user,
             )
         except DomainError as error:

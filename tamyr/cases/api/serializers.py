@@ -13,7 +13,7 @@ from tamyr.registry.models import Organization
 
 
 class CaseSerializer(serializers.ModelSerializer[Case]):
-    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    owner = serializers.CharField(source="owner.slug", read_only=True)
     head = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     origin_country = serializers.CharField(source="origin_country_id", read_only=True, allow_null=True)
