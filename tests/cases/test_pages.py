@@ -154,3 +154,11 @@ def test_the_supervisor_sees_approvals_waiting(world: CaseWorld) -> None:
     text = _client(world.supervisor).get("/cases/supervision/").content.decode()
     assert "Serik Nurlanuly" in text
     assert _client(world.worker).get("/cases/supervision/").status_code == 403
+
+
+def test_the_case_page_links_the_members_language_course(world: CaseWorld) -> None:
+    from tests.learning.factories import EnrollmentFactory
+
+    enrollment = EnrollmentFactory(person=world.child)
+    text = _client(world.worker).get(f"/cases/{world.case.pk}/").content.decode()
+    assert f"/courses/{enrollment.group.course.slug}/" in text
