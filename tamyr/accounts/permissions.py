@@ -770,9 +770,7 @@ def _view_case_item(user: Any, item: Any) -> bool:
         return False
     case = item.case
     if item.visibility == "worker":
-        return (case.worker_id is not None and case.worker_id == getattr(user, "pk", None)) or _approve_case(
-            user, case
-        )
+        return (case.worker_id is not None and case.worker_id == getattr(user, "pk", None)) or _approve_case(user, case)
     if _manage_cases(user, case):
         return True
     if item.visibility != "partners":
