@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -161,8 +162,9 @@ def case_for_reading(user: Any, pk: int, *, audit_read: bool = True) -> CaseView
     ]
     sections = frozenset(section for referral in partner for section in referral.shared_sections)
     if audit_read:
-        audit.record(user, "cases.case_read", case)
-        CaseEvent.objects.create(case=case, kind=EventKind.READ, actor=user, version=case.version)
+        with transaction.atomic():  # one commit for both rows of the read
+            audit.record(user, "cases.case_read", case)
+            CaseEvent.objects.create(case=case, kind=EventKind.READ, actor=user, version=case.version)
     return CaseView(case=case, full=full, sections=sections, partner_referrals=partner)
 
 
