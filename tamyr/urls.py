@@ -42,6 +42,7 @@ urlpatterns = [
     path("practices/", include("tamyr.cooperation.urls_practices")),
     path("calls/", include("tamyr.calls.urls")),
     path("analytics/", include("tamyr.analytics.urls")),
+    path("cases/", include("tamyr.cases.urls")),
     path("", include("tamyr.content.urls")),
     path("", include("tamyr.learning.urls_verify")),
     path("", include("tamyr.registry.urls")),

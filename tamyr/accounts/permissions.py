@@ -790,6 +790,119 @@ ESTIMATE_RULES: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# --- cases (return and resettlement) ------------------------------------------------------------------------------
+# A case worker is staff (or admin) of the case's owner organization; a supervisor is an admin of it (decision
+# 0035). A partner organization sees a case only through an accepted referral, and then only the shared sections.
+
+
+def _case_partner_orgs(case: Any) -> set[int]:
+    """Organizations holding an accepted (or carried-out) referral of the case: cached on the case for the request."""
+    cached = getattr(case, "_partner_orgs", None)
+    if cached is None:
+        cached = {
+            referral.to_organization_id
+            for referral in case.referrals.all()
+            if referral.status in ("accepted", "implemented") and referral.kind == "referral"
+        }
+        case._partner_orgs = cached
+    return set(cached)
+
+
+def _manage_cases(user: Any, case: Any) -> bool:
+    """Work on a case: staff and admins of its owner; without a case, of any organization (the worker's list)."""
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    if case is None:
+        return bool(roles.organizations_with(PEOPLE_ROLES))
+    if getattr(case, "owner_id", None) is None:
+        return False
+    return bool(roles.by_organization.get(case.owner_id, frozenset()) & PEOPLE_ROLES)
+
+
+def _open_case(user: Any, organization: Any) -> bool:
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    if organization is None:
+        return bool(roles.organizations_with(PEOPLE_ROLES))
+    return bool(roles.by_organization.get(organization.pk, frozenset()) & PEOPLE_ROLES)
+
+
+def _approve_case(user: Any, case: Any) -> bool:
+    """Approve a case plan or a closure: the owner organization's admins (its supervisors)."""
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    if case is None:
+        return bool(roles.organizations_with({ADMIN}))
+    return ADMIN in roles.by_organization.get(case.owner_id, frozenset())
+
+
+def _is_case_partner(user: Any, case: Any) -> bool:
+    if case is None:
+        return False
+    held = roles_of(user).organizations_with(PEOPLE_ROLES)
+    return bool(held & _case_partner_orgs(case))
+
+
+def _view_case(user: Any, case: Any) -> bool:
+    if case is None:
+        return _manage_cases(user, None)
+    return _manage_cases(user, case) or _is_case_partner(user, case)
+
+
+def _view_case_item(user: Any, item: Any) -> bool:
+    """A note or a document by its visibility: "worker" the case worker and supervisors; "organization" everyone
+    who works on the case; "partners" also the partners whose accepted referral shares that section."""
+    if item is None:
+        return False
+    case = item.case
+    if item.visibility == "worker":
+        return (case.worker_id is not None and case.worker_id == getattr(user, "pk", None)) or _approve_case(user, case)
+    if _manage_cases(user, case):
+        return True
+    if item.visibility != "partners":
+        return False
+    section = "notes" if item._meta.model_name == "casenote" else "documents"
+    held = roles_of(user).organizations_with(PEOPLE_ROLES)
+    return any(
+        referral.to_organization_id in held and section in referral.shared_sections
+        for referral in case.referrals.all()
+        if referral.status in ("accepted", "implemented")
+    )
+
+
+def _respond_referral(user: Any, referral: Any) -> bool:
+    """Accept, reject or mark carried out: the receiving organization's staff and admins."""
+    if referral is None:
+        return bool(roles_of(user).organizations_with(PEOPLE_ROLES)) or roles_of(user).platform_admin
+    return _staff_of(user, referral.to_organization_id)
+
+
+def _view_case_statistics(user: Any, organization: Any) -> bool:
+    roles = roles_of(user)
+    return roles.platform_admin or bool(roles.organizations_with(PEOPLE_ROLES))
+
+
+def _request_case(user: Any, obj: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+CASES_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "cases.view": _view_case,
+    "cases.manage": _manage_cases,
+    "cases.open": _open_case,
+    "cases.approve": _approve_case,
+    "cases.refer": _manage_cases,
+    "cases.respond_referral": _respond_referral,
+    "cases.view_note": _view_case_item,
+    "cases.view_document": _view_case_item,
+    "cases.view_statistics": _view_case_statistics,
+    "cases.request": _request_case,
+}
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "calls.manage_financing": _manage_call,
     "calls.view_award": _view_award,
@@ -859,6 +972,7 @@ RULES.update(PROJECT_RULES)
 RULES.update(CONTENT_RULES)
 RULES.update(ANALYTICS_RULES)
 RULES.update(ESTIMATE_RULES)
+RULES.update(CASES_RULES)
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

@@ -32,9 +32,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"code": exc.code, "detail": str(exc.message)}
         if exc.field:
             body["field"] = exc.field
-        return Response(
-            body, status=status.HTTP_403_FORBIDDEN if exc.code == "not_allowed" else status.HTTP_400_BAD_REQUEST
-        )
+        body.update(getattr(exc, "api_details", dict)())  # e.g. a conflict's current version and what changed
+        answer = {"not_allowed": status.HTTP_403_FORBIDDEN, "conflict": status.HTTP_409_CONFLICT}
+        return Response(body, status=answer.get(exc.code, status.HTTP_400_BAD_REQUEST))
     if isinstance(exc, Http404):
         # one answer for every missing object and every object the caller may not see: Django's message would name
         # the model and differ between the two (a view that means to say more raises DRF's NotFound itself)

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from tamyr.analytics.api_estimates import EstimateViewSet
 from tamyr.api.views import hello, network_file_schema
 from tamyr.calls.api import views as calls
+from tamyr.cases.api import views as cases
 from tamyr.content.api import mailings
 from tamyr.content.api import views as content
 from tamyr.content.api.mail import BounceWebhookView
@@ -39,6 +40,8 @@ router.register("pages", content.PageViewSet, basename="page")
 router.register("estimates", EstimateViewSet, basename="estimate")
 router.register("segments", mailings.SegmentViewSet, basename="segment")
 router.register("campaigns", mailings.CampaignViewSet, basename="campaign")
+router.register("cases", cases.CaseViewSet, basename="case")
+router.register("case-referrals", cases.ReferralViewSet, basename="case-referral")
 
 urlpatterns = [
     # certificates/<code>/ (the signed credential) and certificates/verify/: before the router, so they win

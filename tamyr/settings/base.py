@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tamyr.cooperation",
     "tamyr.content",
     "tamyr.analytics",
+    "tamyr.cases",
     # after tamyr.accounts, whose drf_create_token (which marks machine tokens) must win over DRF's
     "rest_framework.authtoken",
 ]

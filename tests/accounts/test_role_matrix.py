@@ -343,9 +343,36 @@ WEB: dict[str, tuple[str, ...]] = {
     "GET /analytics/estimates/KZ/RU/":                         (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /analytics/estimates/import/":                        (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, OK, OK),
     "POST /analytics/estimates/import/":                       (LOGIN, NO, NO, NO, NO, NO, NO, NO, OK, OK, OK),
+    # cases: staff of the owner organization work on them; a partner sees a case once it accepts a referral
+    "GET /cases/":                                             (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "GET /cases/?mine=1&stage=intake&type=return&country=MN":  (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "GET /cases/new/?name=Person":                             (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /cases/new/":                                        (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "GET /cases/request/":                                     (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "POST /cases/request/":                                    (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /cases/supervision/":                                 (LOGIN, NO, NO, OK, NO, NO, NO, OK, NO, NO, OK),
+    "GET /cases/referrals/":                                   (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /cases/referrals/{case_referral}/":                  (LOGIN, NF, NF, NF, NF, NF, NF, OK, NF, NF, OK),
+    "GET /cases/statistics/":                                  (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "GET /cases/{case}/":                                      (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /cases/{case}/act/":                                 (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /cases/{case}/consent/":                             (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "GET /files/case-document/{case_document}/":               (NF,    NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
 }
 
 API: dict[str, tuple[str, ...]] = {
+    "GET /api/v1/cases/":                                 (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "GET /api/v1/cases/{case}/":                          (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/cases/{case}/stage/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/cases/{case}/notes/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/cases/{case}/tasks/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/cases/{case}/refer/":                   (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/cases/{case}/approvals/":               (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    "POST /api/v1/cases/{case}/decide/":                  (LOGIN, NF, NF, OK, NO, NF, NF, NF, NF, NF, OK),
+    "GET /api/v1/case-referrals/":                        (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
+    "POST /api/v1/case-referrals/{case_referral}/accept/":    (LOGIN, NF, NF, NF, NF, NF, NF, OK, NF, NF, OK),
+    "POST /api/v1/case-referrals/{case_referral}/reject/":    (LOGIN, NF, NF, NF, NF, NF, NF, OK, NF, NF, OK),
+    "POST /api/v1/case-referrals/{case_referral}/implement/": (LOGIN, NF, NF, NF, NF, NF, NF, OK, NF, NF, OK),
     "GET /api/v1/":                                       (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/hello/":                                 (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /api/v1/schema/?format=json":                    (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -556,6 +583,8 @@ BODIES: dict[str, dict[str, Any]] = {
         "title": "Census 2010",
     },
     "PATCH /api/v1/estimates/{estimate}/": {"point": 647733},
+    "POST /cases/{case}/act/": {"action": "note", "text": "A note"},
+    "POST /cases/referrals/{case_referral}/": {"action": "accept"},
     "POST /i18n/setlang/": {"language": "kk", "next": "/"},
     "POST /organizations/org-a/edit/": {"name_en": "Organization A", "description_kk": "Сипаттама", "kind": "ngo"},
     "POST /organizations/org-a/roles/": {"identifier": "compatriot", "role": "teacher"},
@@ -722,6 +751,18 @@ BODIES: dict[str, dict[str, Any]] = {
 # counts as allowed, as the change itself would. Denied still means 403 (or 404), never a refused input.
 INPUT_MAY_BE_REFUSED: dict[str, str] = {
     "POST /analytics/estimates/import/": "sent empty: the upload form is shown again",
+    "POST /cases/new/": "sent empty: the form is shown again",
+    "POST /cases/request/": "sent empty: the request form is shown again",
+    "POST /cases/{case}/act/": "sent without a version: the case page is shown again with the error",
+    "POST /api/v1/cases/{case}/stage/": "sent without a version: 400",
+    "POST /api/v1/cases/{case}/notes/": "sent without a version: 400",
+    "POST /api/v1/cases/{case}/tasks/": "sent without a version: 400",
+    "POST /api/v1/cases/{case}/refer/": "sent without a version: 400",
+    "POST /api/v1/cases/{case}/approvals/": "sent without a version: 400",
+    "POST /api/v1/cases/{case}/decide/": "sent without a version: 400",
+    "POST /api/v1/case-referrals/{case_referral}/accept/": "the person withdrew the consent for sharing: 400",
+    "POST /api/v1/case-referrals/{case_referral}/reject/": "sent without a reason: 400",
+    "POST /api/v1/case-referrals/{case_referral}/implement/": "not accepted yet: 400",
     "POST /admin/network-files/": "sent empty: the upload form is shown again (400)",
     "POST /admin/network-files/apply/": "sent empty: no plan was shown, so nothing is applied (back to the upload)",
     "POST /people/import/": "sent empty: the upload form is shown again",
@@ -822,6 +863,9 @@ class World:
             campaign=cast.campaign_a.pk,
             segment_b=cast.segment_b.pk,
             unsubscribe_token=cast.unsubscribe_token,
+            case=cast.case_a.pk,
+            case_document=cast.case_document.pk,
+            case_referral=cast.case_referral.pk,
         )
 
     def body(self, endpoint: str) -> dict[str, Any]:
@@ -1124,6 +1168,9 @@ SAMPLE_VALUES = {
     "estimate": 26,
     "plan_import": 27,
     "unsubscribe_token": "token",
+    "case": 26,
+    "case_document": 27,
+    "case_referral": 28,
 }
 
 
@@ -1339,6 +1386,16 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
     ("/api/v1/mail/bounces/", "message_id"): "the bounce webhook is a mail provider's, authenticated by a shared "
     "secret, not a user's: any campaign's message may bounce (tests/content/test_mail_feedback.py)",
     ("/api/v1/mail/bounces/", "permanent"): "a yes/no of the bounce webhook, not a reference",
+    ("/api/v1/cases/{id}/refer/", "to_organization"): DIRECTORY + ": refused unless the person consented to sharing "
+    "with it (tests/cases/test_services.py)",
+    ("/api/v1/cases/{id}/decide/", "approval"): "an approval of the same case: looked up within the case, another "
+    "case's answers 400",
+    ("ReferForm", "to_organization"): DIRECTORY + ": refused unless the person consented to sharing with it",
+    ("ConsentForm", "organization"): DIRECTORY + ": the organization the person agrees to share their case with",
+    ("OpenCaseForm", "origin_country"): COUNTRY,
+    ("RequestForm", "origin_country"): COUNTRY,
+    ("RequestForm", "owner"): "the organizations that take return requests (selectors.intake_organizations); the "
+    "request is the compatriot's own",
     ("/api/v1/calls/{slug}/host-pairs/set/", "visitor"): "a scholar of the same call: only a person with an accepted "
     "place in the call whose managers write is taken, anyone else is a 400 (tests/calls/test_hosting.py)",
     ("/api/v1/calls/{slug}/host-pairs/set/", "host"): "a host of the call: only a citizen or resident of the "
@@ -1402,6 +1459,8 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
 # Fields of API writes that name no object (texts, numbers, dates, choices). `answers` is keyed by the ids of the
 # event's own questions: any other key is ignored.
 NOT_REFERENCES = frozenset({
+    # cases: the version seen, texts, choices and dates
+    "version", "stage", "text", "visibility", "service", "shared_sections", "message",
     "address", "answers", "birth_year", "cancellation_closes_at", "capacity", "city", "complete", "description",
     "display_name", "email", "ends_at", "expertise", "format", "gender", "head_title", "is_active", "is_public",
     "is_published", "kind", "language", "level", "name", "name_variants", "online_url", "orcid", "phone", "reason",
@@ -1440,6 +1499,8 @@ WEB_COURSE = {"title_en": "Reference course", "slug": "ref-course", "language": 
 
 # (form class, field) -> the case; entries whose form is "POST" are references read from the request without a form
 WEB_REFERENCES: dict[tuple[str, str], Ref] = {
+    ("OpenCaseForm", "owner"): Ref("staff_a", "POST /cases/new/", {"owner": "{ref}", "head": "{alfa}",
+                                                                   "case_type": "return"}, "org-b", "org-a"),
     ("MembershipForm", "organization"): Ref(
         "coordinator_a", "POST /networks/network-a/members/", {"organization": "{ref}", "role": "observer"},
         "org-b", "org-a"),

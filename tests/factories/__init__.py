@@ -224,6 +224,7 @@ class RoleWorld:
         self._add_calls()
         self._add_content()
         self._add_estimates()
+        self._add_cases()
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -427,6 +428,31 @@ class RoleWorld:
         self.lesson_material_a = LessonMaterial.objects.create(
             lesson=self.lesson_a, title="Chart", file=ContentFile(b"%PDF-1.4 chart\n", name="chart.pdf")
         )
+
+    def _add_cases(self) -> None:
+        """A return case of A for person A (`case_a`, worked on by staff of A) with a document for the organization
+        (`case_document`), a plan waiting for approval, and a referral to B (`case_referral`) still waiting, whose
+        consent was withdrawn afterwards (so answering it is refused and the world stays as it is)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from tamyr.cases import services as cases
+        from tamyr.cases.models import SharingConsent
+
+        staff = self.users["staff_a"]
+        self.case_a = cases.case_open(owner=self.org_a, head=self.person_a, acting_user=staff, worker=staff,
+                                      origin_country=country("MN"))  # fmt: skip
+        case = self.case_a
+        self.case_document = cases.document_add(
+            case=case, version=case.version, upload=SimpleUploadedFile("passport.pdf", b"%PDF-1.4\n%%EOF\n"),
+            doc_type="passport", acting_user=staff)  # fmt: skip
+        cases.plan_set(case=case, version=case.version, plan="Documents first.", acting_user=staff)
+        self.case_approval = cases.approval_request(case=case, version=case.version, kind="plan", acting_user=staff)
+        consent = SharingConsent.objects.create(person=self.person_a, organization=self.org_b, method="paper")
+        self.case_referral = cases.referral_create(case=case, version=case.version, to_organization=self.org_b,
+                                                   service="housing", acting_user=staff)  # fmt: skip
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
 
     def _add_content(self) -> None:
         """News and pages: `news-a` (published, A) with a published attachment (`news_attachment`), `draft-news-a`

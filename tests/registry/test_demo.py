@@ -312,7 +312,8 @@ def test_people_option_sets_how_many_are_generated():
     assert Person.objects.filter(email__startswith="demo.person.").count() == 5
     reviewer = 1  # the demo reviewer's own record (tamyr/demo/call_applications.yaml, `demo_reviewer`)
     delegates = len(parse(EVENTS_FILE.read_text(encoding="utf-8"))["people"])  # Vienna's delegations (events.yaml)
-    assert Person.objects.count() == 5 + len(network.file_items("people")) + reviewer + delegates
+    families = 9  # the returning families of the case demo (tamyr/demo/cases.yaml)
+    assert Person.objects.count() == 5 + len(network.file_items("people")) + reviewer + delegates + families
     assert "tamyr-demo-2026" in output
     assert f"secret={totp_secret_for('admin')}&issuer=Tamyr" in output
     assert "otpauth://totp/Tamyr:coordinator?secret=" in output
