@@ -151,3 +151,13 @@ def test_the_demo_calls_file_loads_after_the_demo_network() -> None:
     assert Call.objects.get(slug="ots-youth-programme-2027").quota_groups.count() == 6
     assert render  # the YAML writer the dump uses
     assert OrganizationFactory  # factories stay importable for the section's other tests
+
+
+def test_the_calls_example_in_the_docs_loads() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "network-files.md").read_text(encoding="utf-8")
+    blocks = [block.split("```")[0] for block in page.split("```yaml\n")[1:]]
+    example = next(block for block in blocks if "score_categories" in block)
+    organization = "organizations:\n  - {slug: ots-secretariat, kind: ngo, name: {en: OTS}, country: TR}\n"
+    load(f"version: 1\n{organization}{example}")
+    call = Call.objects.get(slug="youth-programme-2027")
+    assert (call.review_phases.count(), call.score_categories.get(key="plan").max_value) == (1, 5)
