@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,8 +42,6 @@ from tamyr.calls.models import (
     QuotaGroup,
     Review,
     ReviewAssignment,
-    ReviewPhase,
-    ScoreCategory,
     Selection,
 )
 from tamyr.calls.netfile import applications_sync
@@ -52,24 +49,12 @@ from tamyr.core import netfiles
 from tamyr.core.netfiles.yamlfile import parse
 from tamyr.events.demo import Candidate, _candidates
 from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
-from tamyr.registry.services import person_create
 
 DEMO = Path(__file__).resolve().parents[1] / "demo"
 CALLS_FILE = DEMO / "calls.yaml"
 DATA_FILE = DEMO / "call_applications.yaml"
 DATA: dict[str, Any] = parse(DATA_FILE.read_text(encoding="utf-8"))
 FIELD_OF_KEYWORD: dict[str, str] = parse((DEMO / "names.yaml").read_text(encoding="utf-8"))["field_of_keyword"]
-
-
-def calls_text(data: dict[str, Any], today: dt.date) -> str:
-    """calls.yaml, with the open call's closing date moved to `open_days` after today once the file's has passed."""
-    text = CALLS_FILE.read_text(encoding="utf-8")
-    start = text.index(f"slug: {data['open_call']}")
-    found = re.compile(r"closes: (\d{4}-\d\d-\d\d)").search(text, start)
-    if found is None or dt.date.fromisoformat(found[1]) > today:
-        return text
-    moved = today + dt.timedelta(days=data["open_days"])
-    return f"{text[: found.start(1)]}{moved.isoformat()}{text[found.end(1) :]}"
 
 
 def _rng(seed: int, call: Call, who: object) -> random.Random:
@@ -142,16 +127,8 @@ def reviewer_pool() -> list[int]:
 
 
 def review_and_select(call: Call, spec: dict[str, Any], seed: int, pool: list[int]) -> None:
-    """The committee's work on a closed call, through the services, timed inside its review phase."""
-    start = call.closes_at + dt.timedelta(days=2)
-    phase_name = {"en": "Review", "hu": "Bírálat", "kk": "Сараптама", "ru": "Экспертиза"}
-    phase, _new = ReviewPhase.objects.get_or_create(
-        call=call, order=0, defaults={"name": phase_name, "starts_at": start, "ends_at": start + dt.timedelta(28)}
-    )
-    categories = [
-        ScoreCategory.objects.get_or_create(call=call, key=c["key"], defaults={**c, "order": n})[0]
-        for n, c in enumerate(spec["categories"])
-    ]
+    """The committee's work on a closed call, through the services, timed inside its review phase (calls.yaml)."""
+    phase, categories = call.review_phases.get(order=0), list(call.score_categories.all())
     chosen = random.Random(f"tamyr-demo-calls:{seed}:{call.slug}:reviewers").sample(
         pool, min(len(pool), DATA["reviewers_per_call"])
     )
@@ -192,17 +169,9 @@ def demo_reviewer(call: Call) -> None:
     spec, user = DATA["demo_reviewer"], User.objects.filter(username=DATA["demo_reviewer"]["user"]).first()
     if user is None:
         return
-    person = Person.objects.filter(user=user).first() or person_create(
-        display_name=spec["name"], email=user.email, languages=[tuple(pair) for pair in spec["languages"]],
-        registered_by=Organization.objects.filter(slug=spec["organization"]).first(), acting_user=None,
-    )  # fmt: skip
+    person = Person.objects.filter(user=user).first() or Person.objects.get(key=spec["person"])
     if person.user_id is None:
         Person.objects.filter(pk=person.pk).update(user=user)
-    end = call.closes_at + dt.timedelta(days=spec["days_after_close"])
-    ReviewPhase.objects.get_or_create(call=call, order=0, defaults={"name": spec["phase"], "starts_at": call.opens_at,
-                                                                     "ends_at": end})  # fmt: skip
-    for n, category in enumerate(spec["categories"]):
-        ScoreCategory.objects.get_or_create(call=call, key=category["key"], defaults={**category, "order": n})
     review.reviewer_add(call=call, person=person, acting_user=None)
     mine = ReviewAssignment.objects.filter(reviewer=person, application__call=call)
     todo = call.applications.filter(status=ApplicationStatus.SUBMITTED).exclude(pk__in=mine.values("application_id"))
@@ -222,7 +191,7 @@ def host_pairs(call: Call) -> int:
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the calls, their applications, reviews and selection; returns counts to print."""
     now = timezone.now()
-    netfiles.load([(f"tamyr/demo/{CALLS_FILE.name}", calls_text(DATA, timezone.localdate()))])
+    netfiles.load([(f"tamyr/demo/{CALLS_FILE.name}", CALLS_FILE.read_text(encoding="utf-8"))])
     cands = _candidates()
     people = Person.objects.in_bulk([c.person_id for c in cands])
     pool, pairs = reviewer_pool(), 0

@@ -5,7 +5,10 @@ load acts as `permissions.SYSTEM`. Times are written in the call's own time zone
 in UTC. `residence_countries` and `citizenships` are relations: the whole list when written. Quota groups and
 documents are matched by their `key`, questions by position: a written list adds and changes, and never deletes
 what it leaves out (applications hang on them). A question's kind never changes (answers were given in it).
-Applications are people's data and are not in files.
+Applications are people's data and are not in files. Times may also be relative to the day the file is loaded,
+`+60d 23:59` (sixty days from today, in the call's zone), as events' are: for a call that should stay open (the
+demo's); a dump writes the times it finds, as dates. Review phases are matched by position and score categories by
+key, like questions and quota groups: a written list adds and changes, and never deletes (reviews hang on them).
 """
 
 from __future__ import annotations
@@ -21,17 +24,29 @@ from django.utils.translation import gettext_lazy
 
 from tamyr.accounts.permissions import SYSTEM
 from tamyr.calls import services
-from tamyr.calls.models import Application, Call, CallKind, CallStatus, Question, QuotaGroup, RequiredDocument
+from tamyr.calls.models import (
+    Application,
+    Call,
+    CallKind,
+    CallStatus,
+    OthersScores,
+    Question,
+    QuotaGroup,
+    RequiredDocument,
+    ReviewPhase,
+)
 from tamyr.core import bulk
 from tamyr.core.i18n import clean_translations
 from tamyr.core.netfiles import DATE, SLUG, TRANSLATED, Action, Change, Context, DumpScope, Item, Section, register
 from tamyr.core.questions import QuestionKind
+from tamyr.events.netfile import RELATIVE, today
 from tamyr.registry.models import Country, Network, NetworkMembership, Organization
 
 TIME: dict[str, Any] = {
     "type": "string",
-    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}$",
-    "description": "YYYY-MM-DD HH:MM in the call's time zone.",
+    "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ]|[+-][0-9]{1,4}d )[0-9]{2}:[0-9]{2}$",
+    "description": "YYYY-MM-DD HH:MM in the call's time zone; or +Nd HH:MM (-Nd HH:MM), N days after (before) the "
+    "day the file is loaded, there.",
 }
 COUNTRIES: dict[str, Any] = {
     "type": "array",
@@ -40,6 +55,9 @@ COUNTRIES: dict[str, Any] = {
 }
 MONEY: dict[str, Any] = {"type": ["number", "string", "null"], "description": "An amount, e.g. 40000000 or 2500.50."}
 AGE: dict[str, Any] = {"type": ["integer", "null"], "minimum": 0, "maximum": 120}
+#: a review phase's fields besides its name and times, and a score category's besides its name
+PHASE_FLAGS = ("can_review", "sees_all", "others_scores", "blind")
+CATEGORY_PLAIN = ("required", "min_value", "max_value")
 PLAIN = ("kind", "time_zone", "places", "currency", "age_min", "age_max", "heritage_asked")
 MONEY_FIELDS = ("budget", "award_min", "award_max")
 
@@ -51,6 +69,25 @@ def _money(value: Any) -> Decimal | None:
         return Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation:
         raise ValueError(str(value)) from None
+
+
+def _time(value: Any, zone: str) -> dt.datetime:
+    """A time of the file in UTC; a relative one (`+60d 23:59`) counts the days from today in the call's zone, so
+    loaded again the same day it changes nothing. Raises ValueError for what is not a time."""
+    text = str(value)
+    if relative := RELATIVE.match(text):
+        text = f"{(today(zone) + dt.timedelta(days=int(relative['days']))).isoformat()} {relative['time']}"
+    naive = dt.datetime.fromisoformat(text.replace(" ", "T"))
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(dt.UTC)
+
+
+def _differ(row: Any, label: str, key: object, values: dict[str, Any], fields: list[str]) -> bool:
+    """Whether a new (`row` None) or changed phase or category is to be written; `values` keeps what changed."""
+    changed = [name for name, value in values.items() if row is None or getattr(row, name) != value]
+    fields.extend([f"+{label}.{key}"] if row is None else [f"{label}.{key}.{name}" for name in changed])
+    for name in set(values) - set(changed):
+        del values[name]
+    return bool(changed)
 
 
 def _local(value: dt.datetime, zone: str) -> str:
@@ -133,6 +170,41 @@ class CallsSection(Section):
                         },
                     },
                 },
+                "review_phases": {
+                    "type": "array",
+                    "description": "Matched by position; phases left out stay.",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "starts", "ends"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": TRANSLATED,
+                            "starts": TIME,
+                            "ends": TIME,
+                            "can_review": {"type": "boolean", "default": True},
+                            "sees_all": {"type": "boolean", "default": False},
+                            "others_scores": {"enum": list(OthersScores.values), "default": OthersScores.AFTER_OWN},
+                            "blind": {"type": "boolean", "default": True},
+                        },
+                    },
+                },
+                "score_categories": {
+                    "type": "array",
+                    "description": "Matched by key; categories left out stay.",
+                    "items": {
+                        "type": "object",
+                        "required": ["key", "name"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "key": SLUG,
+                            "name": TRANSLATED,
+                            "weight": {"type": ["number", "string"], "default": 1, "description": "e.g. 2 or 1.5"},
+                            "required": {"type": "boolean", "default": True},
+                            "min_value": {"type": "integer", "default": 0},
+                            "max_value": {"type": "integer", "default": 10},
+                        },
+                    },
+                },
                 "questions": {
                     "type": "array",
                     "description": "Matched by position; questions left out stay; a question's kind never changes.",
@@ -165,6 +237,8 @@ class CallsSection(Section):
                 Prefetch("quota_groups", QuotaGroup.objects.prefetch_related("countries")),
                 "required_documents",
                 Prefetch("questions", Question.objects.order_by("order", "id")),
+                Prefetch("review_phases", ReviewPhase.objects.order_by("order", "id")),
+                "score_categories",
             )
         }
         organizations = {item.data["organization"] for item in items}
@@ -218,8 +292,7 @@ class CallsSection(Section):
             wanted["time_zone"] = zone
         for field, model_field in (("opens", "opens_at"), ("closes", "closes_at")):
             try:
-                naive = dt.datetime.fromisoformat(str(data[field]).replace(" ", "T"))
-                wanted[model_field] = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(dt.UTC)
+                wanted[model_field] = _time(data[field], zone)
             except (KeyError, ValueError):
                 message = _("%(value)s is not a time; write it as YYYY-MM-DD HH:MM.") % {"value": data.get(field)}
                 context.problems.append(item.problem(field, message))
@@ -262,6 +335,7 @@ class CallsSection(Section):
         plan["groups"] = self._plan_keyed(data.get("quota_groups"), current, "quota_groups", fields, "quota_groups")
         plan["documents"] = self._plan_keyed(data.get("documents"), current, "required_documents", fields, "documents")
         plan["questions"] = self._plan_questions(item, current, context, fields)
+        plan["phases"], plan["categories"] = self._plan_review(item, current, context, zone, fields)
         action: Action = "create" if current is None else ("change" if fields else "unchanged")
         return Change(self, item.data["slug"], action, item, fields=fields, data=plan)
 
@@ -318,6 +392,44 @@ class CallsSection(Section):
                 planned.append((row.pk, {name: values[name] for name in differ}))
         return planned
 
+    @staticmethod
+    def _plan_review(
+        item: Item, current: Call | None, context: Context, zone: str, fields: list[str]
+    ) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
+        """(order, values) of the review phases and (key, values) of the score categories that are new or differ."""
+        phases = {row.order: row for row in current.review_phases.all()} if current else {}
+        categories = {row.key: row for row in current.score_categories.all()} if current else {}
+        planned: tuple[list[tuple[int, dict[str, Any]]], list[tuple[str, dict[str, Any]]]] = ([], [])
+        for index, entry in enumerate(item.data.get("review_phases") or []):
+            values = {"name": clean_translations(entry["name"])} | {f: entry[f] for f in PHASE_FLAGS if f in entry}
+            for field in ("starts", "ends"):
+                try:
+                    values[f"{field}_at"] = _time(entry[field], zone)
+                except ValueError:
+                    message = _("%(value)s is not a time; write it as YYYY-MM-DD HH:MM.") % {"value": entry[field]}
+                    context.problems.append(item.problem(f"review_phases[{index}].{field}", message))
+            planned[0].append((index, values))
+        for index, entry in enumerate(item.data.get("score_categories") or []):
+            values = {"name": clean_translations(entry["name"])} | {f: entry[f] for f in CATEGORY_PLAIN if f in entry}
+            if "weight" in entry:
+                try:
+                    values["weight"] = _money(entry["weight"])
+                except ValueError:
+                    context.problems.append(item.problem(f"score_categories[{index}].weight", _("Write a number.")))
+            planned[1].append((entry["key"], values))
+        return (
+            [
+                (order, values)
+                for order, values in planned[0]
+                if _differ(phases.get(order), "review_phases", order, values, fields)
+            ],
+            [
+                (key, values)
+                for key, values in planned[1]
+                if _differ(categories.get(key), "score_categories", key, values, fields)
+            ],
+        )
+
     # --- applying ----------------------------------------------------------------------------------------------
 
     def apply(self, change: Change, context: Context) -> None:
@@ -359,6 +471,10 @@ class CallsSection(Section):
             else:
                 asked = Question.objects.select_related("call").get(pk=pk)
                 services.question_update(question=asked, acting_user=user, **question)
+        for order, phase in plan["phases"]:
+            services.review_phase_set(call=call, order=order, acting_user=user, **phase)
+        for key, category in plan["categories"]:
+            services.score_category_set(call=call, key=key, acting_user=user, **category)
         if plan["publish"]:
             services.call_publish(call=call, acting_user=user)
 
@@ -381,6 +497,8 @@ class CallsSection(Section):
                 Prefetch("quota_groups", QuotaGroup.objects.prefetch_related("countries")),
                 "required_documents",
                 Prefetch("questions", Question.objects.order_by("order", "id")),
+                Prefetch("review_phases", ReviewPhase.objects.order_by("order", "id")),
+                "score_categories",
             )
             .order_by("closes_at", "slug")
         )
@@ -441,6 +559,18 @@ class CallsSection(Section):
             {"label": question.label, "kind": question.kind, "choices": question.choices, "required": question.required}
             for question in call.questions.all()
         ]
+        if phases := list(call.review_phases.all()):
+            item["review_phases"] = [
+                {"name": phase.name, "starts": _local(phase.starts_at, call.time_zone)}
+                | {"ends": _local(phase.ends_at, call.time_zone)}
+                | {flag: getattr(phase, flag) for flag in PHASE_FLAGS}
+                for phase in phases
+            ]
+        if categories := list(call.score_categories.all()):
+            item["score_categories"] = [
+                {"key": c.key, "name": c.name, "weight": str(c.weight)} | {f: getattr(c, f) for f in CATEGORY_PLAIN}
+                for c in categories
+            ]
         return item
 
 

@@ -28,12 +28,15 @@ from tamyr.calls.models import (
     Call,
     CallKind,
     CallStatus,
+    OthersScores,
     Outcome,
     OutcomeStatus,
     Question,
     QuotaGroup,
     RefereeRequest,
     RequiredDocument,
+    ReviewPhase,
+    ScoreCategory,
 )
 from tamyr.core import audit, cldr, questions, uploads
 from tamyr.core.errors import DomainError, NotAllowed
@@ -335,6 +338,54 @@ def quota_group_update(
         group.countries.set(countries)
     audit.record(acting_user, "calls.quota_group_changed", group.call, group=group.key)
     return group
+
+
+PHASE_FIELDS = ("name", "starts_at", "ends_at", "can_review", "sees_all", "others_scores", "blind")
+CATEGORY_FIELDS = ("name", "weight", "required", "min_value", "max_value")
+
+
+@transaction.atomic
+def review_phase_set(*, call: Call, order: int, acting_user: Any, **fields: Any) -> ReviewPhase:
+    """Create the call's review phase at `order`, or change it: its name, dates and what reviewers may do in it
+    (the phase whose dates include now is the one in force, so its dates are checked here)."""
+    _require_manager(call, acting_user)
+    if set(fields) - set(PHASE_FIELDS):
+        raise DomainError(
+            _("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(set(fields) - set(PHASE_FIELDS)))}
+        )
+    phase = call.review_phases.filter(order=order).first() or ReviewPhase(call=call, order=order)
+    for name, value in fields.items():
+        setattr(phase, name, clean_translations(value) if name == "name" else value)
+    if phase.starts_at is None or phase.ends_at is None or phase.ends_at <= phase.starts_at:
+        raise DomainError(_("A review phase ends after it starts."), field="ends_at")
+    if phase.others_scores not in OthersScores.values:
+        raise DomainError(_("Unknown choice %(value)s.") % {"value": phase.others_scores}, field="others_scores")
+    created = phase.pk is None
+    phase.save()
+    audit.record(acting_user, f"calls.review_phase_{'created' if created else 'changed'}", call, phase=order)
+    return phase
+
+
+@transaction.atomic
+def score_category_set(*, call: Call, key: str, acting_user: Any, **fields: Any) -> ScoreCategory:
+    """Create the call's score category `key` (last in order), or change its name, weight, range or whether it must
+    be scored; reviews already given keep their scores."""
+    _require_manager(call, acting_user)
+    if set(fields) - set(CATEGORY_FIELDS):
+        raise DomainError(
+            _("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(set(fields) - set(CATEGORY_FIELDS)))}
+        )
+    category = call.score_categories.filter(key=key).first()
+    created = category is None
+    if category is None:
+        category = ScoreCategory(call=call, key=key, order=call.score_categories.count())
+    for name, value in fields.items():
+        setattr(category, name, clean_translations(value) if name == "name" else value)
+    if category.max_value <= category.min_value or Decimal(category.weight) < 0:
+        raise DomainError(_("The highest score is above the lowest, and the weight is not negative."), field=key)
+    category.save()
+    audit.record(acting_user, f"calls.score_category_{'created' if created else 'changed'}", call, category=key)
+    return category
 
 
 # --- applications ------------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ year of birth, and a dump writes only people with a key and an active consent to
 which keeps its file private. People are matched by `key` (`Person.key`), never by name or id.
 
 A file gives consents; it never withdraws one (that is the person's act, done on their record), and a consent the
-person already holds for a purpose is left as it is. `affiliations`, when given, is the person's whole list.
+person already holds for a purpose is left as it is. `affiliations` and `languages` (the languages the person speaks,
+with a level), when given, are the person's whole lists.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tamyr.registry.models import (
     ConsentPurpose,
     Country,
     Gender,
+    LanguageLevel,
     NameVariant,
     Organization,
     Person,
@@ -123,6 +125,19 @@ class PeopleSection(Section):
                 "residence_city": {"type": ["string", "null"], "maxLength": 120},
                 "citizenships": {"type": "array", "items": COUNTRY},
                 "expertise": {"type": "array", "items": {"type": "string", "maxLength": 100}},
+                "languages": {
+                    "type": "array",
+                    "description": "The languages the person speaks; the whole list, when written.",
+                    "items": {
+                        "type": "object",
+                        "required": ["language"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "language": {"type": "string", "pattern": "^[a-z]{2,3}$", "description": "ISO 639"},
+                            "level": {"enum": ["", *LanguageLevel.values]},
+                        },
+                    },
+                },
                 "affiliations": {
                     "type": "array",
                     "items": {
@@ -163,6 +178,7 @@ class PeopleSection(Section):
             .prefetch_related(
                 "citizenships",
                 "consents",
+                "languages",
                 Prefetch("name_variants", queryset=NameVariant.objects.order_by("id")),
                 Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
             )
@@ -233,6 +249,8 @@ class PeopleSection(Section):
                 value = sorted(set(value or []))
             elif field == "expertise":
                 value = [tag.strip() for tag in value or [] if tag.strip()]
+            elif field == "languages":
+                value = sorted({entry["language"]: entry.get("level") or "" for entry in value or []}.items())
             elif field == "affiliations":
                 value = {
                     a["organization"]: (
@@ -267,6 +285,7 @@ class PeopleSection(Section):
             "residence_city": person.residence_city,
             "citizenships": sorted(country.code for country in person.citizenships.all()),
             "expertise": list(person.expertise or []),
+            "languages": sorted((spoken.language, spoken.level) for spoken in person.languages.all()),
             "affiliations": {
                 a.organization.slug: (a.role, a.since, a.until)
                 for a in sorted(person.affiliations.all(), key=lambda a: a.organization.slug)
@@ -286,6 +305,7 @@ class PeopleSection(Section):
         variants = None
         if "name_variants" in data:
             variants = [{"text": text, "language": language} for text, language in data["name_variants"]]
+        languages = data.get("languages")
         citizenships = None
         if "citizenships" in data:
             citizenships = list(Country.objects.filter(code__in=data["citizenships"]))
@@ -298,6 +318,7 @@ class PeopleSection(Section):
                 name_variants=variants or (),
                 registered_by=kept_by,
                 citizenships=citizenships or (),
+                languages=languages or (),
                 **fields,
             )
         else:
@@ -305,7 +326,12 @@ class PeopleSection(Section):
             if "name" in data:
                 fields["display_name"] = data["name"]
             services.person_update(
-                person=person, acting_user=user, name_variants=variants, citizenships=citizenships, **fields
+                person=person,
+                acting_user=user,
+                name_variants=variants,
+                citizenships=citizenships,
+                languages=languages,
+                **fields,
             )
         if "affiliations" in data:
             wanted = data["affiliations"]
@@ -342,6 +368,7 @@ class PeopleSection(Section):
                 Prefetch("name_variants", queryset=NameVariant.objects.order_by("id")),
                 Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
                 "consents",
+                "languages",
             )
             .order_by("key")
         )
@@ -358,6 +385,10 @@ class PeopleSection(Section):
         for field in ("kept_by", "gender", "residence_country", "residence_city", "citizenships", "expertise"):
             if current[field]:
                 item[field] = current[field]
+        if current["languages"]:
+            item["languages"] = [
+                {"language": language} | ({"level": level} if level else {}) for language, level in current["languages"]
+            ]
         if current["affiliations"]:
             item["affiliations"] = [
                 {"organization": slug}

@@ -456,10 +456,12 @@ def person_update(
     citizenships: Iterable[Country] | None = None,
     expertise_consent: bool | None = None,
     consent_method: str = "paper",
+    languages: Iterable[tuple[str, str]] | None = None,
     **fields: Any,
 ) -> Person:
     """Change a person's record; `expertise_consent` True records the consent to be found and matched by expertise
-    (given `consent_method`) unless it is already active, False withdraws it, None leaves it as it is."""
+    (given `consent_method`) unless it is already active, False withdraws it, None leaves it as it is. `languages`
+    ((language, level) pairs), when given, is the whole list of the languages the person speaks."""
     if person.is_erased:
         raise DomainError(_("This record has been erased and cannot be changed."), code="erased")
     unknown = set(fields) - set(PERSON_EDITABLE)
@@ -481,6 +483,12 @@ def person_update(
     if citizenships is not None:
         person.citizenships.set(list(citizenships))
         changed.append("citizenships")
+    if languages is not None:
+        person.languages.all().delete()
+        SpokenLanguage.objects.bulk_create(
+            SpokenLanguage(person=person, language=lang, level=lv) for lang, lv in languages
+        )
+        changed.append("languages")
     if expertise_fields is not None and _set_expertise_fields(person, expertise_fields):
         changed.append("expertise_fields")
     if name_variants is not None or "display_name" in changed:

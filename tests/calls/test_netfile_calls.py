@@ -3,6 +3,8 @@ calls services; and the demo's calls file."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,6 +48,11 @@ calls:
       - label: {en: Region}
         kind: text
         required: true
+    review_phases:
+      - {name: {en: Review}, starts: 2027-12-17 09:00, ends: 2028-01-31 18:00, sees_all: true}
+    score_categories:
+      - {key: viability, name: {en: Economic viability}, weight: 2}
+      - {key: impact, name: {en: Impact}, weight: 1.5, max_value: 5}
 """
 
 load, problems = loader("calls.yaml", FILE)
@@ -62,6 +69,37 @@ def test_a_call_is_created_with_its_groups_documents_and_form_through_the_servic
     assert call.required_documents.get().formats == ["pdf", "word"]
     assert call.questions.get().required
     assert AuditEntry.objects.filter(action="calls.call_created").exists()
+
+
+def test_review_phases_and_score_categories_are_written_through_the_services() -> None:
+    load()
+    call = Call.objects.get(slug="nf-financing")
+    phase = call.review_phases.get()
+    assert (phase.starts_at.isoformat(), phase.sees_all, phase.blind) == ("2027-12-17T04:00:00+00:00", True, True)
+    assert [(c.key, c.weight, c.max_value) for c in call.score_categories.all()] == [
+        ("viability", Decimal("2.00"), 10),
+        ("impact", Decimal("1.50"), 5),
+    ]
+    assert AuditEntry.objects.filter(action="calls.score_category_created").count() == 2
+    plan = load(FILE.replace("weight: 1.5, max_value: 5", "weight: 1.5, max_value: 7"))
+    change = next(c for c in plan.changes if c.section.name == "calls")
+    assert change.fields == ["score_categories.impact.max_value"]
+
+
+def test_a_review_phase_that_ends_before_it_starts_is_refused() -> None:
+    with pytest.raises(Exception, match="ends after it starts"):
+        load(FILE.replace("ends: 2028-01-31 18:00", "ends: 2027-12-01 18:00"))
+    assert not Call.objects.filter(slug="nf-financing").exists()
+
+
+def test_a_relative_closing_time_counts_from_the_day_of_loading_and_reloads_unchanged() -> None:
+    relative = FILE.replace("closes: 2027-12-15 18:00", "closes: '+30d 23:59'")
+    load(relative)
+    day = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Almaty")).date() + dt.timedelta(days=30)
+    closes = Call.objects.get(slug="nf-financing").closes_at.astimezone(zoneinfo.ZoneInfo("Asia/Almaty"))
+    assert (closes.date(), closes.strftime("%H:%M")) == (day, "23:59")
+    plan = load(relative)
+    assert {change.action for change in plan.changes if change.section.name == "calls"} == {"unchanged"}
 
 
 def test_loading_the_same_file_again_changes_nothing() -> None:
@@ -98,6 +136,7 @@ def test_a_dump_loads_back_unchanged() -> None:
 
     NetworkMembershipFactory(network=network, organization=Organization.objects.get(slug="nf-fund"))
     text = netfiles.dump_text(netfiles.DumpScope(networks=["nf-net"]))
+    assert "review_phases:" in text and "score_categories:" in text
     plan = netfiles.load([("dump.yaml", text)], dry_run=True)
     assert {change.action for change in plan.changes if change.section.name == "calls"} == {"unchanged"}
 
@@ -112,3 +151,13 @@ def test_the_demo_calls_file_loads_after_the_demo_network() -> None:
     assert Call.objects.get(slug="ots-youth-programme-2027").quota_groups.count() == 6
     assert render  # the YAML writer the dump uses
     assert OrganizationFactory  # factories stay importable for the section's other tests
+
+
+def test_the_calls_example_in_the_docs_loads() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "network-files.md").read_text(encoding="utf-8")
+    blocks = [block.split("```")[0] for block in page.split("```yaml\n")[1:]]
+    example = next(block for block in blocks if "score_categories" in block)
+    organization = "organizations:\n  - {slug: ots-secretariat, kind: ngo, name: {en: OTS}, country: TR}\n"
+    load(f"version: 1\n{organization}{example}")
+    call = Call.objects.get(slug="youth-programme-2027")
+    assert (call.review_phases.count(), call.score_categories.get(key="plan").max_value) == (1, 5)

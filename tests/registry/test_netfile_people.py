@@ -34,6 +34,9 @@ people:
     residence_city: Astana
     citizenships: [KZ]
     expertise: [diaspora policy]
+    languages:
+      - {language: kk, level: native}
+      - {language: en, level: B2}
     affiliations:
       - {organization: nf-foundation, role: President, since: 2023-02-01}
     consents:
@@ -84,6 +87,16 @@ def test_a_changed_file_changes_only_what_changed() -> None:
     assert Person.objects.get(key="daniyar-kadyrov").residence_city == "Almaty"
 
 
+def test_the_languages_a_person_speaks_are_the_files_whole_list() -> None:
+    load()
+    person = Person.objects.get(key="daniyar-kadyrov")
+    assert sorted(person.languages.values_list("language", "level")) == [("en", "B2"), ("kk", "native")]
+    plan = load(FILE.replace("      - {language: en, level: B2}\n", "      - {language: ru}\n"))
+    change = next(c for c in plan.changes if c.section.name == "people")
+    assert (change.action, change.fields) == ("change", ["languages"])
+    assert sorted(person.languages.values_list("language", "level")) == [("kk", "native"), ("ru", "")]
+
+
 def test_an_affiliation_left_out_of_the_file_is_removed() -> None:
     load()
     OrganizationFactory(slug="nf-other")
@@ -106,7 +119,7 @@ def test_a_file_never_withdraws_a_consent() -> None:
 def test_an_unknown_organization_is_reported_with_its_line() -> None:
     text = FILE.replace("organization: nf-foundation, role", "organization: nf-nowhere, role")
     assert problems(text) == [
-        "people.yaml:18: people[0].affiliations[0].organization: There is no organization nf-nowhere: add it to the "
+        "people.yaml:21: people[0].affiliations[0].organization: There is no organization nf-nowhere: add it to the "
         "file's organizations, or load it first."
     ]
 
@@ -158,6 +171,7 @@ def test_dump_then_load_into_an_empty_registry_reproduces_the_people() -> None:
     scope = netfiles.DumpScope(networks=["nf-network"])
     first = netfiles.dump(scope)
     assert [item["key"] for item in first["people"]] == ["daniyar-kadyrov"]
+    assert first["people"][0]["languages"] == [{"language": "en", "level": "B2"}, {"language": "kk", "level": "native"}]
 
     Person.objects.all().delete()
     plan = netfiles.load([("dump.yaml", render(first))])
