@@ -143,6 +143,9 @@ class PeriodMonth(models.Model):
     month = models.DateField()
     period = models.CharField(max_length=7)
 
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="analytics_periodmonth_month")]
+
 
 class ScopeOrganization(models.Model):
     """Which scopes each organization's figures count in: itself, each network it is a member of, the platform."""
@@ -150,6 +153,13 @@ class ScopeOrganization(models.Model):
     scope = models.CharField(max_length=1, choices=Scope.choices)
     scope_id = models.IntegerField()
     organization_id = models.IntegerField()
+
+    class Meta:
+        # the dashboard's activity read (a scope's organizations) and the refresh's joins (an organization's scopes)
+        indexes = [
+            models.Index(fields=["scope", "scope_id"], name="analytics_scopeorg_scope"),
+            models.Index(fields=["organization_id"], name="analytics_scopeorg_org"),
+        ]
 
 
 class KindDomain(models.Model):
