@@ -3,9 +3,11 @@ the same suppression as the page: a hidden cell is written `[c]` (the ONS marker
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
@@ -24,7 +26,7 @@ from tamyr.analytics.dashboard import (
 )
 from tamyr.analytics.disclosure import protect_table
 from tamyr.analytics.models import Domain, ReachSummary, Scope, ScopeOrganization
-from tamyr.core.exports import export_response
+from tamyr.core.exports import export_response, safe_cell
 
 ALL_TABLES = "all"
 
@@ -70,11 +72,12 @@ def country_periods_rows(scope: DashboardScope, *, user: Any, raw: bool) -> Iter
         for organization in Organization.objects.filter(pk__in=ids).order_by("slug"):
             if permissions.can(user, "analytics.view_dashboard", organization):
                 members[organization.pk] = organization
+    # text cells go through `safe_cell` once here (formula neutralisation); figures and `[c]` need none
     raw_of = {(scope.kind, scope.scope_id): raw}
-    label_of = {(scope.kind, scope.scope_id): scope.label}
+    label_of = {(scope.kind, scope.scope_id): safe_cell(scope.label)}
     for pk, organization in members.items():
         raw_of[(Scope.ORGANIZATION, pk)] = permissions.can(user, "analytics.view_raw_figures", organization)
-        label_of[(Scope.ORGANIZATION, pk)] = organization.display_name
+        label_of[(Scope.ORGANIZATION, pk)] = safe_cell(organization.display_name)
     wanted = Q(scope=scope.kind, scope_id=scope.scope_id)
     if members:
         wanted |= Q(scope=Scope.ORGANIZATION, scope_id__in=list(members))
@@ -85,9 +88,9 @@ def country_periods_rows(scope: DashboardScope, *, user: Any, raw: bool) -> Iter
         .order_by("scope", "scope_id", "period", "domain", "country", "gender")
         .iterator(chunk_size=10_000)
     )
-    domain_labels = {str(domain): str(label) for domain, label in Domain.choices}
+    domain_labels = {str(domain): safe_cell(str(label)) for domain, label in Domain.choices}
     countries: dict[str, str] = {}
-    total_label = _("Total")
+    total_label = safe_cell(_("Total"))
 
     def cell(value: int | None) -> Any:
         return HIDDEN if value is None else value
@@ -103,7 +106,7 @@ def country_periods_rows(scope: DashboardScope, *, user: Any, raw: bool) -> Iter
         head = [label_of[(kind, scope_id)], period, domain_labels.get(domain, domain)]
         for code in protected.rows:
             if code not in countries:
-                countries.update(_country_labels([code]))
+                countries[code] = safe_cell(_country_labels([code])[code])
             yield [
                 *head,
                 countries[code],
@@ -133,4 +136,30 @@ def country_periods_export(
     scope: DashboardScope, *, user: Any, raw: bool, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
     filename = "-".join(["dashboard", scope.slug, COUNTRIES_TABLE])
-    return export_response(fmt, filename, country_periods_header(), country_periods_rows(scope, user=user, raw=raw))
+    rows = country_periods_rows(scope, user=user, raw=raw)
+    if fmt == "xlsx":
+        return export_response(fmt, filename, country_periods_header(), rows)
+    response = StreamingHttpResponse(
+        _csv_chunks(country_periods_header(), rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _csv_chunks(header: list[str], rows: Iterator[list[Any]], size: int = 2000) -> Iterator[str]:
+    """CSV of rows whose text is already neutralised, written `size` rows at a time (`writerows` into a buffer,
+    one chunk sent per batch): per-row generator steps and per-cell checks were most of the writing's cost."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"  # so spreadsheet programs read UTF-8 (Cyrillic, Turkic Latin) correctly
+    writer.writerow([safe_cell(cell) for cell in header])
+    while True:
+        batch = list(islice(rows, size))
+        if not batch:
+            break
+        writer.writerows(batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
