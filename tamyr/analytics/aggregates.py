@@ -267,7 +267,20 @@ def _rebuild_summaries(cursor: object) -> None:
         _rebuild_summaries_postgres(cursor)
     else:
         _rebuild_summaries_portable(cursor)
+    _rebuild_countries(cursor)
     _rebuild_activity(cursor)
+
+
+def _rebuild_countries(cursor: object) -> None:
+    """People by country and gender: the summary summed over age bands (people count once per age band, and a
+    person has one band in a (scope, period, domain), so the sum is exact)."""
+    run = cursor.execute  # type: ignore[attr-defined]
+    run("DELETE FROM analytics_reachcountry")
+    run(
+        "INSERT INTO analytics_reachcountry (scope, scope_id, period, domain, country, gender, people) "
+        "SELECT scope, scope_id, period, domain, country, gender, SUM(people) FROM analytics_reachsummary "
+        "GROUP BY scope, scope_id, period, domain, country, gender"
+    )
 
 
 # Integer codes the PostgreSQL path groups by: domains 1-3 (0 is `all`), periods as numbers (0 all time, 2026 a

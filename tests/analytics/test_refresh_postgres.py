@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from tamyr.analytics import aggregates
-from tamyr.analytics.models import ActivityMonthly, ReachLanguage, ReachMonthly, ReachSummary
+from tamyr.analytics.models import ActivityMonthly, ReachCountry, ReachLanguage, ReachMonthly, ReachSummary
 from tamyr.registry.models import SpokenLanguage
 from tests.calls.factories import ApplicationFactory, CallFactory
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -67,6 +67,9 @@ def _snapshot() -> dict[str, Any]:
                 "scope", "scope_id", "period", "domain", "country", "age_band", "gender", "people"
             )
         ),
+        "country": sorted(
+            ReachCountry.objects.values_list("scope", "scope_id", "period", "domain", "country", "gender", "people")
+        ),
         "language": sorted(ReachLanguage.objects.values_list("scope", "scope_id", "period", "language", "people")),
         "monthly": sorted(ReachMonthly.objects.values_list("scope", "scope_id", "month", "people")),
         "activity": sorted(ActivityMonthly.objects.values_list("organization_id", "month", "measure", "value")),
@@ -80,6 +83,7 @@ def test_the_postgres_and_portable_summaries_agree() -> None:
     assert len(fast["summary"]) > 50 and fast["language"]
     with connection.cursor() as cursor:
         aggregates._rebuild_summaries_portable(cursor)
+        aggregates._rebuild_countries(cursor)
         aggregates._rebuild_activity(cursor)
     assert _snapshot() == fast
 
