@@ -173,6 +173,26 @@ def _insert_facts(cursor: object, *, affected_only: bool) -> None:
     cursor.execute(sql)  # type: ignore[attr-defined]
 
 
+def _reload_facts_postgres(cursor: object) -> None:
+    """A full refresh on PostgreSQL: every fact is rewritten, so the grain's unique index and the read index are
+    built once after the load rather than kept up row by row (several times faster); all inside the refresh's
+    transaction, so a failure leaves the old facts and indexes. The table is locked until commit: only custom-range
+    dashboards read it (the stored periods read the summaries)."""
+    run = cursor.execute  # type: ignore[attr-defined]
+    run("LOCK TABLE analytics_reachfact IN ACCESS EXCLUSIVE MODE")
+    run("ALTER TABLE analytics_reachfact DROP CONSTRAINT IF EXISTS analytics_reachfact_grain")
+    run("DROP INDEX IF EXISTS analytics_fact_org_month")
+    run("TRUNCATE analytics_reachfact")
+    run(f"INSERT INTO analytics_reachfact ({FACT_COLUMNS}) {_facts_select(affected_only=False)}")
+    run("SET LOCAL maintenance_work_mem = '512MB'")
+    run(
+        "ALTER TABLE analytics_reachfact ADD CONSTRAINT analytics_reachfact_grain "
+        "UNIQUE (person_id, organization_id, month, kind)"
+    )
+    run("CREATE INDEX analytics_fact_org_month ON analytics_reachfact (organization_id, month)")
+    run("ANALYZE analytics_reachfact")
+
+
 def _collect_affected(cursor: object, watermark: datetime) -> int:
     cursor.execute("DROP TABLE IF EXISTS analytics_affected")  # type: ignore[attr-defined]
     cursor.execute("CREATE TEMPORARY TABLE analytics_affected (person_id integer PRIMARY KEY)")  # type: ignore[attr-defined]
@@ -241,6 +261,120 @@ _ACTIVITY_FROM_FACTS = {
 
 
 def _rebuild_summaries(cursor: object) -> None:
+    """The summaries from the facts: on PostgreSQL by `_rebuild_summaries_postgres` (same figures, a tenth of the
+    work), elsewhere by the portable SQL below."""
+    if _is_postgres():
+        _rebuild_summaries_postgres(cursor)
+    else:
+        _rebuild_summaries_portable(cursor)
+    _rebuild_countries(cursor)
+    _rebuild_activity(cursor)
+
+
+def _rebuild_countries(cursor: object) -> None:
+    """People by country and gender: the summary summed over age bands (people count once per age band, and a
+    person has one band in a (scope, period, domain), so the sum is exact)."""
+    run = cursor.execute  # type: ignore[attr-defined]
+    run("DELETE FROM analytics_reachcountry")
+    run(
+        "INSERT INTO analytics_reachcountry (scope, scope_id, period, domain, country, gender, people) "
+        "SELECT scope, scope_id, period, domain, country, gender, SUM(people) FROM analytics_reachsummary "
+        "GROUP BY scope, scope_id, period, domain, country, gender"
+    )
+
+
+# Integer codes the PostgreSQL path groups by: domains 1-3 (0 is `all`), periods as numbers (0 all time, 2026 a
+# year, 20263 its third quarter); turned back into the stored text only on the summary rows.
+_DOMAIN_CODE: dict[str, int] = {Domain.EVENTS: 1, Domain.LEARNING: 2, Domain.CALLS: 3}
+_PERIOD_TEXT = (
+    "CASE WHEN per = 0 THEN 'all' WHEN per < 10000 THEN per::text ELSE (per / 10)::text || '-Q' || (per % 10)::text END"
+)
+_DOMAIN_TEXT = "CASE d WHEN 0 THEN 'all' " + " ".join(f"WHEN {code} THEN '{domain}'" for domain, code in
+                                                      _DOMAIN_CODE.items()) + " END"  # fmt: skip
+
+
+def _rebuild_summaries_postgres(cursor: object) -> None:
+    """Set-based on PostgreSQL (docs/decisions/0033, "Refresh at scale"): the distinct counting dominates, so
+    1. facts collapse to one row per person × organization × quarter × domain, with every key an integer (country
+       and gender numbered in their text order, so MAX of a number is MAX of the text), in an unlogged temporary
+       table;
+    2. one GROUP BY … GROUPING SETS pass makes each person's row in every (scope, period, domain): quarters,
+       years and all time, each domain and `all`, instead of joining every fact to ~17 expanded rows, and the
+       summary counts them in the same statement (nothing per person is written);
+    3. enough work_mem to hash in memory; the text goes back on the summary rows only."""
+    run = cursor.execute  # type: ignore[attr-defined]
+    # JIT compiling the wide aggregates costs seconds and saves nothing on a few million narrow rows
+    run("SET LOCAL work_mem = '512MB'")
+    run("SET LOCAL jit = off")
+    # every summary row is rewritten: build the read index once after the load (as for the facts); readers keep
+    # the old rows and index until commit, and wait on the table lock only for the final swap
+    run("LOCK TABLE analytics_reachsummary IN SHARE ROW EXCLUSIVE MODE")
+    run("DROP INDEX IF EXISTS analytics_summary_read")
+    for table in ("analytics_reachsummary", "analytics_reachlanguage", "analytics_reachmonthly"):
+        run(f"DELETE FROM {table}")
+    domain_cases = " ".join(f"WHEN '{kind}' THEN {_DOMAIN_CODE[domain]}" for kind, domain in DOMAIN_OF_KIND.items())
+    bands = ("", *AGE_BANDS)
+    band_code = " ".join(f"WHEN '{band}' THEN {code}" for code, band in enumerate(bands))
+    band_text = " ".join(f"WHEN {code} THEN '{band}'" for code, band in enumerate(bands))
+    for name, column in (("analytics_cc", "country"), ("analytics_gc", "gender")):
+        run(f"DROP TABLE IF EXISTS {name}")
+        run(
+            f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS SELECT value, "
+            "(ROW_NUMBER() OVER (ORDER BY value))::int AS code "
+            f'FROM (SELECT DISTINCT {column} COLLATE "C" AS value FROM analytics_reachfact) v'
+        )
+        run(f"ANALYZE {name}")
+    run("DROP TABLE IF EXISTS analytics_pq")
+    run(
+        "CREATE TEMPORARY TABLE analytics_pq ON COMMIT DROP AS "
+        "SELECT f.person_id AS person_id, f.organization_id AS organization_id, "
+        "(EXTRACT(YEAR FROM f.month)::int * 10 + (EXTRACT(MONTH FROM f.month)::int + 2) / 3) AS q, "
+        f"(CASE f.kind {domain_cases} END)::smallint AS d, MAX(cc.code) AS c, MAX(gc.code) AS g, "
+        f"MAX(CASE f.age_band {band_code} ELSE 0 END)::smallint AS a "
+        'FROM analytics_reachfact f JOIN analytics_cc cc ON cc.value = f.country COLLATE "C" '
+        'JOIN analytics_gc gc ON gc.value = f.gender COLLATE "C" GROUP BY 1, 2, 3, 4'
+    )
+    run("ANALYZE analytics_pq")
+    # GROUPING SETS: a grouped-away column reads NULL, so `COALESCE(q, q / 10, 0)` is the period's code and
+    # `COALESCE(d, 0)` the domain's (0: all)
+    per_person = (
+        "SELECT so.scope AS s, so.scope_id AS sid, pq.person_id AS person_id, "
+        "COALESCE(pq.q, pq.q / 10, 0) AS per, COALESCE(pq.d, 0) AS d, MAX(pq.c) AS c, MAX(pq.g) AS g, "
+        "MAX(pq.a) AS a FROM analytics_pq pq "
+        "JOIN analytics_scopeorganization so ON so.organization_id = pq.organization_id "
+        "GROUP BY so.scope, so.scope_id, pq.person_id, GROUPING SETS ({sets})"
+    )
+    run(
+        "INSERT INTO analytics_reachsummary (scope, scope_id, period, domain, country, age_band, gender, people) "
+        f"SELECT s, sid, {_PERIOD_TEXT}, {_DOMAIN_TEXT}, cc.value, CASE a {band_text} END, gc.value, n FROM ("
+        "SELECT s, sid, per, d, c, g, a, COUNT(*) AS n FROM ("
+        + per_person.format(sets="(pq.q, pq.d), (pq.q / 10, pq.d), (pq.d), (pq.q), (pq.q / 10), ()")
+        + ") pp GROUP BY s, sid, per, d, c, g, a) counted "
+        "JOIN analytics_cc cc ON cc.code = counted.c JOIN analytics_gc gc ON gc.code = counted.g"
+    )
+    run("SET LOCAL maintenance_work_mem = '512MB'")
+    run("CREATE INDEX analytics_summary_read ON analytics_reachsummary (scope, scope_id, period, domain)")
+    # languages: only the people who speak one, in all domains; (person, language) is unique
+    run(
+        "INSERT INTO analytics_reachlanguage (scope, scope_id, period, language, people) "
+        f"SELECT s, sid, {_PERIOD_TEXT}, sl.language, COUNT(*) FROM (SELECT so.scope AS s, so.scope_id AS sid, "
+        "pq.person_id AS person_id, COALESCE(pq.q, pq.q / 10, 0) AS per FROM analytics_pq pq "
+        "JOIN analytics_scopeorganization so ON so.organization_id = pq.organization_id "
+        "WHERE pq.person_id IN (SELECT person_id FROM registry_spokenlanguage) "
+        "GROUP BY so.scope, so.scope_id, pq.person_id, GROUPING SETS ((pq.q), (pq.q / 10), ())) pp "
+        "JOIN registry_spokenlanguage sl ON sl.person_id = pp.person_id GROUP BY s, sid, per, sl.language"
+    )
+    for name in ("analytics_pq", "analytics_cc", "analytics_gc"):
+        run(f"DROP TABLE {name}")
+    run(
+        "INSERT INTO analytics_reachmonthly (scope, scope_id, month, people) "
+        "SELECT scope, scope_id, month, COUNT(*) FROM (SELECT DISTINCT so.scope, so.scope_id, f.month, f.person_id "
+        "FROM analytics_reachfact f JOIN analytics_scopeorganization so ON so.organization_id = f.organization_id"
+        ") per_person GROUP BY scope, scope_id, month"
+    )
+
+
+def _rebuild_summaries_portable(cursor: object) -> None:
     run = cursor.execute  # type: ignore[attr-defined]
     for table in ("analytics_reachsummary", "analytics_reachlanguage", "analytics_reachmonthly"):
         run(f"DELETE FROM {table}")
@@ -274,6 +408,10 @@ def _rebuild_summaries(cursor: object) -> None:
         "JOIN analytics_scopeorganization so ON so.organization_id = f.organization_id "
         "GROUP BY so.scope, so.scope_id, f.month"
     )
+
+
+def _rebuild_activity(cursor: object) -> None:
+    run = cursor.execute  # type: ignore[attr-defined]
     run("DELETE FROM analytics_activitymonthly")
     cases = " ".join(f"WHEN '{kind}' THEN '{measure}'" for measure, kind in _ACTIVITY_FROM_FACTS.items())
     run(
@@ -311,7 +449,10 @@ def refresh(*, full: bool = False) -> RefreshResult:
     with connection.cursor() as cursor:
         if _is_postgres():
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        if full:
+        if full and _is_postgres():
+            _reload_facts_postgres(cursor)
+            people = -1
+        elif full:
             cursor.execute("DELETE FROM analytics_reachfact")
             _insert_facts(cursor, affected_only=False)
             people = -1
@@ -346,3 +487,10 @@ def refresh(*, full: bool = False) -> RefreshResult:
 
 def age_bands() -> tuple[str, ...]:
     return AGE_BANDS
+
+
+def refresh_after_demo(*, seed: int) -> dict[str, int]:
+    """`tamyr demo` calls this after the events', courses' and calls' builders (analytics comes after them in
+    INSTALLED_APPS), so that the demo's dashboards show figures at once instead of "not computed yet"."""
+    result = refresh(full=True)
+    return {"people reached": result.people, "facts": result.facts}

@@ -369,9 +369,23 @@ def _country_labels(codes: Iterable[str]) -> dict[str, str]:
     return {code: (country_name(code) if code else _("Not stated")) for code in codes}
 
 
-def dashboard_get(*, scope: DashboardScope, period: Period, raw: bool, indicators: list[dict[str, Any]]) -> Dashboard:
+_UNREAD: Any = object()
+
+
+def dashboard_get(
+    *,
+    scope: DashboardScope,
+    period: Period,
+    raw: bool,
+    indicators: list[dict[str, Any]],
+    refreshed_at: datetime | None = _UNREAD,
+) -> Dashboard:
     """Everything the dashboard shows, from five reads of the summary tables."""
-    state = RefreshState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    state = (
+        RefreshState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+        if refreshed_at is _UNREAD
+        else refreshed_at
+    )
     summary = _summary_rows(scope, period)
     people_label = _("People")
 
@@ -517,6 +531,65 @@ def dashboard_get(*, scope: DashboardScope, period: Period, raw: bool, indicator
         indicators=indicators,
         periods=periods,
     )
+
+
+CACHE_SECONDS = 24 * 3600  # a new refresh changes the key; this only bounds what an idle cache keeps
+
+
+def last_refresh() -> datetime | None:
+    return RefreshState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+
+
+def data_version(refreshed_at: datetime | None | Any = _UNREAD) -> str:
+    """The figures' version: the last refresh's moment (one small read). Every cached dashboard is keyed by it, so
+    a refresh makes the next request recompute, and nothing has to be deleted."""
+    refreshed = last_refresh() if refreshed_at is _UNREAD else refreshed_at
+    return refreshed.isoformat() if refreshed else "never"
+
+
+def cache_key(scope: DashboardScope, period: Period, *, raw: bool, version: str, part: str = "board") -> str:
+    """(scope, period, raw or protected, language, data version): everything a dashboard's figures and labels
+    depend on; the viewer's own bits (links, plan indicators, menus) are added per request."""
+    from django.utils.translation import get_language
+
+    months = period.months()
+    span = f"{months[0]:%Y%m}-{months[1]:%Y%m}" if period.custom and months else period.key
+    return f"analytics:{part}:{version}:{scope.kind}{scope.scope_id}:{span}:{int(raw)}:{get_language() or ''}"
+
+
+def dashboard_cached(
+    *,
+    scope: DashboardScope,
+    period: Period,
+    raw: bool,
+    indicators: list[dict[str, Any]],
+    refreshed_at: datetime | None | Any = _UNREAD,
+) -> Dashboard:
+    """`dashboard_get` through the cache (the project's default cache: the database or Redis): the summary reads
+    and the disclosure control run once per (scope, period, raw, language) and refresh, not per request."""
+    from dataclasses import replace
+
+    from django.core.cache import cache
+
+    if refreshed_at is _UNREAD:
+        refreshed_at = last_refresh()
+    key = cache_key(scope, period, raw=raw, version=data_version(refreshed_at))
+    stored = cache.get(key)
+    if stored is not None:
+        tables, months, periods, _refreshed = stored
+        return Dashboard(
+            scope=scope,
+            period=period,
+            raw=raw,
+            refreshed_at=refreshed_at,
+            tables=tables,
+            sparkline=Sparkline(months=months),
+            indicators=indicators,
+            periods=periods,
+        )
+    board = dashboard_get(scope=scope, period=period, raw=raw, indicators=[], refreshed_at=refreshed_at)
+    cache.set(key, (board.tables, board.sparkline.months, board.periods, board.refreshed_at), CACHE_SECONDS)
+    return replace(board, indicators=indicators)
 
 
 def _periods_available(scope: DashboardScope) -> list[str]:

@@ -96,6 +96,24 @@ class ReachSummary(models.Model):
         indexes = [models.Index(fields=["scope", "scope_id", "period", "domain"], name="analytics_summary_read")]
 
 
+class ReachCountry(models.Model):
+    """`ReachSummary` summed over age bands: people by country and gender in each (scope, period, domain), the
+    rows of the large country export, read in index order without summing at request time."""
+
+    scope = models.CharField(max_length=1, choices=Scope.choices)
+    scope_id = models.IntegerField()
+    period = models.CharField(max_length=7)
+    domain = models.CharField(max_length=8, choices=Domain.choices)
+    country = models.CharField(max_length=2, blank=True)
+    gender = models.CharField(max_length=16, blank=True)
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("reach by country")
+        verbose_name_plural = _("reach by country")
+        indexes = [models.Index(fields=["scope", "scope_id", "period", "domain"], name="analytics_country_read")]
+
+
 class ReachLanguage(models.Model):
     """Distinct people reached in a scope and period by a language they speak (a person may count in several)."""
 
@@ -148,6 +166,9 @@ class PeriodMonth(models.Model):
     month = models.DateField()
     period = models.CharField(max_length=7)
 
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="analytics_periodmonth_month")]
+
 
 class ScopeOrganization(models.Model):
     """Which scopes each organization's figures count in: itself, each network it is a member of, the platform."""
@@ -155,6 +176,13 @@ class ScopeOrganization(models.Model):
     scope = models.CharField(max_length=1, choices=Scope.choices)
     scope_id = models.IntegerField()
     organization_id = models.IntegerField()
+
+    class Meta:
+        # the dashboard's activity read (a scope's organizations) and the refresh's joins (an organization's scopes)
+        indexes = [
+            models.Index(fields=["scope", "scope_id"], name="analytics_scopeorg_scope"),
+            models.Index(fields=["organization_id"], name="analytics_scopeorg_org"),
+        ]
 
 
 class KindDomain(models.Model):

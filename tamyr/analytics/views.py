@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tamyr.accounts import permissions
 from tamyr.analytics import dashboard as selectors
-from tamyr.analytics.exports import ALL_TABLES, dashboard_export
+from tamyr.analytics.exports import ALL_TABLES, COUNTRIES_TABLE, country_periods_export, dashboard_export
 from tamyr.core import audit
 from tamyr.core.exports import EXPORT_FORMATS
 from tamyr.registry.models import Network, Organization
@@ -68,10 +68,17 @@ def _show(request: HttpRequest, scope_obj: Any) -> HttpResponseBase:
     except selectors.PeriodError as problem:
         error, period = str(problem), selectors.Period()
     raw = permissions.can(user, "analytics.view_raw_figures", scope_obj)
-    indicators = selectors.plan_indicators(scope=scope, period=period, user=user)
-    board = selectors.dashboard_get(scope=scope, period=period, raw=raw, indicators=indicators)
-
     export = request.GET.get("export")
+    if export in EXPORT_FORMATS and request.GET.get("table") == COUNTRIES_TABLE:
+        audit.record(user, "analytics.dashboard_exported", scope_obj, format=export, table=COUNTRIES_TABLE, raw=raw)
+        return country_periods_export(scope, user=user, raw=raw, fmt=export)
+    indicators = selectors.plan_indicators(scope=scope, period=period, user=user)
+    refreshed_at = selectors.last_refresh()
+    version = selectors.data_version(refreshed_at)
+    board = selectors.dashboard_cached(
+        scope=scope, period=period, raw=raw, indicators=indicators, refreshed_at=refreshed_at
+    )
+
     if export in EXPORT_FORMATS and not error:
         table = request.GET.get("table") or ALL_TABLES
         audit.record(
@@ -81,7 +88,7 @@ def _show(request: HttpRequest, scope_obj: Any) -> HttpResponseBase:
 
     links = _links(user, scope)
     context = {
-        "tables": [_display(table, links) for table in board.tables if table.name != "reach"],
+        "tables": _displayed_tables(board, links, selectors.cache_key(scope, period, raw=raw, version=version)),
         "board": board,
         "error": error,
         "links": links,
@@ -122,6 +129,19 @@ def _row_link(table: str, key: str, links: dict[str, str]) -> str:
     if table == "country" and key and links.get("people"):
         return f"{links['people']}?country={key}"  # the people list, filtered to the country
     return ""
+
+
+def _displayed_tables(board: selectors.Dashboard, links: dict[str, str], key: str) -> list[dict[str, Any]]:
+    """The page's tables, formatted, from the cache: keyed like the dashboard's figures plus the links this viewer
+    gets (they depend on the viewer's permissions only through which lists they may open)."""
+    from django.core.cache import cache
+
+    key = f"{key}:display:{sorted(links.items())!r}".replace(" ", "")
+    tables = cache.get(key)
+    if tables is None:
+        tables = [_display(table, links) for table in board.tables if table.name != "reach"]
+        cache.set(key, tables, selectors.CACHE_SECONDS)
+    return tables
 
 
 def _display(table: selectors.Table, links: dict[str, str]) -> dict[str, Any]:

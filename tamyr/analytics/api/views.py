@@ -39,7 +39,7 @@ def _answer(request: Request, scope_obj: Any) -> Response:
     scope = selectors.DashboardScope.of(scope_obj)
     raw = permissions.can(user, "analytics.view_raw_figures", scope_obj)
     indicators = selectors.plan_indicators(scope=scope, period=period, user=user)
-    board = selectors.dashboard_get(scope=scope, period=period, raw=raw, indicators=indicators)
+    board = selectors.dashboard_cached(scope=scope, period=period, raw=raw, indicators=indicators)
     body = {
         "scope": SCOPE_NAMES[scope.kind],
         "slug": scope.slug,
