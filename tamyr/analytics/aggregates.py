@@ -493,4 +493,4 @@ def refresh_after_demo(*, seed: int) -> dict[str, int]:
     """`tamyr demo` calls this after the events', courses' and calls' builders (analytics comes after them in
     INSTALLED_APPS), so that the demo's dashboards show figures at once instead of "not computed yet"."""
     result = refresh(full=True)
-    return {"people reached": result.people, "facts": result.facts}
+    return {"facts": result.facts}
