@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from postgres_db import create_database, default_database_url, drop_database
+from postgres_db import create_database, default_database_url, drop_database, load_average
 
 ORGANIZATIONS = 20
 STAGES = ("intake", "documents", "kandas", "region", "housing", "employment", "schooling", "language", "closed")
@@ -39,13 +39,6 @@ STAGES = ("intake", "documents", "kandas", "region", "housing", "employment", "s
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
 
 
 def p95(values: list[float]) -> float:

@@ -42,7 +42,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from postgres_db import create_database, default_database_url, drop_database  # bench/, the script's folder
+from postgres_db import (  # bench/, the script's folder
+    create_database,
+    default_database_url,
+    drop_database,
+    load_average,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -55,13 +60,6 @@ COUNTRIES = (
 
 def log(message: str) -> None:
     print(f"[dashboard] {message}", file=sys.stderr, flush=True)
-
-
-def load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
 
 
 def next_prime(n: int) -> int:

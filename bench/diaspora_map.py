@@ -29,7 +29,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from postgres_db import create_database, default_database_url, drop_database  # bench/, the script's folder
+from postgres_db import (  # bench/, the script's folder
+    copy,
+    create_database,
+    default_database_url,
+    drop_database,
+    load_average,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,24 +45,6 @@ COUNTRIES = ("KZ", "RU", "CN", "MN", "UZ", "KG", "TR", "DE", "HU", "AT", "US", "
 
 def log(message: str) -> None:
     print(f"[diaspora_map] {message}", file=sys.stderr, flush=True)
-
-
-def load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
-
-
-def copy(table: str, columns: tuple[str, ...], rows: Any) -> int:
-    from django.db import connection
-
-    written = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
-        for row in rows:
-            out.write_row(row)
-            written += 1
-    return written
 
 
 def populate(args: argparse.Namespace, rng: random.Random) -> Any:

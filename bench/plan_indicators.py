@@ -47,7 +47,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from postgres_db import create_database, default_database_url, drop_database  # bench/, the script's folder
+from postgres_db import (  # bench/, the script's folder
+    copy,
+    create_database,
+    default_database_url,
+    drop_database,
+    load_average,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -68,26 +74,7 @@ def log(message: str) -> None:
     print(f"[plan_indicators] {message}", file=sys.stderr, flush=True)
 
 
-def load_average() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
-
-
 # --- the data -----------------------------------------------------------------------------------------------------
-
-
-def copy(table: str, columns: tuple[str, ...], rows: Any) -> int:
-    """Rows into a table with PostgreSQL's COPY: a million rows in seconds, where the ORM takes minutes."""
-    from django.db import connection
-
-    written = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
-        for row in rows:
-            out.write_row(row)
-            written += 1
-    return written
 
 
 def moment(rng: random.Random) -> datetime:

@@ -41,3 +41,23 @@ def drop_database(url: str) -> None:
     connection, name = _maintenance(url)
     with connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def load_average() -> str:
+    """The load average when a figure was taken: the machine is shared, so each line says how busy it was."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def copy(table: str, columns: tuple[str, ...], rows: Any) -> int:
+    """Rows into a table with PostgreSQL's COPY: a million rows in seconds, where the ORM takes minutes."""
+    from django.db import connection
+
+    written = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+        for row in rows:
+            out.write_row(row)
+            written += 1
+    return written
