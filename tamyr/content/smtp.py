@@ -130,6 +130,19 @@ class HandOverEmailBackend(EmailBackend):
     def connection_class(self) -> Any:
         return HandOverSMTPSSL if self.use_ssl else HandOverSMTP
 
+    def _send(self, email_message: Any) -> bool:
+        """A campaign's e-mail is sent as the bytes it built itself (`MailingEmail.raw()`), others as Django does."""
+        raw = getattr(email_message, "raw", None)
+        if raw is None or not email_message.recipients():
+            return bool(super()._send(email_message))  # type: ignore[misc]
+        from tamyr.content.delivery import envelope_address
+
+        encoding = email_message.encoding or "utf-8"
+        recipients = [envelope_address(address, encoding) for address in email_message.recipients()]
+        assert self.connection is not None
+        self.connection.sendmail(envelope_address(email_message.from_email, encoding), recipients, raw())
+        return True
+
     def set_hand_over(self, hand_over: Any) -> None:
         self.hand_over = hand_over
         if self.connection is not None:
