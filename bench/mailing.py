@@ -102,9 +102,10 @@ def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
 
 
-def peak_rss_mb(pid: int) -> float:
-    """VmHWM (peak resident set) of a process and its children, in MB; 0 when it is gone."""
+def peak_rss_mb(pid: int) -> tuple[float, float]:
+    """VmHWM (peak resident set) of a process and its children, in MB: (the largest, their sum); 0 when gone."""
     total = 0.0
+    summed = 0.0
     pids = [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -116,9 +117,10 @@ def peak_rss_mb(pid: int) -> float:
             for line in Path(f"/proc/{one}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     total = max(total, int(line.split()[1]) / 1024)
+                    summed += int(line.split()[1]) / 1024
         except OSError:
             continue
-    return total
+    return total, summed
 
 
 def main() -> None:
@@ -179,13 +181,15 @@ def main() -> None:
             worker = start_worker(env, log_path)
             time.sleep(3)  # the worker's start-up (Django, Huey) is not what is measured
             peak = 0.0
+            peak_sum = 0.0
             kills = 0
             started = time.perf_counter()
             delivery.start_campaign(Campaign.objects.get(pk=campaign_id))
             log(f"message rows written in {time.perf_counter() - started:.1f} s")
             last_report = 0.0
             while True:
-                peak = max(peak, peak_rss_mb(worker.pid))
+                largest, summed = peak_rss_mb(worker.pid)
+                peak, peak_sum = max(peak, largest), max(peak_sum, summed)
                 status = Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True)[0]
                 if status == CampaignStatus.SENT:
                     break
@@ -219,6 +223,7 @@ def main() -> None:
             "duplicates": duplicates,
             "missing": missing,
             "peak_rss_mb": round(peak, 1),
+            "peak_rss_all_workers_mb": round(peak_sum, 1),
             "kills": kills,
             "taken_over_after_hand_over": handed_over,
             "sent": states.get(MessageState.SENT, 0),

@@ -26,6 +26,11 @@ class CountingHandler:
         self.holding = threading.Event()
         self.release = threading.Event()
 
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> Any:
+        """Offer PIPELINING (RFC 2920) as production servers do; aiosmtpd reads pipelined commands in order."""
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
             return self.refuse[address]

@@ -39,6 +39,10 @@ class _HandOver:
         code, reply = self.getreply()  # type: ignore[attr-defined]
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
+        return self._content(msg)
+
+    def _content(self, msg: Any) -> tuple[int, bytes]:
+        """The message's data, the hand-over, the final "." and the server's reply to it."""
         if isinstance(msg, str):
             msg = smtplib._fix_eols(msg).encode("ascii")  # type: ignore[attr-defined]
         quoted = smtplib._quote_periods(msg)  # type: ignore[attr-defined]
@@ -53,6 +57,59 @@ class _HandOver:
         finally:
             if self.after_end_of_data is not None:
                 self.after_end_of_data()
+
+    def sendmail(
+        self, from_addr: str, to_addrs: Any, msg: Any, mail_options: Any = (), rcpt_options: Any = ()
+    ) -> dict[str, tuple[int, bytes]]:
+        """`smtplib.SMTP.sendmail`, with MAIL, RCPT and DATA sent in one write when the server offers PIPELINING
+        (RFC 2920): two round trips a message instead of four (issue 15 item 9). Replies, refusals and exceptions
+        are those of `smtplib`; the data and its "." go out only after the server's 354, as before."""
+        this: Any = self
+        this.ehlo_or_helo_if_needed()
+        if not (this.does_esmtp and this.has_extn("pipelining")) or any(
+            option.lower() == "smtputf8" for option in mail_options
+        ):
+            return super().sendmail(from_addr, to_addrs, msg, mail_options, rcpt_options)  # type: ignore[misc,no-any-return]
+        if isinstance(msg, str):
+            msg = smtplib._fix_eols(msg).encode("ascii")  # type: ignore[attr-defined]
+        options = [f"size={len(msg)}"] if this.has_extn("size") else []
+        options += list(mail_options)
+        recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
+        rcpt_tail = (" " + " ".join(rcpt_options)) if rcpt_options else ""
+        mail_tail = (" " + " ".join(options)) if options else ""
+        commands = [f"MAIL FROM:{smtplib.quoteaddr(from_addr)}{mail_tail}"]
+        commands += [f"RCPT TO:{smtplib.quoteaddr(address)}{rcpt_tail}" for address in recipients]
+        commands.append("DATA")
+        this.send("".join(command + "\r\n" for command in commands))
+        mail_code, mail_reply = this.getreply()
+        refused: dict[str, tuple[int, bytes]] = {}
+        for address in recipients:
+            code, reply = this.getreply()
+            if code not in (250, 251):
+                refused[address] = (code, reply)
+        data_code, data_reply = this.getreply()
+        if data_code == 354 and (mail_code != 250 or len(refused) == len(recipients)):
+            this.send(b"." + CRLF)  # the server opened the data though nothing can be delivered: end it empty
+            data_code, data_reply = this.getreply()
+            data_code = 554 if data_code == 250 else data_code
+        if 421 in (mail_code, data_code, *(code for code, _reply in refused.values())):
+            this.close()
+        elif mail_code != 250 or refused and len(refused) == len(recipients) or data_code != 354:
+            this._rset()
+        if mail_code != 250:
+            raise smtplib.SMTPSenderRefused(mail_code, mail_reply, from_addr)
+        if len(refused) == len(recipients):
+            raise smtplib.SMTPRecipientsRefused(refused)
+        if data_code != 354:
+            raise smtplib.SMTPDataError(data_code, data_reply)
+        code, reply = self._content(msg)
+        if code != 250:
+            if code == 421:
+                this.close()
+            else:
+                this._rset()
+            raise smtplib.SMTPDataError(code, reply)
+        return refused
 
 
 class HandOverSMTP(_HandOver, smtplib.SMTP):
@@ -72,6 +129,19 @@ class HandOverEmailBackend(EmailBackend):
     @property
     def connection_class(self) -> Any:
         return HandOverSMTPSSL if self.use_ssl else HandOverSMTP
+
+    def _send(self, email_message: Any) -> bool:
+        """A campaign's e-mail is sent as the bytes it built itself (`MailingEmail.raw()`), others as Django does."""
+        raw = getattr(email_message, "raw", None)
+        if raw is None or not email_message.recipients():
+            return bool(super()._send(email_message))  # type: ignore[misc]
+        from tamyr.content.delivery import envelope_address
+
+        encoding = email_message.encoding or "utf-8"
+        recipients = [envelope_address(address, encoding) for address in email_message.recipients()]
+        assert self.connection is not None
+        self.connection.sendmail(envelope_address(email_message.from_email, encoding), recipients, raw())
+        return True
 
     def set_hand_over(self, hand_over: Any) -> None:
         self.hand_over = hand_over
