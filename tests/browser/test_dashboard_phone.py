@@ -14,7 +14,7 @@ from tests.browser.conftest import session_cookie
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory, country, grant, with_totp
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 WIDTH, HEIGHT = 360, 740
 COUNTRIES = ("KZ", "TR", "HU", "DE", "AT", "RU", "UZ", "KG", "AZ", "US", "GB", "FR", "IS", "CN", "MN")
 

@@ -228,7 +228,7 @@ def test_periods_counting_the_same_people_share_one_count(world: PlanWorld) -> N
     assert PeopleCount.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_registrations_of_one_new_person_at_the_same_moment_count_once() -> None:
     """PostgreSQL: two workers reconcile one person at once (two events, two tasks); the person's lock and the
     conflict-free insert keep the person counted once."""
