@@ -33,7 +33,7 @@ class TableSerializer(serializers.Serializer[Any]):
     hidden_cells = serializers.IntegerField(help_text="How many cells are hidden.")
 
 
-class IndicatorSerializer(serializers.Serializer[Any]):
+class DashboardIndicatorSerializer(serializers.Serializer[Any]):
     plan = serializers.CharField()
     plan_slug = serializers.CharField()
     indicator = serializers.CharField()
@@ -53,4 +53,4 @@ class DashboardSerializer(serializers.Serializer[Any]):
     raw = serializers.BooleanField(help_text="True: exact figures; false: below 10 hidden, the others rounded to 5.")
     refreshed_at = serializers.DateTimeField(allow_null=True, help_text="When the figures were last computed.")
     tables = TableSerializer(many=True)
-    indicators = IndicatorSerializer(many=True)
+    indicators = DashboardIndicatorSerializer(many=True)

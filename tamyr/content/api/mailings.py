@@ -87,7 +87,7 @@ class ScheduleSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
 
 
-class ProgressSerializer(serializers.Serializer):
+class CampaignProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CampaignStatus.choices)
     total = serializers.IntegerField()
     done = serializers.IntegerField(help_text="Messages in a final state.")
@@ -246,7 +246,7 @@ class CampaignViewSet(_MailingViewSet):
         campaign = services.campaign_send_now(self.get_object(), request.user)
         return Response(CampaignSerializer(campaign).data)
 
-    @extend_schema(responses={200: ProgressSerializer, 404: NOT_FOUND})
+    @extend_schema(responses={200: CampaignProgressSerializer, 404: NOT_FOUND})
     @action(detail=True, methods=["get"])
     def progress(self, request: Request, pk: str | None = None) -> Response:
         """Messages counted by state (one grouped query)."""
