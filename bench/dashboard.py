@@ -33,17 +33,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from postgres_db import (  # bench/, the script's folder
-    create_database,
+    bench_environment,
     default_database_url,
     drop_database,
     load_average,
@@ -269,19 +267,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=default_database_url("tamyr_bench_dashboard"))
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="tamyr-bench-dashboard-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tamyr.settings.base",
-            "DATABASE_URL": args.database_url,
-            "TAMYR_VAR_DIR": str(var),
-            "TAMYR_LOG_LEVEL": "WARNING",
-            "TAMYR_TASKS_IMMEDIATE": "true",
-            "TAMYR_EMAIL": "memory",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    create_database(args.database_url)
+    var = bench_environment(args.database_url, "tamyr-bench-dashboard-")
     began = time.perf_counter()
     try:
         import django

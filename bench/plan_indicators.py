@@ -36,20 +36,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from postgres_db import (  # bench/, the script's folder
+    bench_environment,
     copy,
-    create_database,
     default_database_url,
     drop_database,
     load_average,
@@ -437,19 +435,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=default_database_url("tamyr_bench_plan"))
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="tamyr-bench-plan-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tamyr.settings.base",
-            "DATABASE_URL": args.database_url,
-            "TAMYR_VAR_DIR": str(var),
-            "TAMYR_LOG_LEVEL": "WARNING",
-            "TAMYR_TASKS_IMMEDIATE": "true",
-            "TAMYR_EMAIL": "memory",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    create_database(args.database_url)
+    var = bench_environment(args.database_url, "tamyr-bench-plan-")
     began = time.perf_counter()
     try:
         import django

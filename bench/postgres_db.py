@@ -61,3 +61,24 @@ def copy(table: str, columns: tuple[str, ...], rows: Any) -> int:
             out.write_row(row)
             written += 1
     return written
+
+
+def bench_environment(database_url: str, prefix: str) -> Path:
+    """Settings for a benchmark run: its own throwaway database (created here) and folder, tasks run at once, mail kept
+    in memory, no Redis; returns the folder. Call before `django.setup()`."""
+    import tempfile
+
+    var = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tamyr.settings.base",
+            "DATABASE_URL": database_url,
+            "TAMYR_VAR_DIR": str(var),
+            "TAMYR_LOG_LEVEL": "WARNING",
+            "TAMYR_TASKS_IMMEDIATE": "true",
+            "TAMYR_EMAIL": "memory",
+        }
+    )
+    os.environ.pop("REDIS_URL", None)
+    create_database(database_url)
+    return var
