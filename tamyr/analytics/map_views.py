@@ -19,7 +19,7 @@ from tamyr.accounts.permissions import can
 from tamyr.analytics import estimates as services
 from tamyr.analytics.map import MODES, build_map, default_origin
 from tamyr.analytics.models import DiasporaEstimate
-from tamyr.core import cldr
+from tamyr.core import cldr, uploads
 from tamyr.core.collation import sort_key
 from tamyr.core.errors import DomainError
 from tamyr.registry.models import Country, Network
@@ -110,7 +110,9 @@ class ImportForm(forms.Form):
 
 def _read(form: ImportForm) -> tuple[list[services.EstimateRow], int]:
     data = form.cleaned_data
-    content = data["file"].read()
+    checked = uploads.check(data["file"], uploads.ESTIMATE_IMPORT, field="file")  # kind by content, size capped
+    checked.seek(0)
+    content = checked.read()
     origin = data["origin"].upper() or None
     if data["format"] == "desa":
         return services.read_desa(content, origin=origin, year=data["year"])

@@ -94,6 +94,7 @@ LESSON_MATERIAL = Policy("lesson_material", DOCUMENTS, 25 * MB, private=True)
 PEOPLE_IMPORT = Policy("people_import", frozenset({CSV, XLSX}), 50 * MB, private=True)
 #: measures or reported values of a plan, imported and then forgotten (never stored)
 PLAN_IMPORT = Policy("plan_import", frozenset({CSV, XLSX}), 5 * MB, private=True)
+ESTIMATE_IMPORT = Policy("estimate_import", frozenset({CSV, XLSX}), 20 * MB, private=True)
 #: evidence for a value reported on a plan's indicator (a report, minutes, photos)
 EVIDENCE = Policy("evidence", DOCUMENTS, 20 * MB, private=True)
 #: a network file on the platform admin's page: read as text in the request and planned, never stored as a file

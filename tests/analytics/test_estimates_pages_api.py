@@ -118,3 +118,12 @@ def test_api_patch_and_delete(coordinator) -> None:  # type: ignore[no-untyped-d
     assert api.patch(f"/api/v1/estimates/{estimate.pk}/", {"point": 647733}, format="json").json()["point"] == 647733
     assert api.delete(f"/api/v1/estimates/{estimate.pk}/").status_code == 204
     assert not DiasporaEstimate.objects.exists()
+
+
+def test_import_page_refuses_a_file_that_is_not_what_its_name_says(client: Client, coordinator) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile("stock.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    page = client.post("/analytics/estimates/import/", {"file": upload, "format": "desa"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and "confirm" not in page.context
+    assert "its content decides, not its name" in page.content.decode()
+    assert not DiasporaEstimate.objects.exists()
