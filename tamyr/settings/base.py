@@ -344,6 +344,7 @@ SPECTACULAR_SETTINGS = {
         "ContentStatusEnum": "tamyr.content.models.EntryStatus",
         "ContentKindEnum": "tamyr.content.models.EntryKind",
         "ContentLanguageEnum": "tamyr.content.api.serializers.LANGUAGE_CHOICES",
+        "CampaignStatusEnum": "tamyr.content.models.CampaignStatus",
     },
 }
 

@@ -183,3 +183,10 @@ def test_400_is_declared_where_there_is_input_and_only_there(schema: dict[str, A
 def test_429_declares_retry_after(schema: dict[str, Any]) -> None:
     response = schema["paths"]["/api/v1/people/"]["get"]["responses"]["429"]
     assert response["headers"]["Retry-After"]["schema"]["type"] == "integer"
+
+
+def test_schema_is_generated_without_warnings(tmp_path: Any) -> None:
+    """The deployment check fails on drf-spectacular's warnings, so a new name collision must fail here first."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))

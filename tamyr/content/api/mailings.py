@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from tamyr.accounts import permissions
 from tamyr.api.permissions import Can
 from tamyr.content import selectors, services
+from tamyr.content.api.serializers import LANGUAGE_CHOICES
 from tamyr.content.models import Campaign, CampaignStatus, Segment
 from tamyr.content.segments import recipients, segment_people
 from tamyr.events.api.views import ERRORS
@@ -73,7 +73,7 @@ class CampaignWriteSerializer(serializers.Serializer):
     segment = serializers.IntegerField(min_value=1, required=False)
     subject = TranslationsField(required=False)
     body = TranslationsField(required=False)
-    fallback_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    fallback_language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
 
 
 class CampaignCreateSerializer(CampaignWriteSerializer):
