@@ -188,6 +188,11 @@ def _encrypted_tokens(execute: Any) -> list[bytes]:
         column = model._meta.get_field(field_name).column  # type: ignore[union-attr]
         table = model._meta.db_table
         tokens.extend(bytes(row[0]) for row in execute(f'SELECT "{column}" FROM "{table}"'))
+    for model, field_name in crypto.encrypted_json_fields():
+        column = model._meta.get_field(field_name).column  # type: ignore[union-attr]
+        table = model._meta.db_table
+        for (value,) in execute(f'SELECT "{column}" FROM "{table}"'):
+            tokens.extend(crypto.tokens_in(json.loads(value) if isinstance(value, str | bytes) else value))
     return tokens
 
 

@@ -15,6 +15,9 @@ keys stay published (they do: public keys are stored in clear).
 
 Which columns hold tokens: each app names them in its AppConfig (`encrypted_fields = ("Model.field", ...)`), so
 `tamyr rotate_keys` and `tamyr backup` find every one without core importing an app (docs/decisions/0010).
+Secrets that another library keeps inside a JSON column (allauth's TOTP secrets and recovery-code seeds) are
+stored as text tokens, `TEXT_PREFIX` followed by the Fernet token, and named in `encrypted_json_fields =
+("app_label.Model.field", ...)`: every string in that column that starts with the prefix is a token.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -86,6 +90,54 @@ def encrypted_fields() -> list[tuple[type[models.Model], str]]:
     return found
 
 
+TEXT_PREFIX = "tamyr-fernet:"
+
+
+def encrypt_text(text: str) -> str:
+    """A secret kept as text (inside JSON): the prefix, then the Fernet token."""
+    return TEXT_PREFIX + encrypt(text.encode()).decode("ascii")
+
+
+def decrypt_text(value: str) -> str:
+    """Counterpart of `encrypt_text`. A value without the prefix was written before encryption was switched on;
+    it is returned as it is (the accounts migration encrypts those, so only a row restored from an old backup
+    can still hold one)."""
+    if not value.startswith(TEXT_PREFIX):
+        return value
+    return decrypt(value[len(TEXT_PREFIX) :].encode("ascii")).decode()
+
+
+def encrypted_json_fields() -> list[tuple[type[models.Model], str]]:
+    """(model, field name) of every JSON column whose prefixed strings are tokens, as the apps declare them."""
+    found: list[tuple[type[models.Model], str]] = []
+    for config in apps.get_app_configs():
+        for dotted in getattr(config, "encrypted_json_fields", ()):
+            app_label, model_name, field_name = dotted.split(".")
+            found.append((apps.get_model(app_label, model_name), field_name))
+    return found
+
+
+def tokens_in(value: object) -> list[bytes]:
+    """The Fernet tokens held as prefixed strings anywhere in a JSON value."""
+    if isinstance(value, str):
+        return [value[len(TEXT_PREFIX) :].encode("ascii")] if value.startswith(TEXT_PREFIX) else []
+    if isinstance(value, dict):
+        return [token for item in value.values() for token in tokens_in(item)]
+    if isinstance(value, list):
+        return [token for item in value for token in tokens_in(item)]
+    return []
+
+
+def _replace_tokens(value: object, replace: Callable[[bytes], bytes]) -> object:
+    if isinstance(value, str) and value.startswith(TEXT_PREFIX):
+        return TEXT_PREFIX + replace(value[len(TEXT_PREFIX) :].encode("ascii")).decode("ascii")
+    if isinstance(value, dict):
+        return {key: _replace_tokens(item, replace) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_tokens(item, replace) for item in value]
+    return value
+
+
 def _fernet_key_bytes(secret: str) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=HKDF_SALT, info=HKDF_INFO).derive(secret.encode())
 
@@ -145,6 +197,17 @@ def re_encrypt_all(*, old_secrets: list[str] | None = None, check_only: bool = F
                 if not check_only:
                     fresh = re_encrypt(bytes(token), secrets=secrets)
                     model._default_manager.filter(pk=pk).update(**{field_name: fresh})
+        for model, field_name in encrypted_json_fields():
+            rows = model._default_manager.select_for_update().order_by("pk").values_list("pk", field_name)
+            for pk, value in rows:
+                tokens = tokens_in(value)
+                found_all = [fingerprint_of_token(token, secrets=secrets) for token in tokens]
+                lost += sum(1 for found in found_all if found is None)
+                for found in filter(None, found_all):
+                    counts[found] = counts.get(found, 0) + 1
+                if tokens and None not in found_all and not check_only:
+                    fresh_value = _replace_tokens(value, lambda token: re_encrypt(token, secrets=secrets))
+                    model._default_manager.filter(pk=pk).update(**{field_name: fresh_value})
         if lost:  # leaving the block by an exception rolls every update back
             raise RotationError(
                 f"{lost} stored value(s) decrypt with none of the {len(secrets)} key(s) given; nothing was changed."

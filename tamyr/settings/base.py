@@ -265,6 +265,7 @@ ACCOUNT_USER_DISPLAY = "tamyr.accounts.adapter.user_display"
 # they came with (allauth does this only for the session that signed up, so a leaked link signs nobody in).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "tamyr.accounts.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = "Tamyr"
 TAMYR_REQUIRE_STAFF_MFA = env_bool("TAMYR_REQUIRE_STAFF_MFA", True)
 
