@@ -302,20 +302,27 @@ def render_svg(countries: dict[str, CountryFigures], *, language: str, mode: str
 
 def default_origin(user: Any) -> str:
     """The viewer's own country of origin as their organizations' country (a diaspora institution works for its
-    country's diaspora); Kazakhstan where that says nothing."""
+    country's diaspora). A coordinator's organizations span several countries: the first is the one whose
+    diaspora has official estimates (a map of registry counts alone answers half the question), then the most
+    frequent; Kazakhstan where that says nothing."""
     from tamyr.accounts.permissions import roles_of
 
     roles = roles_of(user)
     organizations = set(roles.by_organization) | set(roles.coordinated_organizations)
-    if organizations:
-        found = (
-            Organization.objects.filter(pk__in=organizations, country__isnull=False)
-            .values("country")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "country")
-            .values_list("country", flat=True)
-            .first()
-        )
-        if found:
-            return str(found)
-    return "KZ"
+    if not organizations:
+        return "KZ"
+    frequency = dict(
+        Organization.objects.filter(pk__in=organizations, country__isnull=False)
+        .values("country")
+        .annotate(n=Count("pk"))
+        .values_list("country", "n")
+    )
+    if not frequency:
+        return "KZ"
+    with_estimates = dict(
+        DiasporaEstimate.objects.filter(origin__in=frequency)
+        .values("origin")
+        .annotate(n=Count("pk"))
+        .values_list("origin", "n")
+    )
+    return str(min(frequency, key=lambda code: (-with_estimates.get(code, 0), -frequency[code], code)))

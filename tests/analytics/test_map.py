@@ -7,7 +7,7 @@ from django.test import Client
 
 from tamyr.accounts.permissions import SYSTEM
 from tamyr.analytics import estimates
-from tamyr.analytics.map import build_map, world
+from tamyr.analytics.map import build_map, default_origin, world
 from tamyr.core import cldr
 from tests.factories import (
     NetworkFactory,
@@ -15,6 +15,7 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
     UserFactory,
+    coordinate,
     country,
     with_totp,
 )
@@ -207,3 +208,14 @@ def test_an_old_drawing_is_served_and_drawn_afresh_for_the_next_reader(monkeypat
     assert {c.code: c.people for c in served.countries}["AT"] == 12  # the old drawing, while the task draws
     assert {c.code: c.people for c in fresh.countries}["AT"] == 15  # the task (immediate in tests) drew afresh
     assert fresh.counted_at > first.counted_at
+
+
+def test_a_coordinator_across_countries_sees_the_diaspora_that_has_estimates_first() -> None:
+    network = NetworkFactory()
+    for code in ("TR", "TR", "KZ"):
+        NetworkMembershipFactory(network=network, organization=OrganizationFactory(country=country(code)))
+    user = UserFactory()
+    coordinate(user, network)
+    assert default_origin(user) == "TR"  # no estimates anywhere: the most frequent country
+    add_estimates()
+    assert default_origin(user) == "KZ"
