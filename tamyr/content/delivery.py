@@ -10,19 +10,24 @@ How a mailing is never sent twice and never dropped (docs/decisions/0032):
    claimable: pending and unclaimed, deferred and due, or claimed longer ago than `claim_timeout()`, i.e. by a
    worker that died). Two workers never hold the same row: the UPDATE re-checks the condition, and each worker
    reads back only the rows carrying its own claim stamp.
-3. The batch goes over ONE SMTP connection. Just before a message's final "." (the moment the server takes it),
-   its `handed_at` is recorded (`tamyr.content.smtp`); after the server's 250 it is marked `sent`, up to 50 messages
-   per UPDATE (the `handed_at` already keeps it from being sent again). A worker stops sending its batch when half
-   the claim timeout has passed, so a row it holds is never claimed by another worker while it may still send it.
+3. The batch goes over ONE SMTP connection. A message's final "." (the moment the server takes it) is written into
+   the kernel and held there (TCP_CORK) while its `handed_at` is recorded, then let go (`tamyr.content.smtp`);
+   after the server's 250 it is marked `sent`, up to 50 messages per UPDATE (the `handed_at` already keeps it from
+   being sent again). A worker stops sending its batch when half the claim timeout has passed, so a row it holds
+   is never claimed by another worker while it may still send it.
 4. A worker killed in the middle leaves its unsent rows claimed; they are claimed again once the claim is stale.
    Rows marked `sent` are never sent again, and neither are rows with `handed_at` set: the worker died after
-   handing them over, so they are taken as delivered (`sent`, with a note).
+   handing them over, so they are taken as delivered (`sent`, with a note). The kernel sends what a dead process's
+   socket holds, so the held "." of a message whose hand-over was recorded reaches the server.
 
-The remaining window, honestly: a worker killed between the `handed_at` commit and its write of the "." (one
-socket write, microseconds) leaves a message the server never completed recorded as sent: that recipient misses
-it. A worker killed after the "." and before reading a refusal records as sent a message the server refused. SMTP
-has no two-phase commit, so one of "maybe twice" and "maybe never" must remain for a kill at the hand-over; we chose
-"never twice", as the issue asks, and made its window a socket write instead of a database round trip.
+The remaining window, honestly: a worker killed after the "." went into the kernel and before the UPDATE recording
+the hand-over was written (pure computation, no wait and no write that wakes another process in between) leaves a
+message that the server gets and that is sent again: that recipient gets it twice. Until 2026-12-07 the record came
+first and the "." after, and the window was the other way round (missing) and wider: the record's write wakes the
+database's process, which a loaded machine often runs before the worker gets to the "." (bench/mailing.py's
+`missing: 1`; tests/content/test_delivery_kill.py). SMTP has no two-phase commit, so one of "maybe twice" and
+"maybe never" must remain for a kill between two writes; what is chosen is the narrowest. A worker killed after the
+"." and before reading a refusal records as sent a message the server refused.
 
 Temporary refusals (4xx, dropped connections) defer the message: it is retried after `retry_delay()`, up to
 `max_attempts()` attempts, then `failed`; permanent refusals (5xx) fail it at once. A campaign is `sent` only when
@@ -550,6 +555,11 @@ class HandOver:
 
     def __init__(self, message: Message, log: HandOverLog) -> None:
         self.message, self.log, self.done = message, log, False
+
+    def prepare(self) -> None:
+        """Before the final "." is written: read the answer to the last hand-over's UPDATE, so that nothing waits
+        between the "." and this one's UPDATE."""
+        self.log.settle()
 
     def __call__(self) -> None:
         self.log.record(self.message)
