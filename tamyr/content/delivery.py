@@ -85,6 +85,7 @@ from tamyr.registry.models import Consent, ConsentPurpose
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "tamyr.content.unsubscribe"
+MAILTO_SUBJECT = "unsubscribe"  # the subject of a List-Unsubscribe mailto: reply: this word, then the signed token
 WRITE_CHUNK = 5000  # message rows built and inserted at a time when a campaign starts
 HANDED_SQL = f"UPDATE {Message._meta.db_table} SET handed_at = $1 WHERE id = $2 AND claimed_at = $3".encode()
 MARK_EVERY = 50  # accepted messages marked `sent` per UPDATE
@@ -436,8 +437,8 @@ def build_email(campaign: Campaign, message: Message, identity: SendingIdentity 
     html = html.replace("</body>", footer + "</body>") if "</body>" in html else html + footer
     unsubscribe = [f"<{link}>"]
     mailto = getattr(settings, "TAMYR_MAILING_UNSUBSCRIBE_MAILTO", "")
-    if mailto:
-        unsubscribe.append(f"<mailto:{mailto}?subject=unsubscribe%20{message.message_id.strip('<>')}>")
+    if mailto:  # the reply lands in the mailbox `tamyr process_bounces` reads, which unsubscribes its sender
+        unsubscribe.append(f"<mailto:{mailto}?subject={MAILTO_SUBJECT}%20{unsubscribe_token(message.message_id)}>")
     if identity is not None:
         sender = f"{identity.from_name} <{identity.from_email}>" if identity.from_name else identity.from_email
     else:
