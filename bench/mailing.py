@@ -212,6 +212,13 @@ def main() -> None:
         expected = list(Message.objects.filter(campaign_id=campaign_id).values_list("message_id", flat=True))
         duplicates = sum(1 for message_id in expected if counts.get(message_id, 0) > 1)
         missing = sum(1 for message_id in expected if counts.get(message_id, 0) == 0)
+        missing_rows = [  # what the database says of a message the server never received
+            f"{state} handed={handed is not None} {error}".strip()
+            for message_id, state, handed, error in Message.objects.filter(campaign_id=campaign_id).values_list(
+                "message_id", "state", "handed_at", "error"
+            )
+            if counts.get(message_id, 0) == 0
+        ][:5]
         handed_over = Message.objects.filter(campaign_id=campaign_id, error=delivery.HANDED_OVER_NOTE).count()
         states = dict(
             Message.objects.filter(campaign_id=campaign_id).values_list("state").annotate(n=models_count()).order_by()
@@ -229,6 +236,7 @@ def main() -> None:
             "sent": states.get(MessageState.SENT, 0),
             "workers": f"{args.workers} {args.worker_type}",
             "load_average": [round(value, 2) for value in os.getloadavg()],
+            "missing_rows": missing_rows,
         }
         connections.close_all()
     finally:

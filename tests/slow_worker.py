@@ -1,11 +1,13 @@
 """The task worker for the kill tests: `tamyr run_huey` with its work slowed down and cut small, so that a test can
 stop it in the middle of a job: every certificate's PDF (`SLOW_PDF_SECONDS`, chunks of `CHUNK_SIZE`) and every
-chunk of a people import's check (`SLOW_IMPORT_CHUNK_SECONDS`, chunks of `IMPORT_CHUNK` rows). Run as
+chunk of a people import's check (`SLOW_IMPORT_CHUNK_SECONDS`, chunks of `IMPORT_CHUNK` rows); with
+`KILL_AFTER_HAND_OVER=N` it kills itself (SIGKILL) the moment the N-th mailing hand-over is recorded. Run as
 `python -m tests.slow_worker` with the settings and database in the environment (see tests/worker_world.py)."""
 
 from __future__ import annotations
 
 import os
+import signal
 import time
 from typing import Any
 
@@ -38,6 +40,20 @@ def main() -> None:
 
     imports.Validator.check_chunk = slow_check  # type: ignore[method-assign]
     imports.CHUNK = int(os.environ.get("IMPORT_CHUNK", "4"))
+    kill_after = int(os.environ.get("KILL_AFTER_HAND_OVER", "0"))
+    if kill_after:
+        from tamyr.content import delivery
+
+        real_hand_over = delivery.HandOver.__call__
+        seen = [0]
+
+        def hand_over_then_die(self: delivery.HandOver) -> None:
+            real_hand_over(self)
+            seen[0] += 1
+            if seen[0] == kill_after:  # the hand-over is recorded: die before anything else happens
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        delivery.HandOver.__call__ = hand_over_then_die  # type: ignore[method-assign]
     call_command("run_huey")
 
 

@@ -709,8 +709,20 @@ def _change_mailing(user: Any, obj: Any) -> bool:
     return obj is not None and _staff_of(user, obj.organization_id)
 
 
+def _change_sending_identity(user: Any, organization: Any) -> bool:
+    """Who an organization's mailings come from (sender address, DKIM key): its admins, as for the organization's
+    own record; staff send mailings but do not decide the address or hold the key. Without one: admins of any."""
+    roles = roles_of(user)
+    if roles.platform_admin:
+        return True
+    if organization is None:
+        return bool(roles.organizations_with(frozenset({ADMIN})))
+    return _change_organization(user, organization)
+
+
 CONTENT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "content.manage_mailings": _manage_mailings,
+    "content.change_sending_identity": _change_sending_identity,
     "content.change_segment": _change_mailing,
     "content.change_campaign": _change_mailing,
     "content.send_campaign": _change_mailing,

@@ -1,4 +1,5 @@
-"""Reading bounces (RFC 3464 delivery status notifications) from an mbox file or a Maildir, without IMAP.
+"""Reading bounces (RFC 3464 delivery status notifications) and `List-Unsubscribe` mailto: replies from an mbox
+file or a Maildir, without IMAP.
 
 A DSN is `multipart/report; report-type=delivery-status`: a `message/delivery-status` part with one block per
 recipient (`Final-Recipient`, `Action`, `Status`), and the returned message or its headers, where our `Message-ID`
@@ -18,6 +19,18 @@ from typing import Any
 from tamyr.content.delivery import Bounce
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
+UNSUBSCRIBE_SUBJECT = re.compile(r"\bunsubscribe\s+([A-Za-z0-9_:\-]{20,})", re.IGNORECASE)
+
+
+def unsubscribe_token_in(message: EmailMessage) -> str | None:
+    """The signed token of a reply to a `List-Unsubscribe` mailto: (RFC 2369), the subject being "unsubscribe
+    <token>" (a client may prefix "Re:"); None for anything else, DSNs included. The token is checked by whoever
+    uses it (`delivery.message_for_token`), as the link's is: it is the recipient's proof, the reply's From is not."""
+    if message.get_content_type() == "multipart/report":
+        return None
+    subject = " ".join(str(message.get("Subject", "")).split())
+    found = UNSUBSCRIBE_SUBJECT.search(subject)
+    return found.group(1) if found else None
 
 
 def _headers_of_returned(part: EmailMessage) -> EmailMessage | None:

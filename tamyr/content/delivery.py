@@ -10,19 +10,24 @@ How a mailing is never sent twice and never dropped (docs/decisions/0032):
    claimable: pending and unclaimed, deferred and due, or claimed longer ago than `claim_timeout()`, i.e. by a
    worker that died). Two workers never hold the same row: the UPDATE re-checks the condition, and each worker
    reads back only the rows carrying its own claim stamp.
-3. The batch goes over ONE SMTP connection. Just before a message's final "." (the moment the server takes it),
-   its `handed_at` is recorded (`tamyr.content.smtp`); after the server's 250 it is marked `sent`, up to 50 messages
-   per UPDATE (the `handed_at` already keeps it from being sent again). A worker stops sending its batch when half
-   the claim timeout has passed, so a row it holds is never claimed by another worker while it may still send it.
+3. The batch goes over ONE SMTP connection. A message's final "." (the moment the server takes it) is written into
+   the kernel and held there (TCP_CORK) while its `handed_at` is recorded, then let go (`tamyr.content.smtp`);
+   after the server's 250 it is marked `sent`, up to 50 messages per UPDATE (the `handed_at` already keeps it from
+   being sent again). A worker stops sending its batch when half the claim timeout has passed, so a row it holds
+   is never claimed by another worker while it may still send it.
 4. A worker killed in the middle leaves its unsent rows claimed; they are claimed again once the claim is stale.
    Rows marked `sent` are never sent again, and neither are rows with `handed_at` set: the worker died after
-   handing them over, so they are taken as delivered (`sent`, with a note).
+   handing them over, so they are taken as delivered (`sent`, with a note). The kernel sends what a dead process's
+   socket holds, so the held "." of a message whose hand-over was recorded reaches the server.
 
-The remaining window, honestly: a worker killed between the `handed_at` commit and its write of the "." (one
-socket write, microseconds) leaves a message the server never completed recorded as sent: that recipient misses
-it. A worker killed after the "." and before reading a refusal records as sent a message the server refused. SMTP
-has no two-phase commit, so one of "maybe twice" and "maybe never" must remain for a kill at the hand-over; we chose
-"never twice", as the issue asks, and made its window a socket write instead of a database round trip.
+The remaining window, honestly: a worker killed after the "." went into the kernel and before the UPDATE recording
+the hand-over was written (pure computation, no wait and no write that wakes another process in between) leaves a
+message that the server gets and that is sent again: that recipient gets it twice. Until 2026-12-07 the record came
+first and the "." after, and the window was the other way round (missing) and wider: the record's write wakes the
+database's process, which a loaded machine often runs before the worker gets to the "." (bench/mailing.py's
+`missing: 1`; tests/content/test_delivery_kill.py). SMTP has no two-phase commit, so one of "maybe twice" and
+"maybe never" must remain for a kill between two writes; what is chosen is the narrowest. A worker killed after the
+"." and before reading a refusal records as sent a message the server refused.
 
 Temporary refusals (4xx, dropped connections) defer the message: it is retried after `retry_delay()`, up to
 `max_attempts()` attempts, then `failed`; permanent refusals (5xx) fail it at once. A campaign is `sent` only when
@@ -38,6 +43,7 @@ import email.message
 import functools
 import logging
 import random
+import re
 import select
 import smtplib
 import time
@@ -80,6 +86,7 @@ from tamyr.registry.models import Consent, ConsentPurpose
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "tamyr.content.unsubscribe"
+MAILTO_SUBJECT = "unsubscribe"  # the subject of a List-Unsubscribe mailto: reply: this word, then the signed token
 WRITE_CHUNK = 5000  # message rows built and inserted at a time when a campaign starts
 HANDED_SQL = f"UPDATE {Message._meta.db_table} SET handed_at = $1 WHERE id = $2 AND claimed_at = $3".encode()
 MARK_EVERY = 50  # accepted messages marked `sent` per UPDATE
@@ -431,8 +438,8 @@ def build_email(campaign: Campaign, message: Message, identity: SendingIdentity 
     html = html.replace("</body>", footer + "</body>") if "</body>" in html else html + footer
     unsubscribe = [f"<{link}>"]
     mailto = getattr(settings, "TAMYR_MAILING_UNSUBSCRIBE_MAILTO", "")
-    if mailto:
-        unsubscribe.append(f"<mailto:{mailto}?subject=unsubscribe%20{message.message_id.strip('<>')}>")
+    if mailto:  # the reply lands in the mailbox `tamyr process_bounces` reads, which unsubscribes its sender
+        unsubscribe.append(f"<mailto:{mailto}?subject={MAILTO_SUBJECT}%20{unsubscribe_token(message.message_id)}>")
     if identity is not None:
         sender = f"{identity.from_name} <{identity.from_email}>" if identity.from_name else identity.from_email
     else:
@@ -550,6 +557,11 @@ class HandOver:
 
     def __init__(self, message: Message, log: HandOverLog) -> None:
         self.message, self.log, self.done = message, log, False
+
+    def prepare(self) -> None:
+        """Before the final "." is written: read the answer to the last hand-over's UPDATE, so that nothing waits
+        between the "." and this one's UPDATE."""
+        self.log.settle()
 
     def __call__(self) -> None:
         self.log.record(self.message)
@@ -801,6 +813,39 @@ def bounce_record(*, bounce: Bounce) -> Message | None:
     return message
 
 
+DNS_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+MIN_DKIM_BITS = 1024  # RFC 8301: signers must use at least 1,024 bits (2,048 recommended)
+
+
+def _domain_name(value: str) -> bool:
+    labels = value.split(".")
+    return len(value) <= 253 and len(labels) >= 2 and all(DNS_LABEL.match(label) for label in labels)
+
+
+def check_dkim_key(pem: bytes) -> None:
+    """A DKIM private key the signer can use: an RSA key in PEM, unencrypted, of at least 1,024 bits."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError):
+        raise DomainError(
+            gettext("This is not an unencrypted private key in PEM format (-----BEGIN PRIVATE KEY-----)."),
+            code="dkim_key_invalid",
+            field="dkim_private_key",
+        ) from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise DomainError(gettext("DKIM keys must be RSA keys."), code="dkim_key_invalid", field="dkim_private_key")
+    if key.key_size < MIN_DKIM_BITS:
+        raise DomainError(
+            gettext("The key has %(bits)d bits; DKIM needs at least 1,024 (2,048 are recommended).")
+            % {"bits": key.key_size},
+            code="dkim_key_invalid",
+            field="dkim_private_key",
+        )
+
+
 @transaction.atomic
 def sending_identity_set(
     *,
@@ -813,23 +858,75 @@ def sending_identity_set(
     acting_user: Any,
 ) -> SendingIdentity:
     """Set who the organization's mailings come from and, optionally, the DKIM key that signs them (stored
-    encrypted). Only the organization's administrators may."""
+    encrypted). `dkim_private_key_pem`: None keeps the stored key, b"" removes it. Only the organization's
+    administrators may (`content.change_sending_identity`).
+
+    Checked: a valid sender address; a DKIM domain and selector given together, as DNS names; a key only with
+    them, and them only with a key (new or stored); the key usable (`check_dkim_key`); and the sender's domain
+    within the DKIM domain, so that the signature aligns with the From address (DMARC, relaxed alignment) instead
+    of signing mail that receivers would still reject."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
     from tamyr.accounts import permissions
     from tamyr.core import crypto
     from tamyr.core.errors import NotAllowed
 
-    if not permissions.can(acting_user, "registry.change_organization", organization):
+    if not permissions.can(acting_user, "content.change_sending_identity", organization):
         raise NotAllowed(gettext("Only the administrators of this organization may do this."))
-    identity, _created = SendingIdentity.objects.get_or_create(
-        organization=organization, defaults={"from_email": from_email}
+    from_email, from_name = from_email.strip(), " ".join(from_name.split())
+    dkim_domain, dkim_selector = dkim_domain.strip().lower().rstrip("."), dkim_selector.strip()
+    try:
+        validate_email(from_email)
+    except ValidationError:
+        raise DomainError(gettext("Enter a valid e-mail address."), code="invalid_email", field="from_email") from None
+    if len(from_name) > 200:
+        raise DomainError(gettext("The sender name is too long."), code="too_long", field="from_name")
+    identity = SendingIdentity.objects.select_for_update().filter(organization=organization).first()
+    has_key = bool(dkim_private_key_pem) or (
+        dkim_private_key_pem is None and identity is not None and bool(identity.dkim_private_key_encrypted)
     )
+    if bool(dkim_domain) != bool(dkim_selector):
+        raise DomainError(
+            gettext("Give both the DKIM domain and its selector, or neither."),
+            code="dkim_incomplete",
+            field="dkim_selector" if dkim_domain else "dkim_domain",
+        )
+    if dkim_domain and not _domain_name(dkim_domain):
+        raise DomainError(gettext("Enter a domain name such as example.org."), code="invalid", field="dkim_domain")
+    if dkim_selector and not all(DNS_LABEL.match(label) for label in dkim_selector.split(".")):
+        raise DomainError(
+            gettext("A selector is a DNS label: letters, digits and hyphens."), code="invalid", field="dkim_selector"
+        )
+    if dkim_private_key_pem and not dkim_domain:
+        raise DomainError(
+            gettext("A DKIM key needs its domain and selector."), code="dkim_incomplete", field="dkim_domain"
+        )
+    if dkim_domain and not has_key:
+        raise DomainError(
+            gettext("Give the private key that signs for this domain, or leave the DKIM fields empty."),
+            code="dkim_incomplete",
+            field="dkim_private_key",
+        )
+    if dkim_domain:
+        sender_domain = from_email.rpartition("@")[2].lower()
+        if sender_domain != dkim_domain and not sender_domain.endswith("." + dkim_domain):
+            raise DomainError(
+                gettext("The sender address must be at the DKIM domain (or one of its subdomains)."),
+                code="dkim_not_aligned",
+                field="from_email",
+            )
+    if dkim_private_key_pem:
+        check_dkim_key(dkim_private_key_pem)
+    if identity is None:
+        identity = SendingIdentity(organization=organization)
     identity.from_email, identity.from_name = from_email, from_name
     identity.dkim_domain, identity.dkim_selector = dkim_domain, dkim_selector
-    fields = ["from_email", "from_name", "dkim_domain", "dkim_selector"]
     if dkim_private_key_pem is not None:
         identity.dkim_private_key_encrypted = crypto.encrypt(dkim_private_key_pem) if dkim_private_key_pem else b""
-        fields.append("dkim_private_key_encrypted")
-    identity.save(update_fields=fields)
+    if not dkim_domain:
+        identity.dkim_private_key_encrypted = b""  # no domain to sign for: the key is not kept
+    identity.save()
     audit.record(acting_user, "content.sending_identity_changed", organization)
     return identity
 

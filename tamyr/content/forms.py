@@ -188,3 +188,36 @@ class ScheduleForm(forms.Form):
 class MessagePreviewForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, required=False)
     person = forms.IntegerField(label=_("Recipient"), required=False, min_value=1)
+
+
+class SendingIdentityForm(forms.Form):
+    """Who an organization's mailings come from; the rules are in `delivery.sending_identity_set`."""
+
+    from_email = forms.CharField(label=_("Sender address"), max_length=254, widget=forms.EmailInput)
+    from_name = forms.CharField(label=_("Sender name"), max_length=200, required=False)
+    dkim_domain = forms.CharField(
+        label=_("DKIM domain"),
+        max_length=253,
+        required=False,
+        help_text=_("The domain that signs: the sender address must be at it or at one of its subdomains."),
+    )
+    dkim_selector = forms.CharField(
+        label=_("DKIM selector"),
+        max_length=63,
+        required=False,
+        help_text=_("The public key is published in DNS at <selector>._domainkey.<domain>."),
+    )
+    dkim_private_key = forms.CharField(
+        label=_("DKIM private key"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("RSA, unencrypted PEM. Stored encrypted, never shown again; leave empty to keep the current key."),
+    )
+    remove_key = forms.BooleanField(label=_("Remove the stored key (mailings go out unsigned)"), required=False)
+
+    def key(self) -> bytes | None:
+        """The new key, b"" to remove the stored one, None to keep it."""
+        if self.cleaned_data["remove_key"]:
+            return b""
+        pem = self.cleaned_data["dkim_private_key"].strip()
+        return pem.encode() if pem else None

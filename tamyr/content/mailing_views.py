@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tamyr.accounts import permissions
-from tamyr.content import selectors, services
-from tamyr.content.forms import CampaignForm, MessagePreviewForm, ScheduleForm, SegmentForm
+from tamyr.content import delivery, selectors, services
+from tamyr.content.forms import CampaignForm, MessagePreviewForm, ScheduleForm, SegmentForm, SendingIdentityForm
 from tamyr.content.mailing import PLACEHOLDERS, render_message
-from tamyr.content.models import Campaign, CampaignStatus, Segment
+from tamyr.content.models import Campaign, CampaignStatus, Segment, SendingIdentity
 from tamyr.content.segments import recipients, segment_people
 from tamyr.core.errors import DomainError
 from tamyr.registry.models import Organization, Person
@@ -57,7 +57,11 @@ def mailings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "content/mailings.html",
-        {"campaigns": campaigns, "segments": selectors.segments_for(request.user)[:100]},
+        {
+            "campaigns": campaigns,
+            "segments": selectors.segments_for(request.user)[:100],
+            "can_set_senders": permissions.can(request.user, "content.change_sending_identity"),
+        },
     )
 
 
@@ -260,3 +264,55 @@ def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
         {"campaign": campaign, "progress": selectors.campaign_progress(campaign),
          "polling": campaign.status == CampaignStatus.SENDING},
     )  # fmt: skip
+
+
+# --- sending identities ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def senders(request: HttpRequest) -> HttpResponse:
+    """Who each organization the user administers mails from, and whether its mailings are DKIM-signed."""
+    if not permissions.can(request.user, "content.change_sending_identity"):
+        raise PermissionDenied(_("Only organizations' admins set who their mailings come from."))
+    organizations = list(selectors.sender_organizations(request.user)[:200])
+    for organization in organizations:
+        organization.identity = getattr(organization, "sending_identity", None)  # type: ignore[attr-defined]
+    return render(request, "content/senders.html", {"organizations": organizations})
+
+
+@login_required
+def sender_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Create or change an organization's sending identity; the key is written, never shown."""
+    organization = get_object_or_404(Organization, slug=slug, is_active=True)
+    if not permissions.can(request.user, "content.change_sending_identity", organization):
+        raise PermissionDenied(_("Only the administrators of this organization may do this."))
+    identity = SendingIdentity.objects.filter(organization=organization).first()
+    initial = {}
+    if identity is not None:
+        initial = {
+            "from_email": identity.from_email,
+            "from_name": identity.from_name,
+            "dkim_domain": identity.dkim_domain,
+            "dkim_selector": identity.dkim_selector,
+        }
+    form = SendingIdentityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            delivery.sending_identity_set(
+                organization=organization,
+                from_email=data["from_email"],
+                from_name=data["from_name"],
+                dkim_domain=data["dkim_domain"],
+                dkim_selector=data["dkim_selector"],
+                dkim_private_key_pem=form.key(),
+                acting_user=request.user,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("content:senders")
+    return render(
+        request, "content/sender_form.html", {"form": form, "organization": organization, "identity": identity}
+    )

@@ -128,6 +128,16 @@ def mailing_organizations(user: Any) -> QuerySet[Organization]:
     return organizations
 
 
+def sender_organizations(user: Any) -> QuerySet[Organization]:
+    """The organizations whose sending identity the user sets: where they are admin (all, for platform admins),
+    each with its identity (one join)."""
+    roles = permissions.roles_of(user)
+    organizations = Organization.objects.filter(is_active=True)
+    if not roles.platform_admin:
+        organizations = organizations.filter(pk__in=roles.organizations_with(frozenset({permissions.ADMIN})))
+    return organizations.select_related("sending_identity").order_by("slug")
+
+
 def segments_for(user: Any) -> QuerySet[Segment]:
     return Segment.objects.filter(organization__in=mailing_organizations(user).values("pk")).select_related(
         "organization"

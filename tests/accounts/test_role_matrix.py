@@ -310,6 +310,10 @@ WEB: dict[str, tuple[str, ...]] = {
     "POST /mailings/segments/preview/":                        (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
     "GET /mailings/segments/{segment}/":                       (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
     "POST /mailings/segments/{segment}/":                      (LOGIN, NF, NF, OK, OK, NF, NF, NF, NF, NF, OK),
+    # who an organization's mailings come from (sender, DKIM key): its admins only
+    "GET /mailings/senders/":                                  (LOGIN, NO, NO, OK, NO, NO, NO, OK, NO, NO, OK),
+    "GET /mailings/senders/org-a/":                            (LOGIN, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK),
+    "POST /mailings/senders/org-a/":                           (LOGIN, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK),
     # unsubscribing from a mailing: whoever holds the link in the e-mail (the signed token is the proof)
     "GET /unsubscribe/{unsubscribe_token}/":                   (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /unsubscribe/{unsubscribe_token}/":                  (OK,    OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
@@ -643,6 +647,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /mailings/segments/new/": {"organization": "org-a", "name": "Matrix segment", "countries": "KZ"},
     "POST /mailings/segments/preview/": {"countries": "KZ"},
     "POST /mailings/segments/{segment}/": {"name": "Segment A", "countries": "AQ"},
+    "POST /mailings/senders/org-a/": {"from_email": "news@org-a.example", "from_name": "Organization A"},
     "POST /api/v1/segments/": {"organization": "org-a", "name": "Matrix segment", "rules": {"countries": ["KZ"]}},
     "PATCH /api/v1/segments/{segment}/": {"name": "Segment A"},
     "POST /api/v1/campaigns/": {

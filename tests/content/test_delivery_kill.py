@@ -82,3 +82,27 @@ def test_a_killed_worker_mails_nobody_twice_and_nobody_is_left_out(
     expected = set(Message.objects.filter(campaign=mailing).values_list("message_id", flat=True))
     assert len(expected) == RECIPIENTS
     assert dict(sink.handler.counts) == dict.fromkeys(expected, 1)
+
+
+@worker_test
+def test_a_worker_killed_the_moment_a_hand_over_is_recorded_leaves_nobody_out(
+    world: WorkerWorld, sink: SMTPSink, organization: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kill lands between the record of a hand-over and the message's final ".": the row says "handed over",
+    so the next worker never sends it again; the server must therefore have it (bench/mailing.py's `missing`)."""
+    mailing = started_campaign(organization, monkeypatch)
+    world.share()
+    sink.handler.delay = 0
+    world.env["KILL_AFTER_HAND_OVER"] = "5"
+    worker = world.start_worker()
+    assert worker.wait(60) == -signal.SIGKILL
+    world.wait_for(lambda: sink.handler.total() == 5, timeout=10)  # the fifth's "." went out with the dead worker
+
+    del world.env["KILL_AFTER_HAND_OVER"]
+    worker = world.start_worker()
+    world.wait_for(lambda: world.row("content_campaign", mailing.pk, ["status"])["status"] == CampaignStatus.SENT)
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(20)
+    world.collect()
+    expected = set(Message.objects.filter(campaign=mailing).values_list("message_id", flat=True))
+    assert dict(sink.handler.counts) == dict.fromkeys(expected, 1)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import mailbox
+from io import StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import dkim
 import pytest
@@ -250,3 +252,60 @@ def test_a_delayed_report_is_not_a_permanent_bounce(organization: Organization, 
     call_command("process_bounces", "--maildir", str(path))
     assert Message.objects.get(pk=message.pk).state == MessageState.SENT
     assert not BouncedAddress.objects.exists()
+
+
+def unsubscribe_reply(message: Message, *, subject_prefix: str = "") -> bytes:
+    """What a mail client sends for the mailto: in the message's List-Unsubscribe header."""
+    sent = next(m for m in mail.outbox if m.extra_headers["Message-ID"] == message.message_id)
+    header = sent.extra_headers["List-Unsubscribe"]
+    mailto = next(part.strip(" <>") for part in header.split(",") if "mailto:" in part)
+    address, _sep, query = mailto.removeprefix("mailto:").partition("?")
+    subject = unquote(query.removeprefix("subject="))
+    return (
+        f"From: {message.email}\r\nTo: {address}\r\nSubject: {subject_prefix}{subject}\r\n"
+        "Message-ID: <reply@client.example>\r\n\r\n\r\n"
+    ).encode()
+
+
+def test_a_reply_to_the_mailto_unsubscribe_withdraws_the_consent(
+    organization: Organization, tmp_path: Path, settings: Any
+) -> None:
+    settings.TAMYR_MAILING_UNSUBSCRIBE_MAILTO = "unsubscribe@tamyr.example.org"
+    message = sent_message(organization)
+    assert (
+        "mailto:unsubscribe@tamyr.example.org?subject=unsubscribe%20"
+        in mail.outbox[0].extra_headers["List-Unsubscribe"]
+    )
+    path = tmp_path / "Maildir"
+    box = mailbox.Maildir(str(path))
+    box.add(unsubscribe_reply(message, subject_prefix="Re: "))
+    box.add(dsn(message, status="4.2.2", action="delayed"))  # bounces in the same mailbox are still read
+    out = StringIO()
+    call_command("process_bounces", "--maildir", str(path), stdout=out)
+    assert "1 unsubscribed by reply" in out.getvalue()
+    assert Message.objects.get(pk=message.pk).unsubscribed_at is not None
+    assert Consent.objects.get(person=message.person).withdrawn_at is not None
+    assert delivery.start_campaign(campaign(organization)) == 0  # the next campaign does not write to them
+
+
+def test_a_reply_naming_only_a_message_id_or_an_altered_token_changes_nothing(
+    organization: Organization, tmp_path: Path, settings: Any
+) -> None:
+    settings.TAMYR_MAILING_UNSUBSCRIBE_MAILTO = "unsubscribe@tamyr.example.org"
+    message = sent_message(organization)
+    token = delivery.unsubscribe_token(message.message_id)
+    path = tmp_path / "replies.mbox"
+    box = mailbox.mbox(str(path))
+    for subject in (f"unsubscribe {message.message_id.strip('<>')}", f"unsubscribe {token[:-2]}xx"):
+        box.add(f"From: someone@example.org\r\nSubject: {subject}\r\n\r\n\r\n".encode())
+    box.flush()
+    out = StringIO()
+    call_command("process_bounces", "--mbox", str(path), stdout=out)
+    assert "0 unsubscribed by reply, 2 unsubscribe replies not valid" in out.getvalue()
+    assert Consent.objects.get(person=message.person).withdrawn_at is None
+
+
+def test_without_a_mailbox_for_replies_no_mailto_is_advertised(organization: Organization, settings: Any) -> None:
+    settings.TAMYR_MAILING_UNSUBSCRIBE_MAILTO = ""
+    sent_message(organization)
+    assert "mailto:" not in mail.outbox[0].extra_headers["List-Unsubscribe"]
