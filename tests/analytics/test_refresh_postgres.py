@@ -121,3 +121,14 @@ def test_the_postgres_fact_load_gives_the_portable_facts() -> None:
         portable = sorted(cursor.fetchall())
     assert len(fast) > 40
     assert fast == portable
+
+
+def test_keys_too_wide_to_pack_fall_back_to_the_sql_counting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tamyr.analytics import counting
+
+    _varied_data()
+    aggregates.refresh(full=True)
+    expected = _snapshot()
+    monkeypatch.setattr(counting, "PERSON_BITS", 1)  # person ids more than 2 apart: the packed keys overflow
+    aggregates.refresh(full=True)
+    assert _snapshot() == expected
