@@ -383,7 +383,14 @@ def _count_with_arrays(cursor: object, *, domain_cases: str, band_code: str) -> 
         'JOIN analytics_gc gc ON gc.value = f.gender COLLATE "C"'
     )
     try:
-        counting.count(cursor.cursor, facts_sql=facts_sql, scopes=scopes, first_month=int(first_month))  # type: ignore[attr-defined]
+        counting.count(
+            cursor.cursor,  # type: ignore[attr-defined]
+            facts_sql=facts_sql,
+            scopes=scopes,
+            first_month=int(first_month),
+            countries=sizes[0],
+            genders=sizes[1],
+        )
     except OverflowError:
         for table in ("analytics_pcount", "analytics_plang", "analytics_pmonth"):
             run(f"DELETE FROM {table}")

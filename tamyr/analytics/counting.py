@@ -1,14 +1,15 @@
 """The distinct counting of a full summary rebuild on PostgreSQL, done by sorting integer arrays (numpy) instead of
 hashing a row per person × scope × period × domain in SQL (docs/decisions/0033, second amendment).
 
-The facts are read once (`COPY … TO STDOUT (FORMAT BINARY)`, three integer columns a fact: person, organization,
-and month, domain, country, gender and age band packed in one bigint), repeated once per scope their organization
+The facts are read once (three big-endian integers a fact — person, organization, and month, domain, country, gender
+and age band packed in one bigint — sent as a few hundred bytea values), repeated once per scope their organization
 counts in, and sorted once by (scope, person, domain, month). Every coarser grouping is then a run of equal keys in
 that order — quarter, year and all time are monotone in the month — so each level is found by comparing
 neighbours, and only the domain `all` needs a second sort (by scope, person, month). A person's country, gender and
-age band in a group are the MAX of the group's, as the portable SQL takes them. The counts go back through
-`COPY … FROM STDIN (FORMAT BINARY)` into the partial tables that `_rebuild_summaries_postgres` turns into the
-summaries, with the same integer codes as its SQL path, so both give the same rows
+age band in a group are the MAX of the group's, as the portable SQL takes them. The tallies by (scope, period,
+domain, country, gender, age band) count into arrays (`np.bincount`: every part is a small number). The counts go
+back through `COPY … FROM STDIN (FORMAT BINARY)` into the partial tables that `_rebuild_summaries_postgres` turns
+into the summaries, with the same integer codes as its SQL path, so both give the same rows
 (tests/analytics/test_refresh_postgres.py compares them with the portable SQL).
 
 Memory: about 40 bytes per fact and scope it counts in (a million people with ten facts each in ~3 scopes: ~1.2
@@ -45,16 +46,30 @@ def fits(*, countries: int, genders: int, scopes: int) -> bool:
     return countries < CODE_LIMIT and genders < CODE_LIMIT and scopes < 2 ** (63 - SCOPE_SHIFT)
 
 
-def _read_binary(cursor: Any, query: str, fields: list[tuple[str, str]]) -> np.ndarray:
-    """A COPY … (FORMAT BINARY) of non-null fixed-width columns as a structured array (big-endian fields)."""
-    with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT BINARY)") as copy:
-        data = b"".join(bytes(block) for block in copy)
-    extension = int.from_bytes(data[15:19], "big")
-    body = memoryview(data)[19 + extension : len(data) - 2]
-    layout: list[tuple[str, str]] = [("field_count", ">i2")]
-    for name, kind in fields:
-        layout += [(f"{name}_length", ">i4"), (name, kind)]
-    return np.frombuffer(body, dtype=np.dtype(layout))
+def _read_facts(cursor: Any, query: str) -> np.ndarray:
+    """The facts (person, organization, packed) as a structured array: sent as a few hundred bytea values of
+    packed big-endian integers (one per 4,096 person ids), since a COPY sends a message per row and reading
+    millions of them one by one cost more than all the counting."""
+    cursor.execute(
+        "SELECT string_agg(int4send(person_id) || int4send(organization_id) || int8send(packed), ''::bytea) "
+        f"FROM ({query}) f (person_id, organization_id, packed) GROUP BY person_id >> 12",
+        binary=True,
+    )
+    data = b"".join(bytes(row[0]) for row in cursor.fetchall())
+    return np.frombuffer(data, dtype=np.dtype([("person", ">i4"), ("organization", ">i4"), ("packed", ">i8")]))
+
+
+BINCOUNT_LIMIT = 50_000_000  # tallies over fewer possible keys than this count into an array, not by sorting
+
+
+def _tally(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys (ascending) and how often each occurs."""
+    if size <= BINCOUNT_LIMIT:
+        counts = np.bincount(key, minlength=size)
+        present = np.flatnonzero(counts)
+        return present, counts[present]
+    unique, counts = np.unique(key, return_counts=True)
+    return unique, counts
 
 
 def _write_binary(cursor: Any, table: str, columns: list[tuple[str, str, np.ndarray]]) -> None:
@@ -92,11 +107,20 @@ def _regroup(level: Level, period: np.ndarray) -> Level:
     return _reduce(high | period, level.c, level.g, level.a)
 
 
-def count(cursor: Any, *, facts_sql: str, scopes: list[tuple[int, int, int]], first_month: int) -> None:
+def count(
+    cursor: Any,
+    *,
+    facts_sql: str,
+    scopes: list[tuple[int, int, int]],
+    first_month: int,
+    countries: int | None = None,
+    genders: int | None = None,
+) -> None:
     """Count people into the temporary tables analytics_pcount (s, sid, per, d, c, g, a, n), analytics_plang
     (s, sid, per, language code, n) and analytics_pmonth (s, sid, month number, n); `facts_sql` gives (person,
-    organization, packed) and `scopes` the (scope code, scope id, organization) rows."""
-    facts = _read_binary(cursor, facts_sql, [("person", ">i4"), ("organization", ">i4"), ("packed", ">i8")])
+    organization, packed) and `scopes` the (scope code, scope id, organization) rows; country and gender codes
+    run from 1 to `countries` and `genders`."""
+    facts = _read_facts(cursor, facts_sql)
     if not len(facts) or not scopes:
         return
     person = facts["person"].astype(np.int64)
@@ -187,8 +211,8 @@ def count(cursor: Any, *, facts_sql: str, scopes: list[tuple[int, int, int]], fi
     scope_codes = np.array([s for s, _sid in scope_rows], dtype=np.int64)
     scope_ids = np.array([sid for _s, sid in scope_rows], dtype=np.int64)
 
-    def period_code(level: Level, kind: str) -> np.ndarray:
-        bits = level.keys & (2**MONTH_BITS - 1)
+    def period_code(bits: np.ndarray, kind: str) -> np.ndarray:
+        """The SQL path's period numbers (0 all time, 2026 a year, 20263 its third quarter) of a level's bits."""
         if kind == "quarter":
             quarters = bits + first_quarter
             return (quarters // 4) * 10 + quarters % 4 + 1
@@ -196,28 +220,32 @@ def count(cursor: Any, *, facts_sql: str, scopes: list[tuple[int, int, int]], fi
             return bits + first_year
         return np.zeros(len(bits), dtype=np.int64)
 
-    # people by (scope, period, domain, country, gender, age band)
+    # people by (scope, period, domain, country, gender, age band): the period is the level's bits (quarters or
+    # years since the first, 0 for all time), every part a small number, so the tally counts into an array
+    scope_total = len(scope_rows)
+    country_total = (countries if countries is not None else int(country.max())) + 1
+    gender_total = (genders if genders is not None else int(gender.max())) + 1
     out: dict[str, list[np.ndarray]] = {name: [] for name in ("s", "sid", "per", "d", "c", "g", "a", "n")}
     for level, kind, with_domain in counts:
         if not len(level.keys):
             continue
         scope = level.keys >> SCOPE_SHIFT
-        period = period_code(level, kind)
+        bits = level.keys & (2**MONTH_BITS - 1)
+        period_total = int(bits.max()) + 1
         domain_of = (level.keys >> MONTH_BITS) & 3 if with_domain else np.zeros(len(scope), dtype=np.int64)
-        periods, period_index = np.unique(period, return_inverse=True)
-        key = ((((scope * len(periods) + period_index) * 4 + domain_of) * CODE_LIMIT + level.c) * CODE_LIMIT
+        key = ((((scope * period_total + bits) * 4 + domain_of) * country_total + level.c) * gender_total
                + level.g) * 16 + level.a  # fmt: skip
-        unique, n = np.unique(key, return_counts=True)
+        unique, n = _tally(key, scope_total * period_total * 4 * country_total * gender_total * 16)
         out["a"].append(unique % 16)
         unique //= 16
-        out["g"].append(unique % CODE_LIMIT)
-        unique //= CODE_LIMIT
-        out["c"].append(unique % CODE_LIMIT)
-        unique //= CODE_LIMIT
+        out["g"].append(unique % gender_total)
+        unique //= gender_total
+        out["c"].append(unique % country_total)
+        unique //= country_total
         out["d"].append(unique % 4)
         unique //= 4
-        out["per"].append(periods[unique % len(periods)])
-        unique //= len(periods)
+        out["per"].append(period_code(unique % period_total, kind))
+        unique //= period_total
         out["s"].append(scope_codes[unique])
         out["sid"].append(scope_ids[unique])
         out["n"].append(n)
@@ -230,11 +258,12 @@ def count(cursor: Any, *, facts_sql: str, scopes: list[tuple[int, int, int]], fi
 
     # people by (scope, month): the month level of the domain `all`
     scope = months_all.keys >> SCOPE_SHIFT
-    month_key = (scope << MONTH_BITS) | (months_all.keys & (2**MONTH_BITS - 1))
-    unique, n = np.unique(month_key, return_counts=True)
+    bits = months_all.keys & (2**MONTH_BITS - 1)
+    month_total = int(bits.max()) + 1
+    unique, n = _tally(scope * month_total + bits, scope_total * month_total)
     _write_binary(cursor, "analytics_pmonth", [
-        ("s", ">i2", scope_codes[unique >> MONTH_BITS]), ("sid", ">i4", scope_ids[unique >> MONTH_BITS]),
-        ("month", ">i4", (unique & (2**MONTH_BITS - 1)) + first_month), ("n", ">i8", n),
+        ("s", ">i2", scope_codes[unique // month_total]), ("sid", ">i4", scope_ids[unique // month_total]),
+        ("month", ">i4", unique % month_total + first_month), ("n", ">i8", n),
     ])  # fmt: skip
     del months_all
 
@@ -260,15 +289,15 @@ def count(cursor: Any, *, facts_sql: str, scopes: list[tuple[int, int, int]], fi
         offsets = np.arange(len(rows)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
         spoken_language = language[low[rows] + offsets]
         scope = level.keys[rows] >> SCOPE_SHIFT
-        period = period_code(level, kind)[rows]
-        periods, period_index = np.unique(period, return_inverse=True)
+        bits = level.keys[rows] & (2**MONTH_BITS - 1)
+        period_total = int(bits.max()) + 1 if len(bits) else 1
         languages = int(language.max()) + 1
-        key = (scope * len(periods) + period_index) * languages + spoken_language
-        unique, n = np.unique(key, return_counts=True)
+        key = (scope * period_total + bits) * languages + spoken_language
+        unique, n = _tally(key, scope_total * period_total * languages)
         parts["language"].append(unique % languages)
         unique //= languages
-        parts["per"].append(periods[unique % len(periods)])
-        unique //= len(periods)
+        parts["per"].append(period_code(unique % period_total, kind))
+        unique //= period_total
         parts["s"].append(scope_codes[unique])
         parts["sid"].append(scope_ids[unique])
         parts["n"].append(n)
