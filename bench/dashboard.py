@@ -12,7 +12,10 @@ Measures:
 - `dashboard_p95_ms`: the network's dashboard (`/analytics/networks/<slug>/`, all time) for its coordinator
   through Django's test client, 95th percentile of ~50 requests after one of each period to warm up (periods
   alternate: all time, each year, each quarter; repeated requests read the cache, docs/decisions/0033);
-- `map_p95_ms`: the same for `/analytics/map/` when that address exists in this build, else null;
+- `map_p95_ms`: the same for `/analytics/map/` (the platform's map in the default language; drawings are cached
+  per data version, `map_cold_ms` is the first request, which counts the registry);
+- `refresh_python_cpu_seconds`, `refresh_db_cpu_seconds`: CPU time of the refresh here and in PostgreSQL's backend
+  (null when the server is elsewhere): on a shared machine these, not the wall time, say how much work it was;
 - `export_rows_per_s`: rows of the network's large export (`?export=csv&table=countries`: people by country and
   gender in every period and domain, for the network and each member organization, each block protected like the
   dashboard's country table), streamed, divided by the time of the whole requests; `export_table_rows` its rows;
@@ -203,6 +206,23 @@ def populate(scale: float) -> dict[str, Any]:
     }
 
 
+def database_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL backend (when the server runs on this machine): on a shared machine
+    the wall time of a refresh says how busy the machine was as much as how much work the refresh did."""
+    import os
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
@@ -281,9 +301,15 @@ def main() -> None:
 
         data = populate(args.scale)
         log(f"load average before the measurements: {load_average()}")
+        backend_cpu = database_cpu_seconds()
+        python_cpu = time.process_time()
         started = time.perf_counter()
         result = aggregates.refresh(full=True)
         refresh_seconds = time.perf_counter() - started
+        python_cpu = time.process_time() - python_cpu
+        backend_after = database_cpu_seconds()
+        refresh_db_cpu = None if backend_cpu is None or backend_after is None else backend_after - backend_cpu
+        log(f"full refresh CPU: {python_cpu:.1f} s here, {refresh_db_cpu} s in PostgreSQL's backend")
         log(f"full refresh: {result.facts} facts in {refresh_seconds:.1f} s")
         sql("ANALYZE")
 
@@ -308,7 +334,12 @@ def main() -> None:
         except Resolver404:
             has_map = False
         map_p95 = None
+        map_cold = None
         if has_map:
+            started = time.perf_counter()
+            assert client.get("/analytics/map/").status_code == 200
+            map_cold = round(1000 * (time.perf_counter() - started), 1)
+            log(f"map, first request (counted, not cached): {map_cold:.0f} ms")
             maps = page_timings(client, ["/analytics/map/"], args.page_requests)
             map_p95 = round(p95(maps), 1)
             log(f"map: median {statistics.median(maps):.0f} ms, p95 {map_p95:.0f} ms")
@@ -358,10 +389,13 @@ def main() -> None:
             "suppressed_cells": suppressed,
             "recovered_cells": recovered,
             "facts": result.facts,
+            "refresh_python_cpu_seconds": round(python_cpu, 1),
+            "refresh_db_cpu_seconds": None if refresh_db_cpu is None else round(refresh_db_cpu, 1),
             "export_writer_rows_per_s": round(writer_rows_per_s),
             "export_table_rows": large_export_rows,
             "export_small_tables_rows_per_s": round(all_tables_rows_per_s),
             "dashboard_cold_max_ms": round(max(cold), 1),
+            "map_cold_ms": map_cold,
             "dashboard_median_ms": round(statistics.median(dashboard), 1),
             "scale": args.scale,
             "load_average": load_average(),

@@ -64,50 +64,58 @@ def _age_band(moment: str) -> str:
     return f"CASE WHEN s.birth_year IS NULL THEN '' {whens} ELSE '65+' END"
 
 
-# Each source: (kind, FROM … with `p` the person named by the row and `moment` the activity's time, organization).
-_SOURCES: tuple[tuple[str, str, str, str], ...] = (
+# Each source: (kind, FROM … naming the activity's rows, the column naming its person, `moment` the activity's
+# time, organization). The person `p` named by the row is joined by the callers.
+_SOURCES: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "registered",
-        "events_registration r JOIN events_event e ON e.id = r.event_id JOIN registry_person p ON p.id = r.person_id",
+        "events_registration r JOIN events_event e ON e.id = r.event_id",
+        "r.person_id",
         "e.starts_at",
         "e.organizer_id",
     ),
     (
         "attended",
-        "events_registration r JOIN events_event e ON e.id = r.event_id JOIN registry_person p ON p.id = r.person_id",
+        "events_registration r JOIN events_event e ON e.id = r.event_id",
+        "r.person_id",
         "r.checked_in_at",
         "e.organizer_id",
     ),
     (
         "enrolled",
         "learning_enrollment en JOIN learning_coursegroup g ON g.id = en.group_id "
-        "JOIN learning_course c ON c.id = g.course_id JOIN registry_person p ON p.id = en.person_id",
+        "JOIN learning_course c ON c.id = g.course_id",
+        "en.person_id",
         "en.created_at",
         "c.provider_id",
     ),
     (
         "completed",
         "learning_enrollment en JOIN learning_coursegroup g ON g.id = en.group_id "
-        "JOIN learning_course c ON c.id = g.course_id JOIN registry_person p ON p.id = en.person_id",
+        "JOIN learning_course c ON c.id = g.course_id",
+        "en.person_id",
         "en.completed_at",
         "c.provider_id",
     ),
     (
         "certified",
-        "learning_certificate ce JOIN registry_person p ON p.id = ce.person_id",
+        "learning_certificate ce",
+        "ce.person_id",
         "ce.issued_at",
         "ce.issuer_id",
     ),
     (
         "applied",
-        "calls_application a JOIN calls_call ca ON ca.id = a.call_id JOIN registry_person p ON p.id = a.person_id",
+        "calls_application a JOIN calls_call ca ON ca.id = a.call_id",
+        "a.person_id",
         "a.submitted_at",
         "ca.organization_id",
     ),
     (
         "awarded",
         "calls_outcome o JOIN calls_application a ON a.id = o.application_id JOIN calls_call ca ON ca.id = a.call_id "
-        "JOIN registry_person p ON p.id = a.person_id LEFT JOIN calls_award aw ON aw.outcome_id = o.id",
+        "LEFT JOIN calls_award aw ON aw.outcome_id = o.id",
+        "a.person_id",
         "COALESCE(aw.created_at, o.responded_at, o.updated_at)",
         "ca.organization_id",
     ),
@@ -145,7 +153,7 @@ _CHANGED: tuple[tuple[str, str, str], ...] = (
 def _facts_select(*, affected_only: bool) -> str:
     """Every fact, or those of the people in `analytics_affected`, grouped to the fact's grain."""
     parts = []
-    for kind, source, moment, organization in _SOURCES:
+    for kind, source, person, moment, organization in _SOURCES:
         survivor = "COALESCE(p.merged_into_id, p.id)"
         where = f"({_CONDITIONS[kind]}) AND {moment} IS NOT NULL AND {organization} IS NOT NULL"
         if affected_only:
@@ -153,7 +161,8 @@ def _facts_select(*, affected_only: bool) -> str:
         parts.append(
             f"SELECT {survivor} AS person_id, {organization} AS organization_id, {_month(moment)} AS month, "
             f"'{kind}' AS kind, COALESCE(s.residence_country_id, '') AS country, {_age_band(moment)} AS age_band, "
-            f"s.gender AS gender FROM {source} JOIN registry_person s ON s.id = {survivor} WHERE {where}"
+            f"s.gender AS gender FROM {source} JOIN registry_person p ON p.id = {person} "
+            f"JOIN registry_person s ON s.id = {survivor} WHERE {where}"
         )
     union = " UNION ALL ".join(parts)
     return (
@@ -173,6 +182,37 @@ def _insert_facts(cursor: object, *, affected_only: bool) -> None:
     cursor.execute(sql)  # type: ignore[attr-defined]
 
 
+def _facts_select_postgres() -> str:
+    """Every fact, as `_facts_select(affected_only=False)` gives them, with less work (docs/decisions/0033, second
+    amendment): the activities are grouped on integer keys (the surviving person, organization, month, kind's
+    number) before anything else is joined, and the person's country, gender and age band are read once per fact
+    instead of once per activity. Same figures: a fact's activities share the month, so its year and the age band
+    computed from it, and the person's country and gender are the surviving record's."""
+    kinds = [kind for kind, *_rest in _SOURCES]
+    parts = []
+    for number, (kind, source, person, moment, organization) in enumerate(_SOURCES):
+        where = f"({_CONDITIONS[kind]}) AND {moment} IS NOT NULL AND {organization} IS NOT NULL"
+        parts.append(
+            f"SELECT {person} AS pid, {organization} AS organization_id, {_month(moment)} AS month, "
+            f"{number} AS kind FROM {source} WHERE {where}"
+        )
+    kind_text = "CASE g.kind " + " ".join(f"WHEN {n} THEN '{kind}'" for n, kind in enumerate(kinds)) + " END"
+    age = "(CAST(EXTRACT(YEAR FROM g.month) AS integer) - s.birth_year)"
+    limits = ((18, "0-17"), (25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"))
+    band = (
+        "CASE WHEN s.birth_year IS NULL THEN '' "
+        + " ".join(f"WHEN {age} < {limit} THEN '{text}'" for limit, text in limits)
+        + " ELSE '65+' END"
+    )
+    return (
+        f"SELECT g.person_id, g.organization_id, g.month, {kind_text}, COALESCE(s.residence_country_id, ''), "
+        f"{band}, s.gender, g.n FROM (SELECT COALESCE(p.merged_into_id, p.id) AS person_id, a.organization_id, "
+        f"a.month, a.kind, COUNT(*) AS n FROM ({' UNION ALL '.join(parts)}) a "
+        "JOIN registry_person p ON p.id = a.pid GROUP BY 1, 2, 3, 4) g "
+        "JOIN registry_person s ON s.id = g.person_id"
+    )
+
+
 def _reload_facts_postgres(cursor: object) -> None:
     """A full refresh on PostgreSQL: every fact is rewritten, so the grain's unique index and the read index are
     built once after the load rather than kept up row by row (several times faster); all inside the refresh's
@@ -183,7 +223,7 @@ def _reload_facts_postgres(cursor: object) -> None:
     run("ALTER TABLE analytics_reachfact DROP CONSTRAINT IF EXISTS analytics_reachfact_grain")
     run("DROP INDEX IF EXISTS analytics_fact_org_month")
     run("TRUNCATE analytics_reachfact")
-    run(f"INSERT INTO analytics_reachfact ({FACT_COLUMNS}) {_facts_select(affected_only=False)}")
+    run(f"INSERT INTO analytics_reachfact ({FACT_COLUMNS}) {_facts_select_postgres()}")
     run("SET LOCAL maintenance_work_mem = '512MB'")
     run(
         "ALTER TABLE analytics_reachfact ADD CONSTRAINT analytics_reachfact_grain "
@@ -264,10 +304,10 @@ def _rebuild_summaries(cursor: object) -> None:
     """The summaries from the facts: on PostgreSQL by `_rebuild_summaries_postgres` (same figures, a tenth of the
     work), elsewhere by the portable SQL below."""
     if _is_postgres():
-        _rebuild_summaries_postgres(cursor)
+        _rebuild_summaries_postgres(cursor)  # and the countries
     else:
         _rebuild_summaries_portable(cursor)
-    _rebuild_countries(cursor)
+        _rebuild_countries(cursor)
     _rebuild_activity(cursor)
 
 
@@ -293,15 +333,83 @@ _DOMAIN_TEXT = "CASE d WHEN 0 THEN 'all' " + " ".join(f"WHEN {code} THEN '{domai
                                                       _DOMAIN_CODE.items()) + " END"  # fmt: skip
 
 
+# Facts per chunk of people in the PostgreSQL counting: a chunk's rows of a person in each (scope, period, domain),
+# about eight a fact, are hashed in memory (work_mem below); more facts a chunk would spill them to disk.
+CHUNK_FACTS = 200_000
+
+
+def _person_chunks(cursor: object) -> list[tuple[int, int]]:
+    """Ranges [low, high) of person ids, each holding about CHUNK_FACTS facts (ids are spread evenly enough)."""
+    cursor.execute("SELECT MIN(person_id), MAX(person_id), COUNT(*) FROM analytics_reachfact")  # type: ignore[attr-defined]
+    low, high, count = cursor.fetchone()  # type: ignore[attr-defined]
+    if not count:
+        return []
+    chunks = max(1, -(-int(count) // CHUNK_FACTS))
+    step = (int(high) - int(low)) // chunks + 1
+    return [(int(low) + n * step, int(low) + (n + 1) * step) for n in range(chunks)]
+
+
+_SCOPES = (Scope.PLATFORM, Scope.NETWORK, Scope.ORGANIZATION)
+_MONTH_NUMBER = "(EXTRACT(YEAR FROM f.month)::int * 12 + EXTRACT(MONTH FROM f.month)::int - 1)"  # year * 12 + month - 1
+# Count people by sorting arrays (`counting`, numpy) rather than in SQL chunks: several times less work on the
+# same figures; the SQL path stays for keys too wide to pack (and is tested against it).
+COUNT_WITH_ARRAYS = True
+
+
+def _count_with_arrays(cursor: object, *, domain_cases: str, band_code: str) -> bool:
+    """Fill the partial tables with `counting.count`; False (nothing written) when the keys do not fit."""
+    from tamyr.analytics import counting
+
+    run = cursor.execute  # type: ignore[attr-defined]
+    sizes = []
+    for table in ("analytics_cc", "analytics_gc", "analytics_so"):
+        run(f"SELECT COUNT(*) FROM {table}")
+        sizes.append(int(cursor.fetchone()[0]))  # type: ignore[attr-defined]
+    run("SELECT COUNT(DISTINCT (s, sid)) FROM analytics_so")
+    scopes_count = int(cursor.fetchone()[0])  # type: ignore[attr-defined]
+    if not counting.fits(countries=sizes[0], genders=sizes[1], scopes=scopes_count):
+        return False
+    run(f"SELECT MIN({_MONTH_NUMBER}) FROM analytics_reachfact f")
+    first_month = cursor.fetchone()[0]  # type: ignore[attr-defined]
+    if first_month is None:
+        return True
+    run("SELECT s, sid, organization_id FROM analytics_so")
+    scopes = [(int(s), int(sid), int(org)) for s, sid, org in cursor.fetchall()]  # type: ignore[attr-defined]
+    facts_sql = (
+        f"SELECT f.person_id, f.organization_id, ({_MONTH_NUMBER}::bigint << 26) "
+        f"| ((CASE f.kind {domain_cases} END)::bigint << 24) | (cc.code::bigint << 14) | (gc.code::bigint << 4) "
+        f"| (CASE f.age_band {band_code} ELSE 0 END)::bigint FROM analytics_reachfact f "
+        'JOIN analytics_cc cc ON cc.value = f.country COLLATE "C" '
+        'JOIN analytics_gc gc ON gc.value = f.gender COLLATE "C"'
+    )
+    try:
+        counting.count(
+            cursor.cursor,  # type: ignore[attr-defined]
+            facts_sql=facts_sql,
+            scopes=scopes,
+            first_month=int(first_month),
+            countries=sizes[0],
+            genders=sizes[1],
+        )
+    except OverflowError:
+        for table in ("analytics_pcount", "analytics_plang", "analytics_pmonth"):
+            run(f"DELETE FROM {table}")
+        return False
+    return True
+
+
 def _rebuild_summaries_postgres(cursor: object) -> None:
-    """Set-based on PostgreSQL (docs/decisions/0033, "Refresh at scale"): the distinct counting dominates, so
-    1. facts collapse to one row per person × organization × quarter × domain, with every key an integer (country
-       and gender numbered in their text order, so MAX of a number is MAX of the text), in an unlogged temporary
-       table;
-    2. one GROUP BY … GROUPING SETS pass makes each person's row in every (scope, period, domain): quarters,
-       years and all time, each domain and `all`, instead of joining every fact to ~17 expanded rows, and the
-       summary counts them in the same statement (nothing per person is written);
-    3. enough work_mem to hash in memory; the text goes back on the summary rows only."""
+    """Set-based on PostgreSQL (docs/decisions/0033, "Refresh at scale" and its second amendment): the distinct
+    counting dominates, so
+    1. every key is an integer: domains 1-3 (0 is `all`), periods as numbers, country and gender numbered in their
+       text order (so MAX of a number is MAX of the text, as the portable SQL takes), the age band 0-7;
+    2. people are counted in chunks of person ids (`_person_chunks`): within one, the facts collapse to person ×
+       organization × quarter × domain, and one GROUP BY … GROUPING SETS pass makes each person's row in every
+       (scope, period, domain), all of it hashed in memory; the summary, languages and months are counted from
+       those rows in the same statement. A person is in one chunk only, so the chunks' counts add up: the
+       summaries are their sums. Without chunks the per-person rows (~80 a person) spilled to disk;
+    3. unlogged temporary tables, enough work_mem to hash a chunk in memory, no JIT; the text goes back on the
+       summary rows only."""
     run = cursor.execute  # type: ignore[attr-defined]
     # JIT compiling the wide aggregates costs seconds and saves nothing on a few million narrow rows
     run("SET LOCAL work_mem = '512MB'")
@@ -316,62 +424,103 @@ def _rebuild_summaries_postgres(cursor: object) -> None:
     bands = ("", *AGE_BANDS)
     band_code = " ".join(f"WHEN '{band}' THEN {code}" for code, band in enumerate(bands))
     band_text = " ".join(f"WHEN {code} THEN '{band}'" for code, band in enumerate(bands))
-    for name, column in (("analytics_cc", "country"), ("analytics_gc", "gender")):
+    codes = (
+        ("analytics_cc", "country", "analytics_reachfact"),
+        ("analytics_gc", "gender", "analytics_reachfact"),
+        ("analytics_lc", "language", "registry_spokenlanguage"),
+    )
+    for name, column, source in codes:
         run(f"DROP TABLE IF EXISTS {name}")
         run(
             f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS SELECT value, "
             "(ROW_NUMBER() OVER (ORDER BY value))::int AS code "
-            f'FROM (SELECT DISTINCT {column} COLLATE "C" AS value FROM analytics_reachfact) v'
+            f'FROM (SELECT DISTINCT {column} COLLATE "C" AS value FROM {source}) v'
         )
         run(f"ANALYZE {name}")
-    run("DROP TABLE IF EXISTS analytics_pq")
+    # scopes numbered (0 platform, 1 network, 2 organization): integer keys hash and sort faster than text
+    scope_code = "CASE scope " + " ".join(f"WHEN '{scope}' THEN {n}" for n, scope in enumerate(_SCOPES)) + " END"
+    run("DROP TABLE IF EXISTS analytics_so")
     run(
-        "CREATE TEMPORARY TABLE analytics_pq ON COMMIT DROP AS "
-        "SELECT f.person_id AS person_id, f.organization_id AS organization_id, "
+        f"CREATE TEMPORARY TABLE analytics_so ON COMMIT DROP AS SELECT ({scope_code})::smallint AS s, "
+        "scope_id AS sid, organization_id FROM analytics_scopeorganization"
+    )
+    run("ANALYZE analytics_so")
+    partials = {
+        "analytics_pcount": "s smallint, sid integer, per integer, d integer, c integer, g integer, a integer, "
+        "n bigint",
+        "analytics_plang": "s smallint, sid integer, per integer, language integer, n bigint",
+        "analytics_pmonth": "s smallint, sid integer, month integer, n bigint",
+    }
+    for name, columns in partials.items():
+        run(f"DROP TABLE IF EXISTS {name}")
+        run(f"CREATE TEMPORARY TABLE {name} ({columns}) ON COMMIT DROP")
+    in_chunk = "f.person_id >= %(low)s AND f.person_id < %(high)s"
+    # GROUPING SETS: a grouped-away column reads NULL, so `COALESCE(q, q / 10, 0)` is the period's code and
+    # `COALESCE(d, 0)` the domain's (0: all); languages are counted over the `all` domain's rows; (person,
+    # language) is unique
+    chunk_sql = (
+        "WITH pq AS MATERIALIZED (SELECT f.person_id AS person_id, f.organization_id AS organization_id, "
         "(EXTRACT(YEAR FROM f.month)::int * 10 + (EXTRACT(MONTH FROM f.month)::int + 2) / 3) AS q, "
+        "EXTRACT(YEAR FROM f.month)::int AS y, "
         f"(CASE f.kind {domain_cases} END)::smallint AS d, MAX(cc.code) AS c, MAX(gc.code) AS g, "
         f"MAX(CASE f.age_band {band_code} ELSE 0 END)::smallint AS a "
         'FROM analytics_reachfact f JOIN analytics_cc cc ON cc.value = f.country COLLATE "C" '
-        'JOIN analytics_gc gc ON gc.value = f.gender COLLATE "C" GROUP BY 1, 2, 3, 4'
+        f'JOIN analytics_gc gc ON gc.value = f.gender COLLATE "C" WHERE {in_chunk} GROUP BY 1, 2, 3, 4, 5), '
+        "pp AS MATERIALIZED (SELECT so.s AS s, so.sid AS sid, pq.person_id AS person_id, "
+        "COALESCE(pq.q, pq.y, 0) AS per, COALESCE(pq.d, 0) AS d, MAX(pq.c) AS c, MAX(pq.g) AS g, "
+        "MAX(pq.a) AS a FROM pq JOIN analytics_so so ON so.organization_id = pq.organization_id "
+        "GROUP BY so.s, so.sid, pq.person_id, "
+        "GROUPING SETS ((pq.d, pq.y, pq.q), (pq.d, pq.y), (pq.d), (pq.y, pq.q), (pq.y), ())), "
+        "counted AS (INSERT INTO analytics_pcount (s, sid, per, d, c, g, a, n) "
+        "SELECT s, sid, per, d, c, g, a, COUNT(*) FROM pp GROUP BY s, sid, per, d, c, g, a) "
+        "INSERT INTO analytics_plang (s, sid, per, language, n) "
+        "SELECT pp.s, pp.sid, pp.per, lc.code, COUNT(*) FROM pp "
+        "JOIN registry_spokenlanguage sl ON sl.person_id = pp.person_id "
+        'JOIN analytics_lc lc ON lc.value = sl.language COLLATE "C" '
+        "WHERE pp.d = 0 AND sl.person_id >= %(low)s AND sl.person_id < %(high)s "
+        "GROUP BY pp.s, pp.sid, pp.per, lc.code"
     )
-    run("ANALYZE analytics_pq")
-    # GROUPING SETS: a grouped-away column reads NULL, so `COALESCE(q, q / 10, 0)` is the period's code and
-    # `COALESCE(d, 0)` the domain's (0: all)
-    per_person = (
-        "SELECT so.scope AS s, so.scope_id AS sid, pq.person_id AS person_id, "
-        "COALESCE(pq.q, pq.q / 10, 0) AS per, COALESCE(pq.d, 0) AS d, MAX(pq.c) AS c, MAX(pq.g) AS g, "
-        "MAX(pq.a) AS a FROM analytics_pq pq "
-        "JOIN analytics_scopeorganization so ON so.organization_id = pq.organization_id "
-        "GROUP BY so.scope, so.scope_id, pq.person_id, GROUPING SETS ({sets})"
+    month_sql = (
+        "INSERT INTO analytics_pmonth (s, sid, month, n) SELECT s, sid, month, COUNT(*) FROM ("
+        f"SELECT DISTINCT so.s, so.sid, {_MONTH_NUMBER} AS month, f.person_id FROM analytics_reachfact f "
+        f"JOIN analytics_so so ON so.organization_id = f.organization_id WHERE {in_chunk}"
+        ") per_person GROUP BY s, sid, month"
     )
+    scope_text = "CASE s " + " ".join(f"WHEN {n} THEN '{scope}'" for n, scope in enumerate(_SCOPES)) + " END"
+    if not (COUNT_WITH_ARRAYS and _count_with_arrays(cursor, domain_cases=domain_cases, band_code=band_code)):
+        for low, high in _person_chunks(cursor):
+            run(chunk_sql, {"low": low, "high": high})
+            run(month_sql, {"low": low, "high": high})
     run(
         "INSERT INTO analytics_reachsummary (scope, scope_id, period, domain, country, age_band, gender, people) "
-        f"SELECT s, sid, {_PERIOD_TEXT}, {_DOMAIN_TEXT}, cc.value, CASE a {band_text} END, gc.value, n FROM ("
-        "SELECT s, sid, per, d, c, g, a, COUNT(*) AS n FROM ("
-        + per_person.format(sets="(pq.q, pq.d), (pq.q / 10, pq.d), (pq.d), (pq.q), (pq.q / 10), ()")
-        + ") pp GROUP BY s, sid, per, d, c, g, a) counted "
+        f"SELECT {scope_text}, sid, {_PERIOD_TEXT}, {_DOMAIN_TEXT}, cc.value, CASE a {band_text} END, gc.value, n "
+        "FROM (SELECT s, sid, per, d, c, g, a, SUM(n) AS n FROM analytics_pcount "
+        "GROUP BY s, sid, per, d, c, g, a) counted "
         "JOIN analytics_cc cc ON cc.code = counted.c JOIN analytics_gc gc ON gc.code = counted.g"
     )
     run("SET LOCAL maintenance_work_mem = '512MB'")
     run("CREATE INDEX analytics_summary_read ON analytics_reachsummary (scope, scope_id, period, domain)")
-    # languages: only the people who speak one, in all domains; (person, language) is unique
+    # people by country and gender: the counts summed over age bands (a person has one band in a (scope, period,
+    # domain), so the sum is exact), on the integer codes
+    run("DELETE FROM analytics_reachcountry")
+    run(
+        "INSERT INTO analytics_reachcountry (scope, scope_id, period, domain, country, gender, people) "
+        f"SELECT {scope_text}, sid, {_PERIOD_TEXT}, {_DOMAIN_TEXT}, cc.value, gc.value, n FROM ("
+        "SELECT s, sid, per, d, c, g, SUM(n) AS n FROM analytics_pcount GROUP BY s, sid, per, d, c, g) counted "
+        "JOIN analytics_cc cc ON cc.code = counted.c JOIN analytics_gc gc ON gc.code = counted.g"
+    )
     run(
         "INSERT INTO analytics_reachlanguage (scope, scope_id, period, language, people) "
-        f"SELECT s, sid, {_PERIOD_TEXT}, sl.language, COUNT(*) FROM (SELECT so.scope AS s, so.scope_id AS sid, "
-        "pq.person_id AS person_id, COALESCE(pq.q, pq.q / 10, 0) AS per FROM analytics_pq pq "
-        "JOIN analytics_scopeorganization so ON so.organization_id = pq.organization_id "
-        "WHERE pq.person_id IN (SELECT person_id FROM registry_spokenlanguage) "
-        "GROUP BY so.scope, so.scope_id, pq.person_id, GROUPING SETS ((pq.q), (pq.q / 10), ())) pp "
-        "JOIN registry_spokenlanguage sl ON sl.person_id = pp.person_id GROUP BY s, sid, per, sl.language"
+        f"SELECT {scope_text}, sid, {_PERIOD_TEXT}, lc.value, n FROM (SELECT s, sid, per, language, SUM(n) AS n "
+        "FROM analytics_plang GROUP BY s, sid, per, language) counted JOIN analytics_lc lc ON lc.code = language"
     )
-    for name in ("analytics_pq", "analytics_cc", "analytics_gc"):
-        run(f"DROP TABLE {name}")
     run(
         "INSERT INTO analytics_reachmonthly (scope, scope_id, month, people) "
-        "SELECT scope, scope_id, month, COUNT(*) FROM (SELECT DISTINCT so.scope, so.scope_id, f.month, f.person_id "
-        "FROM analytics_reachfact f JOIN analytics_scopeorganization so ON so.organization_id = f.organization_id"
-        ") per_person GROUP BY scope, scope_id, month"
+        f"SELECT {scope_text}, sid, make_date(month / 12, month % 12 + 1, 1), SUM(n) FROM analytics_pmonth "
+        "GROUP BY s, sid, month"
     )
+    for name in ("analytics_cc", "analytics_gc", "analytics_lc", "analytics_so", *partials):
+        run(f"DROP TABLE {name}")
 
 
 def _rebuild_summaries_portable(cursor: object) -> None:

@@ -112,73 +112,104 @@ def protect_table(
 
     Missing (row, column) pairs are zero. `raw=True` returns the figures as they are.
     """
+    # The table as a grid of lists (rows, then the column totals' row; columns, then the row totals' column):
+    # exports protect a thousand blocks a request, and dicts of tuples cost most of their time.
     row_keys: list[R] = list(row_order) if row_order is not None else []
     column_keys: list[C] = list(column_order) if column_order is not None else []
+    seen_rows, seen_columns = set(row_keys), set(column_keys)
     for row, column in rows:
-        if row not in row_keys:
+        if row not in seen_rows:
+            seen_rows.add(row)
             row_keys.append(row)
-        if column not in column_keys:
+        if column not in seen_columns:
+            seen_columns.add(column)
             column_keys.append(column)
-    true: dict[tuple[Any, Any], int] = {}
+    grid: list[list[int]] = []
     for row in row_keys:
-        for column in column_keys:
-            true[(row, column)] = int(rows.get((row, column), 0))
-    for row in row_keys:
-        true[(row, COLUMN_TOTAL)] = sum(true[(row, column)] for column in column_keys)
-    for column in column_keys:
-        true[(ROW_TOTAL, column)] = sum(true[(row, column)] for row in row_keys)
-    true[(ROW_TOTAL, COLUMN_TOTAL)] = sum(true[(row, COLUMN_TOTAL)] for row in row_keys)
+        line = [int(rows.get((row, column), 0)) for column in column_keys]
+        line.append(sum(line))
+        grid.append(line)
+    grid.append([sum(column) for column in zip(*grid, strict=True)] if grid else [0] * (len(column_keys) + 1))
 
     if raw:
-        return _table_from(true, row_keys, column_keys, hidden=set(), raw=True, rounding=1)
+        return _table_from(grid, row_keys, column_keys, hidden=None, raw=True, rounding=1)
 
     # the equations: every row and every column of the table extended by its margins
-    lines: list[list[tuple[Any, Any]]] = []
     all_rows: list[Any] = [*row_keys, ROW_TOTAL]
     all_columns: list[Any] = [*column_keys, COLUMN_TOTAL]
-    for line_row in all_rows:
-        lines.append([(line_row, line_column) for line_column in all_columns])
-    for line_column in all_columns:
-        lines.append([(line_row, line_column) for line_row in all_rows])
+    last_row, last_column = len(row_keys), len(column_keys)
+    hidden = [[0 < value < threshold for value in line] for line in grid]
 
-    hidden = {key for key, value in true.items() if 0 < value < threshold}
+    def settle(values: list[int], hides: list[bool], key_of: Any, last: int) -> int:
+        """Index to hide in a line with exactly one hidden non-zero figure (its smallest shown non-zero inner
+        cell, else its margin), -1 when none is needed."""
+        unknown = 0
+        for index, value in enumerate(values):
+            if hides[index] and value > 0:
+                unknown += 1
+                if unknown > 1:
+                    return -1
+        if unknown != 1:
+            return -1
+        candidates = [(values[i], str(key_of(i)), key_of(i), i) for i in range(last) if not hides[i] and values[i] > 0]
+        if candidates:
+            return min(candidates)[3]
+        if not hides[last] and values[last] > 0:
+            return last
+        return -1  # pragma: no cover - a line whose only non-zero figure is hidden has its total equal to it
+
     changed = True
     while changed:
         changed = False
-        for line in lines:
-            unknown = [key for key in line if key in hidden and true[key] > 0]
-            if len(unknown) != 1:
-                continue
-            *inner, margin = line
-            candidates = sorted((true[key], str(key), key) for key in inner if key not in hidden and true[key] > 0)
-            if candidates:
-                hidden.add(candidates[0][2])
-            elif margin not in hidden and true[margin] > 0:
-                hidden.add(margin)
-            else:  # pragma: no cover - a line whose only non-zero figure is hidden has its total equal to it
-                continue
-            changed = True
-    return _table_from(true, row_keys, column_keys, hidden=hidden, raw=False, rounding=rounding)
+        for i in range(last_row + 1):
+            row_key = all_rows[i]
+            j = settle(grid[i], hidden[i], lambda c, r=row_key: (r, all_columns[c]), last_column)
+            if j >= 0:
+                hidden[i][j] = True
+                changed = True
+        for j in range(last_column + 1):
+            column_key = all_columns[j]
+            values = [line[j] for line in grid]
+            hides = [line[j] for line in hidden]
+            i = settle(values, hides, lambda r, c=column_key: (all_rows[r], c), last_row)
+            if i >= 0:
+                hidden[i][j] = True
+                changed = True
+    return _table_from(grid, row_keys, column_keys, hidden=hidden, raw=False, rounding=rounding)
 
 
 def _table_from(
-    true: dict[tuple[Any, Any], int],
+    grid: list[list[int]],
     row_keys: list[Any],
     column_keys: list[Any],
     *,
-    hidden: set[tuple[Any, Any]],
+    hidden: list[list[bool]] | None,
     raw: bool,
     rounding: int,
 ) -> ProtectedTable[Any, Any]:
-    def shown(key: tuple[Any, Any]) -> int | None:
-        return None if key in hidden else round_count(true[key], rounding)
-
+    half = rounding // 2
+    shown_grid: list[list[int | None]] = []
+    for i, line in enumerate(grid):
+        hides = hidden[i] if hidden is not None else None
+        if rounding <= 1:
+            shown_line: list[int | None] = list(line)
+        else:
+            shown_line = [((value + half) // rounding) * rounding for value in line]
+        if hides is not None:
+            shown_line = [None if hide else value for value, hide in zip(shown_line, hides, strict=True)]
+        shown_grid.append(shown_line)
+    last_column = len(column_keys)
+    totals = shown_grid[-1]
     return ProtectedTable(
         rows=tuple(row_keys),
         columns=tuple(column_keys),
-        cells={(row, column): shown((row, column)) for row in row_keys for column in column_keys},
-        row_totals={row: shown((row, COLUMN_TOTAL)) for row in row_keys},
-        column_totals={column: shown((ROW_TOTAL, column)) for column in column_keys},
-        total=shown((ROW_TOTAL, COLUMN_TOTAL)),
+        cells={
+            (row, column): value
+            for row, line in zip(row_keys, shown_grid, strict=False)
+            for column, value in zip(column_keys, line, strict=False)
+        },
+        row_totals={row: line[last_column] for row, line in zip(row_keys, shown_grid, strict=False)},
+        column_totals=dict(zip(column_keys, totals, strict=False)),
+        total=totals[last_column],
         raw=raw,
     )

@@ -109,8 +109,10 @@ def registry_counts(organizations: list[int] | None) -> dict[str, dict[str, int]
     from tamyr.events.models import Event, Registration
     from tamyr.learning.models import Enrollment
 
-    # uncorrelated IN (subquery) under OR: PostgreSQL builds each as a hashed subplan once, where OR'd EXISTS would
-    # probe an index per person (15 s against under a second at a million people, bench/diaspora_map.py)
+    # one IN over the UNION of the three sources: PostgreSQL plans it as a hash semi-join. IN (subquery) under OR
+    # is a subplan, hashed only while the ids fit in work_mem (4 MB by default): past that (~900,000 registrations)
+    # it rescans the subquery per person and the first map request took minutes (bench/dashboard.py, scale 0.2);
+    # OR'd EXISTS would probe an index per person (15 s at a million people, bench/diaspora_map.py)
     registrations = Registration.objects.filter(status="confirmed")
     enrollments = Enrollment.objects.exclude(status="withdrawn")
     applications = Application.objects.filter(status="submitted")
@@ -125,9 +127,9 @@ def registry_counts(organizations: list[int] | None) -> dict[str, dict[str, int]
         orgs = orgs.filter(pk__in=organizations)
     base = Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True, residence_country__isnull=False)
     reached = base.filter(
-        Q(pk__in=registrations.values("person_id"))
-        | Q(pk__in=enrollments.values("person_id"))
-        | Q(pk__in=applications.values("person_id"))
+        pk__in=registrations.order_by()
+        .values("person_id")
+        .union(enrollments.order_by().values("person_id"), applications.order_by().values("person_id"))
     )
     return {
         "people": _grouped(_people(organizations), "residence_country"),

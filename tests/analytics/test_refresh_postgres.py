@@ -76,9 +76,20 @@ def _snapshot() -> dict[str, Any]:
     }
 
 
-def test_the_postgres_and_portable_summaries_agree() -> None:
+@pytest.mark.parametrize(("arrays", "chunk_facts"), [(True, aggregates.CHUNK_FACTS), (False, aggregates.CHUNK_FACTS),
+                                                     (False, 7)])  # fmt: skip
+def test_the_postgres_and_portable_summaries_agree(
+    arrays: bool, chunk_facts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted by sorting arrays, by SQL in one chunk, and by SQL in chunks of a few people each (the chunks'
+    sums): the same figures as the portable SQL."""
+    monkeypatch.setattr(aggregates, "COUNT_WITH_ARRAYS", arrays)
+    monkeypatch.setattr(aggregates, "CHUNK_FACTS", chunk_facts)
     _varied_data()
     aggregates.refresh(full=True)
+    if chunk_facts == 7:
+        with connection.cursor() as cursor:
+            assert len(aggregates._person_chunks(cursor)) > 5
     fast = _snapshot()
     assert len(fast["summary"]) > 50 and fast["language"]
     with connection.cursor() as cursor:
@@ -96,3 +107,28 @@ def test_a_second_full_refresh_keeps_the_facts_indexes() -> None:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'analytics_reachfact'")
         names = {row[0] for row in cursor.fetchall()}
     assert {"analytics_reachfact_grain", "analytics_fact_org_month"} <= names
+
+
+def test_the_postgres_fact_load_gives_the_portable_facts() -> None:
+    """The full refresh's grouped load (`_facts_select_postgres`) and the portable SELECT give the same facts:
+    country, gender and age band of the surviving record (one person is merged)."""
+    _varied_data()
+    columns = "person_id, organization_id, month, kind, country, age_band, gender, count"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM ({aggregates._facts_select_postgres()}) f({columns})")
+        fast = sorted(cursor.fetchall())
+        cursor.execute(aggregates._facts_select(affected_only=False))
+        portable = sorted(cursor.fetchall())
+    assert len(fast) > 40
+    assert fast == portable
+
+
+def test_keys_too_wide_to_pack_fall_back_to_the_sql_counting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tamyr.analytics import counting
+
+    _varied_data()
+    aggregates.refresh(full=True)
+    expected = _snapshot()
+    monkeypatch.setattr(counting, "PERSON_BITS", 1)  # person ids more than 2 apart: the packed keys overflow
+    aggregates.refresh(full=True)
+    assert _snapshot() == expected
