@@ -1,14 +1,9 @@
 """The network of the seed pages: real institutions, the three networks they form, and the people named there.
 
-Why real names: the demo is shown to the institutions themselves, and they should recognise their own network.
-Names are given in the interface languages only where the translation is the institution's own or a plain
-rendering of a descriptive name; where the native name of a small NGO is not known to us it stays English only
-(the interface falls back to English) rather than inventing one. The Kazakh cultural centres abroad that the
-seeds mention only by country get plain descriptive names, never made-up proper names.
-
-The organizations, networks, memberships and the people the seeds name are data, in the network file
-`tamyr/demo/network.yaml`, loaded through `tamyr.core.netfiles` as `tamyr load` loads any institution's file, so
-the demo writes the same audit rows and search keys as the interface does.
+Why real names: the demo is shown to the institutions themselves, and they should recognise their own network
+(the file says at its top how it names them). The organizations, networks, memberships and the people the seeds
+name are data, in the network file `tamyr/demo/network.yaml`, loaded through `tamyr.core.netfiles` as `tamyr load`
+loads any institution's file, so the demo writes the same audit rows and search keys as the interface does.
 """
 
 from __future__ import annotations
