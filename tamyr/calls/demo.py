@@ -1,10 +1,7 @@
 """The seeds' calls for `tamyr demo` (seeds 000 and 004), with generated applications taken through the real rules.
 
 The calls are data: the network file `tamyr/demo/calls.yaml`, loaded as `tamyr load` loads one. Who applies and how
-the committees score are data too (`tamyr/demo/call_applications.yaml`). Applicants are the demo's compatriots
-(as tamyr/events/demo.py picks them): Kazakh citizens for the Hungarian scholarship (their study level, and so their
-quota group, from their age), compatriots of the OTS states for the youth programme, foreign scholars with expertise
-for the Otandas Scholars Forum; the network's organizations send the Joint Investment Fund's project proposals.
+the committees score are data too (`tamyr/demo/call_applications.yaml`, which says who may apply to which call).
 
 Applications are written in bulk (`tamyr.core.bulk`), because `application_submit` refuses a closed call; they keep
 its invariants: one per person (organization) and call, a quota group of the call, the budget's sum as the amount
@@ -23,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -45,16 +41,13 @@ from tamyr.calls.models import (
     Selection,
 )
 from tamyr.calls.netfile import applications_sync
-from tamyr.core import netfiles
-from tamyr.core.netfiles.yamlfile import parse
+from tamyr.core.netfiles import shipped
 from tamyr.events.demo import Candidate, _candidates
+from tamyr.registry.demo.people import fields_of
 from tamyr.registry.models import Consent, ConsentPurpose, Organization, Person
 
-DEMO = Path(__file__).resolve().parents[1] / "demo"
-CALLS_FILE = DEMO / "calls.yaml"
-DATA_FILE = DEMO / "call_applications.yaml"
-DATA: dict[str, Any] = parse(DATA_FILE.read_text(encoding="utf-8"))
-FIELD_OF_KEYWORD: dict[str, str] = parse((DEMO / "names.yaml").read_text(encoding="utf-8"))["field_of_keyword"]
+#: Who applies to the calls of `tamyr/demo/calls.yaml` (a network file) and how the committees score: a data file.
+DATA: dict[str, Any] = shipped.demo_data("call_applications.yaml")
 
 
 def _rng(seed: int, call: Call, who: object) -> random.Random:
@@ -80,10 +73,7 @@ def _wanted(call: Call, spec: dict[str, Any], seed: int, people: dict[int, Perso
         person = people[person_id]
         keywords = list(person.expertise or ())
         if keywords:
-            answers |= {
-                "keywords": keywords,
-                "fields": sorted({FIELD_OF_KEYWORD[k] for k in keywords if k in FIELD_OF_KEYWORD}),
-            }
+            answers |= {"keywords": keywords, "fields": fields_of(keywords)}
         submitted = call.closes_at < timezone.now() or rng.random() < 0.7
         status = ApplicationStatus.SUBMITTED if submitted else ApplicationStatus.DRAFT
         moment = call.opens_at + dt.timedelta(seconds=rng.random() * window)
@@ -191,7 +181,7 @@ def host_pairs(call: Call) -> int:
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the calls, their applications, reviews and selection; returns counts to print."""
     now = timezone.now()
-    netfiles.load([(f"tamyr/demo/{CALLS_FILE.name}", CALLS_FILE.read_text(encoding="utf-8"))])
+    shipped.load_demo("calls.yaml")
     cands = _candidates()
     people = Person.objects.in_bulk([c.person_id for c in cands])
     pool, pairs = reviewer_pool(), 0

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tamyr.core.netfiles import shipped
 from tamyr.events.models import Delegation, Event, Registration, RegistrationStatus, Session, SessionSpeaker
 from tamyr.events.netfile import registrations_sync
-from tamyr.registry.models import Affiliation, Organization, Person
+from tamyr.registry.models import Organization, Person
 
 #: The seeds' events: a network file, loaded the way `tamyr load` loads one.
 EVENTS_FILE = shipped.DEMO_DIR / "events.yaml"
@@ -54,25 +54,27 @@ Named = tuple[str, str, tuple[str | None, str] | None]
 
 @dataclass(frozen=True)
 class EventRegistrations:
-    """Who registered for one event of events.yaml, by its slug (see tamyr/demo/registrations.yaml)."""
+    """Who registered for one event of events.yaml, by its slug (see tamyr/demo/registrations.yaml, whose `defaults`
+    fill in what an event leaves out)."""
 
     slug: str
-    named: tuple[Named, ...] = ()
-    chance: tuple[tuple[str, float], ...] = ()  # none: nobody generated registers
-    category: tuple[tuple[str, int], ...] = (("other", 0),)  # index into the event's categories
-    waitlist_limit: int = 0  # how many more than the seats still join the waiting list (per category)
-    attend: float = 0.85  # share of the confirmed who are checked in (past events only)
-    cancel: float = 0.04
-    represent_keeper: bool = False  # register as representing the organization that keeps their record
-    answers: str = ""  # a name in ANSWERS
-    exclude_compatriot: bool = False
+    named: tuple[Named, ...]
+    chance: tuple[tuple[str, float], ...]  # none: nobody generated registers
+    category: tuple[tuple[str, int], ...]  # index into the event's categories
+    waitlist_limit: int  # how many more than the seats still join the waiting list (per category)
+    attend: float  # share of the confirmed who are checked in (past events only)
+    cancel: float
+    represent_keeper: bool  # register as representing the organization that keeps their record
+    answers: str  # a name in the data file's `answers`
+    exclude_compatriot: bool
 
     @classmethod
     def of(cls, spec: dict[str, Any]) -> EventRegistrations:
+        spec = {**DATA["defaults"], **spec}
         named = tuple(
-            (key, organization, tuple(rest[0]) if rest else None) for key, organization, *rest in spec.get("named", [])
+            (key, organization, tuple(rest[0]) if rest else None) for key, organization, *rest in spec["named"]
         )
-        rules = {name: tuple(tuple(rule) for rule in spec[name]) for name in ("chance", "category") if name in spec}
+        rules = {name: tuple(tuple(rule) for rule in spec[name]) for name in ("chance", "category")}
         return cls(**{**spec, "named": named, **rules})
 
 
@@ -86,51 +88,41 @@ def first_fitting(rules: Sequence[tuple[str, Any]], candidate: Candidate) -> Any
     return 0
 
 
-def _vienna_answers(rng: random.Random, questions: dict[int, int]) -> dict[str, Any]:
-    diet = rng.choices((0, 1, 2, 3), weights=(60, 15, 20, 5))[0]
-    arrival = rng.choice(("12 January", "13 January", "13 January", "14 January (morning)"))
-    return {
-        str(questions[0]): diet,
-        str(questions[1]): arrival,
-        str(questions[2]): arrival != "14 January (morning)" and rng.random() < 0.9,
-    }
+def _answers(rng: random.Random, rules: Sequence[dict[str, Any]], questions: dict[int, int]) -> dict[str, Any]:
+    """Answers to the event's questions, one rule each (`answers` in the data file): drawn from `choices` (by
+    `weights` when given), or yes by `chance` unless an earlier answer (`unless`) rules it out."""
+    given: list[Any] = []
+    for rule in rules:
+        if "weights" in rule:
+            given.append(rng.choices(rule["choices"], weights=rule["weights"])[0])
+        elif "choices" in rule:
+            given.append(rng.choice(rule["choices"]))
+        else:
+            index, ruled_out = rule["unless"]
+            given.append(given[index] != ruled_out and rng.random() < rule["chance"])
+    return {str(questions[index]): answer for index, answer in enumerate(given)}
 
 
-ANSWERS: dict[str, Callable[[random.Random, dict[int, int]], dict[str, Any]]] = {"vienna": _vienna_answers}
 REGISTRATIONS: tuple[EventRegistrations, ...] = tuple(EventRegistrations.of(spec) for spec in DATA["events"])
 
 
-def load_events() -> dict[str, Event]:
-    """Load events.yaml through the network-file loader, acting as the system, as `tamyr load` does: planned by
-    slug, applied through the events services with their audit rows; a second run changes nothing."""
-    slugs = list(shipped.declared(EVENTS_FILE.name).get("events", {}))
-    events = Event.objects.in_bulk(slugs, field_name="slug")
-    return {slug: events[slug] for slug in slugs}
-
-
 def _candidates() -> list[Candidate]:
-    rows = (
+    """The generated compatriots (`demo.person.NNNN@example.org`) in the order of their numbers, each address's first
+    record, with their citizenships and the organizations they work for."""
+    people = (
         Person.objects.filter(email__startswith="demo.person.", email__endswith="@example.org", erased_at__isnull=True)
         .order_by("email", "id")
-        .values_list("id", "email", "residence_country_id", "registered_by_id")
+        .prefetch_related("citizenships", "affiliations")
     )
-    citizenships: dict[int, set[str]] = defaultdict(set)
-    through = Person.citizenships.through.objects.filter(person__email__startswith="demo.person.")
-    for person_id, code in through.values_list("person_id", "country_id"):
-        citizenships[person_id].add(code)
-    works_for: dict[int, set[int]] = defaultdict(set)
-    affiliations = Affiliation.objects.filter(person__email__startswith="demo.person.")
-    for person_id, organization_id in affiliations.values_list("person_id", "organization_id"):
-        works_for[person_id].add(organization_id)
-    result, seen = [], set()
-    for person_id, email, residence, keeper in rows:
-        number_text = email.removeprefix("demo.person.").removesuffix("@example.org")
-        if not number_text.isdigit() or email in seen:
-            continue
-        seen.add(email)
-        citizens, staff = frozenset(citizenships[person_id]), frozenset(works_for[person_id])
-        result.append(Candidate(person_id, int(number_text), residence or "", citizens, keeper, staff))
-    return result
+    result: dict[str, Candidate] = {}
+    for person in people:
+        number = person.email.removeprefix("demo.person.").removesuffix("@example.org")
+        if number.isdigit() and person.email not in result:
+            citizens = frozenset(country.pk for country in person.citizenships.all())
+            staff = frozenset(affiliation.organization_id for affiliation in person.affiliations.all())
+            residence, keeper = person.residence_country_id or "", person.registered_by_id
+            result[person.email] = Candidate(person.pk, int(number), residence, citizens, keeper, staff)
+    return list(result.values())
 
 
 #: A registration as the demo wants it: whose, when they registered, and the fields to write.
@@ -166,6 +158,7 @@ def _wanted_registrations(
     delegations = {(d.country_id, d.organization.slug if d.organization else None): d.pk for d in sent}
     delegation_of = {d.organization_id: d.pk for d in sent if d.organization_id}
     questions = dict(enumerate(event.questions.order_by("order", "id").values_list("pk", flat=True)))
+    rules = DATA["answers"].get(plan.answers, [])
     wanted: list[_Wanted] = []
     for index, (person, organization, delegation) in enumerate(plan.named):
         checked_in = event.starts_at - dt.timedelta(minutes=30 - index) if past else None
@@ -174,7 +167,7 @@ def _wanted_registrations(
             "organization_id": ids[organization],
         }
         if plan.answers:  # named people answer the registration form too
-            values["answers"] = ANSWERS[plan.answers](random.Random(f"tamyr-demo-events:{seed}:{person}"), questions)
+            values["answers"] = _answers(random.Random(f"tamyr-demo-events:{seed}:{person}"), rules, questions)
         wanted.append(
             _wanted(ids[person], RegistrationStatus.CONFIRMED, opens + dt.timedelta(hours=index), checked_in, **values)
         )
@@ -203,7 +196,7 @@ def _wanted_registrations(
         key = category.pk if category else None
         cancels = rng.random() < plan.cancel
         attends = rng.random() < plan.attend
-        answers = ANSWERS[plan.answers](rng, questions) if plan.answers else {}
+        answers = _answers(rng, rules, questions)
         event_full = event.capacity is not None and total_confirmed >= event.capacity
         category_full = category is not None and category.capacity is not None and confirmed[key] >= category.capacity
         if cancels:
@@ -238,7 +231,7 @@ def _wanted_registrations(
 
 def build(*, seed: int) -> dict[str, int]:
     """Load or bring up to date the seeds' events and who registered for them; returns counts to print."""
-    events = load_events()
+    events = shipped.in_file_order(shipped.declared(EVENTS_FILE.name), "events", Event)
     keys = {key for plan in REGISTRATIONS for key, _organization, _delegation in plan.named}
     slugs = {organization for plan in REGISTRATIONS for _key, organization, _delegation in plan.named}
     ids = {key: pk for key, pk in Person.objects.filter(key__in=keys).values_list("key", "pk") if key}

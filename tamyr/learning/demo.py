@@ -21,7 +21,7 @@ import random
 import zoneinfo
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -31,12 +31,11 @@ from tamyr.learning import models, services, statistics
 from tamyr.learning.models import CourseFormat, EnrollmentStatus
 from tamyr.learning.netfile import GeneratedEnrollment, certificates_issue_earned, enrollments_sync
 from tamyr.registry.demo import people as registry_people
-from tamyr.registry.models import Consent, ConsentMethod, ConsentPurpose, NameVariant, Organization, Person
-from tamyr.registry.netfile_people import people_sync
+from tamyr.registry.demo.people import draw
+from tamyr.registry.models import ConsentMethod, ConsentPurpose, Organization, Person
 
 PROVIDER = "otandastar"
 LEARNERS = 1450  # how many learners `tamyr demo` makes; TAMYR_DEMO_LEARNERS (a setting) overrides it
-LEARNER_EMAIL = "demo.learner.{number:04d}@example.org"
 COMPATRIOT_EMAIL = "demo.person.0001@example.org"  # the `compatriot` login's record (registry demo)
 LEVELS = ("A1", "A2", "B1", "B2", "C1")
 #: Otandastar's courses, groups, lessons, quizzes and rules: a network file, loaded as `tamyr load` loads one.
@@ -44,26 +43,21 @@ COURSES_FILE = shipped.DEMO_DIR / "courses.yaml"
 
 #: The generator's tables (countries, levels, popularity, enrollment windows, outcomes): a data file.
 DATA: dict[str, Any] = shipped.demo_data("learners.yaml")
-_RESIDENCES = {residence.country: residence for residence in registry_people.RESIDENCES}
 
 # --- who the learners are -------------------------------------------------------------------------------------
 
 
-class Learner(NamedTuple):
-    number: int
-    display_name: str
-    variants: tuple[tuple[str, str, str], ...]  # (text, script, language); the display name first
-    gender: str
-    birth_year: int
-    residence: str
-    city: str
-    medium: str
-    level: int  # index into LEVELS: the level of Kazakh they learn at
-    public_name: bool  # consented to their name on certificates
+@dataclass(frozen=True)
+class Learner(registry_people.GeneratedPerson):
+    """A generated person who learns Kazakh: their record is written as the registry demo writes its compatriots."""
+
+    medium: str = ""  # the language they learn through
+    level: int = 0  # index into LEVELS: the level of Kazakh they learn at
+    public_name: bool = False  # consented to their name on certificates
 
     @property
     def email(self) -> str:
-        return LEARNER_EMAIL.format(number=self.number)
+        return f"demo.learner.{self.number:04d}@example.org"
 
     @property
     def child(self) -> bool:
@@ -73,24 +67,22 @@ class Learner(NamedTuple):
 def learner(number: int, seed: int) -> Learner:
     """Learner `number`: the same for the same seed, however many learners the demo makes."""
     rng = random.Random(f"tamyr-demo-learning:{seed}:{number}")
-    weights = DATA["residence_weights"]
-    residence = rng.choices(list(weights), list(weights.values()))[0]
+    residence = draw(rng, DATA["residence_weights"])
     gender, given, surname = registry_people.pick_name(rng)
     display = registry_people.display_form(residence, rng)
     # besides the display name, one spelling in the other script and maybe one more
     variants = registry_people.spellings(given, surname, display, rng, more=(1, 2), reverse=False)
-    media = DATA["medium_weights"][residence]
-    medium = rng.choices(list(media), list(media.values()))[0]
-    heartland = "heartland" if _RESIDENCES[residence].kazakh_heartland else "elsewhere"
+    medium = draw(rng, DATA["medium_weights"][residence])
+    home = registry_people.RESIDENCES[residence]
+    heartland = "heartland" if home["kazakh_heartland"] else "elsewhere"
     levels = DATA["level_weights"]["speaks_kazakh" if medium == "kk" else heartland]
     level = rng.choices(levels["levels"], levels["weights"])[0]
     birth_year = int(rng.triangular(1952, 2015, 1997))
-    city = rng.choice(_RESIDENCES[residence].cities)
+    city = rng.choice(home["cities"])
     level = min(level, 1) if birth_year >= 2007 else level
     public_name = rng.random() < 0.6
-    return Learner(
-        number, variants[0][0], tuple(variants), gender, birth_year, residence, city, medium, level, public_name
-    )
+    record = (number, variants[0][0], tuple(variants), gender, birth_year, residence, city, PROVIDER)
+    return Learner(*record, medium=medium, level=level, public_name=public_name)
 
 
 # --- the courses, as loaded ------------------------------------------------------------------------------------
@@ -234,7 +226,7 @@ def plans_for(who: Learner, seed: int, courses: Sequence[DemoCourse]) -> list[Pl
     taken: list[DemoCourse] = []
     per_learner, formats = DATA["courses_per_learner"], DATA["format_weights"]
     for _slot in range(rng.choices(per_learner["counts"], per_learner["weights"])[0]):
-        kind = rng.choices(list(formats), list(formats.values()))[0]
+        kind = draw(rng, formats)
         candidates = [c for c in courses if c.format == kind and c not in taken]
         weights = [_suits(c, who) for c in candidates]
         if sum(weights) <= 0:  # nothing of that format suits them (a child, a beginner in a talk club): a video
@@ -269,36 +261,6 @@ def compatriot_plans(courses: Mapping[str, DemoCourse]) -> list[Plan]:
             done = Outcome(False, present, (), attempts)
         plans.append(Plan(COMPATRIOT_EMAIL, 0, course, (spec["group"],), moment, done))
     return plans
-
-
-# --- writing: one keyed bulk sync per table (tamyr.core.bulk) ------------------------------------------------
-
-_CONSENT_NOTE = "Demo record: signed up for the Otandastar Foundation's online Kazakh courses."
-
-
-def _load_learners(
-    specs: list[Learner], provider: Organization, signed_up: dict[int, dt.datetime]
-) -> dict[str, Person]:
-    """The learners' records (found again by e-mail) with name variants and consents (given when they signed up:
-    the second, when they chose it, to show their name on certificates), through the registry demo's loader."""
-    by_email = {spec.email: spec for spec in specs}
-    fields = ("display_name", "registered_by_id", "residence_country_id", "residence_city", "gender", "birth_year")
-    rows = {s.email: (s.display_name, provider.pk, s.residence, s.city, s.gender, s.birth_year) for s in specs}
-    purposes = (ConsentPurpose.REGISTRY.value, ConsentPurpose.PUBLIC_PROFILE.value)
-
-    def consents(email: str) -> list[tuple[Any, ...]]:
-        spec = by_email[email]
-        given = (ConsentMethod.WEB_FORM.value, signed_up[spec.number], _CONSENT_NOTE, None)
-        return [(purpose, *given) for purpose in purposes[: 1 + spec.public_name]]
-
-    synced = people_sync(
-        {email: dict(zip(fields, row, strict=True)) for email, row in rows.items()},
-        [
-            ("name_variants", NameVariant, ("text", "script", "language"), lambda e: list(by_email[e].variants)),
-            ("consents", Consent, ("purpose", "method", "given_at", "note", "withdrawn_at"), consents),
-        ],
-    )
-    return dict(synced.rows)
 
 
 # --- enrollments, attendance, quizzes -------------------------------------------------------------------------
@@ -373,10 +335,14 @@ def build(*, seed: int, learners: int | None = None) -> dict[str, int]:
     specs = [learner(number, seed) for number in range(1, count + 1)]
     plans = [plan for spec in specs for plan in plans_for(spec, seed, courses)]
     first = {plan.number: plan.moment for plan in sorted(plans, key=lambda plan: plan.moment, reverse=True)}
-    # an hour before their first enrollment: the sign-up form asks for the consents
+    # an hour before their first enrollment, the sign-up form asked for the consents: to the record, and (when they
+    # chose it) to show their name on certificates
     start = dt.datetime(2021, 1, 25, 8, tzinfo=dt.UTC)
-    signed_up = {spec.number: first.get(spec.number, start) - dt.timedelta(hours=1) for spec in specs}
-    people = _load_learners(specs, provider, signed_up)
+    purposes = (ConsentPurpose.REGISTRY.value, ConsentPurpose.PUBLIC_PROFILE.value)
+    for index, spec in enumerate(specs):
+        given = (ConsentMethod.WEB_FORM.value, first.get(spec.number, start) - dt.timedelta(hours=1))
+        specs[index] = replace(spec, consents=tuple((purpose, *given) for purpose in purposes[: 1 + spec.public_name]))
+    people = dict(registry_people.sync_people(specs, {PROVIDER: provider}, DATA["consent_note"]).rows)
     learner_ids = {person.pk for person in people.values()}
     compatriot = Person.objects.filter(email=COMPATRIOT_EMAIL, erased_at__isnull=True).order_by("id").first()
     if compatriot is not None:

@@ -31,13 +31,13 @@ def test_the_shipped_demo_file_validates_against_the_schema():
 
 
 def test_the_demo_file_loads_and_a_second_load_changes_nothing():
-    organizations, networks = network.load_network()
+    organizations, networks, _people = network.load_network()
     assert len(organizations) == Organization.objects.count() == 32
     assert set(networks) == set(Network.objects.values_list("slug", flat=True))
     assert NetworkMembership.objects.count() == 21
     audit_rows = AuditEntry.objects.count()
 
-    again, _networks = network.load_network()
+    again, _networks, _people = network.load_network()
 
     assert again == organizations
     assert AuditEntry.objects.count() == audit_rows

@@ -8,14 +8,17 @@ says where they live.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from django.db import models
 
 from tamyr.core.netfiles.loader import Plan, load
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+M = TypeVar("M", bound=models.Model)
 
 
 def demo_text(name: str) -> str:
@@ -38,3 +41,13 @@ def load_demo(*names: str, texts: dict[str, str] | None = None) -> Plan:
 def declared(*names: str) -> dict[str, dict[str, Any]]:
     """What the demo's network files declare once loaded (see `load_demo`), by section and key, in file order."""
     return load_demo(*names).context.declared
+
+
+def in_file_order(
+    declared: Mapping[str, Mapping[str, Any]], section: str, model: type[M], key: str = "slug"
+) -> dict[str, M]:
+    """The rows of `model` that a loaded file declares in `section` (see `declared`), by their key, in file order:
+    what a demo's generator hangs its people on."""
+    keys = list(declared.get(section, {}))
+    found = {getattr(row, key): row for row in model._default_manager.filter(**{f"{key}__in": keys})}
+    return {wanted: found[wanted] for wanted in keys}

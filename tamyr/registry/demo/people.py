@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
+from tamyr.core import bulk
+from tamyr.core.netfiles import shipped
 from tamyr.registry.models import (
     Affiliation,
     Consent,
@@ -29,7 +29,6 @@ from tamyr.registry.models import (
     NameVariant,
     Organization,
     Person,
-    Script,
     SpokenLanguage,
 )
 from tamyr.registry.netfile_people import people_sync
@@ -38,52 +37,37 @@ DEFAULT_SEED = 2026
 
 
 class Spelling(NamedTuple):
-    """One name in the five ways the demo writes it."""
+    """One name in the five ways the demo writes it (the names file's `forms`, in that order)."""
 
-    kk_cyrl: str  # Kazakh, Cyrillic
-    kk_latn: str  # Kazakh, Latin alphabet of 2021
-    tr: str  # as Kazakhs in Türkiye write it
-    ru: str  # Russian passport spelling
-    en: str  # English (Kazakhstan passport transliteration)
-
-
-#: (field of Spelling, ISO 15924 script, ISO 639 language)
-FORMS: tuple[tuple[str, str, str], ...] = (
-    ("kk_cyrl", Script.CYRILLIC, "kk"),
-    ("kk_latn", Script.LATIN, "kk"),
-    ("tr", Script.LATIN, "tr"),
-    ("ru", Script.CYRILLIC, "ru"),
-    ("en", Script.LATIN, "en"),
-)
-_SCRIPT = {form: script for form, script, _language in FORMS}
-_LANGUAGE = {form: language for form, _script, language in FORMS}
-
-
-@dataclass(frozen=True)
-class Residence:
-    country: str
-    weight: int
-    cities: tuple[str, ...]
-    language: str  # the language of daily life there, besides Kazakh
-    kazakh_heartland: bool  # large, long-settled Kazakh communities where Kazakh is usually the first language
+    kk_cyrl: str
+    kk_latn: str
+    tr: str
+    ru: str
+    en: str
 
 
 #: The tables the generator draws from: names in five hand-written spellings, countries and their cities.
-NAMES_FILE = Path(__file__).resolve().parents[2] / "demo" / "names.yaml"
-_TABLES: dict[str, Any] = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
+NAMES_FILE = shipped.DEMO_DIR / "names.yaml"
+_TABLES: dict[str, Any] = shipped.demo_data(NAMES_FILE.name)
+#: form (a field of Spelling) → (ISO 15924 script, ISO 639 language)
+FORMS: dict[str, tuple[str, str]] = {form: tuple(value) for form, value in _TABLES["forms"].items()}
 MALE_GIVEN: tuple[Spelling, ...] = tuple(Spelling(*row) for row in _TABLES["male_given"])
 FEMALE_GIVEN: tuple[Spelling, ...] = tuple(Spelling(*row) for row in _TABLES["female_given"])
 SURNAMES: tuple[tuple[Spelling, Spelling], ...] = tuple((Spelling(*m), Spelling(*f)) for m, f in _TABLES["surnames"])
-RESIDENCES = tuple(Residence(**{**r, "cities": tuple(r["cities"])}) for r in _TABLES["residences"])
-_CYRILLIC_COUNTRIES = frozenset(_TABLES["cyrillic_countries"])
-_EX_SOVIET = frozenset(_TABLES["ex_soviet"])
-_EUROPE_FROM_TURKIYE = frozenset(_TABLES["europe_from_turkiye"])
-CENTRE_FOR_COUNTRY: dict[str, str] = dict(_TABLES["centre_for_country"])
-EXPERTISE: tuple[str, ...] = tuple(_TABLES["expertise"])
-AFFILIATION_ROLES: tuple[str, ...] = tuple(_TABLES["affiliation_roles"])
+#: country → {weight, language of daily life there besides Kazakh, kazakh_heartland, cities}
+RESIDENCES: dict[str, dict[str, Any]] = {row["country"]: row for row in _TABLES["residences"]}
 #: The field of the OECD classification each generated keyword belongs to, so fields and keywords agree.
 FIELD_OF_KEYWORD: dict[str, str] = dict(_TABLES["field_of_keyword"])
-_CONSENT_NOTE = "Demo record."
+
+
+def fields_of(keywords: Iterable[str]) -> list[str]:
+    """Fields of science of expertise keywords (`FIELD_OF_KEYWORD`), in code order."""
+    return sorted({FIELD_OF_KEYWORD[word] for word in keywords if word in FIELD_OF_KEYWORD})
+
+
+def draw(rng: random.Random, weights: Mapping[Any, float]) -> Any:
+    """One key of `weights` ({choice: weight}, in the data file's order), drawn by weight."""
+    return rng.choices(list(weights), list(weights.values()))[0]
 
 
 @dataclass(frozen=True)
@@ -95,17 +79,12 @@ class GeneratedPerson:
     birth_year: int
     residence: str
     city: str
-    citizenships: tuple[str, ...]
-    languages: tuple[tuple[str, str], ...]
-    expertise: tuple[str, ...]
-    registered_by: str
-    affiliation: tuple[str, str, dt.date] | None  # (organization slug, role, since)
-    consents: tuple[tuple[str, str, dt.datetime], ...]  # (purpose, method, given at)
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        """Fields of science, from the keywords (`FIELD_OF_KEYWORD`), in code order."""
-        return tuple(sorted({FIELD_OF_KEYWORD[word] for word in self.expertise if word in FIELD_OF_KEYWORD}))
+    registered_by: str  # the slug of the organization that keeps the record
+    citizenships: tuple[str, ...] = ()
+    languages: tuple[tuple[str, str], ...] = ()
+    expertise: tuple[str, ...] = ()
+    affiliation: tuple[str, str, dt.date] | None = None  # (organization slug, role, since)
+    consents: tuple[tuple[str, str, dt.datetime], ...] = ()  # (purpose, method, given at)
 
     @property
     def email(self) -> str:
@@ -126,38 +105,33 @@ def spellings(
 ) -> list[tuple[str, str, str]]:
     """The display form first, then `more` (drawn) other spellings with different text, at least one in the other
     script; with `reverse`, a surname-first spelling too while there are fewer than three."""
-    full = {form: f"{getattr(given, form)} {getattr(surname, form)}" for form, _script, _language in FORMS}
+    full = {form: f"{getattr(given, form)} {getattr(surname, form)}" for form in FORMS}
     chosen = [display]
-    others = [form for form, _script, _language in FORMS if form != display]
+    others = [form for form in FORMS if form != display]
     rng.shuffle(others)
-    other_script = [form for form in others if _SCRIPT[form] != _SCRIPT[display]]
+    other_script = [form for form in others if FORMS[form][0] != FORMS[display][0]]
     wanted = rng.choice(more)
     for form in [*other_script[:1], *others]:
         if len(chosen) > wanted:
             break
         if form not in chosen and full[form] not in {full[c] for c in chosen}:
             chosen.append(form)
-    rows = [(full[form], _SCRIPT[form], _LANGUAGE[form]) for form in chosen]
+    rows = [(full[form], *FORMS[form]) for form in chosen]
     # Names such as Bolat Omarov read the same in most Latin spellings; lists and passports also put the surname
     # first, so that order is the further variant such a name really has.
     for form in ("en", "ru") if reverse else ():
         reversed_name = f"{getattr(surname, form)} {getattr(given, form)}"
         if len(rows) < 3 and reversed_name not in {row[0] for row in rows}:
-            rows.append((reversed_name, _SCRIPT[form], _LANGUAGE[form]))
+            rows.append((reversed_name, *FORMS[form]))
     return rows
 
 
 def display_form(residence: str, rng: random.Random) -> str:
-    """How the record keeper would first write the name: Cyrillic in the former USSR and Mongolia, Turkish in
-    Türkiye, mostly English in the West."""
-    if residence in _CYRILLIC_COUNTRIES:
-        return "kk_cyrl" if rng.random() < 0.7 else "ru"
-    if residence == "TR":
-        return "tr"
-    if residence == "IR":
-        return "kk_cyrl" if rng.random() < 0.7 else "en"
-    roll = rng.random()
-    return "en" if roll < 0.7 else ("kk_latn" if roll < 0.85 else "kk_cyrl")
+    """How the record keeper would first write the name (`display_forms` in the names file)."""
+    forms = _TABLES["display_forms"]
+    drawn = forms.get("cyrillic" if residence in _TABLES["cyrillic_countries"] else residence, forms["other"])
+    roll = rng.random() if len(drawn) > 1 else 0.0
+    return next(form for form, up_to in drawn if roll < up_to)
 
 
 def _moment(rng: random.Random, start: dt.date, days: int) -> dt.datetime:
@@ -172,40 +146,40 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
         return compatriot()
     rng = random.Random(f"tamyr-demo:{seed}:{number}")
     gender, given, surname = pick_name(rng)
-    residence = rng.choices(RESIDENCES, weights=[r.weight for r in RESIDENCES])[0]
-    display = display_form(residence.country, rng)
-    variants = spellings(given, surname, display, rng, more=(2, 3), reverse=True)
+    country = draw(rng, {code: home["weight"] for code, home in RESIDENCES.items()})
+    residence = RESIDENCES[country]
+    variants = spellings(given, surname, display_form(country, rng), rng, more=(2, 3), reverse=True)
 
-    if residence.country == "KZ":
+    if country == "KZ":
         citizenships: tuple[str, ...] = ("KZ",)
     else:
         roll = rng.random()
         if roll < 0.2:
             citizenships = ("KZ",)  # a Kazakh citizen living abroad: a student, a worker
-        elif roll < 0.35 and residence.country in _EUROPE_FROM_TURKIYE:
-            citizenships = ("TR", residence.country)  # many of Europe's Kazakhs came by way of Türkiye
+        elif roll < 0.35 and country in _TABLES["europe_from_turkiye"]:
+            citizenships = ("TR", country)  # many of Europe's Kazakhs came by way of Türkiye
         else:
-            citizenships = (residence.country,)
+            citizenships = (country,)
 
     levels = _TABLES["language_levels"]
-    heartland = residence.kazakh_heartland or "KZ" in citizenships
+    heartland = residence["kazakh_heartland"] or "KZ" in citizenships
     languages: dict[str, str] = {"kk": rng.choice(levels["kazakh_heartland" if heartland else "kazakh_elsewhere"])}
-    if residence.language != "kk":
-        languages[residence.language] = rng.choice(levels["residence"])
-    if (residence.country in _EX_SOVIET or "KZ" in citizenships) and "ru" not in languages:
+    if residence["language"] != "kk":
+        languages[residence["language"]] = rng.choice(levels["residence"])
+    if (country in _TABLES["ex_soviet"] or "KZ" in citizenships) and "ru" not in languages:
         languages["ru"] = rng.choice(levels["russian"])
     if "TR" in citizenships and "tr" not in languages:
         languages["tr"] = LanguageLevel.NATIVE
     if "en" not in languages and rng.random() < 0.4:
         languages["en"] = rng.choice(levels["english"])
 
-    registered_by = CENTRE_FOR_COUNTRY.get(residence.country, "otandastar")
+    registered_by = _TABLES["centre_for_country"].get(country, "otandastar")
     if rng.random() < 0.2:
         registered_by = "otandastar"  # enrolled through Otandastar's online courses
     affiliation = None
     if rng.random() < 0.12:
         since = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))
-        affiliation = (registered_by, rng.choice(AFFILIATION_ROLES), since)
+        affiliation = (registered_by, rng.choice(_TABLES["affiliation_roles"]), since)
 
     registry_given = _moment(rng, dt.date(2023, 1, 1), 1000)
     registry_method = rng.choices((ConsentMethod.WEB_FORM, ConsentMethod.PAPER, ConsentMethod.IMPORT), (5, 3, 2))[0]
@@ -216,8 +190,8 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
             (ConsentPurpose.CONTACT.value, contact_method.value, registry_given + dt.timedelta(days=rng.randrange(60)))
         )
     birth_year = int(rng.triangular(1950, 2008, 1995))
-    city = rng.choice(residence.cities)
-    expertise = tuple(sorted(rng.sample(EXPERTISE, rng.randrange(4))))
+    city = rng.choice(residence["cities"])
+    expertise = tuple(sorted(rng.sample(_TABLES["expertise"], rng.randrange(4))))
     # drawn after everything above, so the other values of a generated person are what they were before
     if expertise and rng.random() < 0.5:
         consented = registry_given + dt.timedelta(days=rng.randrange(90))
@@ -229,12 +203,12 @@ def generate(number: int, seed: int = DEFAULT_SEED) -> GeneratedPerson:
         variants=tuple(variants),
         gender=gender,
         birth_year=birth_year,
-        residence=residence.country,
+        residence=country,
         city=city,
+        registered_by=registered_by,
         citizenships=citizenships,
         languages=tuple(sorted(languages.items())),
         expertise=expertise,
-        registered_by=registered_by,
         affiliation=affiliation,
         consents=tuple(consents),
     )
@@ -264,42 +238,54 @@ class PeopleResult:
     changed: int
 
 
-def load_people(count: int, organizations: dict[str, Organization], seed: int = DEFAULT_SEED) -> PeopleResult:
-    """Create or bring up to date generated people 1..count, found again by their stable e-mail."""
-    from tamyr.registry.models import Country
-
-    specs = {spec.email: spec for spec in (generate(number, seed) for number in range(1, count + 1))}
-    countries = {c.code: c for c in Country.objects.all()}
+def sync_people(
+    specs: Iterable[GeneratedPerson], organizations: Mapping[str, Organization], note: str = "Demo record."
+) -> bulk.Synced:
+    """Create or bring up to date generated people (the compatriots, the learners), found again by their stable
+    e-mail, with their name variants, citizenships, languages, consents (written with `note`), fields of expertise
+    and affiliations."""
+    by_email = {spec.email: spec for spec in specs}
     values = {
         email: {
             "display_name": spec.display_name,
             "registered_by_id": organizations[spec.registered_by].pk,
-            "residence_country_id": countries[spec.residence].pk,
+            "residence_country_id": spec.residence,
             "residence_city": spec.city,
             "gender": spec.gender,
             "birth_year": spec.birth_year,
             "expertise": list(spec.expertise),
             "heritage": "",
         }
-        for email, spec in specs.items()
+        for email, spec in by_email.items()
     }
     through = Person.citizenships.through, Person.expertise_fields.through
     consent = ("purpose", "method", "given_at", "note", "withdrawn_at")
 
     def affiliation(email: str) -> list[tuple[Any, ...]]:
-        found = specs[email].affiliation
+        found = by_email[email].affiliation
         return [(organizations[found[0]].pk, *found[1:], None)] if found else []
 
-    synced = people_sync(
+    return people_sync(
         values,
         [
-            ("name_variants", NameVariant, ("text", "script", "language"), lambda e: list(specs[e].variants)),
-            ("citizenships", through[0], ("country_id",), lambda e: [(code,) for code in specs[e].citizenships]),
-            ("languages", SpokenLanguage, ("language", "level"), lambda e: list(specs[e].languages)),
-            ("consents", Consent, consent, lambda e: [(*c, _CONSENT_NOTE, None) for c in specs[e].consents]),
-            ("expertise_fields", through[1], ("expertisefield_id",), lambda e: [(f,) for f in specs[e].fields]),
+            ("name_variants", NameVariant, ("text", "script", "language"), lambda e: list(by_email[e].variants)),
+            ("citizenships", through[0], ("country_id",), lambda e: [(code,) for code in by_email[e].citizenships]),
+            ("languages", SpokenLanguage, ("language", "level"), lambda e: list(by_email[e].languages)),
+            ("consents", Consent, consent, lambda e: [(*c, note, None) for c in by_email[e].consents]),
+            (
+                "expertise_fields",
+                through[1],
+                ("expertisefield_id",),
+                lambda e: [(f,) for f in fields_of(by_email[e].expertise)],
+            ),
             ("affiliations", Affiliation, ("organization_id", "role", "since", "until"), affiliation),
         ],
     )
-    people = [synced.rows[email] for email in specs]
+
+
+def load_people(count: int, organizations: dict[str, Organization], seed: int = DEFAULT_SEED) -> PeopleResult:
+    """Create or bring up to date generated people 1..count."""
+    specs = [generate(number, seed) for number in range(1, count + 1)]
+    synced = sync_people(specs, organizations)
+    people = [synced.rows[spec.email] for spec in specs]
     return PeopleResult(people=people, created=len(synced.created), changed=len(synced.changed - synced.created))

@@ -85,34 +85,23 @@ def _ensure_user(spec: DemoUser, email: str, name: str = "") -> User:
 
     The compatriot carries the name of their record; the role logins are shared by whoever tries the demo, so they
     have no person's name and are never stopped by the page that asks for one."""
-    user = User.objects.filter(username=spec.username).first()
-    changed = user is None
-    if user is None:
-        user = User(username=spec.username, password=_password_hash())
-    elif not user.check_password(DEMO_PASSWORD):
+    user = User.objects.filter(username=spec.username).first() or User(username=spec.username)
+    changed = not user.check_password(DEMO_PASSWORD)  # a new user has no password yet
+    if changed:
         user.password = _password_hash()
-        changed = True
     wanted = {"email": email, "is_active": True, "is_superuser": spec.superuser, "is_staff": spec.superuser}
-    if name:
-        wanted["name"] = name
+    wanted |= {"name": name or user.name, "name_asked_at": user.name_asked_at or timezone.now()}
     for field, value in wanted.items():
-        if getattr(user, field) != value:
-            setattr(user, field, value)
-            changed = True
-    if user.name_asked_at is None:
-        user.name_asked_at = timezone.now()
-        changed = True
+        changed = changed or getattr(user, field) != value
+        setattr(user, field, value)
     if changed:
         user.save()
-    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
-    if address is None:
-        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    elif not (address.verified and address.primary):
-        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(primary=False)
-        address.verified = True
-        address.primary = True
-        address.save(update_fields=["verified", "primary"])
+    addresses = EmailAddress.objects.filter(user=user)
+    address = addresses.filter(email__iexact=email).first() or EmailAddress(user=user, email=email)
+    if not (address.pk and address.verified and address.primary):  # the address, verified, is the primary one
+        addresses.filter(primary=True).exclude(pk=address.pk).update(primary=False)
+        address.verified = address.primary = True
+        address.save()
     return user
 
 

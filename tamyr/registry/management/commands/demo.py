@@ -52,8 +52,7 @@ class Command(BaseCommand):
                 f"{PRODUCTION_SETTINGS}): it creates logins with a published password. Use --force if you mean it."
             )
         with transaction.atomic():
-            organizations, networks = network.load_network()
-            named = network.load_named_people()
+            organizations, networks, named = network.load_network()
             generated = people.load_people(count, organizations, seed=options["seed"])
             logins = users.load_users(generated.people[0])
             extra = self._load_other_apps(seed=options["seed"])
@@ -65,21 +64,18 @@ class Command(BaseCommand):
 
     @staticmethod
     def _load_other_apps(*, seed: int) -> list[tuple[str, dict[str, int]]]:
-        """Each domain app that has demo data names a builder in its AppConfig (`demo_builder = "module.function"`).
+        """Each domain app that has demo data names a builder in its AppConfig (`demo_builder = "module.function"`),
+        or only network files in tamyr/demo/ (`demo_files`) when its demo is only data.
 
         The registry never imports the domain apps (arrows point one way), so it discovers them here; each builder
-        is called as `build(seed=...)` inside the same transaction and returns counts to print.
+        is called as `build(seed=...)` inside the same transaction and returns counts to print. After the builders,
+        the files are loaded as `tamyr load` loads them, as the system, so a second run plans nothing.
         """
-        results = []
-        for config in apps.get_app_configs():
-            path = getattr(config, "demo_builder", None)
-            if not path:
-                continue
-            builder = import_string(path)
-            results.append((config.label, builder(seed=seed)))
-        # apps whose demo is only data name network files in tamyr/demo/ (`demo_files`); loaded as `tamyr load`
-        # loads them, as the system, so a second run plans nothing
-        for config in apps.get_app_configs():
+        configs, results = apps.get_app_configs(), []
+        for config in configs:
+            if path := getattr(config, "demo_builder", ""):
+                results.append((config.label, import_string(path)(seed=seed)))
+        for config in configs:
             if names := getattr(config, "demo_files", ()):
                 results.append((config.label, shipped.load_demo(*names).counts))
         return results
