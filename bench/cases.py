@@ -232,6 +232,7 @@ def main() -> None:
             "TAMYR_TASKS_IMMEDIATE": "true",
             "TAMYR_EMAIL": "memory",
             "TAMYR_REQUIRE_STAFF_MFA": "false",
+            "TAMYR_DB_CONN_MAX_AGE": "60",  # as docs/deploy.md sets it: a process keeps its database connection
         }
     )
     os.environ.pop("REDIS_URL", None)
