@@ -41,6 +41,7 @@ class NoteForm(VersionForm):
 class TaskForm(VersionForm):
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    for_family = forms.BooleanField(label=_("The family is asked to do it (they see it on their page)"), required=False)
 
 
 class TaskDoneForm(VersionForm):

@@ -141,6 +141,11 @@ class CaseTask(models.Model):
         related_name="case_tasks",
         verbose_name=_("assigned to"),
     )
+    for_family = models.BooleanField(
+        _("the family is asked to do it"),
+        default=False,
+        help_text=_("Shown to the family on their own page (its title and due date, nothing else of the case)."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
 

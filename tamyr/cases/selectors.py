@@ -269,6 +269,66 @@ def possible_duplicates(user: Any, name: str) -> list[tuple[Person, list[Case]]]
     return [(person, cases.get(person.pk, [])) for person in people]
 
 
+@dataclass
+class OwnCase:
+    """What the family sees of their case: where it stands, what they are asked to do, who helps them."""
+
+    case: Case
+    stage_label: str
+    stages: list[tuple[str, str]]  # (label, "done" / "current" / "") in order
+    asked: list[CaseTask]
+    helpers: list[tuple[str, str]]  # (organization, service) of the referrals a partner took on
+
+
+def my_cases(user: Any) -> list[OwnCase]:
+    """The cases the user's registry record is a member of, for their own page: only the stage, the tasks marked
+    for the family and the organizations that took on a referral; never notes, documents, the plan or the
+    timeline (decision 0035)."""
+    qs = (
+        Case.objects.filter(members__person__user=user)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("members", queryset=CaseMember.objects.select_related("person")),
+            "stages",
+            Prefetch("tasks", queryset=CaseTask.objects.filter(for_family=True, done_at__isnull=True)),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.filter(
+                    status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IMPLEMENTED]
+                ).select_related("to_organization"),
+            ),
+        )
+        .order_by("-created_at")
+        .distinct()
+    )
+    result = []
+    for case in qs:
+        if not permissions.can(user, "cases.view_own", case):
+            continue
+        stages = []
+        for stage in case.stages.all():
+            if stage.code == templates.CLOSED:
+                continue
+            state = "current" if stage.code == case.stage else ("done" if stage.completed_at else "")
+            stages.append((str(templates.STAGE_LABELS.get(stage.code, stage.code)), state))
+        result.append(
+            OwnCase(
+                case=case,
+                stage_label=str(templates.STAGE_LABELS.get(case.stage, case.stage)),
+                stages=stages,
+                asked=list(case.tasks.all()),
+                helpers=[
+                    (
+                        referral.to_organization.short_name or referral.to_organization.display_name,
+                        str(templates.STAGE_LABELS.get(referral.service, "")),
+                    )
+                    for referral in case.referrals.all()
+                ],
+            )
+        )
+    return result
+
+
 def my_requests(person: Person | None) -> QuerySet[Case]:
     if person is None:
         return Case.objects.none()

@@ -171,7 +171,14 @@ def _run(action: str, case: Case, data: dict[str, Any], user: Any) -> str:
         )
         return _("The note is added.")
     if action == "task":
-        services.task_add(case=case, version=version, title=data["title"], due_on=data["due_on"], acting_user=user)
+        services.task_add(
+            case=case,
+            version=version,
+            title=data["title"],
+            due_on=data["due_on"],
+            for_family=data["for_family"],
+            acting_user=user,
+        )
         return _("The task is added.")
     if action == "task_done":
         task = get_object_or_404(CaseTask, case=case, pk=data["task"])
@@ -257,6 +264,13 @@ def case_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, message)
             return redirect("cases:case_detail", pk=case.pk)
     view = selectors.case_for_reading(request.user, pk, audit_read=False)
+    if conflict is not None:
+        # the writer's input is kept, now carrying the version they are shown: sent again after looking at what
+        # changed, it is applied (and refused again only if the case moves once more meanwhile)
+        data = request.POST.copy()
+        data["version"] = str(view.case.version)
+        form = form_class(data, request.FILES or None, **kwargs)
+        form.is_valid()
     bound = {action: form} if action in FORM_NAMES else {}
     context = _context(request, view, bound, conflict=conflict, failed_action=action, failed_form=form)
     return render(request, "cases/case_detail.html", context, status=status)
@@ -389,6 +403,18 @@ def case_request(request: HttpRequest) -> HttpResponse:
             return redirect("cases:case_request")
     requests = selectors.my_requests(person)
     return render(request, "cases/case_request.html", {"form": form, "requests": requests})
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """The family's own view of their case(s): the stage, what they are asked to do, who helps them."""
+    if not permissions.can(request.user, "cases.view_own"):
+        raise PermissionDenied
+    return render(
+        request,
+        "cases/my_cases.html",
+        {"cases": selectors.my_cases(request.user)},
+    )
 
 
 @login_required

@@ -118,6 +118,13 @@ def test_a_stale_form_shows_the_conflict_and_changes_nothing(world: CaseWorld) -
     assert response.status_code == 409
     assert "Someone changed this case since you opened it." in response.content.decode()
     assert not world.case.tasks.exists()
+    # the kept input now carries the version the writer was shown: sent again, it is applied
+    assert 'name="version" value="2"' in response.content.decode()
+    again = _client(world.worker).post(
+        f"/cases/{world.case.pk}/act/", {"action": "task", "version": 2, "title": "Call the school"}
+    )
+    assert again.status_code == 302
+    assert world.case.tasks.get().title == "Call the school"
 
 
 def test_a_current_form_adds_the_task(world: CaseWorld) -> None:
@@ -216,3 +223,27 @@ def test_the_case_page_links_the_members_language_course(world: CaseWorld) -> No
     enrollment = EnrollmentFactory(person=world.child)
     text = _client(world.worker).get(f"/cases/{world.case.pk}/").content.decode()
     assert f"/courses/{enrollment.group.course.slug}/" in text
+
+
+def test_the_family_sees_their_stage_and_what_they_are_asked_to_do_and_nothing_confidential(world: CaseWorld) -> None:
+    from tamyr.accounts.models import User
+
+    family = UserFactory()
+    world.head.user = family
+    world.head.save(update_fields=["user"])
+    case = world.case
+    services.task_add(
+        case=case, version=case.version, title="Bring the passports", for_family=True, acting_user=world.worker
+    )
+    services.task_add(case=case, version=case.version, title="Check the diploma quietly", acting_user=world.worker)
+    services.note_add(case=case, version=case.version, text="Confidential remark", acting_user=world.worker)
+    page = _client(family).get("/cases/mine/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Bring the passports" in text
+    assert "Intake" in text
+    assert "Check the diploma quietly" not in text
+    assert "Confidential remark" not in text
+    assert "Bring the passports" not in _client(UserFactory()).get("/cases/mine/").content.decode()
+    assert isinstance(family, User)
+    assert "/cases/mine/" in _client(family).get("/me/").content.decode()
