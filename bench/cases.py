@@ -108,8 +108,8 @@ def populate(cases: int) -> dict[str, Any]:
            FROM cases_casestage st, generate_series(0, 1) i WHERE st.code <> 'closed'"""
     )
     sql(
-        """INSERT INTO cases_casetask (case_id, title, due_on, assignee_id, created_at, done_at)
-           SELECT g, 'Task ' || t, current_date + ((g + t) %% 30 - 10), NULL, now(), NULL
+        """INSERT INTO cases_casetask (case_id, title, due_on, assignee_id, for_family, created_at, done_at)
+           SELECT g, 'Task ' || t, current_date + ((g + t) %% 30 - 10), NULL, t = 2, now(), NULL
            FROM generate_series(1, %s) g, generate_series(1, 2) t""",
         [cases],
     )
