@@ -65,6 +65,17 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["owner", "status", "stage_due_at"], name="case_owner_due"),
             models.Index(fields=["worker", "status", "stage_due_at"], name="case_worker_due"),
+            # the worker's list of active cases, in its order (two statuses: the indexes above cannot give it)
+            models.Index(
+                fields=["owner", "stage_due_at", "id"],
+                name="case_owner_active_due",
+                condition=models.Q(status__in=["requested", "open"]),
+            ),
+            models.Index(
+                fields=["worker", "stage_due_at", "id"],
+                name="case_worker_active_due",
+                condition=models.Q(status__in=["requested", "open"]),
+            ),
         ]
 
     def __str__(self) -> str:
