@@ -108,8 +108,8 @@ def populate(cases: int) -> dict[str, Any]:
            FROM cases_casestage st, generate_series(0, 1) i WHERE st.code <> 'closed'"""
     )
     sql(
-        """INSERT INTO cases_casetask (case_id, title, due_on, assignee_id, created_at, done_at)
-           SELECT g, 'Task ' || t, current_date + ((g + t) %% 30 - 10), NULL, now(), NULL
+        """INSERT INTO cases_casetask (case_id, title, due_on, assignee_id, for_family, created_at, done_at)
+           SELECT g, 'Task ' || t, current_date + ((g + t) %% 30 - 10), NULL, t = 2, now(), NULL
            FROM generate_series(1, %s) g, generate_series(1, 2) t""",
         [cases],
     )
@@ -232,6 +232,7 @@ def main() -> None:
             "TAMYR_TASKS_IMMEDIATE": "true",
             "TAMYR_EMAIL": "memory",
             "TAMYR_REQUIRE_STAFF_MFA": "false",
+            "TAMYR_DB_CONN_MAX_AGE": "60",  # as docs/deploy.md sets it: a process keeps its database connection
         }
     )
     os.environ.pop("REDIS_URL", None)

@@ -901,6 +901,16 @@ def _request_case(user: Any, obj: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+def _view_own_case(user: Any, case: Any) -> bool:
+    """The family's own view of their case (its stage, what they are asked to do, who helps them; nothing
+    confidential): a signed-in user whose registry record is a member of the case."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case is None:
+        return True
+    return any(member.person.user_id == user.pk for member in case.members.all())
+
+
 CASES_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "cases.view": _view_case,
     "cases.manage": _manage_cases,
@@ -912,6 +922,7 @@ CASES_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "cases.view_document": _view_case_item,
     "cases.view_statistics": _view_case_statistics,
     "cases.request": _request_case,
+    "cases.view_own": _view_own_case,
 }
 
 

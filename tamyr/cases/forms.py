@@ -15,18 +15,33 @@ from tamyr.core.uploads import UploadField
 from tamyr.registry.models import ConsentMethod, Country, Organization
 
 
+class Select(forms.Select):
+    """A select whose options are written in its own template, not one included template per option: the case
+    page shows seven forms, and Django's per-option includes were a third of its rendering time."""
+
+    template_name = "cases/widgets/select.html"
+    option_inherits_attrs = False
+
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    template_name = "cases/widgets/checkboxes.html"
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class NoteForm(VersionForm):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    visibility = forms.ChoiceField(label=_("Who may read it"), choices=Visibility.choices, initial="organization")
+    visibility = forms.ChoiceField(
+        label=_("Who may read it"), choices=Visibility.choices, initial="organization", widget=Select
+    )
 
 
 class TaskForm(VersionForm):
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    for_family = forms.BooleanField(label=_("The family is asked to do it (they see it on their page)"), required=False)
 
 
 class TaskDoneForm(VersionForm):
@@ -34,7 +49,7 @@ class TaskDoneForm(VersionForm):
 
 
 class StageForm(VersionForm):
-    stage = forms.ChoiceField(label=_("Move to stage"))
+    stage = forms.ChoiceField(label=_("Move to stage"), widget=Select)
 
     def __init__(self, *args: Any, case_type: str = CaseType.RETURN, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,20 +80,35 @@ class ApprovalDecideForm(VersionForm):
 
 
 class AssignForm(VersionForm):
-    worker = forms.IntegerField(label=_("Case worker"))
+    """The owner organization's staff and admins to choose from (`workers`: (user id, name) pairs); the service
+    checks the role again when the form is sent."""
+
+    worker = forms.TypedChoiceField(label=_("Case worker"), coerce=int, widget=Select)
+
+    def __init__(self, *args: Any, workers: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["worker"]
+        assert isinstance(field, forms.TypedChoiceField)
+        if workers is None:  # a sent form: any user id; the service refuses one not of the organization
+            field.choices = [(value, value) for value in [self.data.get("worker", "")] if str(value).isdigit()]
+        else:
+            field.choices = workers
 
 
 class ReferForm(VersionForm):
     to_organization = forms.ModelChoiceField(
-        label=_("Partner organization"), queryset=Organization.objects.filter(is_active=True), to_field_name="slug"
+        label=_("Partner organization"),
+        queryset=Organization.objects.filter(is_active=True),
+        to_field_name="slug",
+        widget=Select,
     )
-    kind = forms.ChoiceField(label=_("What"), choices=ReferralKind.choices, initial="referral")
-    service = forms.ChoiceField(label=_("Service"), required=False)
+    kind = forms.ChoiceField(label=_("What"), choices=ReferralKind.choices, initial="referral", widget=Select)
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=Select)
     shared_sections = forms.MultipleChoiceField(
         label=_("Sections the partner may see"),
         choices=list(templates.SECTIONS.items()),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
     message = forms.CharField(label=_("Message"), required=False, max_length=500)
 
@@ -88,17 +118,30 @@ class ReferForm(VersionForm):
         self.fields["service"].choices = [("", "—"), *stages]  # type: ignore[attr-defined]
 
 
+def organization_choices(exclude: int) -> list[tuple[str, str]]:
+    """The options of the organization selects of a case page, read once for all its forms (the field's own
+    queryset would be read again by each form): slug and name only. Sent forms are still checked against the
+    field's queryset."""
+    qs = Organization.objects.filter(is_active=True).exclude(pk=exclude).only("pk", "slug", "name", "short_name")
+    return [("", "---------"), *((org.slug, str(org)) for org in qs.order_by("slug"))]
+
+
 class ConsentForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.filter(is_active=True), to_field_name="slug"
+        label=_("Organization"),
+        queryset=Organization.objects.filter(is_active=True),
+        to_field_name="slug",
+        widget=Select,
     )
-    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
+    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices, widget=Select)
 
 
 class DocumentForm(VersionForm):
-    doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
-    visibility = forms.ChoiceField(label=_("Who may read it"), choices=Visibility.choices, initial="organization")
+    doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices, widget=Select)
+    visibility = forms.ChoiceField(
+        label=_("Who may read it"), choices=Visibility.choices, initial="organization", widget=Select
+    )
     file = UploadField(policy=DOCUMENT, label=_("File"))
 
 

@@ -65,6 +65,17 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["owner", "status", "stage_due_at"], name="case_owner_due"),
             models.Index(fields=["worker", "status", "stage_due_at"], name="case_worker_due"),
+            # the worker's list of active cases, in its order (two statuses: the indexes above cannot give it)
+            models.Index(
+                fields=["owner", "stage_due_at", "id"],
+                name="case_owner_active_due",
+                condition=models.Q(status__in=["requested", "open"]),
+            ),
+            models.Index(
+                fields=["worker", "stage_due_at", "id"],
+                name="case_worker_active_due",
+                condition=models.Q(status__in=["requested", "open"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +152,11 @@ class CaseTask(models.Model):
         related_name="case_tasks",
         verbose_name=_("assigned to"),
     )
+    for_family = models.BooleanField(
+        _("the family is asked to do it"),
+        default=False,
+        help_text=_("Shown to the family on their own page (its title and due date, nothing else of the case)."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
 
@@ -198,7 +214,11 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["case", "-at"], name="case_event_timeline")]
+        indexes = [
+            models.Index(fields=["case", "-at"], name="case_event_timeline"),
+            # the timeline a page shows leaves out the reads, which pile up with every visit (selectors.timeline)
+            models.Index(fields=["case", "-at", "-id"], name="case_event_story", condition=~models.Q(kind="read")),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()

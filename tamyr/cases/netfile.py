@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from tamyr.accounts.permissions import SYSTEM
 from tamyr.cases import services
 from tamyr.cases import stages as templates
-from tamyr.cases.models import Case, CaseType, ChecklistItem, ReferralKind, Visibility
+from tamyr.cases.models import Case, CaseStage, CaseType, ChecklistItem, ReferralKind, Visibility
 from tamyr.core.netfiles import SLUG, Change, Context, DumpScope, Item, Section, register
 from tamyr.registry.models import Country, Organization, Person
 
@@ -57,6 +57,12 @@ class CasesSection(Section):
                 "plan": text,
                 "plan_approved": {"type": "boolean"},
                 "stages": {"type": "array", "items": STAGE, "description": "Stages the case moved through, in order."},
+                "in_stage_days": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Days the case has been in its current stage by the day of loading (its SLA "
+                    "timer counts from then, so a demo case can be overdue).",
+                },
                 "tasks": {
                     "type": "array",
                     "items": {
@@ -67,6 +73,7 @@ class CasesSection(Section):
                             "title": {"type": "string", "maxLength": 200},
                             "due_in_days": {"type": "integer"},
                             "done": {"type": "boolean"},
+                            "for_family": {"type": "boolean"},
                         },
                     },
                 },
@@ -164,11 +171,26 @@ class CasesSection(Section):
             for item in ChecklistItem.objects.filter(stage__case=case, stage__code=case.stage, done_at__isnull=True):
                 services.checklist_mark(case=case, version=case.version, item=item, done=True, acting_user=user)
             services.stage_move(case=case, version=case.version, to_stage=stage, acting_user=user)
+        if data.get("in_stage_days"):
+            # the stage began that many days before the loading: its start and due date move back together
+            shift = dt.timedelta(days=data["in_stage_days"])
+            case.stage_started_at -= shift
+            case.stage_due_at = case.stage_due_at - shift if case.stage_due_at else None
+            Case.objects.filter(pk=case.pk).update(
+                stage_started_at=case.stage_started_at, stage_due_at=case.stage_due_at
+            )
+            CaseStage.objects.filter(case=case, code=case.stage).update(started_at=case.stage_started_at)
         today = timezone.localdate()
         for task in data.get("tasks", []):
             due = today + dt.timedelta(days=task["due_in_days"]) if "due_in_days" in task else None
             added = services.task_add(
-                case=case, version=case.version, title=task["title"], due_on=due, assignee=worker, acting_user=user
+                case=case,
+                version=case.version,
+                title=task["title"],
+                due_on=due,
+                assignee=worker,
+                for_family=task.get("for_family", False),
+                acting_user=user,
             )
             if task.get("done"):
                 services.task_done(task=added, version=case.version, acting_user=user)

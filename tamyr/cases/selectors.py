@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tamyr.accounts import permissions
@@ -19,12 +19,14 @@ from tamyr.cases.models import (
     Case,
     CaseEvent,
     CaseMember,
+    CaseNote,
     CaseStatus,
+    CaseTask,
     EventKind,
     Referral,
     ReferralStatus,
 )
-from tamyr.core import audit
+from tamyr.core import audit, rows
 from tamyr.registry.models import Person
 
 HEADS = Prefetch("members", queryset=CaseMember.objects.filter(is_head=True).select_related("person"), to_attr="heads")
@@ -130,17 +132,17 @@ class CaseView:
 
 
 def case_get(pk: int) -> Case:
+    """The case with everything its page shows, in one query per kind of row: the users and organizations each
+    row names come in the same query (select_related inside each prefetch), not in one more query per relation."""
     return (
         Case.objects.select_related("owner", "worker", "origin_country")
         .prefetch_related(
             Prefetch("members", queryset=CaseMember.objects.select_related("person")),
             "stages__items",
-            "tasks__assignee",
-            "referrals__to_organization",
-            "referrals__from_organization",
-            "approvals__requested_by",
-            "approvals__decided_by",
-            "notes__author",
+            Prefetch("tasks", queryset=CaseTask.objects.select_related("assignee")),
+            Prefetch("referrals", queryset=Referral.objects.select_related("to_organization", "from_organization")),
+            Prefetch("approvals", queryset=Approval.objects.select_related("requested_by", "decided_by")),
+            Prefetch("notes", queryset=CaseNote.objects.select_related("author")),
             "documents",
         )
         .get(pk=pk)
@@ -162,17 +164,57 @@ def case_for_reading(user: Any, pk: int, *, audit_read: bool = True) -> CaseView
     ]
     sections = frozenset(section for referral in partner for section in referral.shared_sections)
     if audit_read:
-        with transaction.atomic():  # one commit for both rows of the read
-            audit.record(user, "cases.case_read", case)
-            CaseEvent.objects.create(case=case, kind=EventKind.READ, actor=user, version=case.version)
+        _record_read(user, case)
     return CaseView(case=case, full=full, sections=sections, partner_referrals=partner)
 
 
-def timeline(case: Case, *, limit: int = 50, with_reads: bool = False) -> list[CaseEvent]:
+def _record_read(user: Any, case: Case) -> None:
+    """The audit row and the timeline row of one read, written together. On PostgreSQL one statement writes both
+    (a data-modifying WITH), and the commit of a read does not wait for the disk (`synchronous_commit = off` for
+    this transaction only, decision 0035): the rows reach the WAL in order with everything else and the disk within
+    a fraction of a second, so only a crash of the database server in that moment can lose the last reads' rows;
+    writes of a case and their audit rows commit as before. Inside a caller's transaction the caller's commit
+    decides."""
+    entry = audit.unsaved(user, "cases.case_read", case, None)
+    event = CaseEvent(case=case, kind=EventKind.READ, actor=user, version=case.version)
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            rows.insert(entry)
+            rows.insert(event)
+        return
+    audit_sql, _fields, audit_values, _returning = rows.insert_sql(entry)
+    event_sql, _fields, event_values, _returning = rows.insert_sql(event)
+    outer = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not outer:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(f"WITH audit AS ({audit_sql}) {event_sql}", [*audit_values, *event_values])
+
+
+TIMELINE_PAGE = 20
+
+
+@dataclass
+class TimelinePage:
+    events: list[CaseEvent]
+    older: int | None  # the id to ask `before=` for the next (older) page; None: this is the oldest
+
+
+def timeline(
+    case: Case, *, limit: int = TIMELINE_PAGE, before: int | None = None, with_reads: bool = False
+) -> TimelinePage:
+    """One page of the timeline, newest first; `before` (an event id from the previous page) continues it older
+    (a keyset on (at, id), so page 100 costs what page 1 costs). Without reads, the partial index
+    `case_event_story` holds exactly these rows, however often the case is read."""
     qs = CaseEvent.objects.filter(case=case).select_related("actor")
     if not with_reads:
         qs = qs.exclude(kind=EventKind.READ)
-    return list(qs.order_by("-at", "-pk")[:limit])
+    if before is not None:
+        anchor = CaseEvent.objects.filter(case=case, pk=before).values_list("at", flat=True).first()
+        if anchor is not None:
+            qs = qs.filter(Q(at__lt=anchor) | Q(at=anchor, pk__lt=before))
+    rows = list(qs.order_by("-at", "-pk")[: limit + 1])
+    return TimelinePage(events=rows[:limit], older=rows[limit - 1].pk if len(rows) > limit else None)
 
 
 def visible_notes(user: Any, view: CaseView) -> list[Any]:
@@ -197,6 +239,21 @@ def linked_activities(case: Case) -> dict[str, list[Any]]:
     }
 
 
+def case_workers(organization_id: int) -> list[tuple[int, str]]:
+    """Who may be the case worker of the organization's cases: its staff and admins, by name."""
+    from tamyr.accounts.models import OrganizationRole
+
+    roles = (
+        OrganizationRole.objects.filter(organization_id=organization_id, role__in=permissions.PEOPLE_ROLES)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    seen: dict[int, str] = {}
+    for role in roles:
+        seen.setdefault(role.user_id, role.user.get_full_name() or role.user.get_username())
+    return list(seen.items())
+
+
 def possible_duplicates(user: Any, name: str) -> list[tuple[Person, list[Case]]]:
     """Before staff open a case: people in their reach whose name matches in any script, with their open cases."""
     from tamyr.registry import selectors as registry
@@ -210,6 +267,66 @@ def possible_duplicates(user: Any, name: str) -> list[tuple[Person, list[Case]]]
     ):
         cases.setdefault(member.person_id, []).append(member.case)
     return [(person, cases.get(person.pk, [])) for person in people]
+
+
+@dataclass
+class OwnCase:
+    """What the family sees of their case: where it stands, what they are asked to do, who helps them."""
+
+    case: Case
+    stage_label: str
+    stages: list[tuple[str, str]]  # (label, "done" / "current" / "") in order
+    asked: list[CaseTask]
+    helpers: list[tuple[str, str]]  # (organization, service) of the referrals a partner took on
+
+
+def my_cases(user: Any) -> list[OwnCase]:
+    """The cases the user's registry record is a member of, for their own page: only the stage, the tasks marked
+    for the family and the organizations that took on a referral; never notes, documents, the plan or the
+    timeline (decision 0035)."""
+    qs = (
+        Case.objects.filter(members__person__user=user)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("members", queryset=CaseMember.objects.select_related("person")),
+            "stages",
+            Prefetch("tasks", queryset=CaseTask.objects.filter(for_family=True, done_at__isnull=True)),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.filter(
+                    status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IMPLEMENTED]
+                ).select_related("to_organization"),
+            ),
+        )
+        .order_by("-created_at")
+        .distinct()
+    )
+    result = []
+    for case in qs:
+        if not permissions.can(user, "cases.view_own", case):
+            continue
+        stages = []
+        for stage in case.stages.all():
+            if stage.code == templates.CLOSED:
+                continue
+            state = "current" if stage.code == case.stage else ("done" if stage.completed_at else "")
+            stages.append((str(templates.STAGE_LABELS.get(stage.code, stage.code)), state))
+        result.append(
+            OwnCase(
+                case=case,
+                stage_label=str(templates.STAGE_LABELS.get(case.stage, case.stage)),
+                stages=stages,
+                asked=list(case.tasks.all()),
+                helpers=[
+                    (
+                        referral.to_organization.short_name or referral.to_organization.display_name,
+                        str(templates.STAGE_LABELS.get(referral.service, "")),
+                    )
+                    for referral in case.referrals.all()
+                ],
+            )
+        )
+    return result
 
 
 def my_requests(person: Person | None) -> QuerySet[Case]:

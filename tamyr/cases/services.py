@@ -344,8 +344,16 @@ def checklist_mark(*, case: Case, version: int, item: ChecklistItem, done: bool,
 
 @transaction.atomic
 def task_add(
-    *, case: Case, version: int, title: str, acting_user: Any, due_on: dt.date | None = None, assignee: Any = None
+    *,
+    case: Case,
+    version: int,
+    title: str,
+    acting_user: Any,
+    due_on: dt.date | None = None,
+    assignee: Any = None,
+    for_family: bool = False,
 ) -> CaseTask:
+    """A task of the case; `for_family`: the family is asked to do it, and sees it on their own page."""
     _require(permissions.can(acting_user, "cases.manage", case))
     _check_open(case)
     title = title.strip()
@@ -354,7 +362,9 @@ def task_add(
     if assignee is not None and not _holds_role(assignee, case.owner_id):
         raise CaseError(_("Tasks go to people of the owner organization."), field="assignee")
     _bump(case, version, acting_user, EventKind.TASK_ADDED, title=title[:200])
-    task = CaseTask.objects.create(case=case, title=title[:200], due_on=due_on, assignee=assignee)
+    task = CaseTask.objects.create(
+        case=case, title=title[:200], due_on=due_on, assignee=assignee, for_family=for_family
+    )
     audit.record(acting_user, "cases.task_added", case, task=task.pk)
     return task
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_open, name="case_open"),
     path("request/", views.case_request, name="case_request"),
+    path("mine/", views.my_cases, name="my_cases"),
     path("supervision/", views.supervision, name="supervision"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/", views.referral_respond, name="referral_respond"),

@@ -80,7 +80,9 @@ def _view_or_404(request: HttpRequest, pk: int) -> selectors.CaseView:
         raise Http404(_("No such case.")) from error
 
 
-def _context(request: HttpRequest, view: selectors.CaseView, **extra: Any) -> dict[str, Any]:
+def _context(
+    request: HttpRequest, view: selectors.CaseView, bound: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
     case = view.case
     stage_rows = [
         {
@@ -95,20 +97,28 @@ def _context(request: HttpRequest, view: selectors.CaseView, **extra: Any) -> di
         "case": case,
         "stage_rows": stage_rows,
         "stage_label": templates.STAGE_LABELS.get(case.stage, case.stage),
-        "timeline": selectors.timeline(case) if view.full else [],
+        "timeline": selectors.timeline(case, before=_before(request)) if view.full else None,
         "notes": selectors.visible_notes(request.user, view),
         "documents": selectors.visible_documents(request.user, view),
         "may_approve": permissions.can(request.user, "cases.approve", case),
         "linked": selectors.linked_activities(case) if view.shows("members") else {},
-        "forms": _forms(case),
+        "forms": _forms(case, bound) if view.full else {},
         "sections": templates.SECTIONS,
     }
     context.update(extra)
     return context
 
 
+def _before(request: HttpRequest) -> int | None:
+    value = request.GET.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
 def _forms(case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The forms of a case page for its organization (a partner gets none). The organization options are read
+    once for the referral and consent forms."""
     initial = {"version": case.version}
+    organizations = forms.organization_choices(exclude=case.owner_id)
     made: dict[str, Any] = {
         "note": forms.NoteForm(initial=initial),
         "task": forms.TaskForm(initial=initial),
@@ -117,9 +127,17 @@ def _forms(case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
         "refer": forms.ReferForm(initial=initial, case_type=case.case_type),
         "document": forms.DocumentForm(initial=initial),
         "consent": forms.ConsentForm(),
+        "assign": forms.AssignForm(
+            initial={**initial, "worker": case.worker_id}, workers=selectors.case_workers(case.owner_id)
+        ),
     }
     made.update(bound or {})
+    made["refer"].fields["to_organization"].choices = organizations
+    made["consent"].fields["organization"].choices = organizations
     return made
+
+
+FORM_NAMES = frozenset({"note", "task", "stage", "plan", "refer", "document", "consent", "assign"})
 
 
 @login_required
@@ -153,7 +171,14 @@ def _run(action: str, case: Case, data: dict[str, Any], user: Any) -> str:
         )
         return _("The note is added.")
     if action == "task":
-        services.task_add(case=case, version=version, title=data["title"], due_on=data["due_on"], acting_user=user)
+        services.task_add(
+            case=case,
+            version=version,
+            title=data["title"],
+            due_on=data["due_on"],
+            for_family=data["for_family"],
+            acting_user=user,
+        )
         return _("The task is added.")
     if action == "task_done":
         task = get_object_or_404(CaseTask, case=case, pk=data["task"])
@@ -222,6 +247,8 @@ def case_action(request: HttpRequest, pk: int) -> HttpResponse:
     if form_class is None:
         raise Http404(_("No such action."))
     kwargs: dict[str, Any] = {"case_type": case.case_type} if action in ("stage", "refer") else {}
+    if action == "assign":
+        kwargs["workers"] = selectors.case_workers(case.owner_id)
     form = form_class(request.POST, request.FILES or None, **kwargs)
     status = 200
     conflict = None
@@ -237,9 +264,15 @@ def case_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, message)
             return redirect("cases:case_detail", pk=case.pk)
     view = selectors.case_for_reading(request.user, pk, audit_read=False)
-    bound = {action: form} if action in _forms(view.case) else {}
-    context = _context(request, view, conflict=conflict, failed_action=action, failed_form=form)
-    context["forms"] = _forms(view.case, bound)
+    if conflict is not None:
+        # the writer's input is kept, now carrying the version they are shown: sent again after looking at what
+        # changed, it is applied (and refused again only if the case moves once more meanwhile)
+        data = request.POST.copy()
+        data["version"] = str(view.case.version)
+        form = form_class(data, request.FILES or None, **kwargs)
+        form.is_valid()
+    bound = {action: form} if action in FORM_NAMES else {}
+    context = _context(request, view, bound, conflict=conflict, failed_action=action, failed_form=form)
     return render(request, "cases/case_detail.html", context, status=status)
 
 
@@ -370,6 +403,18 @@ def case_request(request: HttpRequest) -> HttpResponse:
             return redirect("cases:case_request")
     requests = selectors.my_requests(person)
     return render(request, "cases/case_request.html", {"form": form, "requests": requests})
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """The family's own view of their case(s): the stage, what they are asked to do, who helps them."""
+    if not permissions.can(request.user, "cases.view_own"):
+        raise PermissionDenied
+    return render(
+        request,
+        "cases/my_cases.html",
+        {"cases": selectors.my_cases(request.user)},
+    )
 
 
 @login_required

@@ -354,6 +354,7 @@ WEB: dict[str, tuple[str, ...]] = {
     "POST /cases/new/":                                        (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
     "GET /cases/request/":                                     (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "POST /cases/request/":                                    (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
+    "GET /cases/mine/":                                        (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK),
     "GET /cases/supervision/":                                 (LOGIN, NO, NO, OK, NO, NO, NO, OK, NO, NO, OK),
     "GET /cases/referrals/":                                   (LOGIN, NO, NO, OK, OK, NO, NO, OK, NO, NO, OK),
     "POST /cases/referrals/{case_referral}/":                  (LOGIN, NF, NF, NF, NF, NF, NF, OK, NF, NF, OK),

@@ -25,6 +25,8 @@ def test_the_demo_cases_load_with_their_referrals_an_overdue_task_and_a_closed_c
     assert Case.objects.filter(status=CaseStatus.CLOSED).count() == 1
     assert any(task.is_overdue() for task in CaseTask.objects.all())
     assert Case.objects.get(reference="DEMO-MN-1").stage == "housing"
+    overdue = [case.reference for case in Case.objects.all() if case.is_overdue()]
+    assert overdue == ["DEMO-CN-1"]  # its documents stage ran past its 30 days
 
 
 def test_loading_the_demo_twice_changes_nothing() -> None:

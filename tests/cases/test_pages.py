@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -50,6 +51,59 @@ def test_the_worker_list_runs_a_fixed_number_of_queries(world: CaseWorld, django
     assert page.status_code == 200
 
 
+def test_the_case_page_runs_a_fixed_number_of_queries(world: CaseWorld, django_assert_max_num_queries: Any) -> None:
+    """However much the case holds (tasks, notes, referrals, a long timeline), its page costs the same queries."""
+    case = world.case
+    consent_to(world.head, world.partner)
+    for index in range(12):
+        services.task_add(case=case, version=case.version, title=f"Task {index}", acting_user=world.worker)
+        services.note_add(case=case, version=case.version, text=f"Note {index}", acting_user=world.worker)
+    services.referral_create(
+        case=case, version=case.version, to_organization=world.partner, service="housing", acting_user=world.worker
+    )
+    client = _client(world.worker)
+    client.get(f"/cases/{case.pk}/")
+    with django_assert_max_num_queries(24):
+        page = client.get(f"/cases/{case.pk}/")
+    assert page.status_code == 200
+
+
+def test_the_timeline_pages_back_to_the_oldest_entry(world: CaseWorld) -> None:
+    case = world.case
+    for index in range(25):
+        services.note_add(case=case, version=case.version, text=f"Note {index}", acting_user=world.worker)
+    client = _client(world.worker)
+    first = client.get(f"/cases/{case.pk}/").content.decode()
+    assert first.count("<li><time datetime=") >= 20
+    older = re.search(r'href="\?before=(\d+)#timeline"', first)
+    assert older is not None
+    second = client.get(f"/cases/{case.pk}/?before={older.group(1)}").content.decode()
+    assert "Case opened" in second  # the oldest entry is on the second page
+    assert 'rel="next"' not in second
+
+
+def test_the_worker_is_assigned_from_the_case_page(world: CaseWorld) -> None:
+    client = _client(world.supervisor)
+    page = client.get(f"/cases/{world.case.pk}/").content.decode()
+    assert f'<option value="{world.supervisor.pk}"' in page  # the organization's staff and admins to choose from
+    assert f'<option value="{world.outsider.pk}"' not in page
+    response = client.post(
+        f"/cases/{world.case.pk}/act/",
+        {"action": "assign", "version": world.case.version, "worker": world.supervisor.pk},
+    )
+    assert response.status_code == 302
+    world.case.refresh_from_db()
+    assert world.case.worker == world.supervisor
+    refused = client.post(
+        f"/cases/{world.case.pk}/act/",
+        {"action": "assign", "version": world.case.version, "worker": world.outsider.pk},
+    )
+    assert refused.status_code == 200
+    assert 'class="errors" role="alert"' in refused.content.decode()  # only the organization's people are offered
+    world.case.refresh_from_db()
+    assert world.case.worker == world.supervisor
+
+
 def test_reading_a_case_leaves_an_audit_row(world: CaseWorld) -> None:
     _client(world.worker).get(f"/cases/{world.case.pk}/")
     assert AuditEntry.objects.filter(action="cases.case_read", target_id=str(world.case.pk)).exists()
@@ -64,6 +118,13 @@ def test_a_stale_form_shows_the_conflict_and_changes_nothing(world: CaseWorld) -
     assert response.status_code == 409
     assert "Someone changed this case since you opened it." in response.content.decode()
     assert not world.case.tasks.exists()
+    # the kept input now carries the version the writer was shown: sent again, it is applied
+    assert 'name="version" value="2"' in response.content.decode()
+    again = _client(world.worker).post(
+        f"/cases/{world.case.pk}/act/", {"action": "task", "version": 2, "title": "Call the school"}
+    )
+    assert again.status_code == 302
+    assert world.case.tasks.get().title == "Call the school"
 
 
 def test_a_current_form_adds_the_task(world: CaseWorld) -> None:
@@ -162,3 +223,27 @@ def test_the_case_page_links_the_members_language_course(world: CaseWorld) -> No
     enrollment = EnrollmentFactory(person=world.child)
     text = _client(world.worker).get(f"/cases/{world.case.pk}/").content.decode()
     assert f"/courses/{enrollment.group.course.slug}/" in text
+
+
+def test_the_family_sees_their_stage_and_what_they_are_asked_to_do_and_nothing_confidential(world: CaseWorld) -> None:
+    from tamyr.accounts.models import User
+
+    family = UserFactory()
+    world.head.user = family
+    world.head.save(update_fields=["user"])
+    case = world.case
+    services.task_add(
+        case=case, version=case.version, title="Bring the passports", for_family=True, acting_user=world.worker
+    )
+    services.task_add(case=case, version=case.version, title="Check the diploma quietly", acting_user=world.worker)
+    services.note_add(case=case, version=case.version, text="Confidential remark", acting_user=world.worker)
+    page = _client(family).get("/cases/mine/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Bring the passports" in text
+    assert "Intake" in text
+    assert "Check the diploma quietly" not in text
+    assert "Confidential remark" not in text
+    assert "Bring the passports" not in _client(UserFactory()).get("/cases/mine/").content.decode()
+    assert isinstance(family, User)
+    assert "/cases/mine/" in _client(family).get("/me/").content.decode()

@@ -75,6 +75,7 @@ class TaskSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
     assignee = serializers.IntegerField(source="assignee_id", allow_null=True)
+    for_family = serializers.BooleanField()
     done_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -142,6 +143,7 @@ class NoteCreateSerializer(VersionSerializer):
 class TaskCreateSerializer(VersionSerializer):
     title = serializers.CharField(max_length=200)
     due_on = serializers.DateField(required=False, allow_null=True)
+    for_family = serializers.BooleanField(required=False, default=False, help_text="The family is asked to do it.")
 
 
 class ReferralCreateSerializer(VersionSerializer):

@@ -181,7 +181,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         data = self._body(TaskCreateSerializer)
         services.task_add(
-            case=case, version=data["version"], title=data["title"], due_on=data.get("due_on"), acting_user=request.user
+            case=case,
+            version=data["version"],
+            title=data["title"],
+            due_on=data.get("due_on"),
+            for_family=data.get("for_family", False),
+            acting_user=request.user,
         )
         return self._answer(case)
 
