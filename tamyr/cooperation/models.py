@@ -585,6 +585,11 @@ class PeopleCount(models.Model):
     spec = models.JSONField(default=dict)
     number = models.PositiveIntegerField(default=0)
     built_at = models.DateTimeField()
+    #: What decides whether one person counts, besides their registrations at the count's events (`CountedEvent`):
+    #: the states (ISO codes separated by spaces; null: everyone counts) and, for young_registered, the ages.
+    countries = models.CharField(max_length=400, null=True, blank=True)
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.query} {self.key[:8]}: {self.number}"
@@ -595,16 +600,35 @@ class CountedPerson(models.Model):
     must not move these rows (the merge moves what points at a person), and a deleted person's row is taken away
     with the count adjusted (`recount.reconcile`), not by a cascade that would leave the number behind."""
 
-    count = models.ForeignKey(PeopleCount, on_delete=models.CASCADE, related_name="people")
+    # no foreign key constraint in the database: a full count writes a million rows, and PostgreSQL checked each
+    # one against its count at the commit (a third of the count's time); the rows go with their count (the ORM's
+    # cascade, or `recount.build`), and are written only under the count's lock
+    # (count, person) is the key: its one index serves every lookup ((count, person) and (counts…, person)), with
+    # no id column, sequence or second index to write for each of a full count's million rows
+    pk = models.CompositePrimaryKey("count", "person_id")
+    count = models.ForeignKey(PeopleCount, on_delete=models.CASCADE, related_name="people", db_constraint=False)
     person_id = models.BigIntegerField()
-
-    class Meta:
-        # the unique index serves every lookup too ((count, person) and (counts…, person)): no other index to
-        # maintain while a count's hundreds of thousands of rows are written
-        constraints = [models.UniqueConstraint(fields=["count", "person_id"], name="one_counted_person")]
 
     def __str__(self) -> str:
         return f"{self.count_id}: {self.person_id}"
+
+
+class CountedEvent(models.Model):
+    """One event a `PeopleCount` counts over, with the event's year (the age young_registered reads): a change at an
+    event finds the counts that include it by one indexed lookup, and whether a person still counts is decided from
+    the person's registrations joined to these rows (`recount.reconcile`), without resolving the plan again.
+    Written with the count's people (`recount.build`); a count whose events changed is built anew under a new key."""
+
+    count = models.ForeignKey(PeopleCount, on_delete=models.CASCADE, related_name="events", db_constraint=False)
+    event_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        # by event first: "which counts include this event" and "is it in these counts" both use it
+        constraints = [models.UniqueConstraint(fields=["event_id", "count"], name="one_counted_event")]
+
+    def __str__(self) -> str:
+        return f"{self.count_id}: event {self.event_id}"
 
 
 class PlanImport(Job):

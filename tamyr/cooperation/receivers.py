@@ -1,10 +1,11 @@
 """What the plan does when other apps' data change: enqueue the recomputation of the indicators that count it.
 
-Receivers run after the other app's commit and only enqueue: a registration's request pays for one round trip to
-the task queue's storage, never for a count (docs/decisions/0017, 0022). While a recount of the event (or course)
-is waiting in the queue, further changes enqueue nothing more: the waiting task, when it starts, clears the mark
-and then counts, so it sees every change committed before that. A thousand registrations in a burst make one or
-a few tasks, not a thousand."""
+Receivers run after the other app's commit and only enqueue: a registration's request never pays for a count
+(docs/decisions/0017, 0022). A change whose people are known (every registration change) enqueues two tasks that
+reconcile those people's rows in the counts that include the event (docs/decisions/0030, 0036): a few indexed
+statements each, so one per change. A change whose people are unknown, and every completion, is coalesced: while a
+recount of the event (or course) waits in the queue, further changes enqueue nothing more; the waiting task, when
+it starts, clears the mark and then counts, so it sees every change committed before that."""
 
 from __future__ import annotations
 
@@ -15,15 +16,19 @@ from typing import Any
 def on_registrations_changed(
     sender: Any, *, event_id: int, changed_at: datetime, person_ids: list[int] | None = None, **kwargs: Any
 ) -> None:
-    """The measures linking the event: one waiting recount per event. The network-wide counts: the people's rows
-    (docs/decisions/0030), a task per change; a recount, one waiting per event, when the people are unknown."""
+    """The measures linking the event, then those over the network's events (a task each): the people's rows
+    (docs/decisions/0030, 0036), two tasks per change; a recount, one waiting per event, when the people are
+    unknown."""
     from tamyr.cooperation import tasks
 
-    if tasks.mark_pending(tasks.event_key(event_id)):
-        tasks.recompute_for_event(event_id, changed_at)
     if person_ids is not None:
-        tasks.recompute_wide_for_event(event_id, changed_at, sorted(set(person_ids)))
-    elif tasks.mark_pending(tasks.wide_key(event_id)):
+        people = sorted(set(person_ids))
+        tasks.recompute_for_event(event_id, changed_at, people)
+        tasks.recompute_wide_for_event(event_id, changed_at, people)
+        return
+    if tasks.mark_pending(tasks.event_key(event_id)):
+        tasks.recompute_for_event(event_id, changed_at, None)
+    if tasks.mark_pending(tasks.wide_key(event_id)):
         tasks.recompute_wide_for_event(event_id, changed_at, None)
 
 

@@ -34,7 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tamyr.cooperation import selectors
-from tamyr.cooperation.models import CountedPerson, IndicatorPeriod, Measure, PeopleCount
+from tamyr.cooperation.models import CountedEvent, CountedPerson, IndicatorPeriod, Measure, PeopleCount
 from tamyr.cooperation.queries import QUERIES, Scope
 from tamyr.events.models import Event, EventStatus, Registration, RegistrationStatus
 from tamyr.learning.models import Course, Enrollment, EnrollmentStatus
@@ -107,21 +107,30 @@ def _context(periods: list[IndicatorPeriod]) -> _Context:
     first = min((p.starts_on for p in periods), default=None)
     last = max((p.ends_on for p in periods), default=None)
     events: dict[int, tuple[datetime, str, str, set[int]]] = {}
+    # the network's events are needed only by periods of measures linking none (over events: a batch of linked
+    # periods, after a registration, reads only their few events)
+    over_network = any(
+        not linked_events.get(p.indicator.measure_id)
+        for p in periods
+        if QUERIES[p.indicator.query].depends_on == "events"
+    )
     if first is not None and last is not None:
         window = Scope(0, None, None, first, last, {})
-        co_organized = Event.co_organizers.through.objects.filter(organization_id__in=organizations).values("event_id")
         linked = {event for ids in linked_events.values() for event in ids}
-        rows = Event.objects.filter(
-            Q(pk__in=linked) | Q(organizer_id__in=organizations) | Q(pk__in=co_organized),
-            starts_at__gte=window.start,
-            starts_at__lte=window.end,
-        ).values_list("pk", "starts_at", "kind", "status", "organizer_id")
+        which = Q(pk__in=linked)
+        if over_network:
+            co_organized = Event.co_organizers.through.objects.filter(organization_id__in=organizations)
+            which |= Q(organizer_id__in=organizations) | Q(pk__in=co_organized.values("event_id"))
+        rows = Event.objects.filter(which, starts_at__gte=window.start, starts_at__lte=window.end).values_list(
+            "pk", "starts_at", "kind", "status", "organizer_id"
+        )
         for pk, starts_at, kind, status, organizer in rows:
             events[pk] = (starts_at, kind, status, {organizer})
-        for event_id, org_id in Event.co_organizers.through.objects.filter(event_id__in=list(events)).values_list(
-            "event_id", "organization_id"
-        ):
-            events[event_id][3].add(org_id)
+        if over_network:
+            for event_id, org_id in Event.co_organizers.through.objects.filter(event_id__in=list(events)).values_list(
+                "event_id", "organization_id"
+            ):
+                events[event_id][3].add(org_id)
     courses_by_provider: dict[int, list[int]] = defaultdict(list)
     if over_courses:
         for pk, provider in Course.objects.filter(provider_id__in=organizations).values_list("pk", "provider_id"):
@@ -258,6 +267,35 @@ def _values(rows: Sequence[tuple[int, ...]]) -> str:
     return ", ".join("(" + ", ".join(str(int(value)) for value in row) + ")" for row in rows)
 
 
+def update_by_id(
+    model: Any,
+    names: Sequence[str],
+    rows: Sequence[tuple[int, ...]],
+    assign: str,
+    where: str = "",
+    params: Sequence[Any] = (),
+) -> int:
+    """Many rows of `model` updated by id from a `VALUES` list of integers (`names`: the id, then the values, as
+    `v.<name>` in `assign`), 5,000 rows a statement: instead of a `CASE` of thousands of branches that the ORM takes
+    seconds to build. `where` adds to the match on the row `t`; `params` fill `assign` then `where`. PostgreSQL
+    and SQLite (3.33 and later) alike. Returns how many rows changed."""
+    written = 0
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        # the VALUES columns are column1, column2 … in both; the statement starts with UPDATE so that SQLite's
+        # driver reports the rows changed
+        named = ", ".join(f"column{n + 1} AS {name}" for n, name in enumerate(names))
+        sql = (
+            f"UPDATE {_table(model)} AS t SET {assign} "
+            f"FROM (SELECT {named} FROM (VALUES {_values(chunk)}) AS x) AS v WHERE t.id = v.{names[0]}"
+            + (f" AND {where}" if where else "")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
+            written += cursor.rowcount
+    return written
+
+
 def _chunks(specs: list[tuple[int, Spec]]) -> Iterable[list[tuple[int, Spec]]]:
     chunk: list[tuple[int, Spec]] = []
     size = 0
@@ -363,20 +401,21 @@ def count_specs(specs: Iterable[Spec]) -> dict[Spec, int]:
     return {spec: counts.get(number, 0) for number, spec in enumerate(distinct)}
 
 
-# --- 3. network-wide counts kept row by row -----------------------------------------------------------------------
+# --- 3. counts of distinct people kept row by row ---------------------------------------------------------------
 #
-# A network-wide count of distinct people reads every registration of the network in the period: about a second at
-# the benchmark's size, after every change. Instead its people are kept as rows (`PeopleCount`, `CountedPerson`;
-# docs/decisions/0030): `build` lists them once (with the same statement as the count), and `reconcile` brings one
-# person's rows in line with that person's registrations after a change — a row added if the person is new for the
-# count, taken away if no registration of theirs counts any more, the number moved by the rows actually written.
+# A count of distinct people reads every registration at its events: about a second for a network-wide one at the
+# benchmark's size, and tens of milliseconds even for a measure's few events. Instead its people are kept as rows
+# (`PeopleCount`, `CountedPerson`; docs/decisions/0030, 0036) with the events it counts over (`CountedEvent`):
+# `build` lists them once (with the same statement as the count), and `reconcile` brings one person's rows in line
+# with that person's registrations after a change — a row added if the person is new for the count, taken away if
+# no registration of theirs counts any more, the number moved by the rows actually written.
 
-#: The queries whose wide periods are kept row by row (distinct people over registrations).
+#: The queries whose periods are kept row by row (distinct people over registrations).
 PEOPLE_QUERIES = frozenset({"unique_participants", "young_registered"})
 
 
 def kept(spec: Spec) -> bool:
-    return spec.wide and spec.query in PEOPLE_QUERIES
+    return spec.query in PEOPLE_QUERIES
 
 
 def spec_data(spec: Spec) -> dict[str, Any]:
@@ -393,30 +432,29 @@ def spec_key(spec: Spec) -> str:
     return hashlib.sha256(json.dumps(spec_data(spec), sort_keys=True).encode()).hexdigest()
 
 
-def spec_from_data(data: dict[str, Any]) -> Spec:
-    countries, ages = data.get("countries"), data.get("ages")
-    return Spec(
-        data["query"],
-        tuple(data["keys"]),
-        None if countries is None else tuple(countries),
-        None if ages is None else (int(ages[0]), int(ages[1])),
-        years=tuple(data.get("years") or ()),
-        wide=True,
-    )
+def _describe(count: PeopleCount, spec: Spec) -> None:
+    """The columns `reconcile` decides by (the spec's states and ages), on the count."""
+    count.countries = None if spec.countries is None else " ".join(spec.countries)
+    count.min_age, count.max_age = spec.ages if spec.ages else (None, None)
 
 
 def build(specs: Iterable[Spec]) -> dict[Spec, PeopleCount]:
     """List the people of every given spec again (kept ones only) and return their counts, numbers written.
 
     One transaction: the counts are locked (a `reconcile` waits), their rows replaced by one `INSERT … SELECT
-    DISTINCT` per query and country list, and the numbers counted from the rows."""
+    DISTINCT` per query and country list, their events written, and the numbers counted from the rows. The rows are
+    derived data that a count rebuilds, so on PostgreSQL the transaction does not wait for its WAL to reach the
+    disk (`synchronous_commit` off for it alone: a crash loses at most this count, which the nightly one redoes)."""
     distinct = sorted({spec for spec in specs if kept(spec)}, key=repr)
     if not distinct:
         return {}
     keys = {spec: spec_key(spec) for spec in distinct}
     now = timezone.now()
     with transaction.atomic():
-        existing = {c.key: c for c in PeopleCount.objects.filter(key__in=keys.values())}
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        existing = set(PeopleCount.objects.filter(key__in=keys.values()).values_list("key", flat=True))
         missing = [
             PeopleCount(key=key, query=spec.query, spec=spec_data(spec), built_at=now)
             for spec, key in keys.items()
@@ -428,12 +466,26 @@ def build(specs: Iterable[Spec]) -> dict[Spec, PeopleCount]:
             c.key: c for c in PeopleCount.objects.select_for_update().filter(key__in=keys.values()).order_by("pk")
         }
         ids = [c.pk for c in counts.values()]
-        CountedPerson.objects.filter(count_id__in=ids).delete()
+        for start in range(0, len(ids), 500):
+            CountedPerson.objects.filter(count_id__in=ids[start : start + 500]).delete()
+            CountedEvent.objects.filter(count_id__in=ids[start : start + 500]).delete()
         groups: dict[tuple[str, tuple[str, ...] | None], list[tuple[int, Spec]]] = defaultdict(list)
+        events: list[CountedEvent] = []
+        built: set[str] = set()
         for spec in distinct:
+            if keys[spec] in built:
+                continue  # equal but for what the key leaves out (`wide`): one count, listed once
+            built.add(keys[spec])
+            count = counts[keys[spec]]
+            years = spec.years or (0,) * len(spec.keys)
+            events.extend(
+                CountedEvent(count_id=count.pk, event_id=key, year=year)
+                for key, year in zip(spec.keys, years, strict=True)
+            )
             if spec.countries == ():
                 continue  # nobody is from a member state of a network without members
-            groups[(spec.query, spec.countries)].append((counts[keys[spec]].pk, spec))
+            groups[(spec.query, spec.countries)].append((count.pk, spec))
+        CountedEvent.objects.bulk_create(events, batch_size=5000)
         rows = _table(CountedPerson)
         for (_query, countries), members in groups.items():
             for chunk in _chunks(members):
@@ -441,31 +493,43 @@ def build(specs: Iterable[Spec]) -> dict[Spec, PeopleCount]:
                 if not sql:
                     continue
                 with connection.cursor() as cursor:
-                    cursor.execute(f"INSERT INTO {rows} (count_id, person_id) {sql}", params)
-        numbers = dict(
-            CountedPerson.objects.filter(count_id__in=ids)
-            .values("count_id")
-            .annotate(n=models.Count("pk"))
-            .values_list("count_id", "n")
-        )
+                    # in key order: the key's index is filled page after page, not at random places
+                    cursor.execute(f"INSERT INTO {rows} (count_id, person_id) {sql} ORDER BY 1, 2", params)
+        numbers: dict[int, int] = {}
+        for start in range(0, len(ids), 500):
+            numbers.update(
+                CountedPerson.objects.filter(count_id__in=ids[start : start + 500])
+                .values("count_id")
+                .annotate(n=models.Count("person_id"))
+                .values_list("count_id", "n")
+            )
+        by_key = {key: spec for spec, key in keys.items()}
+        described: dict[tuple[Any, ...], list[int]] = defaultdict(list)
         for count in counts.values():
             count.number = numbers.get(count.pk, 0)
             count.built_at = now
-        PeopleCount.objects.bulk_update(list(counts.values()), ["number", "built_at"])
+            _describe(count, by_key[count.key])
+            described[(count.countries, count.min_age, count.max_age)].append(count.pk)
+        update_by_id(PeopleCount, ("id", "number"), [(c.pk, c.number) for c in counts.values()], "number = v.number")
+        for (countries, low, high), pks in described.items():  # a few kinds of spec: a statement each
+            for start in range(0, len(pks), 500):
+                PeopleCount.objects.filter(pk__in=pks[start : start + 500]).update(
+                    countries=countries, min_age=low, max_age=high, built_at=now
+                )
     return {spec: counts[keys[spec]] for spec in distinct}
 
 
 @dataclass(frozen=True)
 class _Facts:
-    """What decides whether one person counts: their registrations (event → status), year of birth, states."""
+    """What decides whether one person counts, besides their registrations: year of birth and states."""
 
-    registrations: dict[int, str]
+    exists: bool
     birth_year: int | None
     countries: frozenset[str]
 
 
 def _facts(person_id: int) -> _Facts:
-    """Read after the person's row is locked, so every change committed before is seen."""
+    """Read with the person's row locked, so every change committed before is seen."""
     found = (
         Person.objects.select_for_update()
         .filter(pk=person_id)
@@ -473,58 +537,78 @@ def _facts(person_id: int) -> _Facts:
         .first()
     )
     if found is None:
-        return _Facts({}, None, frozenset())  # deleted: counts nowhere
+        return _Facts(False, None, frozenset())  # deleted: counts nowhere
     birth_year, residence = found
     countries = set(
         Person.citizenships.through.objects.filter(person_id=person_id).values_list("country_id", flat=True)
     )
     if residence:
         countries.add(residence)
-    registrations = dict(Registration.objects.filter(person_id=person_id).values_list("event_id", "status"))
-    return _Facts(registrations, birth_year, frozenset(countries))
+    return _Facts(True, birth_year, frozenset(countries))
 
 
-def counts_person(spec: Spec, facts: _Facts) -> bool:
-    """Whether the spec counts the person: the rules of `_registrations_sql` (and of `queries.py`) for one person."""
-    if spec.countries is not None and not facts.countries & set(spec.countries):
-        return False
-    if spec.query == "young_registered":
-        if facts.birth_year is None or spec.ages is None:
-            return False
-        low, high = spec.ages
-        statuses = {RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING}
-        for key, year in zip(spec.keys, spec.years, strict=True):
-            if facts.registrations.get(key) in statuses and low <= year - facts.birth_year <= high:
-                return True
-        return False
-    return any(facts.registrations.get(key) == RegistrationStatus.CONFIRMED for key in spec.keys)
+_YOUNG_STATUSES = frozenset({RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING})
 
 
-def reconcile(person_id: int, counts: Sequence[tuple[int, Spec]]) -> set[int]:
-    """Bring one person's rows in the given counts (id, spec) in line with the person's registrations now; returns
-    the ids of the counts whose number changed. Runs in the caller's transaction.
+def _wanted(person_id: int, facts: _Facts, count_ids: Sequence[int] | None) -> set[int]:
+    """The counts (among `count_ids`; None: any) that count the person: the rules of `_registrations_sql` (and of
+    `queries.py`) for one person, from one statement joining the person's registrations to the counts' events."""
+    if not facts.exists:
+        return set()
+    sql = (
+        f"SELECT e.count_id, e.year, r.status, c.query, c.countries, c.min_age, c.max_age "
+        f"FROM {_table(Registration)} r JOIN {_table(CountedEvent)} e ON e.event_id = r.event_id "
+        f"JOIN {_table(PeopleCount)} c ON c.id = e.count_id WHERE r.person_id = %s"
+    )
+    if count_ids is not None:
+        sql += f" AND e.count_id IN ({', '.join(str(int(pk)) for pk in count_ids)})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person_id])
+        found = cursor.fetchall()
+    wanted: set[int] = set()
+    for count_id, year, status, query, countries, low, high in found:
+        if count_id in wanted:
+            continue
+        if countries is not None and not facts.countries & set(countries.split()):
+            continue
+        if query == "young_registered":
+            if status not in _YOUNG_STATUSES or facts.birth_year is None or low is None or high is None:
+                continue
+            if not low <= year - facts.birth_year <= high:
+                continue
+        elif status != RegistrationStatus.CONFIRMED:
+            continue
+        wanted.add(int(count_id))
+    return wanted
+
+
+def reconcile(person_id: int, count_ids: Sequence[int] | None = None) -> set[int]:
+    """Bring one person's rows in the given counts (ids; None: every count) in line with the person's registrations
+    now; returns the ids of the counts whose number changed. Runs in the caller's transaction.
 
     The person's row is locked first, so two changes of one person are reconciled one after the other, each
     seeing the other's writes; the counts are locked next (in id order) so that a `build` is never interleaved.
     Rows are added with `ON CONFLICT DO NOTHING` and taken with `DELETE`, both `RETURNING` what they wrote, and
     the numbers move by exactly that: never counted twice, never taken twice."""
-    if not counts:
+    if count_ids is not None and not count_ids:
         return set()
     facts = _facts(person_id)
-    wanted = sorted({pk for pk, spec in counts if counts_person(spec, facts)})
-    unwanted = sorted({pk for pk, _spec in counts} - set(wanted))
-    list(
-        PeopleCount.objects.select_for_update()
-        .filter(pk__in=[pk for pk, _spec in counts])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    wanted = _wanted(person_id, facts, count_ids)
+    if count_ids is None:
+        # every count: those the person is in now, and those they should be in
+        candidates = wanted | set(CountedPerson.objects.filter(person_id=person_id).values_list("count_id", flat=True))
+    else:
+        candidates = set(count_ids)
+    unwanted = sorted(candidates - wanted)
+    if not candidates:
+        return set()
+    list(PeopleCount.objects.select_for_update().filter(pk__in=sorted(candidates)).order_by("pk").values_list("pk"))
     rows = _table(CountedPerson)
     added: list[int] = []
     removed: list[int] = []
     with connection.cursor() as cursor:
         if wanted:
-            values = ", ".join(f"({int(pk)}, {int(person_id)})" for pk in wanted)
+            values = ", ".join(f"({int(pk)}, {int(person_id)})" for pk in sorted(wanted))
             cursor.execute(
                 f"INSERT INTO {rows} (count_id, person_id) VALUES {values} "
                 f"ON CONFLICT (count_id, person_id) DO NOTHING RETURNING count_id"
@@ -541,13 +625,3 @@ def reconcile(person_id: int, counts: Sequence[tuple[int, Spec]]) -> set[int]:
     if removed:
         PeopleCount.objects.filter(pk__in=removed).update(number=F("number") - 1)
     return set(added) | set(removed)
-
-
-def live_counts() -> list[tuple[int, Spec]]:
-    """Every count a period is kept by, with its spec: what a change of a person (a merge, a deletion) may touch."""
-    return [
-        (pk, spec_from_data(data))
-        for pk, data in PeopleCount.objects.filter(
-            pk__in=IndicatorPeriod.objects.filter(counter__isnull=False).values("counter_id")
-        ).values_list("pk", "spec")
-    ]

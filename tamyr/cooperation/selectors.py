@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tamyr.accounts import permissions
 from tamyr.cooperation.models import (
+    CountedEvent,
     Direction,
     Indicator,
     IndicatorPeriod,
@@ -423,7 +424,9 @@ def period_get(pk: int) -> IndicatorPeriod:
     ).get(pk=pk)
 
 
-def computed_periods_for_event(event_id: int, part: str = "all") -> QuerySet[IndicatorPeriod]:
+def computed_periods_for_event(
+    event_id: int, part: str = "all", event: tuple[Any, ...] | None = None
+) -> QuerySet[IndicatorPeriod]:
     """Periods of computed indicators that may count the event, and no others: a query over events whose measure
     links the event, or links no event at all and belongs to a plan whose network (or organization) organizes or
     co-organizes it; whose `kind`, if any, is the event's; and whose period covers the event's start. A measure
@@ -433,10 +436,10 @@ def computed_periods_for_event(event_id: int, part: str = "all") -> QuerySet[Ind
     those counting the network's (or organization's) events (all of them: the expensive ones)."""
     from tamyr.events.models import Event
 
-    found = Event.objects.filter(pk=event_id).values_list("starts_at", "kind", "organizer_id").first()
+    found = event or event_row(event_id)
     if found is None:
         return IndicatorPeriod.objects.none()
-    starts_at, kind, organizer_id = found
+    starts_at, kind, organizer_id = found[:3]
     co_organizers = Event.co_organizers.through.objects.filter(event_id=event_id).values("organization_id")
     names = [name for name, query in QUERIES.items() if query.depends_on == "events"]
     day = timezone.localdate(starts_at)
@@ -461,6 +464,28 @@ def computed_periods_for_event(event_id: int, part: str = "all") -> QuerySet[Ind
         indicator__query__in=names,
         starts_on__lte=day,
         ends_on__gte=day,
+    )
+
+
+def event_row(event_id: int) -> tuple[Any, ...] | None:
+    """What `computed_periods_for_event` reads of the event: (starts_at, kind, organizer_id, status), or None."""
+    from tamyr.events.models import Event
+
+    return Event.objects.filter(pk=event_id).values_list("starts_at", "kind", "organizer_id", "status").first()
+
+
+def periods_kept_with_event(event_id: int, part: str = "all") -> QuerySet[IndicatorPeriod]:
+    """Periods of the `part` (as `computed_periods_for_event`: measures linking the event, or linking none) kept by a
+    count that includes the event (`CountedEvent`, by its event index). After a change at the event these must be
+    exactly the periods that may count it: one that is not was counted before the event moved, changed its kind or
+    left the network, or was cancelled, and is counted again (`services.reconcile_for_event`)."""
+    links_any = Exists(Measure.events.through.objects.filter(measure_id=OuterRef("indicator__measure_id")))
+    links_this = Exists(
+        Measure.events.through.objects.filter(measure_id=OuterRef("indicator__measure_id"), event_id=event_id)
+    )
+    depends = {"linked": links_this, "wide": ~links_any}.get(part, links_this | ~links_any)
+    return IndicatorPeriod.objects.filter(
+        depends, counter_id__in=CountedEvent.objects.filter(event_id=event_id).values("count_id")
     )
 
 

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -396,77 +396,79 @@ def recount(periods: Iterable[int] | QuerySet[IndicatorPeriod], changed_at: date
     built = counting.build(specs.values())
     numbers = counting.count_specs(spec for spec in specs.values() if spec not in built)
     numbers.update({spec: count.number for spec, count in built.items()})
-    written = 0
-    ids = sorted(specs)
-    for start in range(0, len(ids), 300):  # two parameters a period: within SQLite's oldest limit (999)
-        batch = ids[start : start + 300]
-        written += (
-            IndicatorPeriod.objects.filter(pk__in=batch)
-            .filter(Q(computed_at__isnull=True) | Q(computed_at__lt=started))
-            .update(
-                actual=Case(
-                    *(When(pk=pk, then=Value(Decimal(numbers[specs[pk]]))) for pk in batch),
-                    output_field=DecimalField(max_digits=14, decimal_places=2),
-                ),
-                counter=Case(
-                    *(When(pk=pk, then=Value(built[specs[pk]].pk)) for pk in batch if specs[pk] in built),
-                    default=Value(None),
-                    output_field=IntegerField(null=True),
-                ),
-                computed_at=started,
-            )
-        )
+    rows = [(pk, numbers[specs[pk]], built[specs[pk]].pk if specs[pk] in built else 0) for pk in sorted(specs)]
+    moment = connection.ops.adapt_datetimefield_value(started)
+    written = counting.update_by_id(
+        IndicatorPeriod,
+        ("id", "actual", "counter"),
+        rows,
+        "actual = v.actual, counter_id = NULLIF(v.counter, 0), computed_at = %s",
+        "(t.computed_at IS NULL OR t.computed_at < %s)",
+        [moment, moment],
+    )
     if built:
         # counts no period is kept by any more (an event added or cancelled changed their spec)
         PeopleCount.objects.filter(periods__isnull=True).exclude(pk__in=[c.pk for c in built.values()]).delete()
     return written
 
 
-def _write_kept(periods: Mapping[int, int]) -> None:
-    """Periods (id → the count they are kept by) take their count's number now: one statement, and one more per
-    count a period moves to (after an event was added, say)."""
-    if not periods:
+def _write_kept(periods: Iterable[int]) -> None:
+    """Periods kept by a count take their count's number now: one statement."""
+    ids = sorted(periods)
+    if not ids:
         return
-    now = timezone.now()
-    current = dict(IndicatorPeriod.objects.filter(pk__in=list(periods)).values_list("pk", "counter_id"))
-    moved: dict[int, list[int]] = {}
-    for period, count in periods.items():
-        if current.get(period) != count:
-            moved.setdefault(count, []).append(period)
-    for count, ids in moved.items():
-        IndicatorPeriod.objects.filter(pk__in=ids).update(counter_id=count)
-    IndicatorPeriod.objects.filter(pk__in=list(periods)).update(
+    IndicatorPeriod.objects.filter(pk__in=ids).update(
         actual=Subquery(PeopleCount.objects.filter(pk=OuterRef("counter_id")).values("number")[:1]),
-        computed_at=now,
+        computed_at=timezone.now(),
     )
+
+
+def reconcile_for_event(
+    *, event_id: int, part: str, changed_at: datetime | None = None, person_ids: Iterable[int] | None = None
+) -> int:
+    """After registrations of the event changed: the periods that may count it (`part`: "linked", those of measures
+    linking the event; "wide", those over the whole network's events), row by row (docs/decisions/0036).
+
+    The periods are found by one query, and the counts they are kept by are checked against the event by one
+    more (`CountedEvent`): a count includes the event exactly when the event counts (it is not cancelled), and no
+    other period of the part is kept by a count that includes it (the event moved to another period, changed its
+    kind or left the network). Then each person's rows are reconciled (a few indexed statements;
+    `recount.reconcile`) and the periods take their counts' numbers. Periods whose count does not agree with the
+    event, or was never built, and every period when the people are unknown, are counted again (`recount`), which
+    builds their counts for the next change."""
+    from tamyr.events.models import EventStatus
+
+    event = selectors.event_row(event_id)
+    if event is None:
+        return 0
+    status = event[3]
+    found = dict(selectors.computed_periods_for_event(event_id, part, event).values_list("pk", "counter_id"))
+    holding = dict(selectors.periods_kept_with_event(event_id, part).values_list("pk", "counter_id"))
+    if not found and not holding:
+        return 0
+    people = sorted(set(person_ids)) if person_ids is not None else None
+    counts = status != EventStatus.CANCELLED
+    if people is None:
+        return recount(sorted(set(found) | set(holding)), changed_at)
+    stale = {pk for pk, counter in found.items() if counter is None or (counts and pk not in holding)}
+    stale |= {pk for pk in holding if not counts or pk not in found}
+    written = recount(sorted(stale), changed_at) if stale else 0
+    fresh = {pk: counter for pk, counter in found.items() if pk not in stale and counter is not None}
+    if fresh:
+        count_ids = sorted(set(fresh.values()))
+        for person_id in people:
+            with transaction.atomic():
+                counting.reconcile(person_id, count_ids)
+        _write_kept(fresh)
+    return written + len(fresh)
 
 
 def recompute_wide_for_event(
     *, event_id: int, changed_at: datetime | None = None, person_ids: Iterable[int] | None = None
 ) -> int:
-    """After registrations of the event changed: the periods over the whole network's events that may count it.
-
-    When the people whose registrations changed are known and every such period is kept by a count built for
-    what it counts now, only those people's rows are reconciled (a few queries a person; `recount.reconcile`).
-    Otherwise (the people unknown, an event added to the network or cancelled since, a period never counted)
-    the periods are counted again, which builds their counts."""
-    chosen = list(selectors.computed_periods_for_event(event_id, "wide").select_related("indicator__measure__plan"))
-    people = sorted(set(person_ids)) if person_ids is not None else None
-    if not chosen:
-        return 0
-    specs = counting.resolve(chosen)
-    if people is None or any(not counting.kept(spec) for spec in specs.values()):
-        return recount([p.pk for p in chosen], changed_at)
-    keys = {spec: counting.spec_key(spec) for spec in set(specs.values())}
-    counts = dict(PeopleCount.objects.filter(key__in=keys.values()).values_list("key", "pk"))
-    if len(counts) < len(keys):
-        return recount([p.pk for p in chosen], changed_at)
-    pairs = [(counts[keys[spec]], spec) for spec in set(specs.values())]
-    for person_id in people:
-        with transaction.atomic():
-            counting.reconcile(person_id, pairs)
-    _write_kept({period: counts[keys[spec]] for period, spec in specs.items()})
-    return len(specs)
+    """After registrations of the event changed: the periods over the whole network's events that may count it,
+    row by row when the people are known (`reconcile_for_event`)."""
+    return reconcile_for_event(event_id=event_id, part="wide", changed_at=changed_at, person_ids=person_ids)
 
 
 def reconcile_people(*, person_ids: Iterable[int]) -> int:
@@ -476,13 +478,12 @@ def reconcile_people(*, person_ids: Iterable[int]) -> int:
     people = sorted(set(person_ids))
     if not people or not PeopleCount.objects.exists():
         return 0
-    pairs = counting.live_counts()
     changed: set[int] = set()
     for person_id in people:
         with transaction.atomic():
-            changed |= counting.reconcile(person_id, pairs)
+            changed |= counting.reconcile(person_id, None)
     if changed:
-        _write_kept(dict(IndicatorPeriod.objects.filter(counter_id__in=changed).values_list("pk", "counter_id")))
+        _write_kept(IndicatorPeriod.objects.filter(counter_id__in=changed).values_list("pk", flat=True))
     return len(changed)
 
 
@@ -502,12 +503,11 @@ def recompute_for_event(
     """After a registration of the event changed: the periods that may count it, and only those (`part`: see
     `selectors.computed_periods_for_event`). The wide ones row by row when the people are known
     (`recompute_wide_for_event`)."""
-    if part == "wide":
-        return recompute_wide_for_event(event_id=event_id, changed_at=changed_at, person_ids=person_ids)
-    written = recount(selectors.computed_periods_for_event(event_id, "linked" if part == "all" else part), changed_at)
-    if part == "all":
-        written += recompute_wide_for_event(event_id=event_id, changed_at=changed_at, person_ids=person_ids)
-    return written
+    parts = ("linked", "wide") if part == "all" else (part,)
+    return sum(
+        reconcile_for_event(event_id=event_id, part=name, changed_at=changed_at, person_ids=person_ids)
+        for name in parts
+    )
 
 
 def recompute_for_course(*, course_id: int, changed_at: datetime | None = None) -> int:

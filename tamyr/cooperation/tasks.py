@@ -53,14 +53,16 @@ def wide_key(event_id: int) -> str:
 
 
 @db_task(retries=3, retry_delay=10)
-def recompute_for_event(event_id: int, changed_at: datetime) -> None:
-    """The indicators of the measures that link the event, at once (a handful of events to count); those over the
-    whole network's events in a task of their own, one waiting per event, so that the first never wait behind
-    a count of the network's every registration."""
+def recompute_for_event(event_id: int, changed_at: datetime, person_ids: list[int] | None = None) -> None:
+    """The indicators of the measures that link the event, at once; those over the whole network's events in a task
+    of their own (`recompute_wide_for_event`), so that the first never wait behind the second. With the people
+    whose registrations changed, their rows only (one task per change, not coalesced: each carries its people);
+    without, a recount (one waiting per event)."""
     from tamyr.cooperation import services
 
-    cleared = _clear(event_key(event_id))
-    services.recompute_for_event(event_id=event_id, changed_at=max(changed_at, cleared), part="linked")
+    if person_ids is None:
+        changed_at = max(changed_at, _clear(event_key(event_id)))
+    services.recompute_for_event(event_id=event_id, changed_at=changed_at, part="linked", person_ids=person_ids)
 
 
 @db_task(retries=3, retry_delay=10)

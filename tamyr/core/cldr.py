@@ -125,6 +125,13 @@ def date_range(
     first, last = _day(start, zone), _day(end, zone)
     if last < first:
         first, last = last, first
+    return _date_range(first, last, language_code(language))
+
+
+@lru_cache(maxsize=4096)
+def _date_range(first: dt.date, last: dt.date, language: str) -> str:
+    """`date_range` of two days, remembered: a plan page writes the same half-year next to every indicator, and
+    babel reads its pattern again each time (a couple of milliseconds)."""
     if first == last:
         return date(first, "long", language)
     where = locale(language)
@@ -167,6 +174,14 @@ def number(value: Any, digits: int | None = None, language: str | None = None) -
         amount = Decimal(str(value))
     except ArithmeticError:
         return str(value)
+    return _number(str(amount), digits, language_code(language))
+
+
+@lru_cache(maxsize=8192)
+def _number(text: str, digits: int | None, language: str) -> str:
+    """`number`, remembered (by the amount's text: 1.0 and 1 are equal Decimals but not written alike): a plan page
+    writes a few hundred numbers, most of them alike (baselines, targets), and babel parses its pattern each time."""
+    amount = Decimal(text)
     where = locale(language)
     if digits is None:
         return babel_numbers.format_decimal(amount, locale=where)

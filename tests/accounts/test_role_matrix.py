@@ -1647,7 +1647,7 @@ def _written() -> dict[str, tuple[Any, ...]]:
     """How many rows each table of the project holds, and when the latest changed: a refused write changes neither.
     Audit rows of reads (the page shown again lists what it shows) do not count."""
     from django.apps import apps
-    from django.db.models import Count, Max, Q
+    from django.db.models import CompositePrimaryKey, Count, Max, Q
 
     from tamyr.core.models import AuditEntry
 
@@ -1655,7 +1655,10 @@ def _written() -> dict[str, tuple[Any, ...]]:
     for model in apps.get_models(include_auto_created=True):
         if not model._meta.app_config.name.startswith("tamyr."):
             continue
-        measures: dict[str, Any] = {"n": Count("pk"), "top": Max("pk")}
+        if isinstance(model._meta.pk, CompositePrimaryKey):  # no single column to take the largest of
+            measures: dict[str, Any] = {"n": Count("*")}
+        else:
+            measures = {"n": Count("pk"), "top": Max("pk")}
         if any(field.name == "updated_at" for field in model._meta.concrete_fields):
             measures["latest"] = Max("updated_at")
         rows = model._default_manager.all()

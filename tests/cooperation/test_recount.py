@@ -15,6 +15,8 @@ from tamyr.cooperation import recount, selectors, services, tasks
 from tamyr.cooperation.models import Indicator, IndicatorPeriod
 from tamyr.cooperation.queries import QUERIES
 from tamyr.events import services as event_services
+from tamyr.events.models import Registration
+from tamyr.events.signals import registrations_changed
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import PersonFactory, country
 from tests.factories.cooperation import MeasureFactory, PlanWorld
@@ -213,40 +215,70 @@ def test_a_mark_left_by_a_lost_recount_no_longer_holds_changes_back() -> None:
     tasks._clear(key)
 
 
-def test_a_burst_of_registrations_enqueues_one_recount(
-    world: PlanWorld, django_capture_on_commit_callbacks: Any, monkeypatch: Any
-) -> None:
+def changed_without_people(event_id: int) -> None:
+    """A change whose people the sender does not know (`person_ids` absent): the recount path."""
+    registrations_changed.send(sender=Registration, event_id=event_id, changed_at=timezone.now())
+
+
+def test_a_burst_of_changes_of_unknown_people_enqueues_one_recount(world: PlanWorld, monkeypatch: Any) -> None:
     forum = EventFactory(organizer=world.kz, kind="forum", starts_at=at(9), capacity=None)
     computed(world, world.measure, "unique_participants")
     enqueued: list[int] = []
-    monkeypatch.setattr(tasks, "recompute_for_event", lambda event_id, changed_at: enqueued.append(event_id))
+    monkeypatch.setattr(tasks, "recompute_for_event", lambda event_id, changed_at, people: enqueued.append(event_id))
+    monkeypatch.setattr(tasks, "recompute_wide_for_event", lambda event_id, changed_at, people: None)
     for _ in range(5):
-        person = PersonFactory(residence_country=country("KZ"), registered_by=world.kz)
-        with django_capture_on_commit_callbacks(execute=True):
-            event_services.registration_create(event=forum, person=person, acting_user=world.admin_kz)
+        RegistrationFactory(event=forum, person=PersonFactory(residence_country=country("KZ")))
+        changed_without_people(forum.pk)
     assert enqueued == [forum.pk]
     tasks._clear(tasks.event_key(forum.pk))
+    tasks._clear(tasks.wide_key(forum.pk))
 
 
-def test_a_recount_sees_the_changes_made_while_it_waited(
+def test_each_registration_reconciles_its_person_without_a_recount(
     world: PlanWorld, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
     forum = EventFactory(organizer=world.kz, kind="forum", starts_at=at(9), capacity=None)
-    indicator = computed(world, world.measure, "unique_participants")
-    waiting: list[tuple[int, datetime]] = []
-    monkeypatch.setattr(
-        tasks, "recompute_for_event", lambda event_id, changed_at: waiting.append((event_id, changed_at))
-    )
+    links_it = measure(world, "2.2")
+    links_it.events.add(forum)
+    linked = computed(world, links_it, "unique_participants")
+    wide = computed(world, world.measure, "unique_participants")
+    services.recompute_all()  # the counts are built: from now on every change is a person's rows
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("counted again instead of row by row")
+
+    monkeypatch.setattr(recount, "build", refuse)
+    monkeypatch.setattr(recount, "count_specs", refuse)
     for _ in range(3):
         person = PersonFactory(residence_country=country("KZ"), registered_by=world.kz)
         with django_capture_on_commit_callbacks(execute=True):
             event_services.registration_create(event=forum, person=person, acting_user=world.admin_kz)
+    assert IndicatorPeriod.objects.get(indicator=linked).actual == 3
+    assert IndicatorPeriod.objects.get(indicator=wide).actual == 3
+
+
+def test_a_recount_sees_the_changes_made_while_it_waited(world: PlanWorld, monkeypatch: Any) -> None:
+    forum = EventFactory(organizer=world.kz, kind="forum", starts_at=at(9), capacity=None)
+    links_it = measure(world, "2.2")
+    links_it.events.add(forum)
+    indicator = computed(world, links_it, "unique_participants")
+    waiting: list[tuple[int, datetime, None]] = []
+    monkeypatch.setattr(
+        tasks,
+        "recompute_for_event",
+        lambda event_id, changed_at, people: waiting.append((event_id, changed_at, people)),
+    )
+    monkeypatch.setattr(tasks, "recompute_wide_for_event", lambda event_id, changed_at, people: None)
+    for _ in range(3):
+        RegistrationFactory(event=forum, person=PersonFactory(residence_country=country("KZ")))
+        changed_without_people(forum.pk)
     monkeypatch.undo()
     assert len(waiting) == 1
     tasks.recompute_for_event(*waiting[0])  # the worker runs it now (immediately in tests)
     assert IndicatorPeriod.objects.get(indicator=indicator).actual == 3
     assert tasks.mark_pending(tasks.event_key(forum.pk)) is True  # cleared: the next change enqueues again
     tasks._clear(tasks.event_key(forum.pk))
+    tasks._clear(tasks.wide_key(forum.pk))
 
 
 def test_a_count_never_overwrites_a_later_one(world: PlanWorld) -> None:
