@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tamyr.core.models import TimeStampedModel
 from tamyr.core.uploads import RandomName, private_storage
@@ -89,11 +90,27 @@ class Case(TimeStampedModel):
         )
 
 
+class Relationship(models.TextChoices):
+    """A member's relationship to the head of the household, as the page says it in the reader's language ("his
+    wife"); a value written before these existed is shown as it was written."""
+
+    WIFE = "wife", pgettext_lazy("relationship to the head of the household", "wife")
+    HUSBAND = "husband", pgettext_lazy("relationship to the head of the household", "husband")
+    SON = "son", pgettext_lazy("relationship to the head of the household", "son")
+    DAUGHTER = "daughter", pgettext_lazy("relationship to the head of the household", "daughter")
+    MOTHER = "mother", pgettext_lazy("relationship to the head of the household", "mother")
+    FATHER = "father", pgettext_lazy("relationship to the head of the household", "father")
+    BROTHER = "brother", pgettext_lazy("relationship to the head of the household", "brother")
+    SISTER = "sister", pgettext_lazy("relationship to the head of the household", "sister")
+    GRANDCHILD = "grandchild", pgettext_lazy("relationship to the head of the household", "grandchild")
+    OTHER = "other", pgettext_lazy("relationship to the head of the household", "other relative")
+
+
 class CaseMember(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_memberships")
     is_head = models.BooleanField(_("head of the household"), default=False)
-    relationship = models.CharField(_("relationship"), max_length=60, blank=True)
+    relationship = models.CharField(_("relationship"), max_length=60, blank=True, choices=Relationship.choices)
 
     class Meta:
         ordering = ["-is_head", "pk"]

@@ -82,6 +82,20 @@ def case_list(
     return qs.order_by(models_nulls_last("stage_due_at"), "pk")
 
 
+def origin_countries(user: Any) -> list[tuple[str, str]]:
+    """The countries the user's organizations' cases come from, (code, name in the reader's language) sorted by
+    that name: the list filter offers only what can match, and nobody types an ISO code."""
+    from tamyr.core import cldr
+    from tamyr.core.collation import sorted_by
+
+    qs = Case.objects.exclude(origin_country__isnull=True)
+    scope = managed_organizations(user)
+    if scope is not None:
+        qs = qs.filter(owner_id__in=scope)
+    codes = qs.order_by().values_list("origin_country_id", flat=True).distinct()
+    return sorted_by([(str(code), cldr.country_name(str(code))) for code in codes], key=lambda item: item[1])
+
+
 def models_nulls_last(field: str) -> Any:
     return F(field).asc(nulls_last=True)
 

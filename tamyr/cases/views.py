@@ -52,6 +52,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "stages": templates.STAGE_LABELS,
             "types": CaseType.choices,
+            "origins": selectors.origin_countries(request.user),
             "params": params,
             "may_supervise": permissions.can(request.user, "cases.approve"),
         },

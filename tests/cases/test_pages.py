@@ -37,6 +37,16 @@ def test_staff_of_another_organization_does_not_see_the_case(world: CaseWorld) -
     assert _client(world.outsider).get(f"/cases/{world.case.pk}/").status_code == 404
 
 
+def test_the_list_offers_the_countries_cases_come_from_by_name_and_filters_by_them(world: CaseWorld) -> None:
+    client = _client(world.worker)
+    client.cookies["django_language"] = "hu"
+    page = client.get("/cases/").content.decode()
+    assert '<option value="MN">Mongólia</option>' in page
+    assert 'value="CN"' not in page  # no case comes from China: not offered
+    assert "Serik Nurlanuly" in client.get("/cases/", {"country": "MN"}).content.decode()
+    assert "Serik Nurlanuly" not in client.get("/cases/", {"country": "CN"}).content.decode()
+
+
 def test_a_compatriot_cannot_open_the_worker_list(world: CaseWorld) -> None:
     assert _client(UserFactory()).get("/cases/").status_code == 403
 
@@ -215,6 +225,12 @@ def test_the_supervisor_sees_approvals_waiting(world: CaseWorld) -> None:
     text = _client(world.supervisor).get("/cases/supervision/").content.decode()
     assert "Serik Nurlanuly" in text
     assert _client(world.worker).get("/cases/supervision/").status_code == 403
+
+
+def test_the_household_is_listed_with_relationships_in_the_readers_language(world: CaseWorld) -> None:
+    client = _client(world.worker)
+    client.cookies["django_language"] = "hu"
+    assert "Aru Serikkyzy · lánya" in client.get(f"/cases/{world.case.pk}/").content.decode()
 
 
 def test_the_case_page_links_the_members_language_course(world: CaseWorld) -> None:
