@@ -60,6 +60,16 @@ def started_campaign(organization: Organization, monkeypatch: pytest.MonkeyPatch
     return mailing
 
 
+def finish_with_a_new_worker(world: WorkerWorld, mailing: Campaign) -> set[str]:
+    """Start a fresh worker, let it finish the campaign, stop it; the Message-IDs every recipient should have got."""
+    worker = world.start_worker()
+    world.wait_for(lambda: world.row("content_campaign", mailing.pk, ["status"])["status"] == CampaignStatus.SENT)
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(20)
+    world.collect()
+    return set(Message.objects.filter(campaign=mailing).values_list("message_id", flat=True))
+
+
 @worker_test
 def test_a_killed_worker_mails_nobody_twice_and_nobody_is_left_out(
     world: WorkerWorld, sink: SMTPSink, organization: Organization, monkeypatch: pytest.MonkeyPatch
@@ -74,12 +84,7 @@ def test_a_killed_worker_mails_nobody_twice_and_nobody_is_left_out(
     sink.handler.release.set()
     assert sink.handler.total() == RECIPIENTS // 3  # killed in the middle, waiting for the server's answer
 
-    worker = world.start_worker()
-    world.wait_for(lambda: world.row("content_campaign", mailing.pk, ["status"])["status"] == CampaignStatus.SENT)
-    worker.send_signal(signal.SIGTERM)
-    worker.wait(20)
-    world.collect()
-    expected = set(Message.objects.filter(campaign=mailing).values_list("message_id", flat=True))
+    expected = finish_with_a_new_worker(world, mailing)
     assert len(expected) == RECIPIENTS
     assert dict(sink.handler.counts) == dict.fromkeys(expected, 1)
 
@@ -99,10 +104,5 @@ def test_a_worker_killed_the_moment_a_hand_over_is_recorded_leaves_nobody_out(
     world.wait_for(lambda: sink.handler.total() == 5, timeout=10)  # the fifth's "." went out with the dead worker
 
     del world.env["KILL_AFTER_HAND_OVER"]
-    worker = world.start_worker()
-    world.wait_for(lambda: world.row("content_campaign", mailing.pk, ["status"])["status"] == CampaignStatus.SENT)
-    worker.send_signal(signal.SIGTERM)
-    worker.wait(20)
-    world.collect()
-    expected = set(Message.objects.filter(campaign=mailing).values_list("message_id", flat=True))
+    expected = finish_with_a_new_worker(world, mailing)
     assert dict(sink.handler.counts) == dict.fromkeys(expected, 1)
