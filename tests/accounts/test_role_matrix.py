@@ -1466,7 +1466,7 @@ PUBLIC_REFERENCES: dict[tuple[str, str], str] = {
 # event's own questions: any other key is ignored.
 NOT_REFERENCES = frozenset({
     # cases: the version seen, texts, choices and dates
-    "version", "stage", "text", "visibility", "service", "shared_sections", "message",
+    "version", "stage", "text", "visibility", "service", "shared_sections", "message", "for_family",
     "address", "answers", "birth_year", "cancellation_closes_at", "capacity", "city", "complete", "description",
     "display_name", "email", "ends_at", "expertise", "format", "gender", "head_title", "is_active", "is_public",
     "is_published", "kind", "language", "level", "name", "name_variants", "online_url", "orcid", "phone", "reason",

@@ -85,7 +85,7 @@ def _delete_all_but(kept: dict[type[models.Model], set[Any]]) -> None:
     for _attempt in range(20):
         left = {}
         for model in django_apps.get_models():
-            extra = model._default_manager.exclude(pk__in=kept.get(model, set()))
+            extra = model._default_manager.exclude(pk__in=list(kept.get(model, ())))  # a list: composite keys need one
             try:
                 with transaction.atomic():
                     extra.delete()
