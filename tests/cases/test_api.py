@@ -109,3 +109,17 @@ def test_only_a_supervisor_decides(world: CaseWorld) -> None:
     assert _api(world.worker).post(url, body, format="json").status_code == 403
     assert _api(world.supervisor).post(url, body, format="json").status_code == 200
     assert Case.objects.get(pk=world.case.pk).plan_approved_at is not None
+
+
+def test_the_detail_gives_each_task_every_field_its_schema_declares(world: CaseWorld) -> None:
+    from tamyr.cases.api.serializers import TaskSerializer
+
+    client = _api(world.worker)
+    client.post(
+        f"/api/v1/cases/{world.case.pk}/tasks/",
+        {"version": 1, "title": "Bring papers", "for_family": True},
+        format="json",
+    )
+    tasks = client.get(f"/api/v1/cases/{world.case.pk}/").json()["tasks"]
+    assert [set(task) for task in tasks] == [set(TaskSerializer().fields)]
+    assert tasks[0]["for_family"] is True

@@ -73,7 +73,10 @@ def _detail(view: selectors.CaseView, user: Any) -> dict[str, Any]:
         for stage in case.stages.all()
     ] if view.shows("stages") else None  # fmt: skip
     data["tasks"] = [
-        {"id": t.pk, "title": t.title, "due_on": t.due_on, "assignee": t.assignee_id, "done_at": t.done_at}
+        {
+            "id": t.pk, "title": t.title, "due_on": t.due_on, "assignee": t.assignee_id, "done_at": t.done_at,
+            "for_family": t.for_family,
+        }
         for t in case.tasks.all()
     ] if view.shows("tasks") else None  # fmt: skip
     data["notes"] = [
